@@ -1,0 +1,44 @@
+# ecomlib — every target that needs the virtualenv builds it first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: setup lab reports test lint data bench clean help
+
+help:
+	@echo "make reports   build the virtualenv and run every chapter report on the sample shop"
+	@echo "make test      build the virtualenv and run all tests, notebooks included"
+	@echo "make setup | lab | lint | data | bench | clean"
+
+$(STAMP): pyproject.toml requirements/constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ecomlib needs Python >= 3.11; set PYTHON=python3.11")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+reports: $(STAMP)
+	$(BIN)/ecomlib report all --out reports
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+data: $(STAMP)
+	$(BIN)/ecomlib data sample --out data/sample
+
+bench: $(STAMP)
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) reports .pytest_cache .ruff_cache .hypothesis benchmarks/output
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

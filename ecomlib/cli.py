@@ -1,0 +1,60 @@
+"""The ``ecomlib`` command (also ``python -m ecomlib``).
+
+Each command group lives beside the code it drives and exposes ``register(subparsers)``,
+which adds its sub-parser and sets ``func`` to a callable taking the parsed arguments and
+returning an exit code. This module only wires the groups together and turns an
+:class:`~ecomlib.errors.EcomlibError` into one plain message and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from ecomlib import __version__
+from ecomlib.errors import EcomlibError
+
+# module path of each command group, in the order `ecomlib --help` lists them
+COMMAND_GROUPS = ("ecomlib.data.cli", "ecomlib.reports.cli")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the top-level argument parser with every available command group."""
+    parser = argparse.ArgumentParser(
+        prog="ecomlib",
+        description="E-commerce analytics for the textbook 電商運營策略與市場開拓: "
+        "check and load shop data, build the sample shop, run chapter reports.",
+    )
+    parser.add_argument("--version", action="version", version=f"ecomlib {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module_name in COMMAND_GROUPS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if not module_name.startswith(str(exc.name)):
+                raise
+            continue  # a group that is not built yet is simply absent
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except EcomlibError as exc:
+        print(f"ecomlib: error: {exc}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as exc:
+        print(f"ecomlib: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
