@@ -1,0 +1,73 @@
+"""Risk management (book chapter 9): identify, respond, monitor, comply.
+
+* :func:`risk_matrix` — score a risk register (likelihood x impact), residual risk (9.1, 9.2).
+* :func:`simulate_profit`, :func:`tornado`, :func:`variance_contribution` — Monte Carlo P&L of a
+  launch with uncertain demand, cost and exchange rate (9.1).
+* :func:`newsvendor`, :func:`safety_stock`, :func:`demand_profile` — inventory buffers (9.2).
+* :func:`dependence_risk` — concentration on suppliers, channels, platforms (9.2).
+* :func:`individuals_chart`, :func:`ewma_chart`, :func:`cusum_chart`, :func:`detect_anomalies`,
+  :func:`change_point`, :func:`detection_scores` — KPI monitoring (9.3).
+* :func:`compliance_checklist`, :func:`compliance_score` — compliance self-assessment (9.4).
+"""
+
+from ecomlib.risk.anomalies import ChangePoint, change_point, detect_anomalies, detection_scores
+from ecomlib.risk.compliance import compliance_checklist, compliance_score
+from ecomlib.risk.control_charts import (
+    ChartResult,
+    cusum_chart,
+    d2,
+    d3,
+    ewma_chart,
+    individuals_chart,
+)
+from ecomlib.risk.dependence import dependence_risk
+from ecomlib.risk.distributions import Constant, Empirical, LogNormal, Normal, Triangular, Uniform
+from ecomlib.risk.inventory import (
+    NewsvendorResult,
+    demand_profile,
+    newsvendor,
+    normal_loss,
+    safety_stock,
+)
+from ecomlib.risk.montecarlo import (
+    ProfitSimulation,
+    simulate_profit,
+    tornado,
+    variance_contribution,
+)
+from ecomlib.risk.register import DEFAULT_BANDS, RESPONSES, RiskMatrixResult, risk_matrix
+
+__all__ = [
+    "DEFAULT_BANDS",
+    "RESPONSES",
+    "ChangePoint",
+    "ChartResult",
+    "Constant",
+    "Empirical",
+    "LogNormal",
+    "NewsvendorResult",
+    "Normal",
+    "ProfitSimulation",
+    "RiskMatrixResult",
+    "Triangular",
+    "Uniform",
+    "change_point",
+    "compliance_checklist",
+    "compliance_score",
+    "cusum_chart",
+    "d2",
+    "d3",
+    "demand_profile",
+    "dependence_risk",
+    "detect_anomalies",
+    "detection_scores",
+    "ewma_chart",
+    "individuals_chart",
+    "newsvendor",
+    "normal_loss",
+    "risk_matrix",
+    "safety_stock",
+    "simulate_profit",
+    "tornado",
+    "variance_contribution",
+]

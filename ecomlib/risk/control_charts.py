@@ -1,0 +1,215 @@
+"""Control charts for daily KPIs (book 9.3, risk monitoring).
+
+* **Individuals / moving-range (I-MR)**: with one value a day, the day-to-day spread is estimated
+  from the average moving range ``MR-bar`` as ``sigma = MR-bar / d2(2)``; limits are
+  ``centre +/- 3 sigma`` and the moving range's upper limit is ``D4 x MR-bar`` with
+  ``D4 = 1 + 3 d3(2) / d2(2) = 3.267``.
+* **EWMA**: ``z_t = lambda x_t + (1 - lambda) z_{t-1}`` with limits
+  ``mu0 +/- L sigma sqrt(lambda / (2 - lambda) [1 - (1 - lambda)^(2t)])``; good at small drifts.
+* **Tabular CUSUM**: ``C+_t = max(0, C+_{t-1} + x_t - mu0 - k)`` and
+  ``C-_t = max(0, C-_{t-1} + mu0 - k - x_t)`` with ``k = K sigma`` and decision interval
+  ``h = H sigma``; good at sustained level shifts.
+
+``d2(n)``, the mean range of ``n`` standard normal draws, is computed by integration:
+``d2(n) = integral of 1 - Phi(x)^n - (1 - Phi(x))^n over the real line``.
+
+References
+----------
+Montgomery, D. C. (2019). *Introduction to Statistical Quality Control*, 8th ed., Wiley:
+6.4 (individuals charts), 9.1 (CUSUM), 9.2 (EWMA), Appendix VI (d2 = 1.128, 1.693, 2.059, 2.326
+for n = 2..5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import integrate, signal, stats
+
+from ecomlib.errors import DataError, ParameterError
+from ecomlib.validation import check_positive
+
+__all__ = [
+    "ChartResult",
+    "cusum_chart",
+    "d2",
+    "d3",
+    "ewma_chart",
+    "individuals_chart",
+]
+
+
+def d2(n: int) -> float:
+    """Expected range of ``n`` independent standard normal values (control-chart constant d2)."""
+    if not isinstance(n, int | np.integer) or n < 2:
+        raise ParameterError(f"`n` must be a whole number >= 2, but {n!r} was passed.")
+
+    def integrand(x):
+        return 1 - stats.norm.cdf(x) ** n - stats.norm.sf(x) ** n
+
+    return float(integrate.quad(integrand, -np.inf, np.inf)[0])
+
+
+def d3(n: int) -> float:
+    """Standard deviation of the range of ``n`` standard normal values (constant d3)."""
+    if not isinstance(n, int | np.integer) or n < 2:
+        raise ParameterError(f"`n` must be a whole number >= 2, but {n!r} was passed.")
+
+    def joint(y, x):  # E[R^2] = 2 * double integral over x < y of 1 - F(y)^n - (1-F(x))^n + (F(y)-F(x))^n
+        fx, fy = stats.norm.cdf(x), stats.norm.cdf(y)
+        return 1 - fy**n - (1 - fx) ** n + (fy - fx) ** n
+
+    second = 2 * integrate.dblquad(joint, -8, 8, lambda x: x, lambda x: 8)[0]
+    return float(np.sqrt(second - d2(n) ** 2))
+
+
+@dataclass(frozen=True)
+class ChartResult:
+    """One control chart.
+
+    Attributes
+    ----------
+    table : DataFrame
+        Per observation: ``value``, the charted ``statistic``, ``centre``, ``lower``, ``upper`` and
+        ``signal`` (bool); CUSUM charts also ``cusum_upper`` and ``cusum_lower``.
+    kind : str
+        ``"individuals"``, ``"moving_range"``, ``"ewma"`` or ``"cusum"``.
+    params : dict
+        Centre, sigma and the chart's settings.
+    """
+
+    table: pd.DataFrame
+    kind: str
+    params: dict
+
+    @property
+    def signals(self) -> pd.DataFrame:
+        """The observations outside the limits."""
+        return self.table[self.table["signal"]]
+
+    def summary(self) -> pd.DataFrame:
+        out = {**self.params, "observations": len(self.table), "signals": int(self.table["signal"].sum())}
+        return pd.DataFrame({"value": pd.Series(out, dtype="object")}).rename_axis("statistic")
+
+
+def _as_series(values, name: str = "values") -> pd.Series:
+    s = values if isinstance(values, pd.Series) else pd.Series(values)
+    if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+        raise ParameterError(f"`{name}` must be numeric, but its dtype is {s.dtype}.")
+    s = s.astype("float64")
+    if s.isna().any():
+        raise DataError(f"`{name}` has {int(s.isna().sum())} missing value(s); fill or drop them first.")
+    if len(s) < 3:
+        raise DataError(f"`{name}` needs at least 3 observations, but has {len(s)}.")
+    return s
+
+
+def _baseline(s: pd.Series, baseline) -> tuple[float, pd.Series]:
+    """Return the centre and the phase-I values used to estimate it (``baseline`` = first n or slice)."""
+    if baseline is None:
+        ref = s
+    elif isinstance(baseline, int | np.integer):
+        if baseline < 3 or baseline > len(s):
+            raise ParameterError(f"`baseline` must be between 3 and {len(s)} observations, got {baseline}.")
+        ref = s.iloc[: int(baseline)]
+    else:
+        ref = s.loc[baseline]
+    return float(ref.mean()), ref
+
+
+def _moving_range_sigma(ref: pd.Series) -> tuple[float, float]:
+    mr_bar = float(ref.diff().abs().mean())
+    if not mr_bar > 0:
+        raise DataError("All values are equal: the moving range is zero, so no spread can be estimated.")
+    return mr_bar, mr_bar / d2(2)
+
+
+def individuals_chart(values, *, baseline=None, width: float = 3.0) -> tuple[ChartResult, ChartResult]:
+    """Individuals and moving-range charts.
+
+    Parameters
+    ----------
+    values : Series or array-like
+        One value per period (e.g. daily sales), in time order.
+    baseline : int or slice, optional
+        Phase-I data used to set the limits: the first ``baseline`` values, or a label slice.
+        Default: all values.
+    width : float
+        Limits at ``centre +/- width x sigma``; 3 by default.
+
+    Returns
+    -------
+    (ChartResult, ChartResult)
+        The individuals chart and the moving-range chart.
+    """
+    s = _as_series(values)
+    width = check_positive("width", width)
+    centre, ref = _baseline(s, baseline)
+    mr_bar, sigma = _moving_range_sigma(ref)
+    lo, hi = centre - width * sigma, centre + width * sigma
+    ind = pd.DataFrame({"value": s, "statistic": s, "centre": centre, "lower": lo, "upper": hi})
+    ind["signal"] = (s < lo) | (s > hi)
+    d4 = 1 + 3 * d3(2) / d2(2)
+    mr = s.diff().abs()
+    mrt = pd.DataFrame({"value": s, "statistic": mr, "centre": mr_bar, "lower": 0.0, "upper": d4 * mr_bar})
+    mrt["signal"] = mr > d4 * mr_bar
+    params = {"centre": centre, "sigma": sigma, "mr_bar": mr_bar, "width": width}
+    return (ChartResult(ind, "individuals", params),
+            ChartResult(mrt, "moving_range", {**params, "D4": d4}))
+
+
+def ewma_chart(values, *, lam: float = 0.2, width: float = 3.0, baseline=None) -> ChartResult:
+    """EWMA chart with time-varying limits (sigma from the moving range of the baseline).
+
+    ``lam`` is the weight of the newest value (0 < lam <= 1; 0.05-0.25 are usual).
+    """
+    s = _as_series(values)
+    if not 0 < lam <= 1:
+        raise ParameterError(f"`lam` must be in (0, 1], but {lam!r} was passed.")
+    centre, ref = _baseline(s, baseline)
+    _, sigma = _moving_range_sigma(ref)
+    x = s.to_numpy()
+    z, _ = signal.lfilter([lam], [1.0, -(1 - lam)], x, zi=[(1 - lam) * centre])
+    t = np.arange(1, len(x) + 1)
+    half = width * sigma * np.sqrt(lam / (2 - lam) * (1 - (1 - lam) ** (2 * t)))
+    table = pd.DataFrame({"value": x, "statistic": z, "centre": centre, "lower": centre - half,
+                          "upper": centre + half}, index=s.index)
+    table["signal"] = (table["statistic"] < table["lower"]) | (table["statistic"] > table["upper"])
+    return ChartResult(table, "ewma", {"centre": centre, "sigma": sigma, "lambda": lam, "width": width})
+
+
+def _lindley(steps: np.ndarray) -> np.ndarray:
+    """``C_t = max(0, C_{t-1} + y_t)`` with ``C_0 = 0``, vectorised: ``S_t - min(0, min_{s<=t} S_s)``."""
+    cum = np.cumsum(steps)
+    return cum - np.minimum(np.minimum.accumulate(cum), 0.0)
+
+
+def cusum_chart(values, *, k: float = 0.5, h: float = 5.0, baseline=None, target: float | None = None,
+                sigma: float | None = None) -> ChartResult:
+    """Tabular CUSUM for shifts of the mean in either direction.
+
+    Parameters
+    ----------
+    k, h : float
+        Allowance and decision interval in units of sigma (0.5 and 5 detect a one-sigma shift
+        quickly with few false alarms).
+    target, sigma : float, optional
+        In-control mean and standard deviation; estimated from ``baseline`` (mean, and moving range
+        / d2) when not given.
+    """
+    s = _as_series(values)
+    k = check_positive("k", k, allow_zero=True)
+    h = check_positive("h", h)
+    centre, ref = _baseline(s, baseline)
+    mu0 = centre if target is None else float(target)
+    sig = _moving_range_sigma(ref)[1] if sigma is None else check_positive("sigma", sigma)
+    x = s.to_numpy()
+    upper = _lindley(x - mu0 - k * sig)
+    lower = _lindley(mu0 - k * sig - x)
+    table = pd.DataFrame({"value": x, "statistic": np.maximum(upper, lower), "centre": 0.0,
+                          "lower": 0.0, "upper": h * sig, "cusum_upper": upper, "cusum_lower": lower},
+                         index=s.index)
+    table["signal"] = (upper > h * sig) | (lower > h * sig)
+    return ChartResult(table, "cusum", {"centre": mu0, "sigma": sig, "k": k, "h": h})

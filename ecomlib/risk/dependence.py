@@ -1,0 +1,75 @@
+"""Concentration risk: how much the shop depends on a few suppliers, channels or platforms (9.2).
+
+The same measures the market chapter uses for competition apply to dependence: the
+Herfindahl-Hirschman index of the shares (0-10,000), the share of the largest one (CR1) and of the
+top ``n``. A partner whose share is above ``spof_share`` is flagged as a single point of failure:
+losing it would stop a large part of the business at once.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ecomlib.market.concentration import concentration, market_shares
+from ecomlib.validation import check_probability
+
+__all__ = ["dependence_risk"]
+
+
+def dependence_risk(
+    data: pd.DataFrame,
+    *,
+    by: str,
+    value: str,
+    top_n: int = 3,
+    spof_share: float = 0.4,
+    bands: str = "2023",
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Shares, HHI and single-point-of-failure flags for one dependence dimension.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Raw lines or one row per partner, e.g. ``suppliers`` with ``share_of_purchases`` or
+        transactions with ``revenue`` by ``channel``; rows of the same partner are summed.
+    by : str
+        Partner column (``supplier``, ``channel``, ``platform`` ...).
+    value : str
+        Numeric column to share out (purchases, revenue, orders).
+    top_n : int
+        Report the combined share of the ``top_n`` largest partners.
+    spof_share : float
+        Share (0-1) above which a partner is flagged as a single point of failure.
+    bands : {"2023", "2010"}
+        Concentration bands, as in :func:`ecomlib.market.concentration`.
+
+    Returns
+    -------
+    (DataFrame, Series)
+        Per partner: ``by``, ``value``, ``share``, ``rank``, ``single_point_of_failure``; and a
+        summary with ``hhi``, ``band``, ``cr1``, ``top_n_share``, ``partners`` and
+        ``single_points_of_failure``.
+
+    Examples
+    --------
+    >>> sup = pd.DataFrame({"supplier": ["A", "B", "C"], "share_of_purchases": [0.6, 0.3, 0.1]})
+    >>> table, summary = dependence_risk(sup, by="supplier", value="share_of_purchases")
+    >>> summary["hhi"], table["single_point_of_failure"].tolist()
+    (4600.0, [True, False, False])
+    """
+    spof_share = check_probability("spof_share", spof_share)
+    table = market_shares(data, by=by, value=value)
+    table["single_point_of_failure"] = table["share"] > spof_share
+    conc = concentration(table["share"].to_numpy(), n=(1, int(top_n)), bands=bands, scale="fraction")
+    summary = pd.Series({
+        "dimension": by,
+        "hhi": conc.hhi,
+        "band": conc.band,
+        "cr1": conc.cr[1],
+        "top_n": int(top_n),
+        "top_n_share": conc.cr[int(top_n)],
+        "partners": int(np.sum(table["share"] > 0)),
+        "single_points_of_failure": int(table["single_point_of_failure"].sum()),
+    }, dtype="object")
+    return table, summary

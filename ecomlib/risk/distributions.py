@@ -1,0 +1,137 @@
+"""Input distributions for Monte Carlo risk analysis.
+
+Each distribution turns uniform numbers ``u`` in (0, 1) into draws through its quantile function
+(``ppf``). Drawing through quantiles is what lets :func:`ecomlib.risk.simulate_profit` correlate
+inputs with a Gaussian copula: correlated normals -> uniforms -> each input's own quantiles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from ecomlib.errors import ParameterError
+
+__all__ = ["Constant", "Empirical", "LogNormal", "Normal", "Triangular", "Uniform", "as_distribution"]
+
+
+class _Distribution:
+    def ppf(self, u: np.ndarray) -> np.ndarray:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def median(self) -> float:
+        return float(self.ppf(np.array([0.5]))[0])
+
+
+@dataclass(frozen=True)
+class Constant(_Distribution):
+    """A known value (no uncertainty)."""
+
+    value: float
+
+    def ppf(self, u):
+        return np.full(np.shape(u), float(self.value))
+
+
+@dataclass(frozen=True)
+class Normal(_Distribution):
+    """Normal with mean ``mean`` and standard deviation ``sd`` (> 0), in the input's units."""
+
+    mean: float
+    sd: float
+
+    def __post_init__(self):
+        if not self.sd > 0:
+            raise ParameterError(f"Normal `sd` must be > 0, but {self.sd!r} was passed.")
+
+    def ppf(self, u):
+        return stats.norm.ppf(u, loc=self.mean, scale=self.sd)
+
+
+@dataclass(frozen=True)
+class LogNormal(_Distribution):
+    """Log-normal: ``log(X) ~ Normal(mu, sigma)``; its median is ``exp(mu)``."""
+
+    mu: float
+    sigma: float
+
+    def __post_init__(self):
+        if not self.sigma > 0:
+            raise ParameterError(f"LogNormal `sigma` must be > 0, but {self.sigma!r} was passed.")
+
+    @classmethod
+    def from_median(cls, median: float, sigma: float) -> LogNormal:
+        """Build from the median (in the input's units) and the log-scale spread ``sigma``."""
+        if not median > 0:
+            raise ParameterError(f"LogNormal `median` must be > 0, but {median!r} was passed.")
+        return cls(float(np.log(median)), sigma)
+
+    def ppf(self, u):
+        return np.exp(stats.norm.ppf(u, loc=self.mu, scale=self.sigma))
+
+
+@dataclass(frozen=True)
+class Triangular(_Distribution):
+    """Triangular on ``[low, high]`` with its peak at ``mode`` (the classic three-point estimate)."""
+
+    low: float
+    mode: float
+    high: float
+
+    def __post_init__(self):
+        if not (self.low <= self.mode <= self.high and self.low < self.high):
+            raise ParameterError(
+                f"Triangular needs low <= mode <= high and low < high, but ({self.low}, {self.mode}, "
+                f"{self.high}) was passed."
+            )
+
+    def ppf(self, u):
+        width = self.high - self.low
+        c = (self.mode - self.low) / width
+        return stats.triang.ppf(u, c, loc=self.low, scale=width)
+
+
+@dataclass(frozen=True)
+class Uniform(_Distribution):
+    """Uniform on ``[low, high]``."""
+
+    low: float
+    high: float
+
+    def __post_init__(self):
+        if not self.low < self.high:
+            raise ParameterError(f"Uniform needs low < high, but ({self.low}, {self.high}) was passed.")
+
+    def ppf(self, u):
+        return self.low + (self.high - self.low) * np.asarray(u)
+
+
+class Empirical(_Distribution):
+    """Resample observed values (for example last year's daily demand) through their quantiles."""
+
+    def __init__(self, values):
+        arr = np.asarray(values, dtype=float)
+        arr = arr[np.isfinite(arr)]
+        if arr.size < 2:
+            raise ParameterError("Empirical needs at least two finite observed values.")
+        self.values = np.sort(arr)
+
+    def ppf(self, u):
+        return np.quantile(self.values, u, method="inverted_cdf")
+
+    def __repr__(self) -> str:
+        return f"Empirical(n={self.values.size})"
+
+
+def as_distribution(name: str, value) -> _Distribution:
+    """Accept a distribution or a plain number (taken as a constant) for input ``name``."""
+    if isinstance(value, _Distribution):
+        return value
+    if isinstance(value, int | float | np.integer | np.floating) and np.isfinite(value):
+        return Constant(float(value))
+    raise ParameterError(
+        f"`{name}` must be a number or a distribution (Normal, LogNormal, Triangular, Uniform, "
+        f"Empirical), but {value!r} was passed."
+    )
