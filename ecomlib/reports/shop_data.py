@@ -1,0 +1,359 @@
+"""Open the data a chapter notebook runs on, and skip sections whose data is missing.
+
+Every chapter notebook starts the same way::
+
+    from ecomlib import reports
+    shop = reports.open_data(data, preset=preset, columns=columns, start=start, end=end)
+
+An empty ``data`` opens the bundled sample shop (:func:`ecomlib.datasets.load_sample_store`),
+whose ground truth is then in ``shop.truth``; otherwise the file or folder is read with
+:func:`ecomlib.data.load_shop`, and its data-quality reports go to the top of the HTML
+report. A section that needs a table the data lacks starts with::
+
+    if shop.needs("sessions", ["session_id", "step"], section="6.1 流量 · Traffic"):
+        ...  # the section
+
+which shows a visible skip note instead of crashing when the table or columns are absent.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ecomlib.errors import ParameterError
+from ecomlib.reports.key_figures import MIME_DATA_SUMMARY, MIME_SKIP_NOTE, publish
+
+__all__ = ["ShopData", "open_data", "skip_note", "parse_column_map", "quality_to_json"]
+
+# canonical day column of each dated table, used to apply `start` / `end` to the sample shop
+DATE_COLUMNS = {
+    "transactions": "order_date",
+    "sessions": "date",
+    "marketing_spend": "date",
+    "touchpoints": "timestamp",
+    "kpis_daily": "date",
+}
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def parse_column_map(columns: Any) -> dict[str, str] | None:
+    """Read a column mapping given as a dict, ``"a=b,c=d"``, a JSON object or a YAML/JSON file.
+
+    Keys are canonical names (``order_id``), values the names in the user's file
+    (``InvoiceNo``). Empty means no mapping (None).
+    """
+    if _blank(columns):
+        return None
+    if isinstance(columns, dict):
+        return {str(k): str(v) for k, v in columns.items()}
+    if not isinstance(columns, str):
+        raise ParameterError(
+            f"`columns` must be a mapping such as 'order_id=InvoiceNo,order_date=InvoiceDate', "
+            f"but a {type(columns).__name__} was passed."
+        )
+    text = columns.strip()
+    path = Path(text).expanduser()
+    if "=" not in text and not text.startswith("{") and path.suffix in {".json", ".yaml", ".yml"}:
+        if not path.is_file():
+            raise ParameterError(f"`columns` names the file {text!r}, which does not exist.")
+        import yaml  # JSON is YAML, so one reader does both
+
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if not isinstance(loaded, dict):
+            raise ParameterError(f"`columns` file {text!r} must hold a mapping canonical: yours.")
+        return {str(k): str(v) for k, v in loaded.items()}
+    if text.startswith("{"):
+        try:
+            loaded = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ParameterError(f"`columns` is not valid JSON ({exc.msg}): {text!r}.") from None
+        return {str(k): str(v) for k, v in loaded.items()}
+    pairs = [part for part in text.replace(";", ",").split(",") if part.strip()]
+    if not all("=" in part for part in pairs):
+        raise ParameterError(
+            f"`columns` must look like 'order_id=InvoiceNo,order_date=InvoiceDate' "
+            f"(canonical=yours), but {text!r} was passed."
+        )
+    return {k.strip(): v.strip() for k, v in (part.split("=", 1) for part in pairs)}
+
+
+def quality_to_json(report: Any) -> Any:
+    """Turn a data-quality report into JSON-friendly data for the HTML header."""
+    if report is None:
+        return None
+    for method in ("to_dict", "summary"):
+        if callable(getattr(report, method, None)):
+            value = getattr(report, method)()
+            if isinstance(value, pd.DataFrame):
+                value = value.reset_index(drop=value.index.name is None).to_dict("records")
+            return json.loads(json.dumps(value, default=str))
+    if dataclasses.is_dataclass(report):
+        return json.loads(json.dumps(dataclasses.asdict(report), default=str))
+    return {"text": str(report)}
+
+
+@dataclass
+class ShopData:
+    """The tables a notebook works on, where they came from, and what was checked.
+
+    Attributes
+    ----------
+    tables : dict of str to DataFrame
+        Canonical tables present (``"transactions"``, ``"sessions"``, ...).
+    truth : dict or None
+        The sample shop's ground truth; None for the user's own data.
+    truth_doc : dict
+        One-line description (with units) of each truth key.
+    quality : dict
+        Data-quality report per loaded table (empty for the sample shop).
+    missing : list of str
+        Canonical tables the data does not have.
+    source : str
+        Human description of the data (the path, or "bundled sample shop").
+    """
+
+    tables: dict[str, pd.DataFrame]
+    truth: dict[str, Any] | None = None
+    truth_doc: dict[str, str] = field(default_factory=dict)
+    quality: dict[str, Any] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    source: str = ""
+
+    @property
+    def is_sample(self) -> bool:
+        """True when the data is the simulated sample shop (so ``truth`` is known)."""
+        return self.truth is not None
+
+    def __getitem__(self, table: str) -> pd.DataFrame:
+        if table not in self.tables:
+            raise ParameterError(
+                f"The data has no table {table!r}; it has {sorted(self.tables)}.",
+                fix=f"Guard the section with `if shop.needs({table!r}, [...]):`.",
+            )
+        return self.tables[table]
+
+    def get(self, table: str) -> pd.DataFrame | None:
+        """Return the table, or None when the data lacks it."""
+        return self.tables.get(table)
+
+    def needs(self, table: str, columns: Iterable[str] = (), *, section: str = "") -> bool:
+        """Return True when ``table`` is present with ``columns``; else show a skip note.
+
+        Parameters
+        ----------
+        table : str
+            Canonical table name, e.g. ``"sessions"``.
+        columns : iterable of str
+            Columns the section uses.
+        section : str, optional
+            The section heading, named in the note.
+        """
+        columns = list(columns)
+        frame = self.tables.get(table)
+        absent = columns if frame is None else [c for c in columns if c not in frame.columns]
+        if frame is not None and not absent and len(frame) > 0:
+            return True
+        reason = (
+            f"the data has no table '{table}'"
+            if frame is None
+            else (f"the table '{table}' has no rows" if not absent else f"'{table}' lacks {absent}")
+        )
+        skip_note(table, columns, section=section, reason=reason)
+        return False
+
+    def summary(self) -> pd.DataFrame:
+        """One row per table: rows, columns, and whether it is missing."""
+        rows = [
+            {"table": name, "rows": len(frame), "columns": frame.shape[1], "present": True}
+            for name, frame in self.tables.items()
+        ]
+        rows += [{"table": name, "rows": 0, "columns": 0, "present": False} for name in self.missing]
+        return pd.DataFrame(rows, columns=["table", "rows", "columns", "present"])
+
+    def to_json(self) -> dict[str, Any]:
+        """What the report header shows: source, tables, missing tables, quality."""
+        return {
+            "source": self.source,
+            "is_sample": self.is_sample,
+            "tables": {name: int(len(frame)) for name, frame in self.tables.items()},
+            "missing": list(self.missing),
+            "quality": {name: quality_to_json(q) for name, q in self.quality.items()},
+        }
+
+
+def skip_note(
+    table: str, columns: Iterable[str] = (), *, section: str = "", reason: str = ""
+) -> None:
+    """Show a visible note that a section is skipped because its data is missing.
+
+    The note says which table and columns the section needs and how to supply them.
+    In a plain script it is printed.
+    """
+    columns = list(columns)
+    where = f"Section '{section}'" if section else "This section"
+    cols = f" with the columns {', '.join(columns)}" if columns else ""
+    why = f" Skipped because {reason}." if reason else " Skipped."
+    text = (
+        f"{where} needs the table '{table}'{cols}.{why} Supply it as {table}.csv (or .xlsx, "
+        f".parquet) in the folder passed as --data; use --columns to map your column names."
+    )
+    shown = publish(
+        {
+            "text/plain": f"Note: {text}",
+            "text/html": (
+                '<div class="ecomlib-skip-note" style="border-left:4px solid #d9a400;'
+                'background:#fff8e1;padding:0.5em 1em;margin:0.5em 0">'
+                f"<strong>Skipped.</strong> {html.escape(text)}</div>"
+            ),
+            MIME_SKIP_NOTE: {"section": section, "table": table, "columns": columns, "text": text},
+        }
+    )
+    if not shown:
+        print(f"Note: {text}")
+
+
+def _filter_dates(tables: dict[str, pd.DataFrame], start: Any, end: Any) -> dict[str, pd.DataFrame]:
+    if _blank(start) and _blank(end):
+        return dict(tables)
+    lo = None if _blank(start) else pd.Timestamp(start).normalize()
+    hi = None if _blank(end) else pd.Timestamp(end).normalize() + pd.Timedelta(days=1)
+    out = {}
+    for name, frame in tables.items():
+        col = DATE_COLUMNS.get(name)
+        if col is None or col not in frame.columns:
+            out[name] = frame
+            continue
+        keep = pd.Series(True, index=frame.index)
+        if lo is not None:
+            keep &= frame[col] >= lo
+        if hi is not None:
+            keep &= frame[col] < hi
+        out[name] = frame.loc[keep]
+    return out
+
+
+def _open_sample(start: Any, end: Any) -> ShopData:
+    from ecomlib.datasets import load_sample_store
+
+    store = load_sample_store()
+    tables = store.tables()
+    all_tables = _canonical_table_names()
+    return ShopData(
+        tables=_filter_dates(tables, start, end),
+        truth=dict(store.truth),
+        truth_doc=dict(getattr(store, "truth_doc", {}) or {}),
+        missing=[name for name in all_tables if name not in tables],
+        source="bundled sample shop (simulated; ground truth known)",
+    )
+
+
+def _canonical_table_names() -> list[str]:
+    try:
+        from ecomlib.data import schemas
+
+        names = getattr(schemas, "TABLES", None) or getattr(schemas, "SCHEMAS", None)
+        if names:
+            return list(names)
+    except ImportError:  # pragma: no cover - the data layer is part of ecomlib
+        pass
+    return list(DATE_COLUMNS)
+
+
+def open_data(
+    data: Any = "",
+    *,
+    preset: str | None = "",
+    columns: Any = "",
+    start: Any = "",
+    end: Any = "",
+    show: bool = True,
+) -> ShopData:
+    """Open the data named by a notebook's common parameters.
+
+    Parameters
+    ----------
+    data : str or path
+        A shop export (file or folder). Empty means the bundled sample shop.
+    preset : str, optional
+        Name of a known export format (see ``ecomlib data presets``); empty for none.
+    columns : str or dict, optional
+        Column mapping canonical=yours, e.g. ``"order_id=InvoiceNo,order_date=InvoiceDate"``,
+        or a YAML/JSON file holding it.
+    start, end : str or date, optional
+        First and last day to include (inclusive), ``YYYY-MM-DD``; empty for no limit.
+    show : bool, default True
+        Display a one-table summary of what was opened (and hand it to the report header).
+
+    Returns
+    -------
+    ShopData
+        ``tables``, ``truth`` (sample shop only), ``quality``, ``missing``, ``source``.
+
+    Examples
+    --------
+    >>> from ecomlib import reports
+    >>> shop = reports.open_data("")            # doctest: +SKIP
+    >>> shop.tables["transactions"].shape       # doctest: +SKIP
+    """
+    for name, value in (("start", start), ("end", end)):
+        if not _blank(value):
+            try:
+                pd.Timestamp(value)
+            except (TypeError, ValueError):
+                raise ParameterError(
+                    f"`{name}` must be a date written YYYY-MM-DD, but {value!r} was passed."
+                ) from None
+    if _blank(data):
+        shop = _open_sample(start, end)
+    else:
+        from ecomlib.data import load_shop
+
+        path = Path(str(data)).expanduser()
+        loaded = load_shop(
+            path,
+            preset=None if _blank(preset) else preset,
+            columns=parse_column_map(columns),
+            start=None if _blank(start) else start,
+            end=None if _blank(end) else end,
+        )
+        shop = ShopData(
+            tables=dict(loaded.tables),
+            quality=dict(getattr(loaded, "quality", {}) or {}),
+            missing=list(getattr(loaded, "missing", []) or []),
+            source=str(path),
+        )
+    if show:
+        _show_summary(shop)
+    return shop
+
+
+def _show_summary(shop: ShopData) -> None:
+    rows = "".join(
+        f"<tr><td>{html.escape(name)}</td><td>{len(frame):,}</td></tr>"
+        for name, frame in shop.tables.items()
+    )
+    missing = ", ".join(shop.missing) or "none"
+    publish(
+        {
+            "text/plain": f"Data: {shop.source}; tables: "
+            + ", ".join(f"{k} ({len(v):,} rows)" for k, v in shop.tables.items())
+            + f"; missing: {missing}",
+            "text/html": (
+                f'<div class="ecomlib-data-summary"><p><strong>Data:</strong> '
+                f"{html.escape(shop.source)}</p><table><tr><th>table</th><th>rows</th></tr>"
+                f"{rows}</table><p>Tables not present: {html.escape(missing)}</p></div>"
+            ),
+            MIME_DATA_SUMMARY: shop.to_json(),
+        }
+    )
