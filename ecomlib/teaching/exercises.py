@@ -1,0 +1,384 @@
+"""Exercises with ``check()`` / ``hint()`` / ``solution()`` for the chapter notebooks.
+
+A notebook loads its chapter's exercise bank with the same data it analyses, so every
+expected answer is computed from that data and stays right when the parameters change::
+
+    from ecomlib.teaching import ____, exercises
+    ex = exercises.load("basics", transactions=tx, sessions=sessions)
+
+    answer = ____                  # the student replaces ____ with code
+    ex.q1.check(answer)            # correct / incorrect (with a hint) / not attempted
+    ex.q1.hint()                   # first hint; ex.q1.hint(2) the second
+    ex.q1.solution()               # shows the solution code
+    ex.progress()                  # which questions are done
+
+Writing a bank
+--------------
+Each chapter keeps its bank in ``ecomlib/<chapter>/exercises.py`` with one function::
+
+    def build(ctx: dict) -> list[Question]: ...
+
+``ctx`` holds the keyword arguments the notebook passed to :func:`load` (tables and
+parameters). Each :class:`Question` names its expected answer as a function of ``ctx``
+(evaluated on first check, so a question whose table is missing says so instead of
+breaking the others), a tolerance, hints, known mistakes and solution code that assigns
+``answer``. The solution code runs with the names in ``ctx`` plus ``pd``, ``np`` and
+``ecomlib``; tests run every solution through its own check.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import numbers
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ecomlib.errors import DataError, EcomlibError, ParameterError
+
+__all__ = [
+    "CheckResult",
+    "ExerciseSet",
+    "Mistake",
+    "Question",
+    "____",
+    "load",
+]
+
+CORRECT = "correct"
+INCORRECT = "incorrect"
+NOT_ATTEMPTED = "not attempted"
+UNAVAILABLE = "unavailable"
+
+
+class _Placeholder:
+    """The blank a student replaces: ``answer = ____``."""
+
+    _instance: _Placeholder | None = None
+
+    def __new__(cls) -> _Placeholder:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "____"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+#: Placeholder for an answer not written yet. ``check(____)`` says "not attempted".
+____ = _Placeholder()
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known wrong answer and the hint it deserves.
+
+    Parameters
+    ----------
+    answer : callable or value
+        The wrong answer, or a function of ``ctx`` returning it (e.g. revenue computed with
+        cancelled orders left in).
+    message : str
+        What the student probably did, phrased as a hint. Never states the right value.
+    """
+
+    answer: Any
+    message: str
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of ``Question.check``: status and a message for the student."""
+
+    question: str
+    status: str
+    message: str
+
+    @property
+    def correct(self) -> bool:
+        return self.status == CORRECT
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+    def __repr__(self) -> str:
+        icon = {CORRECT: "✅", INCORRECT: "❌", NOT_ATTEMPTED: "✏️"}.get(self.status, "⏭️")
+        return f"{icon} {self.question}: {self.message}"
+
+    def _repr_markdown_(self) -> str:
+        return repr(self)
+
+
+class _Text(str):
+    """A string that displays as Markdown in a notebook (hints and solutions)."""
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+
+@dataclass
+class Question:
+    """One exercise.
+
+    Parameters
+    ----------
+    name : str
+        Attribute name in the set, ``"q1"``, ``"q2"``, ...
+    prompt : str
+        The question as the notebook asks it (one sentence, with units).
+    expected : callable or value
+        The right answer, or a function ``expected(ctx)`` computing it from the notebook's
+        data. Numbers, strings (compared case-insensitively), booleans and collections of
+        strings (compared as sets) are supported.
+    solution_code : str
+        Python code that assigns ``answer``; shown by :meth:`solution` and run by tests.
+    hints : sequence of str
+        Hints from gentle to explicit; none of them may state the expected value.
+    rel_tol, abs_tol : float
+        Tolerance for numeric answers: correct when ``|answer - expected| <=
+        max(abs_tol, rel_tol * |expected|)``. The default accepts rounding to 3 significant
+        digits.
+    mistakes : sequence of Mistake
+        Known wrong answers with a targeted hint.
+    requires : sequence of str
+        Keys of ``ctx`` the question needs; when one is missing or None the question reports
+        itself unavailable instead of failing.
+    """
+
+    name: str
+    prompt: str
+    expected: Any
+    solution_code: str
+    hints: Sequence[str] = ()
+    rel_tol: float = 5e-3
+    abs_tol: float = 0.0
+    mistakes: Sequence[Mistake] = ()
+    requires: Sequence[str] = ()
+    ctx: dict = field(default_factory=dict, repr=False)
+    status: str = field(default=NOT_ATTEMPTED, init=False)
+    attempts: int = field(default=0, init=False)
+    hints_seen: int = field(default=0, init=False)
+
+    # ------------------------------------------------------------ expected value
+    def _missing(self) -> list[str]:
+        return [k for k in self.requires if self.ctx.get(k) is None]
+
+    def expected_value(self) -> Any:
+        """Compute the expected answer from the data (used by checks and tests)."""
+        missing = self._missing()
+        if missing:
+            raise DataError(
+                f"Exercise {self.name} needs {missing}, which this notebook run does not have."
+            )
+        if callable(self.expected):
+            return self.expected(self.ctx)
+        return self.expected
+
+    # ------------------------------------------------------------ student API
+    def check(self, answer: Any) -> CheckResult:
+        """Say whether ``answer`` is correct, with a hint when it is not."""
+        if answer is ____ or isinstance(answer, _Placeholder):
+            return CheckResult(self.name, NOT_ATTEMPTED, "not attempted yet: replace ____ with your answer.")
+        missing = self._missing()
+        if missing:
+            return CheckResult(
+                self.name, UNAVAILABLE, f"skipped: this run has no {', '.join(missing)} table."
+            )
+        self.attempts += 1
+        expected = self.expected_value()
+        ok, message = _compare(answer, expected, self.rel_tol, self.abs_tol)
+        if ok:
+            self.status = CORRECT
+            return CheckResult(self.name, CORRECT, "correct. Well done!")
+        for mistake in self.mistakes:
+            wrong = mistake.answer(self.ctx) if callable(mistake.answer) else mistake.answer
+            if _compare(answer, wrong, self.rel_tol, self.abs_tol)[0]:
+                message = mistake.message
+                break
+        if self.status != CORRECT:
+            self.status = INCORRECT
+        hint = "" if self.hints_seen else " Try `.hint()`."
+        return CheckResult(self.name, INCORRECT, f"not quite. {message}{hint}")
+
+    def hint(self, n: int = 1) -> _Text:
+        """Return hint number ``n`` (1-based); asking beyond the last gives the last one."""
+        if not self.hints:
+            return _Text("No hints for this question; see `.solution()`.")
+        if not isinstance(n, numbers.Integral) or n < 1:
+            raise ParameterError(f"`n` must be a whole number >= 1, but {n!r} was passed.")
+        k = min(int(n), len(self.hints))
+        self.hints_seen = max(self.hints_seen, k)
+        more = f" (hint {k} of {len(self.hints)})"
+        if n > len(self.hints):
+            more = f" (that was the last hint; there are {len(self.hints)})"
+        return _Text(f"💡 {self.hints[k - 1]}{more}")
+
+    def solution(self) -> _Text:
+        """Return the solution code (shown as a code block in the notebook)."""
+        return _Text(f"```python\n{self.solution_code.strip()}\n```")
+
+    def run_solution(self) -> Any:
+        """Execute the solution code on the notebook's data and return its ``answer``."""
+        namespace: dict[str, Any] = {"pd": pd, "np": np}
+        namespace["ecomlib"] = importlib.import_module("ecomlib")
+        # copies, so a solution can never change the notebook's tables
+        namespace.update({k: v.copy() if isinstance(v, pd.DataFrame) else v for k, v in self.ctx.items()})
+        exec(compile(self.solution_code, f"<solution {self.name}>", "exec"), namespace)  # noqa: S102
+        if "answer" not in namespace:
+            raise EcomlibError(f"The solution of {self.name} does not assign `answer`.")
+        return namespace["answer"]
+
+    def __repr__(self) -> str:
+        return f"{self.name}: {self.prompt}"
+
+    def _repr_markdown_(self) -> str:
+        return f"**{self.name}.** {self.prompt}"
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, numbers.Real | np.number) and not isinstance(x, bool | np.bool_)
+
+
+def _compare(answer: Any, expected: Any, rel_tol: float, abs_tol: float) -> tuple[bool, str]:
+    """Return (is_correct, hint about the kind of mistake) without revealing ``expected``."""
+    if isinstance(expected, bool | np.bool_):
+        if not isinstance(answer, bool | np.bool_):
+            return False, "The answer should be True or False."
+        return bool(answer) == bool(expected), "Think about the sign of the effect again."
+    if _is_number(expected):
+        if isinstance(answer, pd.Series | pd.DataFrame | np.ndarray) and np.size(answer) == 1:
+            answer = np.asarray(answer).ravel()[0]
+        if not _is_number(answer):
+            return False, f"The answer should be a single number, but it is a {type(answer).__name__}."
+        a, e = float(answer), float(expected)
+        if not math.isfinite(a):
+            return False, "Your answer is not a finite number; check for a division by zero."
+        tol = max(abs_tol, rel_tol * abs(e))
+        if abs(a - e) <= tol:
+            return True, ""
+        return False, _numeric_hint(a, e, tol)
+    if isinstance(expected, str):
+        if not isinstance(answer, str):
+            return False, f"The answer should be text, but it is a {type(answer).__name__}."
+        return answer.strip().casefold() == expected.strip().casefold(), "Look at the table again."
+    if isinstance(expected, set | frozenset | list | tuple):
+        if isinstance(answer, str) or not hasattr(answer, "__iter__"):
+            return False, "The answer should be a list of names."
+        norm = {str(x).strip().casefold() for x in answer}
+        want = {str(x).strip().casefold() for x in expected}
+        if norm == want:
+            return True, ""
+        if norm < want:
+            return False, "Some names are missing from your list."
+        if norm > want:
+            return False, "Your list has names that do not belong."
+        return False, "Your list does not match; check the condition you filtered on."
+    return answer == expected, "Look at the result again."
+
+
+def _numeric_hint(a: float, e: float, tol: float) -> str:
+    if e != 0 and a != 0:
+        ratio = a / e
+        for factor, text in (
+            (100.0, "Is your answer a percentage where a fraction is asked for?"),
+            (0.01, "Is your answer a fraction where a percentage is asked for?"),
+            (-1.0, "Check the sign: is it a fall where you computed a rise, or the reverse?"),
+        ):
+            if abs(ratio - factor) <= abs(factor) * 5e-3:
+                return text
+        if ratio > 3 or ratio < 1 / 3:
+            return "Your answer is far off; check the units and which rows you included."
+    return "Your answer is too high." if a > e else "Your answer is too low."
+
+
+class ExerciseSet:
+    """The questions of one chapter; access them as attributes (``ex.q1``)."""
+
+    def __init__(self, chapter: str, questions: Sequence[Question]):
+        self.chapter = chapter
+        self._questions = {q.name: q for q in questions}
+        if len(self._questions) != len(questions):
+            raise EcomlibError(f"Exercise bank {chapter!r} has duplicate question names.")
+
+    def __getattr__(self, name: str) -> Question:
+        questions = self.__dict__.get("_questions", {})
+        if name in questions:
+            return questions[name]
+        raise AttributeError(
+            f"Chapter {self.__dict__.get('chapter')!r} has no exercise {name!r}; "
+            f"it has {list(questions)}."
+        )
+
+    def __dir__(self) -> list[str]:
+        return [*super().__dir__(), *self._questions]
+
+    def __iter__(self):
+        return iter(self._questions.values())
+
+    def __len__(self) -> int:
+        return len(self._questions)
+
+    @property
+    def questions(self) -> list[Question]:
+        return list(self._questions.values())
+
+    def progress(self) -> pd.DataFrame:
+        """One row per question: status, number of checks and hints seen."""
+        return pd.DataFrame(
+            {
+                "question": [q.name for q in self],
+                "prompt": [q.prompt for q in self],
+                "status": [q.status for q in self],
+                "attempts": [q.attempts for q in self],
+                "hints_seen": [q.hints_seen for q in self],
+            }
+        )
+
+    def __repr__(self) -> str:
+        done = sum(q.status == CORRECT for q in self)
+        return f"<{len(self)} exercises for {self.chapter!r}, {done} correct>"
+
+
+def load(chapter: str, **ctx: Any) -> ExerciseSet:
+    """Load the exercise bank of ``chapter`` with the notebook's data.
+
+    Parameters
+    ----------
+    chapter : str
+        Subpackage name: ``"basics"`` loads ``ecomlib.basics.exercises``.
+    **ctx
+        The tables and parameters the questions are computed from (for example
+        ``transactions=tx, sessions=sessions``). Passed to the bank's ``build(ctx)`` and made
+        available to the solution code under the same names.
+
+    Returns
+    -------
+    ExerciseSet
+    """
+    if not isinstance(chapter, str) or not chapter.isidentifier():
+        raise ParameterError(f"`chapter` must be a chapter package name such as 'basics', not {chapter!r}.")
+    module_name = f"ecomlib.{chapter}.exercises"
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name not in (module_name, f"ecomlib.{chapter}"):
+            raise
+        raise ParameterError(
+            f"`chapter` {chapter!r} has no exercise bank (looked for {module_name}).",
+            fix="Use the chapter's package name: basics, market, pricing, promotion, traffic, "
+            "retention or risk.",
+        ) from None
+    build: Callable[[dict], list[Question]] | None = getattr(module, "build", None)
+    if build is None:
+        raise EcomlibError(f"{module_name} defines no build(ctx) function.")
+    questions = list(build(dict(ctx)))
+    for q in questions:
+        q.ctx = dict(ctx)
+    return ExerciseSet(chapter, questions)

@@ -1,0 +1,317 @@
+"""The shared look of every ecomlib figure: theme, fixed colours, number formats, CJK font.
+
+Nothing here runs at import. A notebook applies the theme once, explicitly::
+
+    from ecomlib import viz
+    viz.use_theme()            # for the rest of the session
+    with viz.theme():          # or only inside a block
+        ...
+
+Chapter ``plotting.py`` functions start with ``ax = viz.get_ax(ax)``, which creates a
+figure when none is given and registers the Chinese font with matplotlib, so bilingual
+names such as ``美妝 Beauty`` render without missing-glyph warnings.
+
+Colours are fixed per name across all chapters: ``channel_color("email")`` is the same
+blue in the pricing chapter and in the retention chapter, and a name never seen before
+still gets the same colour on every machine (it is picked by a checksum of the name, not
+by the order names happen to appear in).
+
+The font is Noto Sans CJK SC (SIL Open Font License) shipped inside the ``mplfonts``
+wheel; Latin text stays in DejaVu Sans and matplotlib falls back to Noto for CJK glyphs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import math
+import zlib
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from ecomlib.errors import DataError, ParameterError
+
+__all__ = [
+    "CHANNEL_COLORS",
+    "CJK_FONT_FAMILY",
+    "NEUTRAL",
+    "category_color",
+    "category_palette",
+    "channel_color",
+    "channel_palette",
+    "cjk_font_path",
+    "cny_formatter",
+    "fmt_cny",
+    "fmt_pct",
+    "fmt_thousands",
+    "get_ax",
+    "percent_formatter",
+    "register_cjk_font",
+    "theme",
+    "theme_rc",
+    "thousands_formatter",
+    "use_theme",
+]
+
+#: Family name matplotlib knows the bundled CJK font by.
+CJK_FONT_FAMILY = "Noto Sans CJK SC"
+_CJK_FILE = "NotoSansCJKsc-Regular.otf"
+
+#: Grey for totals, baselines and "other".
+NEUTRAL = "#7f7f7f"
+
+# Colour-blind-friendly qualitative palette (Okabe & Ito 2008, extended with
+# seaborn "deep" tones) used for every categorical colour in ecomlib.
+_PALETTE = (
+    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
+    "#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3",
+    "#8C8C8C", "#CCB974", "#64B5CD", "#1B9E77", "#7570B3", "#E7298A",
+)
+
+#: Fixed colours of the channels the sample shop and common exports use.
+CHANNEL_COLORS: dict[str, str] = {
+    "organic": "#009E73",
+    "seo": "#009E73",
+    "direct": "#7f7f7f",
+    "paid_search": "#0072B2",
+    "search": "#0072B2",
+    "sem": "#0072B2",
+    "social": "#CC79A7",
+    "paid_social": "#CC79A7",
+    "email": "#56B4E9",
+    "crm": "#56B4E9",
+    "affiliate": "#E69F00",
+    "referral": "#E69F00",
+    "display": "#D55E00",
+    "marketplace": "#8172B3",
+    "app": "#55A868",
+    "livestream": "#C44E52",
+    "other": NEUTRAL,
+}
+
+
+def _normalise(name: object) -> str:
+    text = str(name).strip().casefold()
+    for sep in (" ", "-", "/"):
+        text = text.replace(sep, "_")
+    return text
+
+
+def _hashed_color(name: object) -> str:
+    """A colour from the palette chosen by CRC32 of the name: stable across runs and machines."""
+    return _PALETTE[zlib.crc32(_normalise(name).encode("utf-8")) % len(_PALETTE)]
+
+
+def channel_color(channel: object) -> str:
+    """Return the fixed hex colour of a marketing channel.
+
+    Known channels (see :data:`CHANNEL_COLORS`) have hand-picked colours; any other name
+    gets a colour chosen by a checksum of the name, so it is the same in every chapter.
+
+    Examples
+    --------
+    >>> channel_color("Email") == channel_color("email")
+    True
+    """
+    return CHANNEL_COLORS.get(_normalise(channel), _hashed_color(channel))
+
+
+def category_color(category: object) -> str:
+    """Return the fixed hex colour of a product category (checksum of the name).
+
+    Examples
+    --------
+    >>> category_color("美妝 Beauty") == category_color("美妝 Beauty")
+    True
+    """
+    return _hashed_color(category)
+
+
+def channel_palette(channels: Iterable[object]) -> dict[str, str]:
+    """Map each channel name to its colour; pass as ``palette=`` to seaborn."""
+    return {str(c): channel_color(c) for c in channels}
+
+
+def category_palette(categories: Iterable[object]) -> dict[str, str]:
+    """Map each category name to its colour; pass as ``palette=`` to seaborn."""
+    return {str(c): category_color(c) for c in categories}
+
+
+# ---------------------------------------------------------------- number formats
+def _finite(value: object, param: str) -> float:
+    try:
+        v = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ParameterError(f"`{param}` must be a number, but {value!r} was passed.") from None
+    return v
+
+
+def fmt_cny(value: float, decimals: int = 0, *, compact: bool = False) -> str:
+    """Format an amount in CNY: ``fmt_cny(1234567) == '¥1,234,567'``.
+
+    With ``compact=True`` large amounts are shortened: ``'¥1.23M'``, ``'¥45.6k'``.
+    Missing values format as ``'–'``.
+    """
+    v = _finite(value, "value")
+    if math.isnan(v):
+        return "–"
+    sign = "-" if v < 0 else ""
+    v = abs(v)
+    if compact:
+        for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+            if v >= size:
+                digits = 2 if v < 10 * size else 1
+                return f"{sign}¥{v / size:.{digits}f}{suffix}"
+    return f"{sign}¥{v:,.{decimals}f}"
+
+
+def fmt_pct(value: float, decimals: int = 1, *, signed: bool = False) -> str:
+    """Format a fraction as a percentage: ``fmt_pct(0.1234) == '12.3%'``.
+
+    ``signed=True`` adds a plus sign to positive changes (``'+4.0%'``).
+    """
+    v = _finite(value, "value")
+    if math.isnan(v):
+        return "–"
+    return f"{v * 100:{'+' if signed else ''}.{decimals}f}%"
+
+
+def fmt_thousands(value: float, decimals: int = 0) -> str:
+    """Format a count with thousands separators: ``fmt_thousands(1234567) == '1,234,567'``."""
+    v = _finite(value, "value")
+    if math.isnan(v):
+        return "–"
+    return f"{v:,.{decimals}f}"
+
+
+def cny_formatter(decimals: int = 0, *, compact: bool = True):
+    """A matplotlib tick formatter for CNY amounts (``ax.yaxis.set_major_formatter(...)``)."""
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda x, _pos: fmt_cny(x, decimals, compact=compact))
+
+
+def percent_formatter(decimals: int = 0):
+    """A matplotlib tick formatter for fractions shown as percentages (0.25 -> ``25%``)."""
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda x, _pos: fmt_pct(x, decimals))
+
+
+def thousands_formatter(decimals: int = 0):
+    """A matplotlib tick formatter for counts with thousands separators."""
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda x, _pos: fmt_thousands(x, decimals))
+
+
+# ---------------------------------------------------------------- font
+@lru_cache(maxsize=1)
+def cjk_font_path() -> Path:
+    """Path of the Noto Sans CJK SC font file shipped in the ``mplfonts`` wheel.
+
+    Found without importing ``mplfonts`` (which has no side effects we need).
+    """
+    spec = importlib.util.find_spec("mplfonts")
+    if spec is None or not spec.submodule_search_locations:
+        raise DataError(
+            "The CJK font package `mplfonts` is not installed, so Chinese labels cannot render.",
+            fix="Install ecomlib's dependencies with `make setup` (mplfonts is one of them).",
+        )
+    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / _CJK_FILE
+    if not path.is_file():
+        raise DataError(
+            f"The font file {_CJK_FILE} was not found in {path.parent}.",
+            fix="Reinstall mplfonts (`pip install --force-reinstall mplfonts`).",
+        )
+    return path
+
+
+@lru_cache(maxsize=1)
+def register_cjk_font() -> str:
+    """Add the CJK font to matplotlib's font manager (once) and return its family name.
+
+    This changes no rcParams; :func:`use_theme` / :func:`theme` put the family in the
+    font fallback list.
+    """
+    from matplotlib import font_manager
+
+    font_manager.fontManager.addfont(str(cjk_font_path()))
+    return CJK_FONT_FAMILY
+
+
+# ---------------------------------------------------------------- theme
+_CONTEXTS = ("paper", "notebook", "talk", "poster")
+
+
+def theme_rc(context: str = "notebook") -> dict:
+    """Return the rcParams of the ecomlib theme (seaborn ``whitegrid`` plus our font and colours).
+
+    ``context`` scales fonts and lines like seaborn's contexts: ``"paper"``, ``"notebook"``,
+    ``"talk"`` (for a trainer's projector) or ``"poster"``.
+    """
+    if context not in _CONTEXTS:
+        from ecomlib.validation import check_argument
+
+        check_argument("context", _CONTEXTS, context)
+    import seaborn as sns
+    from cycler import cycler
+
+    family = register_cjk_font()
+    rc: dict = {}
+    rc.update(sns.axes_style("whitegrid"))
+    rc.update(sns.plotting_context(context))
+    rc.update(
+        {
+            # a list of families makes matplotlib fall back glyph by glyph (matplotlib >= 3.6)
+            "font.family": ["DejaVu Sans", family],
+            "font.sans-serif": ["DejaVu Sans", family],
+            "axes.prop_cycle": cycler(color=list(_PALETTE[:10])),
+            "axes.titlesize": "large",
+            "axes.titlelocation": "left",
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "figure.figsize": (8.0, 4.5),
+            "figure.dpi": 100,
+            "savefig.dpi": 150,
+            "savefig.bbox": "tight",
+            "legend.frameon": False,
+        }
+    )
+    return rc
+
+
+def use_theme(context: str = "notebook") -> None:
+    """Apply the ecomlib theme to matplotlib for the rest of the session.
+
+    Call it once near the top of a notebook. Use :func:`theme` to apply it only inside a
+    ``with`` block.
+    """
+    import matplotlib as mpl
+
+    mpl.rcParams.update(theme_rc(context))
+
+
+@contextlib.contextmanager
+def theme(context: str = "notebook") -> Iterator[None]:
+    """Apply the ecomlib theme inside a ``with`` block and restore the settings after it."""
+    import matplotlib as mpl
+
+    with mpl.rc_context(theme_rc(context)):
+        yield
+
+
+def get_ax(ax=None, *, figsize: tuple[float, float] | None = None):
+    """Return ``ax``, or a new Axes on a new figure when ``ax`` is None.
+
+    Every chapter plotting function starts with ``ax = viz.get_ax(ax)``. It also registers
+    the CJK font, so Chinese labels render once the theme is in use.
+    """
+    register_cjk_font()
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _fig, new_ax = plt.subplots(figsize=figsize)
+    return new_ax

@@ -1,0 +1,123 @@
+"""Tests of ecomlib.viz: theme, fixed colours, formatters and the CJK font."""
+
+import subprocess
+import sys
+import warnings
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+from ecomlib import viz  # noqa: E402
+from ecomlib.errors import ParameterError  # noqa: E402
+
+
+def test_chinese_text_renders_without_missing_glyph_warnings():
+    import matplotlib.pyplot as plt
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with viz.theme():
+            ax = viz.get_ax()
+            ax.bar(["美妝 Beauty", "服飾 Apparel", "家居 Home"], [3.0, -1.0, 2.0])
+            ax.set_title("銷售額 GMV by 品類")
+            ax.yaxis.set_major_formatter(viz.cny_formatter())
+            ax.figure.canvas.draw()
+        plt.close(ax.figure)
+    glyph = [str(w.message) for w in caught if "Glyph" in str(w.message)]
+    assert glyph == []
+
+
+def test_without_the_theme_matplotlib_does_warn():
+    """Control for the test above: the warning it checks for really appears without our font."""
+    import matplotlib.pyplot as plt
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with matplotlib.rc_context({"font.family": ["DejaVu Sans"]}):
+            fig, ax = plt.subplots()
+            ax.set_title("美妝")
+            fig.canvas.draw()
+        plt.close(fig)
+    assert any("Glyph" in str(w.message) for w in caught)
+
+
+def test_theme_context_restores_settings():
+    before = dict(matplotlib.rcParams)
+    with viz.theme("talk"):
+        assert viz.CJK_FONT_FAMILY in matplotlib.rcParams["font.family"]
+    assert matplotlib.rcParams["font.family"] == before["font.family"]
+    assert matplotlib.rcParams["font.size"] == before["font.size"]
+
+
+def test_import_has_no_side_effects():
+    code = (
+        "import matplotlib, copy; before = copy.deepcopy(dict(matplotlib.rcParams));"
+        "import ecomlib.viz, ecomlib.teaching;"
+        "from matplotlib import font_manager as fm;"
+        "assert dict(matplotlib.rcParams) == before;"
+        "assert not any('NotoSansCJK' in f.fname for f in fm.fontManager.ttflist)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_bad_context_is_a_parameter_error():
+    with pytest.raises(ParameterError, match="context"):
+        viz.theme_rc("huge")
+
+
+def test_channel_colours_are_fixed_and_case_insensitive():
+    assert viz.channel_color("email") == viz.CHANNEL_COLORS["email"]
+    assert viz.channel_color(" Paid Search ") == viz.CHANNEL_COLORS["paid_search"]
+    assert viz.channel_palette(["email", "social"]) == {
+        "email": viz.CHANNEL_COLORS["email"],
+        "social": viz.CHANNEL_COLORS["social"],
+    }
+
+
+def test_unseen_names_get_the_same_colour_in_every_process():
+    names = ["美妝 Beauty", "服飾 Apparel", "livestream_x", "家居 Home"]
+    here = [viz.category_color(n) for n in names] + [viz.channel_color(names[2])]
+    code = (
+        "from ecomlib import viz; names = " + repr(names) + ";"
+        "print(','.join([viz.category_color(n) for n in names] + [viz.channel_color(names[2])]))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert out.stdout.strip().split(",") == here
+    # a category's colour does not depend on which other categories are plotted with it
+    assert viz.category_palette(names[:2])[names[1]] == viz.category_palette(names[1:])[names[1]]
+
+
+@pytest.mark.parametrize(
+    ("value", "kwargs", "expected"),
+    [
+        (1234567, {}, "¥1,234,567"),
+        (-1234.5, {"decimals": 2}, "-¥1,234.50"),
+        (1234567, {"compact": True}, "¥1.23M"),
+        (45600, {"compact": True}, "¥45.6k"),
+        (999, {"compact": True}, "¥999"),
+        (float("nan"), {}, "–"),
+    ],
+)
+def test_fmt_cny(value, kwargs, expected):
+    assert viz.fmt_cny(value, **kwargs) == expected
+
+
+def test_fmt_pct_and_thousands():
+    assert viz.fmt_pct(0.1234) == "12.3%"
+    assert viz.fmt_pct(0.04, 0, signed=True) == "+4%"
+    assert viz.fmt_pct(-0.04, signed=True) == "-4.0%"
+    assert viz.fmt_thousands(1234567) == "1,234,567"
+    assert viz.percent_formatter()(0.25, 0) == "25%"
+    assert viz.cny_formatter()(2_500_000, 0) == "¥2.50M"
+    with pytest.raises(ParameterError, match="value"):
+        viz.fmt_pct("abc")
+
+
+def test_get_ax_returns_given_axes():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    assert viz.get_ax(ax) is ax
+    plt.close(fig)
