@@ -97,8 +97,9 @@ def detect_anomalies(
     columns=None,
     date_col: str = "date",
     period: int = 7,
+    seasonal: int = 13,
     threshold: float = 3.5,
-    robust: bool = True,
+    log: bool | str = "auto",
 ) -> pd.DataFrame:
     """Flag days whose KPI is far from its trend and weekly pattern (STL remainder).
 
@@ -110,14 +111,22 @@ def detect_anomalies(
         KPIs to check; default every numeric column.
     period : int
         Seasonal period in days (7 = weekly).
+    seasonal : int
+        Length (odd, in periods) of STL's seasonal smoother; 13 lets the weekly pattern drift
+        slowly over about three months without chasing single days.
     threshold : float
         Flag when ``|score| > threshold`` (robust z-score of the STL remainder).
+    log : bool or "auto"
+        Decompose ``log(KPI)`` so that a weekly pattern that scales the level (busy weekends) and
+        noise proportional to the level are handled; "auto" does so for series that are all
+        positive. ``expected`` is always on the KPI's own scale.
 
     Returns
     -------
     DataFrame
         One row per (day, KPI): ``date``, ``kpi``, ``value``, ``expected`` (trend + season),
-        ``remainder``, ``score`` and ``flagged`` (bool); sorted by date and KPI.
+        ``remainder`` (on the log scale when ``log``), ``score`` and ``flagged`` (bool); sorted by
+        date and KPI.
     """
     check_frame(kpis, "kpis", min_rows=2 * period + 1)
     check_columns(kpis, [date_col], "kpis")
@@ -138,13 +147,18 @@ def detect_anomalies(
         y = pd.to_numeric(frame[col], errors="coerce").astype("float64")
         if y.isna().any():
             y = y.interpolate(limit_direction="both")
-        fit = STL(y.to_numpy(), period=period, robust=robust).fit()
+        use_log = bool(log) if log != "auto" else bool((y > 0).all())
+        series = np.log(y.to_numpy()) if use_log else y.to_numpy()
+        # plain (non-robust) STL: its robustness weights shrink the remainder of ordinary days
+        # and make the MAD scale too small, which flagged many normal days in our tests
+        fit = STL(series, period=period, seasonal=seasonal, robust=False).fit()
         rem = fit.resid
+        expected = fit.trend + fit.seasonal
         mad = np.median(np.abs(rem - np.median(rem))) * 1.4826
         score = (rem - np.median(rem)) / mad if mad > 0 else np.zeros_like(rem)
         parts.append(pd.DataFrame({
             "date": dates.to_numpy(), "kpi": col, "value": frame[col].to_numpy(dtype=float),
-            "expected": fit.trend + fit.seasonal, "remainder": rem, "score": score,
+            "expected": np.exp(expected) if use_log else expected, "remainder": rem, "score": score,
         }))
     out = pd.concat(parts, ignore_index=True)
     out["kpi"] = out["kpi"].astype("str")
