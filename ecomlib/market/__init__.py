@@ -1,0 +1,76 @@
+"""Market analysis and target customers (book 3.1 and chapter 4).
+
+- market size: :func:`market_size`, :func:`market_size_sensitivity` (TAM / SAM / SOM);
+- growth: :func:`growth_rates`, :func:`cagr`, :func:`cagr_table`;
+- shares and concentration: :func:`market_shares`, :func:`concentration`,
+  :func:`concentration_by_period`, :func:`merger_hhi`, :func:`hhi_band`;
+- competitors: :func:`competitor_benchmark` (price index, rating, share, growth);
+- the shop's own sales: :func:`daily_sales`, :func:`sales_by_period`,
+  :func:`category_shares`, :func:`abc_analysis`;
+- target customers: :func:`segment_profiles`, :func:`segment_attractiveness`;
+- trends: :func:`stl_decompose`, :func:`forecast`, :func:`festival_calendar`,
+  :func:`festival_effects`, :func:`backtest`.
+
+Plots live in :mod:`ecomlib.market.plotting`, exercises in :mod:`ecomlib.market.exercises`.
+"""
+
+from ecomlib.market.backtest import BacktestResult, backtest
+from ecomlib.market.competitors import competitor_benchmark
+from ecomlib.market.concentration import (
+    HHI_BANDS,
+    ConcentrationResult,
+    MergerResult,
+    concentration,
+    concentration_by_period,
+    hhi_band,
+    market_shares,
+    merger_hhi,
+)
+from ecomlib.market.decomposition import Decomposition, stl_decompose
+from ecomlib.market.festivals import FESTIVALS, FestivalEffects, festival_calendar, festival_effects
+from ecomlib.market.forecasting import ForecastResult, forecast
+from ecomlib.market.growth import cagr, cagr_table, growth_rates
+from ecomlib.market.pareto import ABCResult, abc_analysis
+from ecomlib.market.segments import (
+    DEFAULT_SEGMENT_WEIGHTS,
+    segment_attractiveness,
+    segment_profiles,
+)
+from ecomlib.market.shop_sales import category_shares, completed_lines, daily_sales, sales_by_period
+from ecomlib.market.sizing import market_size, market_size_sensitivity
+
+__all__ = [
+    "ABCResult",
+    "BacktestResult",
+    "ConcentrationResult",
+    "DEFAULT_SEGMENT_WEIGHTS",
+    "Decomposition",
+    "FESTIVALS",
+    "FestivalEffects",
+    "ForecastResult",
+    "HHI_BANDS",
+    "MergerResult",
+    "abc_analysis",
+    "backtest",
+    "cagr",
+    "cagr_table",
+    "category_shares",
+    "competitor_benchmark",
+    "completed_lines",
+    "concentration",
+    "concentration_by_period",
+    "daily_sales",
+    "festival_calendar",
+    "festival_effects",
+    "forecast",
+    "growth_rates",
+    "hhi_band",
+    "market_shares",
+    "market_size",
+    "market_size_sensitivity",
+    "merger_hhi",
+    "sales_by_period",
+    "segment_attractiveness",
+    "segment_profiles",
+    "stl_decompose",
+]

@@ -1,0 +1,233 @@
+"""The shop's own sales: completed revenue per day, per period and per category.
+
+Revenue here is the sum of ``revenue`` over lines whose ``status`` is ``"completed"`` (CNY);
+cancelled and returned lines are left out. Every other function of ``ecomlib.market`` that
+reads transactions goes through :func:`completed_lines`, so the whole chapter counts sales
+the same way.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ecomlib.errors import DataError, ParameterError, SchemaError
+from ecomlib.validation import check_columns, check_frame, check_numeric
+
+__all__ = ["category_shares", "completed_lines", "daily_sales", "sales_by_period"]
+
+_FREQ_ALIASES = {"D": "D", "W": "W", "M": "M", "Q": "Q", "Y": "Y", "A": "Y"}
+
+
+def completed_lines(
+    transactions: pd.DataFrame,
+    *,
+    columns: list[str] | tuple[str, ...] = (),
+    date_col: str = "order_date",
+    revenue_col: str = "revenue",
+    status_col: str = "status",
+    status: str | None = "completed",
+) -> pd.DataFrame:
+    """Check the transactions and keep the lines that count as sales.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Order lines. Required columns: ``date_col`` (datetime), ``revenue_col`` (numeric,
+        CNY), ``status_col`` unless ``status`` is None, and any extra ``columns``.
+    columns : sequence of str
+        Further columns the caller needs.
+    date_col, revenue_col, status_col : str
+        Column names.
+    status : str or None, default "completed"
+        Keep only lines with this status; None keeps every line.
+
+    Returns
+    -------
+    DataFrame
+        The kept lines (a filtered view; the input is not modified).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"order_date": pd.to_datetime(["2024-01-01"] * 2),
+    ...                   "revenue": [10.0, 5.0], "status": ["completed", "cancelled"]})
+    >>> len(completed_lines(t))
+    1
+    """
+    transactions = check_frame(transactions, "transactions")
+    needed = [date_col, revenue_col, *columns] + ([status_col] if status is not None else [])
+    check_columns(transactions, list(dict.fromkeys(needed)), param="transactions")
+    check_numeric(transactions, [revenue_col], param="transactions")
+    if not pd.api.types.is_datetime64_any_dtype(transactions[date_col]):
+        raise SchemaError(
+            f"`transactions` column {date_col!r} must be datetime, but is {transactions[date_col].dtype}.",
+            fix="Load the data through ecomlib.data.load_transactions, or use pandas.to_datetime.",
+        )
+    if status is None:
+        return transactions
+    kept = transactions[transactions[status_col] == status]
+    if kept.empty:
+        found = transactions[status_col].dropna().unique().tolist()[:5]
+        raise DataError(
+            f"No lines with {status_col}={status!r}; values found: {found}.",
+            fix="Pass status=None to count every line, or map your status values to 'completed'.",
+        )
+    return kept
+
+
+def _check_freq(freq: str) -> str:
+    key = str(freq).upper()
+    if key not in _FREQ_ALIASES:
+        raise ParameterError(
+            f"`freq` must be one of ['D', 'W', 'M', 'Q', 'Y'], but {freq!r} was passed."
+        )
+    return _FREQ_ALIASES[key]
+
+
+def sales_by_period(
+    transactions: pd.DataFrame,
+    freq: str = "M",
+    *,
+    by: str | None = None,
+    date_col: str = "order_date",
+    revenue_col: str = "revenue",
+    status_col: str = "status",
+    status: str | None = "completed",
+) -> pd.DataFrame:
+    """Completed revenue per period (and group).
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Order lines; see :func:`completed_lines` for required columns, plus ``by``.
+    freq : {"D", "W", "M", "Q", "Y"}
+        Period length: day, week, month, quarter, year.
+    by : str, optional
+        Group column such as ``"category"``.
+    date_col, revenue_col, status_col, status
+        As in :func:`completed_lines`.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``period`` (period start, datetime), ``[by,] revenue`` (CNY), every
+        period-group pair present (missing pairs filled with 0).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"order_date": pd.to_datetime(["2024-01-05", "2024-02-01"]),
+    ...                   "revenue": [10.0, 5.0], "status": "completed"})
+    >>> sales_by_period(t, "M")["revenue"].tolist()
+    [10.0, 5.0]
+    """
+    freq = _check_freq(freq)
+    lines = completed_lines(
+        transactions,
+        columns=[by] if by else [],
+        date_col=date_col,
+        revenue_col=revenue_col,
+        status_col=status_col,
+        status=status,
+    )
+    period = lines[date_col].dt.to_period(freq).dt.start_time
+    keys = [period.rename("period")] + ([lines[by]] if by else [])
+    out = lines[revenue_col].groupby(keys, observed=True).sum()
+    if by:
+        out = out.unstack(by, fill_value=0.0).stack()
+    out = out.rename("revenue").reset_index()
+    return out.rename(columns={revenue_col: "revenue"})
+
+
+def daily_sales(
+    transactions: pd.DataFrame,
+    *,
+    date_col: str = "order_date",
+    revenue_col: str = "revenue",
+    status_col: str = "status",
+    status: str | None = "completed",
+) -> pd.Series:
+    """Completed revenue per calendar day, with days without sales filled as 0.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Order lines; see :func:`completed_lines`.
+    date_col, revenue_col, status_col, status
+        As in :func:`completed_lines`.
+
+    Returns
+    -------
+    Series
+        CNY per day, indexed by a daily ``DatetimeIndex`` (``freq="D"``), named ``"sales"``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"order_date": pd.to_datetime(["2024-01-01", "2024-01-03"]),
+    ...                   "revenue": [10.0, 5.0], "status": "completed"})
+    >>> daily_sales(t).tolist()
+    [10.0, 0.0, 5.0]
+    """
+    lines = completed_lines(
+        transactions,
+        date_col=date_col,
+        revenue_col=revenue_col,
+        status_col=status_col,
+        status=status,
+    )
+    day = lines[date_col].dt.normalize()
+    sums = lines[revenue_col].groupby(day).sum()
+    index = pd.date_range(sums.index.min(), sums.index.max(), freq="D", unit="us")
+    out = sums.reindex(index, fill_value=0.0).astype(float)
+    out.index.name = "date"
+    return out.rename("sales")
+
+
+def category_shares(
+    transactions: pd.DataFrame,
+    freq: str = "Q",
+    *,
+    category_col: str = "category",
+    date_col: str = "order_date",
+    revenue_col: str = "revenue",
+    status_col: str = "status",
+    status: str | None = "completed",
+) -> pd.DataFrame:
+    """Each category's share of the shop's revenue per period, with its growth.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Order lines; required columns ``order_date``, ``revenue``, ``status``, ``category``.
+    freq : {"M", "Q", "Y"}
+        Period length.
+    category_col, date_col, revenue_col, status_col, status
+        Column names and the status counted as a sale.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``period, category, revenue`` (CNY), ``share`` (fraction of the period's
+        revenue) and ``growth`` (vs the previous period, fraction; missing for the first).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"order_date": pd.to_datetime(["2024-01-05"] * 2),
+    ...                   "revenue": [30.0, 10.0], "status": "completed",
+    ...                   "category": ["a", "b"]})
+    >>> category_shares(t)["share"].tolist()
+    [0.75, 0.25]
+    """
+    table = sales_by_period(
+        transactions,
+        freq,
+        by=category_col,
+        date_col=date_col,
+        revenue_col=revenue_col,
+        status_col=status_col,
+        status=status,
+    )
+    total = table.groupby("period")["revenue"].transform("sum")
+    table["share"] = table["revenue"] / total.where(total > 0)
+    table = table.sort_values([category_col, "period"])
+    previous = table.groupby(category_col)["revenue"].shift(1)
+    table["growth"] = table["revenue"] / previous.where(previous > 0) - 1.0
+    return table.sort_values(["period", "revenue"], ascending=[True, False]).reset_index(drop=True)

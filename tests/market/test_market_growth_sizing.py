@@ -1,0 +1,142 @@
+"""Growth rates, CAGR and market sizing."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ecomlib.errors import DataError, ParameterError, SchemaError
+from ecomlib.market import cagr, cagr_table, growth_rates, market_size, market_size_sensitivity
+
+
+def test_cagr_hand_case():
+    assert cagr(100.0, 121.0, 2) == pytest.approx(0.10)
+    assert cagr(100.0, 100.0, 5) == 0.0
+
+
+def test_cagr_air_passengers_reference(air_passengers):
+    # AirPassengers (Box & Jenkins series G): annual totals 1,520 (1949) and 5,714 (1960);
+    # the issue gives CAGR 12.793% over the 11 years, to 1e-5.
+    ap = air_passengers
+    yearly = ap.groupby(ap.index.year).sum().rename_axis("year").reset_index()
+    assert yearly["passengers"].iloc[[0, -1]].tolist() == [1520.0, 5714.0]
+    table = cagr_table(yearly, "passengers", "year")
+    assert table["years"].iloc[0] == 11.0
+    assert table["cagr"].iloc[0] == pytest.approx(0.12793, abs=1e-5)
+
+
+def test_cagr_zero_or_negative_start_explains():
+    with pytest.raises(DataError, match="no rate turns zero or a negative"):
+        cagr(0.0, 10.0, 3)
+    with pytest.raises(DataError):
+        cagr(-5.0, 10.0, 3)
+    with pytest.raises(ParameterError, match="years"):
+        cagr(1.0, 2.0, 0)
+    df = pd.DataFrame({"seg": ["a", "a", "b", "b"], "year": [1, 2, 1, 2], "v": [0.0, 5.0, 1.0, 2.0]})
+    with pytest.raises(DataError, match=r"\['a'\]"):
+        cagr_table(df, "v", "year", by="seg")
+
+
+def test_cagr_table_by_group_hand_case():
+    df = pd.DataFrame(
+        {"seg": ["a", "a", "a", "b", "b", "b"], "year": [1, 2, 3] * 2, "v": [100, 50, 144, 10, 10, 10]}
+    )
+    out = cagr_table(df.astype({"v": float}), "v", "year", by="seg").set_index("seg")
+    assert out.loc["a", "cagr"] == pytest.approx(0.2)
+    assert out.loc["b", "cagr"] == 0.0
+
+
+def test_growth_rates_hand_case_and_lag():
+    df = pd.DataFrame(
+        {"seg": ["a"] * 3 + ["b"] * 3, "year": [2022, 2023, 2024] * 2, "v": [100.0, 110, 121, 50, 40, 60]}
+    )
+    before = df.copy()
+    out = growth_rates(df, "v", "year", by="seg")
+    pd.testing.assert_frame_equal(df, before)
+    assert out["growth"].round(6).tolist()[1:3] == [0.1, 0.1]
+    assert out.loc[5, "growth"] == pytest.approx(0.5) and out.loc[5, "change"] == 20.0
+    assert np.isnan(out.loc[3, "growth"])
+    two = growth_rates(df, "v", "year", by="seg", lag=2)
+    assert two.loc[2, "growth"] == pytest.approx(0.21)
+
+
+def test_growth_bad_inputs():
+    with pytest.raises(DataError):
+        growth_rates(pd.DataFrame(columns=["v", "year"]), "v", "year")
+    with pytest.raises(SchemaError):
+        growth_rates(pd.DataFrame({"v": [1.0]}), "v", "year")
+    with pytest.raises(SchemaError, match="numeric"):
+        growth_rates(pd.DataFrame({"v": ["1"], "year": [1]}), "v", "year")
+    with pytest.raises(ParameterError, match="lag"):
+        growth_rates(pd.DataFrame({"v": [1.0], "year": [1]}), "v", "year", lag=0)
+    with pytest.raises(DataError, match="one year"):
+        cagr_table(pd.DataFrame({"v": [1.0], "year": [2024]}), "v", "year")
+
+
+def test_market_size_top_down_and_bottom_up_hand_case():
+    top = market_size(
+        "top_down",
+        population=1_000_000,
+        penetration=0.5,
+        spend_per_buyer=2_000,
+        serviceable_share=0.2,
+        obtainable_share=0.05,
+    )
+    assert top["value"].tolist() == pytest.approx([1e9, 2e8, 1e7])
+    assert top["level"].tolist() == ["TAM", "SAM", "SOM"]
+    assert "penetration=0.5" in top.loc[0, "assumptions"]
+    bottom = market_size(
+        "bottom_up", buyers=200, orders_per_year=3, order_value=100, serviceable_share=1, obtainable_share=0.5
+    )
+    assert bottom["value"].tolist() == pytest.approx([60_000, 60_000, 30_000])
+
+
+def test_market_size_sensitivity_caps_shares_and_orders_by_swing():
+    out = market_size_sensitivity(
+        "top_down",
+        change=0.5,
+        population=100,
+        penetration=0.9,
+        spend_per_buyer=10,
+        serviceable_share=1.0,
+        obtainable_share=0.1,
+    )
+    row = out.set_index("assumption")
+    # SOM = 100 x 0.9 x 10 x 1 x 0.1 = 90; population +/-50% -> 45 .. 135
+    assert row.loc["population", ["low", "base", "high"]].tolist() == pytest.approx([45, 90, 135])
+    # a share cannot exceed 1: serviceable_share 1.0 -> high stays 1.0, so only the low side moves
+    assert row.loc["serviceable_share", "high_input"] == 1.0
+    assert row.loc["serviceable_share", "swing"] == pytest.approx(45)
+    assert row.loc["penetration", "high_input"] == 1.0
+    assert out["swing"].is_monotonic_decreasing
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"method": "sideways"}, "method"),
+        ({"population": 1, "penetration": 0.5, "spend_per_buyer": 1, "serviceable_share": 0.5}, "obtainable"),
+        (
+            {"population": 1, "penetration": 1.5, "spend_per_buyer": 1, "serviceable_share": 0.5, "obtainable_share": 0.1},
+            "penetration",
+        ),
+        (
+            {"population": -1, "penetration": 0.5, "spend_per_buyer": 1, "serviceable_share": 0.5, "obtainable_share": 0.1},
+            "population",
+        ),
+        (
+            {"population": "many", "penetration": 0.5, "spend_per_buyer": 1, "serviceable_share": 0.5, "obtainable_share": 0.1},
+            "population",
+        ),
+    ],
+)
+def test_market_size_bad_inputs(kwargs, match):
+    with pytest.raises(ParameterError, match=match):
+        market_size(**kwargs)
+
+
+def test_sensitivity_bad_parameters():
+    base = dict(buyers=1, orders_per_year=1, order_value=1, serviceable_share=1, obtainable_share=1)
+    with pytest.raises(ParameterError, match="change"):
+        market_size_sensitivity("bottom_up", change=1.5, **base)
+    with pytest.raises(ParameterError, match="level"):
+        market_size_sensitivity("bottom_up", level="XAM", **base)
