@@ -28,6 +28,7 @@ from ecomlib.risk.inventory import (
     newsvendor,
     normal_loss,
     safety_stock,
+    service_level_curve,
 )
 from ecomlib.risk.montecarlo import (
     ProfitSimulation,
@@ -67,6 +68,7 @@ __all__ = [
     "normal_loss",
     "risk_matrix",
     "safety_stock",
+    "service_level_curve",
     "simulate_profit",
     "tornado",
     "variance_contribution",

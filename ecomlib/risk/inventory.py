@@ -46,6 +46,7 @@ __all__ = [
     "normal_loss",
     "newsvendor",
     "safety_stock",
+    "service_level_curve",
 ]
 
 
@@ -167,6 +168,29 @@ def safety_stock(
         "reorder_point": d * lt + ss,
         "expected_short_per_cycle": sigma * normal_loss(z),
     })
+
+
+def service_level_curve(
+    daily_demand_mean: float,
+    daily_demand_sd: float,
+    lead_time_days: float,
+    *,
+    lead_time_sd: float = 0.0,
+    levels=None,
+) -> pd.DataFrame:
+    """Safety stock and expected shortage of one item over a range of service levels.
+
+    ``levels`` defaults to 50 %, 51 %, ..., 99.5 %. Returns :func:`safety_stock`'s columns plus
+    ``service_level``: the trade-off a buyer faces (each extra point of service costs more stock).
+    """
+    levels = np.r_[np.arange(0.50, 0.995, 0.01), 0.995] if levels is None else np.asarray(levels, float)
+    if levels.size == 0 or np.any((levels <= 0) | (levels >= 1)):
+        raise ParameterError("`levels` must be service levels strictly between 0 and 1.")
+    rows = [safety_stock(daily_demand_mean, daily_demand_sd, lead_time_days, lead_time_sd=lead_time_sd,
+                         service_level=float(sl)) for sl in levels]
+    out = pd.concat(rows, ignore_index=True)
+    out.insert(0, "service_level", levels)
+    return out
 
 
 def demand_profile(
