@@ -1,0 +1,69 @@
+"""Retention, repurchase and customer lifetime value (book section 6.3).
+
+How many customers come back (:func:`cohort_table`, :func:`average_retention`), when a
+customer counts as lost (:func:`inter_purchase_times`, :func:`suggest_churn_threshold`,
+:func:`churn_table`, :func:`survival_by_group`), who they are (:func:`rfm_scores`,
+:func:`rfm_segments`), what they are worth (:func:`rfm_summary`, :class:`BetaGeoModel`,
+:class:`GammaGammaModel`, :func:`customer_lifetime_value`, the book formulas
+:func:`retention_clv` and :func:`simple_clv`) and what to do (:func:`customer_actions`,
+:func:`repurchase_by_group`). Plots are in :mod:`ecomlib.retention.plotting`.
+"""
+
+from ecomlib.retention.actions import (
+    action_summary,
+    customer_actions,
+    first_order_flag,
+    repurchase_by_group,
+)
+from ecomlib.retention.bgnbd import BetaGeoModel, bgnbd_log_likelihood
+from ecomlib.retention.churn import (
+    churn_table,
+    inter_purchase_times,
+    repeat_purchase_rate,
+    suggest_churn_threshold,
+)
+from ecomlib.retention.clv import (
+    book_clv_inputs,
+    customer_lifetime_value,
+    retention_clv,
+    simple_clv,
+)
+from ecomlib.retention.cohorts import average_retention, cohort_table
+from ecomlib.retention.gammagamma import GammaGammaModel, gamma_gamma_log_likelihood
+from ecomlib.retention.holdout import HoldoutCheck, holdout_comparison
+from ecomlib.retention.purchases import purchase_log
+from ecomlib.retention.rfm import calibration_holdout_split, rfm_summary
+from ecomlib.retention.segments import DEFAULT_SEGMENTS, SEGMENT_ACTIONS, rfm_scores, rfm_segments
+from ecomlib.retention.survival import SurvivalResult, survival_by_group
+
+__all__ = [
+    "BetaGeoModel",
+    "DEFAULT_SEGMENTS",
+    "GammaGammaModel",
+    "HoldoutCheck",
+    "SEGMENT_ACTIONS",
+    "SurvivalResult",
+    "action_summary",
+    "average_retention",
+    "bgnbd_log_likelihood",
+    "book_clv_inputs",
+    "calibration_holdout_split",
+    "churn_table",
+    "cohort_table",
+    "customer_actions",
+    "customer_lifetime_value",
+    "first_order_flag",
+    "gamma_gamma_log_likelihood",
+    "holdout_comparison",
+    "inter_purchase_times",
+    "purchase_log",
+    "repurchase_by_group",
+    "repeat_purchase_rate",
+    "retention_clv",
+    "rfm_scores",
+    "rfm_segments",
+    "rfm_summary",
+    "simple_clv",
+    "suggest_churn_threshold",
+    "survival_by_group",
+]

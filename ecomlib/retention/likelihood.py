@@ -1,0 +1,116 @@
+"""Maximum-likelihood fitting shared by the BG/NBD and Gamma-Gamma models.
+
+Both models have only positive parameters. We optimise over their logarithms (so the
+optimiser can never step outside the allowed region), with scipy's quasi-Newton
+L-BFGS-B, polished by BFGS, then compute standard errors from the
+numerical Hessian of the log-likelihood at the optimum in the natural parameters:
+``se = sqrt(diag(inverse(-H)))`` (the observed information).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import optimize
+
+from ecomlib.errors import DataError, NotIdentifiableError
+from ecomlib.validation import check_columns, check_frame, check_numeric
+
+__all__ = ["MLEFit", "fit_positive_mle", "check_summary_columns"]
+
+
+@dataclass(frozen=True)
+class MLEFit:
+    """Result of :func:`fit_positive_mle`."""
+
+    params: np.ndarray
+    log_likelihood: float
+    standard_errors: np.ndarray
+    converged: bool
+    iterations: int
+
+
+def numerical_hessian(f: Callable[[np.ndarray], float], x: np.ndarray) -> np.ndarray:
+    """Central-difference Hessian of ``f`` at ``x`` with relative steps."""
+    x = np.asarray(x, dtype=float)
+    k = len(x)
+    h = 1e-4 * np.maximum(np.abs(x), 1e-3)
+    hess = np.empty((k, k))
+    for i in range(k):
+        for j in range(i, k):
+            ei = np.zeros(k)
+            ej = np.zeros(k)
+            ei[i] = h[i]
+            ej[j] = h[j]
+            val = (f(x + ei + ej) - f(x + ei - ej) - f(x - ei + ej) + f(x - ei - ej)) / (4 * h[i] * h[j])
+            hess[i, j] = hess[j, i] = val
+    return hess
+
+
+def fit_positive_mle(
+    log_likelihood: Callable[[np.ndarray], float],
+    start: np.ndarray,
+    *,
+    model: str,
+    tol: float = 1e-10,
+    max_iter: int = 2000,
+) -> MLEFit:
+    """Maximise ``log_likelihood(params)`` over positive ``params``.
+
+    Parameters
+    ----------
+    log_likelihood : callable
+        Total log-likelihood as a function of the natural (positive) parameters.
+    start : array
+        Starting values (positive).
+    model : str
+        Model name used in error messages.
+    """
+
+    def negative(log_params: np.ndarray) -> float:
+        value = log_likelihood(np.exp(log_params))
+        return -value if np.isfinite(value) else 1e300
+
+    result = optimize.minimize(
+        negative,
+        np.log(np.asarray(start, dtype=float)),
+        method="L-BFGS-B",
+        options={"ftol": tol * 1e-3, "gtol": 1e-7, "maxiter": max_iter},
+    )
+    polish = optimize.minimize(negative, result.x, method="BFGS", options={"gtol": 1e-6})
+    best = polish if polish.fun <= result.fun else result
+    params = np.exp(best.x)
+    ll = -float(best.fun)
+    if not np.isfinite(ll) or ll <= -1e299:
+        raise DataError(f"The {model} likelihood could not be evaluated on these data.")
+    hess = numerical_hessian(log_likelihood, params)
+    try:
+        cov = np.linalg.inv(-hess)
+        diag = np.diag(cov)
+        if np.any(diag <= 0) or not np.all(np.isfinite(diag)):
+            raise np.linalg.LinAlgError
+        se = np.sqrt(diag)
+    except np.linalg.LinAlgError:
+        raise NotIdentifiableError(
+            f"The {model} parameters are not identified by these data: the likelihood is "
+            "flat at its maximum, so standard errors cannot be computed.",
+            fix="Use more customers or a longer observation period; check that some "
+            "customers made repeat purchases.",
+        ) from None
+    return MLEFit(params, ll, se, bool(result.success or polish.success), int(result.nit + polish.nit))
+
+
+def check_summary_columns(summary, columns, param: str = "summary") -> None:
+    """Validate an RFM summary table: DataFrame, columns present, numeric, finite, >= 0."""
+
+    check_frame(summary, param)
+    check_columns(summary, columns, param)
+    check_numeric(summary, columns, param)
+    values = summary[list(columns)].to_numpy(dtype=float)
+    if not np.all(np.isfinite(values)) or np.any(values < 0):
+        raise DataError(
+            f"`{param}` columns {list(columns)} must be finite and >= 0.",
+            fix="Build the table with ecomlib.retention.rfm_summary.",
+        )

@@ -1,0 +1,214 @@
+"""RFM scores and segments: who the customers are, and what to do with each group.
+
+Classic marketing RFM (Hughes 1994) scores each customer 1-5 on
+
+* **R**ecency: days since the last purchase (fewer days = higher score);
+* **F**requency: number of purchase days;
+* **M**onetary: total revenue (CNY);
+
+by quantiles of the customer base (or by thresholds the user chooses), then names segments
+from the scores. Ties share a score: a customer's score is set by the lowest position of
+their value in the sorted list, so every one-time buyer gets the same F score.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ecomlib.errors import DataError, ParameterError
+from ecomlib.retention.purchases import check_transactions, purchase_log
+from ecomlib.retention.rfm import _as_day, _window
+from ecomlib.validation import check_columns, check_frame
+
+__all__ = ["rfm_scores", "rfm_segments", "DEFAULT_SEGMENTS", "SEGMENT_ACTIONS"]
+
+#: Default segment map: (segment, {score: (lowest, highest)}); the first matching rule wins.
+DEFAULT_SEGMENTS: list[tuple[str, dict[str, tuple[int, int]]]] = [
+    ("Champions", {"R": (4, 5), "F": (4, 5)}),
+    ("Loyal", {"R": (3, 5), "F": (3, 5)}),
+    ("Potential loyalists", {"R": (4, 5), "F": (2, 2)}),
+    ("New", {"R": (4, 5), "F": (1, 1)}),
+    ("Can't lose them", {"R": (1, 2), "F": (4, 5), "M": (4, 5)}),
+    ("At risk", {"R": (1, 2), "F": (3, 5)}),
+    ("Hibernating", {"R": (2, 3), "F": (1, 2)}),
+    ("Lost", {"R": (1, 1), "F": (1, 2)}),
+]
+
+#: Suggested action per default segment (book 6.3: keep, grow, win back or let go).
+SEGMENT_ACTIONS: dict[str, str] = {
+    "Champions": "Reward and involve them: early access, VIP service, referral programme.",
+    "Loyal": "Upsell and cross-sell; invite them to the membership programme.",
+    "Potential loyalists": "Push the second or third purchase: bundles, membership trial.",
+    "New": "Onboard well: welcome series, first-repeat coupon with a short deadline.",
+    "Can't lose them": "Win back personally now: strong offer, service call, ask what went wrong.",
+    "At risk": "Reactivate with personalised offers before they lapse for good.",
+    "Hibernating": "Low-cost reminders in big festivals (618, Double 11); do not overspend.",
+    "Lost": "Spend little; a single win-back campaign, then suppress from paid retargeting.",
+}
+
+
+def _scores(values: np.ndarray, n_scores: int, edges, higher_is_better: bool) -> np.ndarray:
+    if edges is not None:
+        edges = np.sort(np.asarray(edges, dtype=float))
+        if len(edges) != n_scores - 1:
+            raise ParameterError(
+                f"Each entry of `edges` needs {n_scores - 1} thresholds for {n_scores} scores, "
+                f"but {len(edges)} were passed."
+            )
+        idx = np.searchsorted(edges, values, side="right")  # values >= edge k move above it
+        return (idx + 1) if higher_is_better else (n_scores - idx)
+    key = values if higher_is_better else -values
+    rank_min = pd.Series(key).rank(method="min").to_numpy()
+    return (1 + np.floor(n_scores * (rank_min - 1) / len(values))).astype(int)
+
+
+def rfm_scores(
+    transactions: pd.DataFrame,
+    as_of=None,
+    n_scores: int = 5,
+    edges: dict | None = None,
+    *,
+    customer_col: str = "customer_id",
+    date_col: str = "order_date",
+    value_col: str = "revenue",
+    status_col: str = "status",
+    quantity_col: str = "quantity",
+) -> pd.DataFrame:
+    """Recency, frequency and monetary value per customer with scores 1..``n_scores``.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Order lines. Required columns: ``customer_col``, ``date_col`` (datetime64),
+        ``value_col`` (CNY). Cancelled and return lines are ignored.
+    as_of : date-like, optional
+        Day the recency is measured from (inclusive end of the data used). Default: the
+        last purchase day.
+    n_scores : int
+        Number of score levels (5 gives quintile scores 1-5).
+    edges : dict, optional
+        Fixed thresholds instead of quantiles, e.g. ``{"recency_days": [30, 90, 180, 365],
+        "frequency": [2, 3, 5, 8]}``; keys are ``recency_days``, ``frequency``,
+        ``monetary``; each list holds ``n_scores - 1`` values. For recency, days below the
+        first threshold get the top score; for the others a value at or above the last
+        threshold gets the top score.
+    customer_col, date_col, value_col, status_col, quantity_col : str
+        Column names.
+
+    Returns
+    -------
+    DataFrame
+        Index ``customer_id``; columns ``recency_days`` (days since the last purchase),
+        ``frequency`` (purchase days), ``monetary`` (total revenue, CNY), ``R``, ``F``,
+        ``M`` (int scores, higher is better) and ``RFM`` (e.g. ``"545"``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({"customer_id": ["a", "a", "b", "c"],
+    ...                    "order_date": pd.to_datetime(["2024-01-01", "2024-03-01",
+    ...                                                  "2024-02-01", "2024-01-15"]),
+    ...                    "revenue": [10.0, 30.0, 5.0, 8.0]})
+    >>> rfm_scores(tx, n_scores=3)["RFM"].tolist()
+    ['333', '211', '112']
+
+    References
+    ----------
+    Hughes, A. M. (1994). *Strategic Database Marketing*. Probus.
+    """
+    if not isinstance(n_scores, int | np.integer) or n_scores < 2:
+        raise ParameterError(f"`n_scores` must be an integer >= 2, but {n_scores!r} was passed.")
+    edges = dict(edges or {})
+    unknown = set(edges) - {"recency_days", "frequency", "monetary"}
+    if unknown:
+        raise ParameterError(
+            f"`edges` keys must be among ['recency_days', 'frequency', 'monetary'], "
+            f"but {sorted(unknown)} were passed."
+        )
+    check_transactions(transactions, customer_col=customer_col, date_col=date_col, value_col=value_col)
+    end = None if as_of is None else _as_day(as_of, "as_of")
+    window = _window(transactions, date_col, end=end)
+    if window.empty:
+        raise DataError(f"`transactions` has no purchases on or before as_of={as_of!r}.")
+    log = purchase_log(window, customer_col=customer_col, date_col=date_col, value_col=value_col,
+                       status_col=status_col, quantity_col=quantity_col)
+    if end is None:
+        end = log["date"].to_numpy().max().astype("datetime64[D]")
+    grouped = log.groupby("customer_id", sort=True)
+    out = pd.DataFrame(
+        {
+            "recency_days": (end - grouped["date"].max().to_numpy().astype("datetime64[D]")).astype(
+                np.int64
+            ),
+            "frequency": grouped.size().to_numpy(),
+            "monetary": grouped["value"].sum().to_numpy(),
+        },
+        index=pd.Index(grouped.size().index, name="customer_id"),
+    )
+    for col, score, better in (("recency_days", "R", False), ("frequency", "F", True),
+                               ("monetary", "M", True)):
+        out[score] = _scores(out[col].to_numpy(dtype=float), n_scores, edges.get(col), better)
+    out["RFM"] = out["R"].astype(str) + out["F"].astype(str) + out["M"].astype(str)
+    return out
+
+
+def rfm_segments(
+    scores: pd.DataFrame,
+    segment_map: list | None = None,
+    *,
+    default: str = "Other",
+) -> pd.DataFrame:
+    """Name each customer's segment from their R, F, M scores and attach the suggested action.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Output of :func:`rfm_scores` (columns ``R``, ``F``, ``M``).
+    segment_map : list of (name, rule), optional
+        Ordered rules; a rule maps ``"R"``, ``"F"`` and/or ``"M"`` to an inclusive
+        ``(lowest, highest)`` score range; the first rule that matches wins. Default:
+        :data:`DEFAULT_SEGMENTS` (meant for 5 score levels).
+    default : str
+        Segment of customers no rule matches.
+
+    Returns
+    -------
+    DataFrame
+        ``scores`` with two more columns: ``segment`` and ``action`` (from
+        :data:`SEGMENT_ACTIONS`; empty for segments it does not know).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"R": [5, 1], "F": [5, 1], "M": [5, 1]}, index=["a", "b"])
+    >>> rfm_segments(s)["segment"].tolist()
+    ['Champions', 'Lost']
+    """
+    check_frame(scores, "scores")
+    check_columns(scores, ["R", "F", "M"], "scores")
+    rules = DEFAULT_SEGMENTS if segment_map is None else segment_map
+    conditions, names = [], []
+    for item in rules:
+        try:
+            name, rule = item
+            ranges = {k: (int(v[0]), int(v[1])) for k, v in dict(rule).items()}
+        except (TypeError, ValueError, IndexError):
+            raise ParameterError(
+                "`segment_map` must be a list of (name, {'R': (low, high), ...}) pairs, "
+                f"but it contains {item!r}."
+            ) from None
+        bad = set(ranges) - {"R", "F", "M"}
+        if bad:
+            raise ParameterError(f"`segment_map` rule {name!r} uses unknown score(s) {sorted(bad)}.")
+        cond = np.ones(len(scores), dtype=bool)
+        for col, (low, high) in ranges.items():
+            values = scores[col].to_numpy()
+            cond &= (values >= low) & (values <= high)
+        conditions.append(cond)
+        names.append(str(name))
+    out = scores.copy()
+    out["segment"] = np.select(conditions, names, default=default) if names else default
+    out["segment"] = out["segment"].astype(str)
+    out["action"] = out["segment"].map(SEGMENT_ACTIONS).fillna("").astype(str)
+    return out
