@@ -1,0 +1,160 @@
+"""Discount depth: how far below list price the shop actually sells.
+
+The effective discount of an order line is ``1 - unit_price / list_price``: 0 at full price,
+0.2 when the customer paid 80% of list. Its distribution by category and month shows
+whether discounts are occasional promotions or have become the normal price.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ecomlib.errors import DataError, SchemaError
+from ecomlib.pricing.observations import FREQUENCIES
+from ecomlib.validation import check_argument, check_columns, check_frame, check_numeric
+
+__all__ = ["DiscountDepth", "discount_depth"]
+
+_PERIOD_CODES = {"D": "D", "W": "W-SUN", "M": "M"}
+
+
+@dataclass(frozen=True)
+class DiscountDepth:
+    """Effective discounts per group and period, and per line.
+
+    Attributes
+    ----------
+    table : DataFrame
+        Per group and period: ``lines``, ``units``, ``mean_discount`` (unit-weighted),
+        ``share_discounted`` (share of units sold more than ``threshold`` below list),
+        ``p50`` / ``p90`` (line-level median and 90th percentile discount); all fractions.
+    lines : DataFrame
+        Per completed order line: ``group``, ``period_start``, ``quantity``, ``discount``.
+    list_price_source : str
+        ``"products"`` or ``"discount column"``.
+    """
+
+    table: pd.DataFrame
+    lines: pd.DataFrame
+    list_price_source: str
+
+    def summary(self) -> pd.DataFrame:
+        """Per group over the whole period: units, mean discount, share discounted."""
+        lines = self.lines.assign(weighted=self.lines["discount"] * self.lines["quantity"],
+                                  on_sale=self.lines["on_sale"] * self.lines["quantity"])  # fmt: skip
+        out = lines.groupby("group", sort=True)[["quantity", "weighted", "on_sale"]].sum()
+        return pd.DataFrame({
+            "units": out["quantity"], "mean_discount": out["weighted"] / out["quantity"],
+            "share_discounted": out["on_sale"] / out["quantity"],
+        })  # fmt: skip
+
+
+def discount_depth(
+    transactions: pd.DataFrame,
+    products: pd.DataFrame | None = None,
+    *,
+    by: str = "category",
+    freq: str = "M",
+    threshold: float = 0.005,
+    date_col: str = "order_date",
+    quantity_col: str = "quantity",
+    price_col: str = "unit_price",
+    discount_col: str = "discount",
+    status_col: str = "status",
+) -> DiscountDepth:
+    """Distribution of effective discounts from list price by group and period.
+
+    The list price of a line comes from ``products`` (``list_price`` joined on
+    ``product_id``) when given, else from the line's ``discount`` column (money off the
+    line): ``list = unit_price + discount / quantity``. Lines paid above list price get a
+    negative discount (kept, so surcharges are visible).
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Order lines with ``order_date``, ``quantity``, ``unit_price``, ``product_id`` (when
+        ``products`` is given) or ``discount``, the ``by`` column; ``status`` if present.
+    products : DataFrame, optional
+        ``product_id`` and ``list_price`` (CNY).
+    by : str, default "category"
+        Group column.
+    freq : {"M", "W", "D"}, default "M"
+        Period length.
+    threshold : float, default 0.005
+        A line counts as discounted when its discount exceeds this fraction.
+
+    Returns
+    -------
+    DiscountDepth
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> lines = pd.DataFrame({"order_date": pd.to_datetime(["2024-01-05", "2024-01-20"]),
+    ...     "category": "tea", "quantity": [1, 3], "unit_price": [10.0, 8.0],
+    ...     "discount": [0.0, 6.0]})
+    >>> res = discount_depth(lines)
+    >>> res.table[["units", "mean_discount", "share_discounted"]].round(4).to_dict("records")
+    [{'units': 4, 'mean_discount': 0.15, 'share_discounted': 0.75}]
+    """
+    check_frame(transactions, "transactions")
+    check_argument("freq", list(FREQUENCIES), freq)
+    check_columns(transactions, [date_col, by, quantity_col, price_col], "transactions")
+    check_numeric(transactions, [quantity_col, price_col], "transactions")
+    if not pd.api.types.is_datetime64_any_dtype(transactions[date_col]):
+        raise SchemaError(f"`transactions` column {date_col!r} must be datetime, but has dtype "
+                          f"{transactions[date_col].dtype}.")  # fmt: skip
+    keep = (transactions[quantity_col] > 0) & (transactions[price_col] > 0)
+    if status_col in transactions.columns:
+        keep &= transactions[status_col].astype("str").str.lower().eq("completed")
+    sales = transactions.loc[keep]
+    if sales.empty:
+        raise DataError("`transactions` holds no completed sales with a positive quantity and price.")
+    list_price, source = _list_prices(sales, products, quantity_col, price_col, discount_col)
+    discount = 1 - sales[price_col].to_numpy(dtype=float) / list_price
+    lines = pd.DataFrame({
+        "group": sales[by].astype("str").to_numpy(),
+        "period_start": sales[date_col].dt.to_period(_PERIOD_CODES[freq]).dt.start_time
+        .astype("datetime64[us]").to_numpy(),
+        "quantity": sales[quantity_col].to_numpy(),
+        "discount": discount,
+    })  # fmt: skip
+    lines["on_sale"] = (lines["discount"] > threshold).astype(float)
+    lines = lines.loc[np.isfinite(lines["discount"])]
+    w = lines.assign(weighted=lines["discount"] * lines["quantity"],
+                     sold_on_sale=lines["on_sale"] * lines["quantity"])  # fmt: skip
+    g = w.groupby(["group", "period_start"], sort=True)
+    table = pd.DataFrame({
+        "lines": g.size(), "units": g["quantity"].sum(),
+        "mean_discount": g["weighted"].sum() / g["quantity"].sum(),
+        "share_discounted": g["sold_on_sale"].sum() / g["quantity"].sum(),
+        "p50": g["discount"].quantile(0.5), "p90": g["discount"].quantile(0.9),
+    }).reset_index()  # fmt: skip
+    return DiscountDepth(table=table, lines=lines.reset_index(drop=True), list_price_source=source)
+
+
+def _list_prices(sales, products, quantity_col, price_col, discount_col) -> tuple[np.ndarray, str]:
+    """List price per line (CNY) and its source."""
+    if products is not None:
+        check_frame(products, "products")
+        check_columns(products, ["product_id", "list_price"], "products")
+        check_columns(sales, ["product_id"], "transactions")
+        check_numeric(products, ["list_price"], "products")
+        lookup = products.drop_duplicates("product_id").set_index("product_id")["list_price"]
+        price = sales["product_id"].map(lookup).to_numpy(dtype=float)
+        if np.isnan(price).any():
+            raise DataError(f"{int(np.isnan(price).sum())} order line(s) have a product_id "
+                            "missing from `products`, so no list price.")  # fmt: skip
+        return price, "products"
+    if discount_col in sales.columns:
+        check_numeric(sales, [discount_col], "transactions")
+        money_off = sales[discount_col].fillna(0.0).to_numpy(dtype=float)
+        return sales[price_col].to_numpy(dtype=float) + money_off / sales[quantity_col].to_numpy(dtype=float), "discount column"
+    raise SchemaError(
+        "No list prices: pass `products` with `list_price`, or give `transactions` a "
+        f"{discount_col!r} column (money off the line).",
+        fix="Load the products table (ecomlib.data.load_table(..., table='products')).",
+    )

@@ -1,0 +1,179 @@
+"""Turn order lines into price-quantity observations: one row per group and period.
+
+This is the first step of every elasticity estimate: the regression does not see single
+order lines but, for each group (category or product) and period (day, week or month),
+the units sold and the average price actually paid. Seasonality and trend controls are
+added as columns so that the regression table can be inspected (and refitted with plain
+statsmodels) exactly as the estimator used it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ecomlib.errors import DataError, SchemaError
+from ecomlib.validation import check_argument, check_columns, check_frame, check_numeric
+
+__all__ = ["price_quantity_observations", "CONTROLS", "FREQUENCIES"]
+
+#: Period lengths understood by ``freq`` and their length in days (for the trend column).
+FREQUENCIES = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
+
+#: Control variables that can be requested, and the columns each adds.
+CONTROLS = {
+    "trend": ["trend"],
+    "season": ["season_sin1", "season_cos1", "season_sin2", "season_cos2"],
+    "month": [f"month_{m:02d}" for m in range(2, 13)],
+}
+
+_PERIOD_CODES = {"D": "D", "W": "W-SUN", "M": "M"}
+
+
+def _completed_sales(
+    transactions: pd.DataFrame, *, quantity_col: str, price_col: str, status_col: str
+) -> pd.Series:
+    """Boolean mask of lines that are completed sales with a positive quantity and price."""
+    keep = (transactions[quantity_col] > 0) & (transactions[price_col] > 0)
+    if status_col in transactions.columns:
+        keep &= transactions[status_col].astype("str").str.lower().eq("completed")
+    return keep
+
+
+def price_quantity_observations(
+    transactions: pd.DataFrame,
+    *,
+    by: str | None = "category",
+    freq: str = "W",
+    controls: tuple[str, ...] | list[str] = ("trend", "season"),
+    date_col: str = "order_date",
+    quantity_col: str = "quantity",
+    price_col: str = "unit_price",
+    status_col: str = "status",
+) -> pd.DataFrame:
+    """Aggregate order lines to units and average paid price per group and period.
+
+    Only completed sales count: lines with ``status`` other than ``completed`` (when the
+    column exists), returns (negative quantity) and lines without a positive price are left
+    out. The average price is the unit-weighted mean paid price,
+    ``sum(quantity * unit_price) / sum(quantity)`` (CNY per unit).
+
+    Periods in which a group sold nothing have no observed price, so they cannot enter a
+    log-log regression; they are listed with ``units = 0`` and ``price = NaN`` and the
+    estimator drops and counts them (see :func:`ecomlib.pricing.estimate_elasticity`).
+    Only periods between a group's first and last sale are listed.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Order lines. Required columns: ``order_date`` (datetime), ``quantity`` (int),
+        ``unit_price`` (float, CNY), and the ``by`` column; ``status`` is used if present.
+    by : str or None, default "category"
+        Column to group by (``"category"``, ``"product_id"``, ...); None pools all lines.
+    freq : {"W", "D", "M"}, default "W"
+        Period length: week (Monday to Sunday), day or calendar month.
+    controls : sequence of {"trend", "season", "month"}
+        Columns to add: ``trend`` (periods since the first period of the data),
+        ``season`` (two yearly Fourier harmonics of the period's mid-point),
+        ``month`` (11 month-of-year dummies, January the base).
+    date_col, quantity_col, price_col, status_col : str
+        Column names, when they differ from the canonical ones.
+
+    Returns
+    -------
+    DataFrame
+        One row per group and period: ``group``, ``period_start`` (datetime), ``units``,
+        ``revenue`` (CNY), ``price`` (CNY per unit, NaN when ``units`` is 0),
+        ``log_units``, ``log_price`` (natural logs, NaN when ``units`` is 0) and the control
+        columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> lines = pd.DataFrame({
+    ...     "order_date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-09"]),
+    ...     "category": ["tea", "tea", "tea"], "quantity": [1, 3, 2],
+    ...     "unit_price": [10.0, 6.0, 9.0]})
+    >>> obs = price_quantity_observations(lines, controls=())
+    >>> obs[["group", "units", "price"]].to_dict("list")
+    {'group': ['tea', 'tea'], 'units': [4, 2], 'price': [7.0, 9.0]}
+    """
+    check_frame(transactions, "transactions")
+    check_argument("freq", list(FREQUENCIES), freq)
+    controls = tuple(controls)
+    for name in controls:
+        check_argument("controls", list(CONTROLS), name)
+    needed = [date_col, quantity_col, price_col] + ([by] if by is not None else [])
+    check_columns(transactions, needed, "transactions")
+    check_numeric(transactions, [quantity_col, price_col], "transactions")
+    if not pd.api.types.is_datetime64_any_dtype(transactions[date_col]):
+        raise SchemaError(
+            f"`transactions` column {date_col!r} must be datetime, but has dtype "
+            f"{transactions[date_col].dtype}.",
+            fix="Load the file with ecomlib.data.load_transactions, or convert with "
+            "pandas.to_datetime.",
+        )
+
+    keep = _completed_sales(
+        transactions, quantity_col=quantity_col, price_col=price_col, status_col=status_col
+    )
+    sales = transactions.loc[keep]
+    if sales.empty:
+        raise DataError(
+            "`transactions` holds no completed sales with a positive quantity and price.",
+            fix="Check the `status`, `quantity` and `unit_price` columns.",
+        )
+    group = sales[by].astype("str") if by is not None else pd.Series("all", index=sales.index)
+    lines = pd.DataFrame(
+        {
+            "group": group.to_numpy(),
+            "period_start": sales[date_col].dt.to_period(_PERIOD_CODES[freq]).dt.start_time,
+            "units": sales[quantity_col].to_numpy(),
+            "revenue": (sales[quantity_col] * sales[price_col]).to_numpy(),
+        }
+    )
+    agg = lines.groupby(["group", "period_start"], sort=True, observed=True).sum()
+    agg = _fill_empty_periods(agg, freq)
+    agg["price"] = (agg["revenue"] / agg["units"]).where(agg["units"] > 0)
+    agg["log_units"] = np.log(agg["units"].where(agg["units"] > 0))
+    agg["log_price"] = np.log(agg["price"])
+    agg["period_start"] = agg["period_start"].astype("datetime64[us]")
+    return _add_controls(agg, controls, freq)
+
+
+def _fill_empty_periods(agg: pd.DataFrame, freq: str) -> pd.DataFrame:
+    """Insert zero-unit rows for periods without sales between a group's first and last sale."""
+    agg = agg.reset_index()
+    bounds = agg.groupby("group", sort=True)["period_start"].agg(["min", "max"])
+    code = _PERIOD_CODES[freq]
+    all_periods = pd.period_range(agg["period_start"].min(), agg["period_start"].max(), freq=code)
+    starts = pd.Series(all_periods.start_time.astype("datetime64[us]"))
+    grid = pd.MultiIndex.from_product([bounds.index, starts], names=["group", "period_start"])
+    full = grid.to_frame(index=False)
+    lo = full["group"].map(bounds["min"])
+    hi = full["group"].map(bounds["max"])
+    full = full.loc[(full["period_start"] >= lo) & (full["period_start"] <= hi)]
+    agg["period_start"] = agg["period_start"].astype("datetime64[us]")
+    out = full.merge(agg, on=["group", "period_start"], how="left")
+    out["units"] = out["units"].fillna(0).astype("int64")
+    out["revenue"] = out["revenue"].fillna(0.0)
+    return out.reset_index(drop=True)
+
+
+def _add_controls(obs: pd.DataFrame, controls: tuple[str, ...], freq: str) -> pd.DataFrame:
+    """Add the requested trend / season / month columns (computed from ``period_start``)."""
+    start = obs["period_start"]
+    if "trend" in controls:
+        days = (start - start.min()).dt.days.to_numpy(dtype=float)
+        obs["trend"] = np.round(days / FREQUENCIES[freq], 6)
+    if "season" in controls:
+        middle = start + pd.to_timedelta(FREQUENCIES[freq] / 2, unit="D")
+        angle = 2 * np.pi * (middle.dt.day_of_year.to_numpy(dtype=float) - 1) / 365.25
+        for k in (1, 2):
+            obs[f"season_sin{k}"] = np.sin(k * angle)
+            obs[f"season_cos{k}"] = np.cos(k * angle)
+    if "month" in controls:
+        month = start.dt.month.to_numpy()
+        for m in range(2, 13):
+            obs[f"month_{m:02d}"] = (month == m).astype(float)
+    return obs

@@ -1,0 +1,202 @@
+"""Cost-plus view and competitive context: unit economics per category and a price index.
+
+Unit economics answer "what is left of one unit's price": average paid price, minus unit
+cost, minus fees (platform commission, payment), is the contribution per unit; divided by
+the price it is the margin rate the break-even table needs. The price index compares a
+shop's average price with its competitors' (100 = at the market's sales-weighted average).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ecomlib.errors import DataError, ParameterError, SchemaError
+from ecomlib.validation import check_argument, check_columns, check_frame, check_numeric
+
+__all__ = ["line_costs", "unit_economics", "price_index"]
+
+
+def _sales(transactions: pd.DataFrame, quantity_col: str, price_col: str, status_col: str) -> pd.DataFrame:
+    keep = (transactions[quantity_col] > 0) & (transactions[price_col] > 0)
+    if status_col in transactions.columns:
+        keep &= transactions[status_col].astype("str").str.lower().eq("completed")
+    sales = transactions.loc[keep]
+    if sales.empty:
+        raise DataError("`transactions` holds no completed sales with a positive quantity and price.")
+    return sales
+
+
+def line_costs(
+    sales: pd.DataFrame,
+    products: pd.DataFrame | None = None,
+    *,
+    unit_cost_ratio: float | None = None,
+    price_col: str = "unit_price",
+    cost_col: str = "unit_cost",
+    product_col: str = "product_id",
+) -> tuple[pd.Series, str]:
+    """Unit cost (CNY) of each order line and where it came from.
+
+    The first source that is available wins: the lines' own ``unit_cost`` column, the
+    ``products`` table's ``unit_cost`` (joined on ``product_id``), or ``unit_cost_ratio``
+    times the paid price (an assumption, which the returned source string says).
+
+    Returns
+    -------
+    (Series, str)
+        Unit cost per line (aligned with ``sales``) and one of ``"transactions"``,
+        ``"products"``, ``"assumed ratio <r> of price"``.
+    """
+    if cost_col in sales.columns and sales[cost_col].notna().all():
+        check_numeric(sales, [cost_col], "transactions")
+        return sales[cost_col].astype(float), "transactions"
+    if products is not None:
+        check_frame(products, "products")
+        check_columns(products, [product_col, cost_col], "products")
+        check_numeric(products, [cost_col], "products")
+        cost = sales[product_col].map(products.drop_duplicates(product_col).set_index(product_col)[cost_col])
+        if cost.notna().all():
+            return cost.astype(float), "products"
+        if unit_cost_ratio is None:
+            missing = int(cost.isna().sum())
+            raise DataError(
+                f"{missing} order line(s) have a product_id missing from `products`, so no unit cost.",
+                fix="Complete the products table or pass unit_cost_ratio= as an assumption.",
+            )
+    if unit_cost_ratio is not None:
+        ratio = float(unit_cost_ratio)
+        if not 0 < ratio < 1:
+            raise ParameterError(f"`unit_cost_ratio` must be strictly between 0 and 1, but {unit_cost_ratio!r} was passed.")
+        return sales[price_col].astype(float) * ratio, f"assumed ratio {ratio:g} of price"
+    raise SchemaError(
+        f"No unit costs: `transactions` has no complete {cost_col!r} column and no `products` "
+        "table was given.",
+        fix="Pass products= (with unit_cost), or unit_cost_ratio= (e.g. 0.6) as an assumption.",
+    )
+
+
+def unit_economics(
+    transactions: pd.DataFrame,
+    products: pd.DataFrame | None = None,
+    *,
+    by: str = "category",
+    fee_rate: float = 0.0,
+    unit_cost_ratio: float | None = None,
+    quantity_col: str = "quantity",
+    price_col: str = "unit_price",
+    status_col: str = "status",
+) -> pd.DataFrame:
+    """Price, cost, fees and margin per unit, per group (cost-plus view).
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Order lines with ``quantity``, ``unit_price`` and the ``by`` column; optional
+        ``unit_cost``, ``status`` (only ``completed`` lines count, returns are left out).
+    products : DataFrame, optional
+        ``product_id`` and ``unit_cost`` (CNY), used when the lines carry no cost.
+    by : str, default "category"
+        Group column.
+    fee_rate : float, default 0
+        Platform commission plus payment fees, as a fraction of the paid price.
+    unit_cost_ratio : float, optional
+        Assumed unit cost as a fraction of price, when no cost is available.
+
+    Returns
+    -------
+    DataFrame
+        One row per group, sorted by revenue: ``units``, ``revenue`` (CNY), ``avg_price``,
+        ``unit_cost``, ``fees`` and ``margin_per_unit`` (CNY per unit), ``margin_rate``
+        (margin / price), ``markup_on_cost`` ((price - cost) / cost) and ``cost_source``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> lines = pd.DataFrame({"category": ["tea", "tea"], "quantity": [1, 3],
+    ...                       "unit_price": [10.0, 10.0], "unit_cost": [6.0, 6.0]})
+    >>> unit_economics(lines, fee_rate=0.1)[["margin_per_unit", "margin_rate"]].to_dict("records")
+    [{'margin_per_unit': 3.0, 'margin_rate': 0.3}]
+    """
+    check_frame(transactions, "transactions")
+    check_columns(transactions, [by, quantity_col, price_col], "transactions")
+    check_numeric(transactions, [quantity_col, price_col], "transactions")
+    fee = float(fee_rate)
+    if not 0 <= fee < 1:
+        raise ParameterError(f"`fee_rate` must be in [0, 1), but {fee_rate!r} was passed.")
+    sales = _sales(transactions, quantity_col, price_col, status_col)
+    cost, source = line_costs(sales, products, unit_cost_ratio=unit_cost_ratio, price_col=price_col)
+    qty = sales[quantity_col].astype(float)
+    parts = pd.DataFrame({
+        "group": sales[by].astype("str"), "units": qty,
+        "revenue": qty * sales[price_col], "cost": qty * cost,
+    })  # fmt: skip
+    out = parts.groupby("group", sort=True)[["units", "revenue", "cost"]].sum()
+    out["avg_price"] = out["revenue"] / out["units"]
+    out["unit_cost"] = out["cost"] / out["units"]
+    out["fees"] = fee * out["avg_price"]
+    out["margin_per_unit"] = out["avg_price"] - out["unit_cost"] - out["fees"]
+    out["margin_rate"] = out["margin_per_unit"] / out["avg_price"]
+    out["markup_on_cost"] = (out["avg_price"] - out["unit_cost"]) / out["unit_cost"]
+    out["cost_source"] = source
+    out = out.drop(columns="cost").sort_values("revenue", ascending=False)
+    return out.rename_axis(by).reset_index()
+
+
+def price_index(
+    competitors: pd.DataFrame,
+    *,
+    own: str,
+    weighting: str = "sales",
+    company_col: str = "company",
+    year_col: str = "year",
+    price_col: str = "avg_price",
+    sales_col: str = "sales",
+) -> pd.DataFrame:
+    """Each company's average price against the competitors' average, per year (100 = par).
+
+    The reference price of a year is the average of the *other* companies' prices
+    (weighted by their sales, or unweighted), so the own shop is compared with its market
+    rather than with itself: ``index = 100 * avg_price / reference``.
+
+    Parameters
+    ----------
+    competitors : DataFrame
+        ``company``, ``year``, ``sales`` (CNY), ``avg_price`` (CNY); other columns are kept.
+    own : str
+        The own shop's name in ``company``.
+    weighting : {"sales", "equal"}, default "sales"
+        How competitors' prices are averaged.
+
+    Returns
+    -------
+    DataFrame
+        The input rows plus ``reference_price`` (CNY), ``price_index`` and ``is_own``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> comp = pd.DataFrame({"company": ["us", "a", "b"], "year": 2024,
+    ...                      "sales": [1.0, 3.0, 1.0], "avg_price": [110.0, 100.0, 140.0]})
+    >>> float(price_index(comp, own="us").set_index("company").loc["us", "price_index"])
+    100.0
+    """
+    check_frame(competitors, "competitors")
+    check_columns(competitors, [company_col, year_col, price_col, sales_col], "competitors")
+    check_numeric(competitors, [price_col, sales_col], "competitors")
+    check_argument("weighting", ["sales", "equal"], weighting)
+    names = competitors[company_col].astype("str")
+    if own not in set(names):
+        check_argument("own", sorted(set(names)), own)
+    is_own = names.eq(own)
+    w = competitors[sales_col].astype(float) if weighting == "sales" else pd.Series(1.0, index=competitors.index)
+    w = w.where(~is_own, 0.0)
+    num = (w * competitors[price_col]).groupby(competitors[year_col]).transform("sum")
+    den = w.groupby(competitors[year_col]).transform("sum")
+    if (den <= 0).any():
+        raise DataError("Some year has no competitor (other than `own`) with positive sales.")
+    out = competitors.copy()
+    out["reference_price"] = num / den
+    out["price_index"] = 100 * out[price_col] / out["reference_price"]
+    out["is_own"] = is_own.to_numpy()
+    return out.sort_values([year_col, "price_index"], ascending=[True, False]).reset_index(drop=True)
+

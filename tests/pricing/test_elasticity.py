@@ -1,0 +1,184 @@
+"""Elasticity: hand cases, a statsmodels reference, non-identifiable groups, bad inputs."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+import statsmodels.formula.api as smf
+
+from ecomlib.errors import DataError, NotIdentifiableError, ParameterError, SchemaError
+from ecomlib.pricing import estimate_elasticity, fit_linear_demand, price_quantity_observations
+
+from .synthetic import synthetic_lines
+
+REFERENCES = Path(__file__).parent / "references"
+
+
+def test_observations_hand_case_with_empty_week_and_excluded_lines():
+    lines = pd.DataFrame({
+        "order_date": pd.to_datetime(["2024-01-01", "2024-01-03", "2024-01-03", "2024-01-17",
+                                      "2024-01-18", "2024-01-18"]).astype("datetime64[us]"),
+        "category": ["tea"] * 6,
+        "quantity": [1, 3, -1, 2, 5, 4],
+        "unit_price": [10.0, 6.0, 6.0, 9.0, 9.0, 1.0],
+        "status": ["completed", "completed", "returned", "completed", "completed", "cancelled"],
+    })
+    obs = price_quantity_observations(lines, controls=("trend",))
+    # week 1: (1*10 + 3*6) / 4 = 7; week 2: nothing sold; week 3: 7 units at 9
+    assert obs["units"].tolist() == [4, 0, 7]
+    assert obs["price"].iloc[0] == pytest.approx(7.0)
+    assert np.isnan(obs["price"].iloc[1]) and obs["price"].iloc[2] == pytest.approx(9.0)
+    assert obs["trend"].tolist() == [0.0, 1.0, 2.0]
+    assert obs["period_start"].dtype == "datetime64[us]"
+    assert lines["quantity"].tolist() == [1, 3, -1, 2, 5, 4]  # input untouched
+
+
+def test_noise_free_constant_elasticity_is_exact():
+    # hand case: units = 1e6 * p**-2 exactly (prices chosen so units are integers)
+    price = np.tile([10.0, 20.0, 40.0, 50.0], 6)
+    lines = pd.DataFrame({
+        "order_date": pd.date_range("2024-01-01", periods=24, freq="W-MON").astype("datetime64[us]"),
+        "category": "tea", "unit_price": price, "quantity": (1e6 / price**2).astype("int64"),
+    })
+    res = estimate_elasticity(lines, controls=())
+    row = res.summary().loc["tea"]
+    assert row["elasticity"] == pytest.approx(-2.0, abs=1e-12)
+    assert row["r_squared"] == pytest.approx(1.0)
+    assert row["n_obs"] == 24 and row["n_prices"] == 4 and row["identifiable"]
+    # the curve passes through the geometric means: 1e6 / ref_price**2 == ref_units
+    assert row["ref_units"] == pytest.approx(1e6 / row["ref_price"] ** 2)
+
+
+def test_identical_to_plain_statsmodels_ols(lines_three):
+    res = estimate_elasticity(lines_three, controls=("trend", "season"))
+    for group in ["tea", "cups", "rice"]:
+        data = res.observations.query("group == @group and units > 0")
+        x = sm.add_constant(data[list(res.regressors)])
+        plain = sm.OLS(data["log_units"], x).fit(cov_type="HC1", use_t=True)
+        row = res.summary().loc[group]
+        assert row["elasticity"] == pytest.approx(plain.params["log_price"], abs=1e-10)
+        assert row["std_error"] == pytest.approx(plain.bse["log_price"], abs=1e-10)
+        assert row["r_squared"] == pytest.approx(plain.rsquared, abs=1e-10)
+
+
+def test_period_effects_identical_to_formula_ols(lines_three):
+    res = estimate_elasticity(lines_three, controls=("period",))
+    data = res.observations.query("units > 0").assign(week=lambda d: d["period_start"].astype("str"))
+    plain = smf.ols("log_units ~ 0 + C(group) + C(group):log_price + C(week)", data).fit(
+        cov_type="HC1", use_t=True)
+    for group in ["tea", "cups", "rice"]:
+        name = f"C(group)[{group}]:log_price"
+        row = res.summary().loc[group]
+        assert row["elasticity"] == pytest.approx(plain.params[name], abs=1e-10)
+        assert row["std_error"] == pytest.approx(plain.bse[name], abs=1e-10)
+
+
+def test_stored_reference_from_regenerate_script():
+    # values written by tests/pricing/references/regenerate.py (statsmodels formula API)
+    stored = json.loads((REFERENCES / "elasticity_statsmodels.json").read_text())
+    lines = synthetic_lines(stored["elasticities"], seed=stored["seed"], shared_shock=0.1)
+    for controls, expected in stored["fits"].items():
+        res = estimate_elasticity(lines, controls=tuple(controls.split("+")))
+        got = res.summary()["elasticity"].to_dict()
+        for group, value in expected.items():
+            assert got[group] == pytest.approx(value, abs=1e-10)
+
+
+def test_recovers_known_elasticities_and_covers_them():
+    truth = {"a": -2.5, "b": -1.8, "c": -1.2, "d": -0.7}
+    lines = synthetic_lines(truth, seed=3, noise=0.08)
+    table = estimate_elasticity(lines).summary()
+    for group, e in truth.items():
+        assert table.loc[group, "elasticity"] == pytest.approx(e, abs=0.1)
+        assert table.loc[group, "ci_low"] < e < table.loc[group, "ci_high"]
+
+
+def test_period_effects_remove_shared_confounding():
+    # shop-wide sales coincide with a demand boost: per-group seasonality controls are
+    # biased, period fixed effects are not
+    truth = {"a": -2.0, "b": -1.5, "c": -1.0}
+    lines = synthetic_lines(truth, seed=5, shared_shock=0.1)
+    naive = estimate_elasticity(lines).summary()["elasticity"]
+    fixed = estimate_elasticity(lines, controls=("period",)).summary()["elasticity"]
+    for group, e in truth.items():
+        assert abs(fixed[group] - e) < 0.1
+        assert naive[group] < e - 0.3  # the bias the period effects remove
+
+
+def test_pooled_fixed_effects_common_slope():
+    lines = synthetic_lines({"a": -1.5, "b": -1.5, "c": -1.5}, seed=2)
+    res = estimate_elasticity(lines, pooled=True)
+    assert res.table["elasticity"].nunique() == 1
+    assert res.table["elasticity"].iloc[0] == pytest.approx(-1.5, abs=0.08)
+    assert set(res.table["model"]) == {"pooled"}
+
+
+def test_group_without_price_variation_is_not_identifiable(lines_three):
+    flat = lines_three.assign(unit_price=lambda d: d["unit_price"].where(d["category"] != "rice", 9.9))
+    res = estimate_elasticity(flat)
+    row = res.summary().loc["rice"]
+    assert not row["identifiable"] and np.isnan(row["elasticity"])
+    assert "1 distinct price" in row["reason"]
+    assert res.summary().loc["tea", "identifiable"]
+    with pytest.raises(NotIdentifiableError, match="rice"):
+        res.demand("rice")
+
+
+def test_few_periods_reason_and_zero_periods_counted():
+    lines = synthetic_lines({"a": -2.0}, weeks=6)
+    lines = lines.drop(index=[2])  # one week without sales
+    row = estimate_elasticity(lines).summary().loc["a"]
+    assert not row["identifiable"] and "period(s) with sales" in row["reason"]
+    assert row["n_zero_periods"] == 1 and row["n_obs"] == 5
+
+
+def test_linear_demand_hand_case():
+    price = np.tile([8.0, 10.0, 12.0], 4)
+    lines = pd.DataFrame({
+        "order_date": pd.date_range("2024-01-01", periods=12, freq="W-MON").astype("datetime64[us]"),
+        "category": "tea", "unit_price": price, "quantity": (100 - 5 * price).astype("int64"),
+    })
+    curve = fit_linear_demand(estimate_elasticity(lines, controls=()), "tea")
+    assert curve.intercept == pytest.approx(100.0) and curve.slope == pytest.approx(-5.0)
+    assert curve.choke_price == pytest.approx(20.0)
+
+
+@pytest.mark.parametrize(
+    "change, error, match",
+    [
+        (lambda d: d.iloc[0:0], DataError, "no rows"),
+        (lambda d: d.drop(columns="unit_price"), SchemaError, "unit_price"),
+        (lambda d: d.assign(quantity=d["quantity"].astype("str")), SchemaError, "numeric"),
+        (lambda d: d.assign(order_date=d["order_date"].astype("str")), SchemaError, "datetime"),
+        (lambda d: d.assign(status="cancelled"), DataError, "no completed sales"),
+    ],
+)
+def test_bad_transactions(lines_three, change, error, match):
+    with pytest.raises(error, match=match):
+        estimate_elasticity(change(lines_three))
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"freq": "Q"}, "freq"),
+        ({"controls": ("holiday",)}, "controls"),
+        ({"controls": ("period", "trend")}, "cannot combine"),
+        ({"alpha": 1.5}, "alpha"),
+        ({"min_price_points": 1}, "min_price_points"),
+    ],
+)
+def test_bad_parameters(lines_three, kwargs, match):
+    with pytest.raises(ParameterError, match=match):
+        estimate_elasticity(lines_three, **kwargs)
+
+
+def test_unknown_group_and_bad_result_type(lines_three):
+    res = estimate_elasticity(lines_three)
+    with pytest.raises(ParameterError, match="group"):
+        res.demand("coffee")
+    with pytest.raises(ParameterError, match="ElasticityResult"):
+        fit_linear_demand(res.table, "tea")
