@@ -1,0 +1,230 @@
+"""Turn an executed chapter notebook into the analyst's offline HTML report.
+
+The analyst view hides every code input, drops the cells tagged ``teaching`` (exercises,
+widgets, student asides) and the parameters cells, and starts with a header: run status,
+the parameters table, the data that was read with its quality report, key figures and
+skipped sections. The page is one self-contained file: images are embedded, nothing is
+loaded from the network (no require.js, MathJax, widget or mermaid scripts), and the
+formulas of the markdown cells are rewritten as readable text at export time. Any HTML
+that came from the data is escaped (see :func:`ecomlib.reports.offline.neutralize_active_content`).
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import re
+from typing import Any
+
+import nbformat
+from jinja2 import DictLoader
+
+from ecomlib.reports.key_figures import format_value
+from ecomlib.reports.offline import neutralize_active_content
+
+__all__ = ["HIDDEN_TAGS", "analyst_notebook", "export_html", "math_as_text", "render_header"]
+
+#: Cells with any of these tags are not in the analyst's report.
+HIDDEN_TAGS = {"teaching", "parameters", "injected-parameters", "papermill-error-cell-tag"}
+
+_DROPPED_MIME = {"application/vnd.jupyter.widget-view+json", "application/javascript"}
+
+_TEMPLATE = r"""{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{% block jupyter_widgets %}{% endblock jupyter_widgets %}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block data_javascript -%}{%- endblock data_javascript -%}
+{%- block data_widget_view -%}{%- endblock data_widget_view -%}
+{% block extra_css %}<style type="text/css">{{ resources.ecomlib_css }}</style>{% endblock extra_css %}
+{%- block body_header -%}
+{{ super() }}
+{{ resources.ecomlib_header }}
+{%- endblock body_header -%}
+"""
+
+_CSS = """
+.ecomlib-header { font-family: var(--jp-content-font-family, sans-serif); margin: 1em 0 2em; }
+.ecomlib-header h1 { font-size: 1.6em; margin-bottom: 0.2em; }
+.ecomlib-header table { border-collapse: collapse; margin: 0.4em 0 1em; font-size: 0.9em; }
+.ecomlib-header th, .ecomlib-header td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
+.ecomlib-header th { background: #f3f3f3; }
+.ecomlib-status-failed { border-left: 5px solid #c62828; background: #ffebee; padding: 0.6em 1em; }
+.ecomlib-status-succeeded { border-left: 5px solid #2e7d32; background: #e8f5e9; padding: 0.6em 1em; }
+.ecomlib-math { font-family: "Cambria Math", "STIX Two Math", serif; font-style: italic; }
+"""
+
+# TeX -> text, for formulas written in markdown cells (shown without MathJax)
+_TEX_SYMBOLS = {
+    r"\times": "×", r"\cdot": "·", r"\div": "÷", r"\pm": "±", r"\leq": "≤", r"\le": "≤",
+    r"\geq": "≥", r"\ge": "≥", r"\neq": "≠", r"\ne": "≠", r"\approx": "≈", r"\sum": "Σ",
+    r"\prod": "Π", r"\Delta": "Δ", r"\delta": "δ", r"\alpha": "α", r"\beta": "β",
+    r"\gamma": "γ", r"\varepsilon": "ε", r"\epsilon": "ε", r"\lambda": "λ", r"\mu": "μ",
+    r"\sigma": "σ", r"\rho": "ρ", r"\theta": "θ", r"\pi": "π", r"\infty": "∞",
+    r"\to": "→", r"\rightarrow": "→", r"\ln": "ln", r"\log": "log", r"\exp": "exp",
+    r"\max": "max", r"\min": "min", r"\partial": "∂", r"\sqrt": "√", r"\in": "∈",
+    r"\%": "%", r"\,": " ", r"\;": " ", r"\quad": "  ", r"\left": "", r"\right": "",
+}
+_TEX_WRAPPERS = re.compile(r"\\(?:text|mathrm|mathit|mathbf|operatorname|textrm|hat|bar|tilde)\{([^{}]*)\}")
+_TEX_FRAC = re.compile(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}")
+_TEX_SCRIPT = re.compile(r"([_^])\{([^{}]*)\}")
+_MATH = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?!\s)([^$\n]+?)(?<!\s)\$(?!\d)", re.DOTALL)
+
+
+def _tex_to_text(tex: str) -> str:
+    text = tex.strip()
+    for _ in range(3):  # nested wrappers and fractions
+        text = _TEX_WRAPPERS.sub(r"\1", text)
+        text = _TEX_FRAC.sub(r"(\1)/(\2)", text)
+    text = _TEX_SCRIPT.sub(r"\1\2", text)
+    for macro in sorted(_TEX_SYMBOLS, key=len, reverse=True):
+        text = re.sub(re.escape(macro) + r"(?![A-Za-z])", _TEX_SYMBOLS[macro], text)
+    return re.sub(r"\s+", " ", text.replace("{", "").replace("}", "")).strip()
+
+
+def math_as_text(markdown: str) -> str:
+    """Rewrite ``$...$`` and ``$$...$$`` formulas of a markdown cell as readable text.
+
+    ``$GMV = V \\times CR \\times AOV$`` becomes the code span ``GMV = V × CR × AOV``;
+    display formulas get a line of their own. Used because the offline report loads no
+    MathJax.
+    """
+
+    def replace(match: re.Match) -> str:
+        display, inline = match.group(1), match.group(2)
+        text = _tex_to_text(display if display is not None else inline).replace("`", "'")
+        return f"\n\n`{text}`\n\n" if display is not None else f"`{text}`"
+
+    return _MATH.sub(replace, markdown)
+
+
+def _clean_output(output: Any) -> Any | None:
+    if output.get("output_type") not in ("display_data", "execute_result"):
+        return output
+    data = {k: v for k, v in output.get("data", {}).items() if k not in _DROPPED_MIME}
+    if "application/vnd.jupyter.widget-view+json" in output.get("data", {}) and set(data) <= {
+        "text/plain"
+    }:
+        return None  # a live widget without a static fallback: nothing to show offline
+    if not data:
+        return None
+    output["data"] = data
+    return output
+
+
+def analyst_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Return a copy of ``nb`` as the analyst sees it: no hidden cells, no widgets or scripts."""
+    out = copy.deepcopy(nb)
+    out.metadata.pop("widgets", None)
+    cells = []
+    for cell in out.cells:
+        if HIDDEN_TAGS & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        if cell.cell_type == "markdown":
+            cell.source = math_as_text(cell.source)
+        elif cell.cell_type == "code":
+            cell.outputs = [o for o in (_clean_output(o) for o in cell.get("outputs", [])) if o]
+            if not cell.outputs:
+                continue
+        cells.append(cell)
+    out.cells = cells
+    return out
+
+
+def _table(headers: list[str], rows: list[list[Any]]) -> str:
+    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _quality_html(name: str, quality: Any) -> str:
+    title = f"<h4>Data quality: {html.escape(name)}</h4>"
+    if isinstance(quality, list) and quality and isinstance(quality[0], dict):
+        headers = list(quality[0])
+        return title + _table(headers, [[row.get(h, "") for h in headers] for row in quality])
+    if isinstance(quality, dict) and "text" in quality:
+        return title + f"<pre>{html.escape(str(quality['text']))}</pre>"
+    return title + f"<pre>{html.escape(str(quality))}</pre>"
+
+
+def render_header(info: dict[str, Any]) -> str:
+    """Build the report's header HTML; every value is escaped.
+
+    ``info`` holds ``title``, ``chapter``, ``status``, ``message`` (failure sentence),
+    ``started``, ``duration_s``, ``versions`` (dict), ``parameters`` (list of dicts with
+    name, value, default, type, help), ``data`` (the ``open_data`` summary or None),
+    ``key_figures`` (list of dicts) and ``skipped`` (list of dicts).
+    """
+    parts = ['<section class="ecomlib-header">']
+    parts.append(f"<h1>{html.escape(info.get('title') or info.get('chapter', 'Report'))}</h1>")
+    status = info.get("status", "succeeded")
+    facts = (
+        f"Chapter report <strong>{html.escape(str(info.get('chapter', '')))}</strong> · run "
+        f"{html.escape(str(info.get('started', '')))} · {float(info.get('duration_s', 0)):.1f} s · "
+        f"ecomlib {html.escape(str(info.get('versions', {}).get('ecomlib', '')))}"
+    )
+    parts.append(f'<div class="ecomlib-status-{html.escape(status)}"><p>{facts}</p>')
+    if info.get("message"):
+        parts.append(f"<p><strong>{html.escape(info['message'])}</strong></p>")
+    parts.append("</div>")
+    params = info.get("parameters") or []
+    parts.append("<h2>Parameters</h2>")
+    parts.append(
+        _table(
+            ["parameter", "value", "default", "type", "meaning"],
+            [[p["name"], p["value"], p["default"], p["type"], p["help"]] for p in params],
+        )
+        if params
+        else "<p>This notebook declares no parameters.</p>"
+    )
+    data = info.get("data")
+    parts.append("<h2>Data</h2>")
+    if data:
+        parts.append(f"<p>Source: {html.escape(str(data.get('source', '')))}</p>")
+        parts.append(_table(["table", "rows"], [[k, f"{v:,}"] for k, v in data.get("tables", {}).items()]))
+        missing = ", ".join(data.get("missing") or []) or "none"
+        parts.append(f"<p>Tables not present: {html.escape(missing)}</p>")
+        for name, quality in (data.get("quality") or {}).items():
+            parts.append(_quality_html(name, quality))
+        if not data.get("quality"):
+            parts.append("<p>No data-quality report (the bundled sample shop is simulated).</p>"
+                         if data.get("is_sample") else "<p>No data-quality report was produced.</p>")
+    else:
+        parts.append("<p>The notebook did not report which data it opened.</p>")
+    figures = info.get("key_figures") or []
+    if figures:
+        parts.append("<h2>Key figures</h2>")
+        parts.append(
+            _table(["figure", "value"], [[f["label"], format_value(f["value"], f.get("unit", ""))] for f in figures])
+        )
+    skipped = info.get("skipped") or []
+    if skipped:
+        parts.append("<h2>Skipped sections</h2><ul>")
+        parts.extend(f"<li>{html.escape(s.get('text', ''))}</li>" for s in skipped)
+        parts.append("</ul>")
+    parts.append("<hr></section>")
+    return "".join(parts)
+
+
+def export_html(nb: nbformat.NotebookNode, header_html: str, *, title: str) -> str:
+    """Export ``nb`` to the analyst's single-file HTML with ``header_html`` on top."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="lab",
+        extra_loaders=[DictLoader({"ecomlib_report.html.j2": _TEMPLATE})],
+        template_file="ecomlib_report.html.j2",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_anchor_links=True,
+        embed_images=True,
+    )
+    view = analyst_notebook(nb)
+    view.metadata["title"] = title
+    body, _ = exporter.from_notebook_node(
+        view, resources={"ecomlib_header": header_html, "ecomlib_css": _CSS}
+    )
+    return neutralize_active_content(body)
