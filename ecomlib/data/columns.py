@@ -1,0 +1,183 @@
+"""Mapping a file's column names onto the canonical ones.
+
+Three sources of names, applied in this order (the first that names a column wins):
+
+1. ``columns=``: a dict ``{"file column": "canonical column"}`` or the path of a YAML or
+   JSON file holding that dict. Chinese headers work like any other
+   (``{"订单编号": "order_id"}``).
+2. a preset's mapping (``preset="online_retail"`` ...).
+3. automatic matching: a header equal to a canonical name after lower-casing and turning
+   spaces, hyphens and dots into ``_`` (``Order ID`` -> ``order_id``), or one of a few
+   common aliases in English and Chinese (:data:`ALIASES`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ecomlib.data.schemas import TableSchema
+from ecomlib.errors import ParameterError, SchemaError
+from ecomlib.validation import closest_names
+
+__all__ = ["ALIASES", "load_mapping", "orient_mapping", "plan_renames", "missing_columns_error", "normalise_header"]
+
+# canonical column -> common header names (normalised: lower case, spaces as "_")
+ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "transactions": {
+        "order_id": ("order", "order_no", "order_number", "orderid", "invoice", "invoice_no",
+                     "订单号", "订单编号", "订单id", "訂單號", "訂單編號"),
+        "order_date": ("date", "order_time", "order_datetime", "created_at", "invoice_date",
+                       "订单日期", "下单时间", "订单时间", "日期", "訂單日期", "下單時間"),
+        "customer_id": ("customer", "customerid", "user_id", "buyer_id", "客户id", "客户编号",
+                        "用户id", "買家id", "顧客編號", "會員編號", "客戶編號"),
+        "product_id": ("sku", "stock_code", "stockcode", "item_id", "商品编号", "商品id", "货号",
+                       "商品編號", "貨號"),
+        "product_name": ("product", "item_name", "description", "商品名称", "商品名稱", "品名"),
+        "category": ("product_category", "类目", "品类", "分类", "類別", "分類"),
+        "quantity": ("qty", "units", "数量", "數量", "件数"),
+        "unit_price": ("price", "单价", "單價", "成交单价", "售价"),
+        "revenue": ("amount", "line_total", "sales", "金额", "销售额", "金額", "銷售額"),
+        "channel": ("sales_channel", "渠道", "通路", "销售渠道"),
+        "country": ("country_code", "国家", "國家"),
+        "status": ("order_status", "订单状态", "訂單狀態", "状态", "狀態"),
+    }
+}
+
+
+def normalise_header(name: Any) -> str:
+    """``" Order-ID "`` -> ``"order_id"``: lower case, outer spaces stripped, separators as ``_``."""
+    return re.sub(r"[\s\-.]+", "_", str(name).strip().lower()).strip("_")
+
+
+def load_mapping(columns: Any, param: str = "columns") -> dict[str, str]:
+    """Return ``columns`` as a dict of file column -> canonical column.
+
+    ``columns`` may be ``None``, a dict, or the path of a ``.yaml``/``.yml``/``.json`` file.
+    """
+    if columns is None:
+        return {}
+    if isinstance(columns, str | os.PathLike):
+        path = Path(columns)
+        if not path.is_file():
+            raise ParameterError(
+                f"`{param}` must be a dict or the path of a YAML/JSON file, but {str(columns)!r} "
+                "is not an existing file.",
+                fix='Pass e.g. columns={"Order No": "order_id"}, or the path of a file holding that map.',
+            )
+        text = path.read_text(encoding="utf-8-sig")
+        if path.suffix.lower() == ".json":
+            try:
+                columns = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise ParameterError(f"`{param}` file {str(path)!r} is not valid JSON: {exc}") from None
+        else:
+            import yaml
+
+            try:
+                columns = yaml.safe_load(text)
+            except yaml.YAMLError as exc:
+                raise ParameterError(f"`{param}` file {str(path)!r} is not valid YAML: {exc}") from None
+    if not isinstance(columns, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in columns.items()
+    ):
+        raise ParameterError(
+            f"`{param}` must map file column names (text) to canonical names (text), but "
+            f"{columns!r} was passed.",
+            fix='Example: columns={"訂單編號": "order_id", "數量": "quantity"}.',
+        )
+    return dict(columns)
+
+
+def orient_mapping(mapping: Mapping[str, str], names: set[str]) -> dict[str, str]:
+    """Return ``mapping`` as file column -> canonical column.
+
+    The documented direction is ``{"file column": "canonical"}``. A pair written the other
+    way round (``{"order_id": "InvoiceNo"}``: key canonical, value not) is flipped, so both
+    spellings of a map work.
+    """
+    return {(v if k in names and v not in names else k): (k if k in names and v not in names else v)
+            for k, v in mapping.items()}
+
+
+def plan_renames(found: list[str], schema: TableSchema, mapping: Mapping[str, str],
+                 preset_map: Mapping[str, str] | None = None, param: str = "columns") -> dict[str, str]:
+    """Decide which file column becomes which canonical column.
+
+    Returns
+    -------
+    dict
+        file column -> canonical column, one entry per canonical column found.
+
+    Raises
+    ------
+    ParameterError
+        When ``mapping`` targets a name that is not a canonical column of the table.
+    SchemaError
+        When ``mapping`` names a file column that is not in the file.
+    """
+    names = set(schema.names)
+    mapping = orient_mapping(mapping, names)
+    for target in mapping.values():
+        if target not in names:
+            near = closest_names(target, names, n=1)
+            hint = f" Did you mean {near[0]!r}?" if near else ""
+            raise ParameterError(
+                f"`{param}` maps to {target!r}, which is not a column of the {schema.name} table. "
+                f"Allowed: {list(schema.names)}.{hint}"
+            )
+    absent = [k for k in mapping if k not in found]
+    if absent:
+        hints = [f"{k!r} (found {closest_names(k, found, n=1)[0]!r}?)" for k in absent
+                 if closest_names(k, found, n=1)]
+        raise SchemaError(
+            f"`{param}` names column(s) {absent} that are not in the data. Found: {found}."
+            + (f" Closest: {', '.join(hints)}." if hints else ""),
+            fix="Use the header exactly as it appears in the file (it is case-sensitive).",
+        )
+    renames: dict[str, str] = {}
+    taken: set[str] = set()
+
+    def take(col: str, target: str) -> None:
+        if col not in renames and target not in taken:
+            renames[col] = target
+            taken.add(target)
+
+    for col, target in mapping.items():
+        take(col, target)
+    for col, target in (preset_map or {}).items():
+        if col in found:
+            take(col, target)
+    normalised = {col: normalise_header(col) for col in found}
+    for col, norm in normalised.items():
+        if norm in names:
+            take(col, norm)
+    aliases = ALIASES.get(schema.name, {})
+    for target, alias_names in aliases.items():
+        for col, norm in normalised.items():
+            if norm in alias_names:
+                take(col, target)
+    return renames
+
+
+def missing_columns_error(missing: list[str], required: tuple[str, ...], found: list[str],
+                          table: str, where: str, suggestion: str = "") -> SchemaError:
+    """The :class:`SchemaError` for absent required columns, with closest matches and the fix."""
+    hints = []
+    for col in missing:
+        pool = [f for f in found if f]
+        close = closest_names(col, pool, n=1) or closest_names(col, [normalise_header(f) for f in pool], n=1)
+        if close:
+            hints.append(f"{col!r} <- {close[0]!r}?")
+    hint_text = f" Closest matches: {', '.join(hints)}." if hints else ""
+    example = ", ".join(f'"<your column>": "{c}"' for c in missing[:2])
+    return SchemaError(
+        f"{where} lacks required {table} column(s) {missing}. Required: {list(required)}; "
+        f"found: {found}.{hint_text}{suggestion}",
+        fix=f"Pass columns={{{example}}} (a dict, or a YAML/JSON file of that map), or a preset "
+        "(preset='online_retail' | 'shopify' | 'olist'); on the command line: --columns MAP or --preset P.",
+    )

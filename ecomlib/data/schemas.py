@@ -1,0 +1,299 @@
+"""Schemas of the canonical tables: column names, dtypes, required columns and value checks.
+
+Every table of the data model (see ``DESIGN.md``) has one :class:`TableSchema`. A schema
+says which columns a loader must find (``required``), which it keeps when present
+(``optional``), the dtype each column ends up with, and the value checks the cleaned
+table must pass. The value checks are declared with `pandera
+<https://pandera.readthedocs.io>`_; :meth:`TableSchema.validate` runs them and turns a
+failure into an :class:`~ecomlib.errors.DataError` or :class:`~ecomlib.errors.SchemaError`
+with our own message and fix.
+
+Examples
+--------
+>>> from ecomlib.data.schemas import SCHEMAS
+>>> SCHEMAS["transactions"].required
+('order_id', 'order_date', 'product_id', 'quantity', 'unit_price')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import pandera.errors as pa_errors
+import pandera.pandas as pa
+
+from ecomlib.errors import DataError, SchemaError
+from ecomlib.validation import check_argument
+
+__all__ = ["ColumnSpec", "TableSchema", "SCHEMAS", "TABLES", "STATUSES", "FUNNEL_STEPS", "get_schema"]
+
+STATUSES = ("completed", "cancelled", "returned")
+FUNNEL_STEPS = ("view", "product", "cart", "checkout", "purchase")
+
+# dtype each column kind ends up with after cleaning
+KIND_DTYPES = {
+    "str": "str",
+    "datetime": "datetime64[us]",
+    "int": "int64",
+    "float": "float64",
+    "bool": "bool",
+}
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One canonical column.
+
+    Parameters
+    ----------
+    name : str
+        Canonical column name.
+    kind : {"str", "datetime", "int", "float", "bool"}
+        What the values are; sets the dtype after cleaning (see ``KIND_DTYPES``).
+    required : bool
+        Whether a loader raises :class:`SchemaError` when the column is absent.
+    nullable : bool
+        Whether missing values are allowed after cleaning.
+    checks : tuple of pandera.Check
+        Value checks (ranges, allowed sets).
+    description : str
+        Meaning and unit, shown in error messages and docs.
+    """
+
+    name: str
+    kind: str
+    required: bool = True
+    nullable: bool = False
+    checks: tuple = ()
+    description: str = ""
+
+    @property
+    def dtype(self) -> str:
+        return KIND_DTYPES[self.kind]
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """The canonical shape of one table: its columns, in order, and their checks."""
+
+    name: str
+    columns: tuple[ColumnSpec, ...]
+    description: str = ""
+    _by_name: dict[str, ColumnSpec] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_name", {c.name: c for c in self.columns})
+
+    def __getitem__(self, name: str) -> ColumnSpec:
+        return self._by_name[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._by_name
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """All canonical column names, required first in table order."""
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+    @property
+    def optional(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if not c.required)
+
+    def to_pandera(self, present: list[str] | None = None) -> pa.DataFrameSchema:
+        """Return the pandera schema for the columns in ``present`` (default: the required ones)."""
+        names = self.required if present is None else [n for n in self.names if n in present]
+        cols = {
+            n: pa.Column(self[n].dtype, checks=list(self[n].checks), nullable=self[n].nullable)
+            for n in names
+        }
+        return pa.DataFrameSchema(cols, name=self.name, strict=False, coerce=False)
+
+    def validate(self, df: pd.DataFrame, param: str = "data") -> pd.DataFrame:
+        """Check ``df`` against this schema; return it unchanged or raise a readable error.
+
+        Missing required columns raise :class:`SchemaError`; wrong dtypes raise
+        :class:`SchemaError`; values failing a check (out of range, not in the allowed set,
+        missing where not allowed) raise :class:`DataError` with up to five examples.
+        """
+        missing = [c for c in self.required if c not in df.columns]
+        if missing:
+            raise SchemaError(
+                f"`{param}` ({self.name}) is missing required column(s) {missing}. "
+                f"Required: {list(self.required)}; found: {[str(c) for c in df.columns]}.",
+                fix="Load the table with ecomlib.data.load_table, which maps and cleans columns.",
+            )
+        schema = self.to_pandera(list(df.columns))
+        try:
+            schema.validate(df, lazy=True)
+        except pa_errors.SchemaErrors as exc:
+            raise _readable(exc, self.name, param) from None
+        return df
+
+
+def _readable(exc: pa_errors.SchemaErrors, table: str, param: str) -> DataError | SchemaError:
+    """Turn pandera's failure cases into one plain message (ours, not pandera's)."""
+    cases = exc.failure_cases
+    dtype_rows = cases[cases["check"].astype(str).str.startswith("dtype(")]
+    if len(dtype_rows):
+        parts = [f"{c!r} is {fc} but must be {chk[6:-1]}" for c, chk, fc in
+                 zip(dtype_rows["column"], dtype_rows["check"], dtype_rows["failure_case"], strict=True)]
+        return SchemaError(
+            f"`{param}` ({table}) has column(s) of the wrong type: {'; '.join(parts)}.",
+            fix="Load the table with ecomlib.data.load_table, which converts text to numbers and dates.",
+        )
+    lines = []
+    for (column, check), group in cases.groupby(["column", "check"], sort=False):
+        examples = group["failure_case"].head(5).tolist()
+        lines.append(f"{column!r} fails {check} in {len(group)} row(s), e.g. {examples}")
+    return DataError(
+        f"`{param}` ({table}) has values outside what is allowed: " + "; ".join(lines) + ".",
+        fix="Correct these rows in the source file, or drop them before loading.",
+    )
+
+
+def _c(name: str, kind: str, required: bool = True, nullable: bool = False, checks: tuple = (),
+       description: str = "") -> ColumnSpec:
+    return ColumnSpec(name, kind, required, nullable, checks, description)
+
+
+_ge0 = (pa.Check.ge(0),)
+_1to5 = (pa.Check.in_range(1, 5),)
+_share = (pa.Check.in_range(0, 1),)
+
+
+SCHEMAS: dict[str, TableSchema] = {
+    t.name: t
+    for t in [
+        TableSchema("transactions", (
+            _c("order_id", "str", description="order (invoice) number"),
+            _c("order_date", "datetime", description="time of the order"),
+            _c("product_id", "str", description="product (SKU, stock code)"),
+            _c("quantity", "int", description="units; negative = return line"),
+            _c("unit_price", "float", checks=_ge0, description="paid price per unit, CNY"),
+            _c("customer_id", "str", False, True, description="customer; missing allowed"),
+            _c("product_name", "str", False, True),
+            _c("category", "str", False, True),
+            _c("revenue", "float", False, description="quantity x unit_price, CNY"),
+            _c("channel", "str", False, True),
+            _c("country", "str", False, True),
+            _c("status", "str", False, checks=(pa.Check.isin(STATUSES),),
+               description="completed / cancelled / returned"),
+            _c("unit_cost", "float", False, True, _ge0, "cost per unit, CNY"),
+            _c("discount", "float", False, True, description="money off the line vs list price, CNY"),
+            _c("promo_id", "str", False, True),
+            _c("device", "str", False, True),
+        ), "one row per order line"),
+        TableSchema("products", (
+            _c("product_id", "str"),
+            _c("category", "str", nullable=True),
+            _c("unit_cost", "float", nullable=True, checks=_ge0, description="CNY per unit"),
+            _c("list_price", "float", nullable=True, checks=_ge0, description="CNY per unit"),
+            _c("product_name", "str", False, True),
+            _c("launch_date", "datetime", False, True),
+        )),
+        TableSchema("customers", (
+            _c("customer_id", "str"),
+            _c("signup_date", "datetime", nullable=True),
+            _c("acquisition_channel", "str", nullable=True),
+            _c("region", "str", nullable=True),
+            _c("is_member", "bool", False),
+        )),
+        TableSchema("sessions", (
+            _c("session_id", "str"),
+            _c("visitor_id", "str"),
+            _c("date", "datetime"),
+            _c("channel", "str", nullable=True),
+            _c("device", "str", nullable=True),
+            _c("step", "str", checks=(pa.Check.isin(FUNNEL_STEPS),),
+               description="furthest funnel step: view < product < cart < checkout < purchase"),
+            _c("customer_id", "str", False, True),
+            _c("order_id", "str", False, True),
+            _c("is_new_visitor", "bool", False),
+        )),
+        TableSchema("marketing_spend", (
+            _c("date", "datetime"),
+            _c("channel", "str"),
+            _c("spend", "float", checks=_ge0, description="CNY"),
+            _c("impressions", "int", False, checks=_ge0),
+            _c("clicks", "int", False, checks=_ge0),
+        )),
+        TableSchema("promotions", (
+            _c("promo_id", "str"),
+            _c("start", "datetime", description="first day, inclusive"),
+            _c("end", "datetime", description="last day, inclusive"),
+            _c("kind", "str", checks=(pa.Check.isin(("discount", "coupon", "bundle", "festival")),)),
+            _c("discount", "float", nullable=True, checks=_share, description="fraction of list price"),
+            _c("name", "str", False, True),
+            _c("scope_type", "str", False, True,
+               (pa.Check.isin(("all", "category", "product")),)),
+            _c("scope", "str", False, True, description="semicolon-separated categories or product ids"),
+            _c("cost", "float", False, True, _ge0, "fixed cost, CNY"),
+        )),
+        TableSchema("experiment", (
+            _c("user_id", "str"),
+            _c("variant", "str", checks=(pa.Check.isin(("control", "treatment")),)),
+            _c("converted", "bool"),
+            _c("revenue", "float", False, True, description="CNY"),
+        )),
+        TableSchema("touchpoints", (
+            _c("user_id", "str"),
+            _c("timestamp", "datetime"),
+            _c("channel", "str"),
+            _c("converted", "bool"),
+        )),
+        TableSchema("market", (
+            _c("year", "int"),
+            _c("segment", "str"),
+            _c("market_size", "float", checks=_ge0, description="CNY"),
+        )),
+        TableSchema("competitors", (
+            _c("company", "str"),
+            _c("year", "int"),
+            _c("sales", "float", nullable=True, checks=_ge0, description="CNY"),
+            _c("avg_price", "float", False, True, _ge0, "CNY"),
+            _c("rating", "float", False, True),
+        )),
+        TableSchema("risk_register", (
+            _c("risk", "str"),
+            _c("likelihood", "int", checks=_1to5, description="1 (rare) to 5 (almost certain)"),
+            _c("impact", "int", checks=_1to5, description="1 (minor) to 5 (severe)"),
+            _c("category", "str", False, True),
+            _c("owner", "str", False, True),
+            _c("response", "str", False, True,
+               (pa.Check.isin(("avoid", "reduce", "transfer", "accept")),)),
+        )),
+        TableSchema("suppliers", (
+            _c("supplier", "str"),
+            _c("share_of_purchases", "float", checks=_share, description="fraction 0-1"),
+            _c("lead_time_days", "float", False, True, _ge0, "days"),
+            _c("defect_rate", "float", False, True, _share, "fraction 0-1"),
+        )),
+        TableSchema("kpis_daily", (
+            _c("date", "datetime"),
+        ), "one row per day, one column per KPI (sales, orders, sessions, ...)"),
+        TableSchema("price_survey", (
+            _c("respondent_id", "str"),
+            _c("too_cheap", "float", checks=_ge0, description="CNY"),
+            _c("cheap", "float", checks=_ge0, description="CNY"),
+            _c("expensive", "float", checks=_ge0, description="CNY"),
+            _c("too_expensive", "float", checks=_ge0, description="CNY"),
+            _c("category", "str", False, True),
+        ), "Van Westendorp price-sensitivity answers"),
+    ]
+}
+
+TABLES: tuple[str, ...] = tuple(SCHEMAS)
+
+
+def get_schema(table: Any) -> TableSchema:
+    """Return the schema of ``table``, or raise :class:`ParameterError` naming the tables."""
+    if table not in SCHEMAS:
+        check_argument("table", list(SCHEMAS), table)
+    return SCHEMAS[table]
+

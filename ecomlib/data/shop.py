@@ -1,0 +1,155 @@
+"""``load_shop``: every canonical table found in a folder (or one transactions file).
+
+A shop folder holds one file per table, named after it: ``transactions.csv`` (or
+``.csv.gz``, ``.tsv``, ``.parquet``, ``.xlsx``), ``products.csv``, ``customers.csv``, ...
+(see :data:`ecomlib.data.schemas.TABLES`). The tables present are loaded with their
+quality reports; the absent ones are listed in :attr:`Shop.missing`, so a chapter can skip
+the sections that need them with a visible note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ecomlib.data.columns import load_mapping
+from ecomlib.data.quality import QualityReport
+from ecomlib.data.schemas import TABLES
+from ecomlib.data.sources import resolve_path
+from ecomlib.data.tables import load_table
+from ecomlib.data.transactions import load_transactions
+from ecomlib.errors import DataError
+
+__all__ = ["Shop", "load_shop", "FILE_SUFFIXES", "find_table_file"]
+
+FILE_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt", ".parquet", ".xlsx", ".zip")
+
+
+@dataclass(frozen=True)
+class Shop:
+    """The canonical tables of one shop.
+
+    Attributes
+    ----------
+    tables : dict of str to DataFrame
+        The tables found, by canonical name.
+    quality : dict of str to QualityReport
+        The quality report of each table found.
+    missing : tuple of str
+        Canonical tables not found.
+    source : str
+        The folder or file read.
+    files : dict of str to str
+        The file each table came from.
+    """
+
+    tables: dict[str, pd.DataFrame]
+    quality: dict[str, QualityReport]
+    missing: tuple[str, ...]
+    source: str
+    files: dict[str, str] = field(default_factory=dict)
+
+    def __getitem__(self, table: str) -> pd.DataFrame:
+        return self.tables[table]
+
+    def __contains__(self, table: object) -> bool:
+        return table in self.tables
+
+    def summary(self) -> pd.DataFrame:
+        """One row per canonical table: ``table, rows, columns, rows_dropped, file`` (0 rows if missing)."""
+        rows = []
+        for name in TABLES:
+            if name in self.tables:
+                rep = self.quality[name]
+                rows.append((name, len(self.tables[name]), self.tables[name].shape[1], rep.rows_dropped,
+                             self.files.get(name, "")))
+            else:
+                rows.append((name, 0, 0, 0, "(missing)"))
+        return pd.DataFrame(rows, columns=["table", "rows", "columns", "rows_dropped", "file"])
+
+    def __str__(self) -> str:
+        lines = [f"Shop from {self.source}: {len(self.tables)} table(s) loaded, {len(self.missing)} missing"]
+        for name, df in self.tables.items():
+            rep = self.quality[name]
+            dropped = f", {rep.rows_dropped:,} dropped" if rep.rows_dropped else ""
+            lines.append(f"  {name:<16} {len(df):>10,} rows{dropped}")
+        if self.missing:
+            lines.append(f"  missing: {', '.join(self.missing)}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        return f"<pre>{self}</pre>".replace("&", "&amp;")
+
+
+def find_table_file(folder: Path, table: str) -> Path | None:
+    """The file holding ``table`` in ``folder`` (``<table>.csv``, ``.csv.gz`` ...), or None."""
+    for suffix in FILE_SUFFIXES:
+        path = folder / f"{table}{suffix}"
+        if path.is_file():
+            return path
+    return None
+
+
+def load_shop(folder_or_file: Any, *, preset: str | None = None, columns: Any = None, start: Any = None,
+              end: Any = None) -> Shop:
+    """Load every canonical table present in a folder, or one transactions file.
+
+    Parameters
+    ----------
+    folder_or_file : str or path
+        A folder holding ``transactions.csv`` and any other canonical tables, a folder of
+        a preset's export (``preset="olist"``), or a single transactions file.
+    preset : str, optional
+        Preset for the transactions (see :func:`~ecomlib.data.load_transactions`).
+    columns : dict or path, optional
+        Column map for the transactions, or a dict of table name -> column map.
+    start, end : date-like, optional
+        Inclusive date range applied to the tables that have a date (transactions, sessions,
+        marketing spend, touchpoints, daily KPIs, customers by signup date).
+
+    Returns
+    -------
+    Shop
+        ``Shop.tables``, ``Shop.quality`` and ``Shop.missing``; prints a short summary.
+
+    Examples
+    --------
+    >>> shop = load_shop("data/sample")  # doctest: +SKIP
+    >>> shop.missing  # doctest: +SKIP
+    ()
+    """
+    path = resolve_path(folder_or_file, "folder_or_file", folder_ok=True)
+    mapping = columns if isinstance(columns, dict) and set(columns) <= set(TABLES) and columns else None
+    per_table = {t: load_mapping(m, f"columns[{t!r}]") for t, m in (mapping or {}).items()}
+    if mapping is None:
+        per_table["transactions"] = load_mapping(columns)
+    tx_columns = per_table.get("transactions") or None
+    if path.is_file() or preset == "olist":
+        tx, report = load_transactions(path, preset=preset, columns=tx_columns, start=start, end=end)
+        return Shop({"transactions": tx}, {"transactions": report},
+                    tuple(t for t in TABLES if t != "transactions"), str(path), {"transactions": str(path)})
+    tables, quality, files = {}, {}, {}
+    for table in TABLES:
+        file = find_table_file(path, table)
+        if file is None:
+            continue
+        if table == "transactions":
+            df, rep = load_transactions(file, preset=preset, columns=tx_columns, start=start, end=end)
+        else:
+            df, rep = load_table(file, table, columns=per_table.get(table) or None, start=start, end=end)
+        tables[table], quality[table], files[table] = df, rep, str(file)
+    if not tables:
+        names = sorted(p.name for p in path.iterdir())[:20]
+        raise DataError(
+            f"`folder_or_file` {str(path)!r} holds no canonical table file. Found: {names}.",
+            fix="Name the files after their tables (transactions.csv, products.csv, ...), or pass "
+            "the transactions file itself, or preset='olist' for an Olist folder.",
+        )
+    missing = tuple(t for t in TABLES if t not in tables)
+    return Shop(tables, quality, missing, str(path), files)

@@ -1,0 +1,313 @@
+"""``load_transactions``: any shop's order lines as the canonical transactions table.
+
+The loader reads the source (:mod:`ecomlib.data.sources`), maps its columns
+(:mod:`ecomlib.data.columns`, presets in :mod:`ecomlib.data.presets`), parses money, counts,
+dates and ids (:mod:`ecomlib.data.parsing`) and runs the quality checks below, in this
+order. A row is counted by the first dropping check that concerns it, so that
+``rows read = rows kept + rows dropped``; money balances the same way.
+
+=============================  ========================================================
+check                          action
+=============================  ========================================================
+repeated header rows           dropped (a header line pasted mid-file)
+unparseable dates              dropped; more than 5 % raises DataError with examples
+dates outside requested range  dropped (``start`` / ``end``, inclusive days)
+missing or unparseable qty     dropped
+non-integer quantities         dropped
+missing or unparseable prices  dropped
+negative prices                dropped (bad-debt adjustments and similar)
+exact duplicates               dropped (every column equal to an earlier line)
+non-product lines              dropped (postage, fees ...; presets that define them)
+zero prices                    kept (free items and samples; revenue 0)
+cancellations                  kept, status = cancelled
+returns                        kept, status = returned (negative quantity)
+missing customer ids           kept, customer_id missing
+=============================  ========================================================
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ecomlib.data.columns import load_mapping, missing_columns_error, plan_renames
+from ecomlib.data.parsing import outside_range, parse_dates, parse_ids, parse_numbers
+from ecomlib.data.presets import Preset, get_preset, guess_preset
+from ecomlib.data.quality import CheckLog, QualityReport
+from ecomlib.data.schemas import SCHEMAS, STATUSES
+from ecomlib.data.sources import RawSource, read_source, resolve_path
+from ecomlib.errors import DataError
+
+__all__ = ["load_transactions", "normalise_status", "MAX_BAD_DATE_SHARE", "STATUS_WORDS"]
+
+MAX_BAD_DATE_SHARE = 0.05
+SCHEMA = SCHEMAS["transactions"]
+OUTPUT_COLUMNS = ("order_id", "order_date", "customer_id", "product_id", "product_name", "category",
+                  "quantity", "unit_price", "revenue", "channel", "country", "status")
+TEXT_COLUMNS = ("order_id", "customer_id", "product_id", "product_name", "category", "channel",
+                "country", "promo_id", "device")
+
+# words shops use for each canonical status (lower case)
+STATUS_WORDS = {
+    "completed": ("completed", "complete", "paid", "delivered", "shipped", "fulfilled", "success",
+                  "successful", "done", "closed", "已完成", "完成", "交易成功", "已付款", "已发货", "已簽收", "已签收"),
+    "cancelled": ("cancelled", "canceled", "cancel", "void", "voided", "unavailable", "已取消", "取消",
+                  "交易关闭", "交易關閉"),
+    "returned": ("returned", "return", "refunded", "refund", "已退款", "退款", "退货", "退貨", "已退货"),
+}
+_STATUS_LOOKUP = {word: status for status, words in STATUS_WORDS.items() for word in words}
+
+
+def normalise_status(values: pd.Series) -> pd.Series:
+    """Map shop status words onto ``completed`` / ``cancelled`` / ``returned``.
+
+    Raises
+    ------
+    DataError
+        For words it does not know, listing them and the known ones.
+    """
+    if values.isin(STATUSES).all():
+        return values.astype("str")
+    text = values.astype("str").str.strip().str.lower()
+    mapped = text.map(_STATUS_LOOKUP)
+    unknown = text[mapped.isna()].unique().tolist()
+    if unknown:
+        raise DataError(
+            f"Column 'status' holds value(s) {unknown[:10]} that are not a known order status. "
+            f"Allowed: {list(STATUSES)} or a synonym ({', '.join(sorted(_STATUS_LOOKUP)[:12])}, ...).",
+            fix="Map your statuses to completed / cancelled / returned before loading, or leave "
+            "the column out (status is then derived: negative quantity = returned).",
+        )
+    return mapped.astype("str")
+
+
+def _duplicated(frame: pd.DataFrame) -> np.ndarray:
+    """Exact duplicate rows (all but the first of each group), fast on large tables.
+
+    Rows are first grouped by a cheap numeric key (date, quantity, price, text lengths);
+    only rows sharing a key with another row can be duplicates, and only those are
+    compared column by column.
+    """
+    key = np.zeros(len(frame), dtype=np.uint64)
+    for col in frame.columns:
+        s = frame[col]
+        if pd.api.types.is_datetime64_dtype(s):
+            part = s.to_numpy().view("int64").astype(np.uint64)
+        elif pd.api.types.is_integer_dtype(s):
+            part = s.to_numpy().astype(np.uint64)
+        elif pd.api.types.is_float_dtype(s):
+            part = np.nan_to_num(s.to_numpy(), nan=-1.0).view(np.uint64)
+        elif col in ("order_id", "product_id"):
+            part = s.str.len().fillna(-1).to_numpy().astype(np.int64).astype(np.uint64)
+        else:
+            continue
+        key = key * np.uint64(1_000_003) + part
+    candidates = pd.Series(key).duplicated(keep=False).to_numpy()
+    out = np.zeros(len(frame), dtype=bool)
+    if candidates.any():
+        out[candidates] = frame[candidates].duplicated(keep="first").to_numpy()
+    return out
+
+
+def _repeated_header(frame: pd.DataFrame, renames: dict[str, str]) -> np.ndarray:
+    hit = np.zeros(len(frame), dtype=bool)
+    for file_col, canonical in renames.items():
+        if canonical in ("order_id", "quantity", "order_date") and not pd.api.types.is_numeric_dtype(frame[canonical]) \
+                and not pd.api.types.is_datetime64_dtype(frame[canonical]):
+            hit |= (frame[canonical].astype("str").str.strip() == str(file_col)).to_numpy()
+    return hit
+
+
+def _read(source: Any, preset: Preset | None, mapping: dict[str, str], encoding: str | None,
+          sheet: Any) -> RawSource:
+    if preset is not None and preset.read_folder is not None:
+        return preset.read_folder(resolve_path(source, folder_ok=True))
+
+    def text_columns(header: list[str]) -> list[str]:
+        wanted = set()
+        if preset is not None:
+            wanted |= set(preset.text_columns)
+        renames = plan_renames(header, SCHEMA, mapping, preset.columns if preset else None)
+        wanted |= {k for k, v in renames.items() if v in TEXT_COLUMNS}
+        return [c for c in header if c in wanted]
+
+    return read_source(source, encoding=encoding, sheet=sheet, text_columns=text_columns)
+
+
+def _derive_required(frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    if "product_id" not in frame and "product_name" in frame:
+        frame = frame.assign(product_id=frame["product_name"])
+        notes.append("product_id: taken from product_name (no product id column)")
+    if "unit_price" not in frame and "revenue" in frame and "quantity" in frame:
+        revenue, _ = parse_numbers(frame["revenue"])
+        quantity, _ = parse_numbers(frame["quantity"])
+        frame = frame.assign(unit_price=(revenue / quantity).where(quantity != 0))
+        notes.append("unit_price: revenue / quantity (no unit price column)")
+    return frame
+
+
+def _dates_or_raise(raw: pd.Series, where: str) -> tuple[pd.Series, np.ndarray]:
+    dates, bad = parse_dates(raw)
+    missing = dates.isna().to_numpy()
+    share = missing.mean() if len(missing) else 0.0
+    if share > MAX_BAD_DATE_SHARE:
+        examples = raw[bad].astype("str").unique()[:5].tolist()
+        raise DataError(
+            f"{where}: {missing.sum():,} of {len(missing):,} order dates ({share:.1%}) are missing or "
+            f"cannot be read as dates (more than {MAX_BAD_DATE_SHARE:.0%}). Examples: {examples}.",
+            fix="Check that 'order_date' maps to the right column; dates must look like 2024-06-18, "
+            "2024-06-18 10:30, 6/18/2024 10:30 or 2024年6月18日.",
+        )
+    return dates, missing
+
+
+def load_transactions(source: Any, *, preset: str | None = None, columns: Any = None,
+                      encoding: str | None = None, sheet: Any = None, start: Any = None,
+                      end: Any = None) -> tuple[pd.DataFrame, QualityReport]:
+    """Load order lines from a file or DataFrame as the canonical transactions table.
+
+    Parameters
+    ----------
+    source : str, path or DataFrame
+        CSV/TSV (optionally ``.gz``), a ``.zip`` holding one data file, Parquet, Excel, a
+        folder (``preset="olist"``), or a DataFrame (never modified).
+    preset : {"online_retail", "shopify", "olist"}, optional
+        A known export's column map and quirks (see :mod:`ecomlib.data.presets`).
+    columns : dict or path, optional
+        ``{"file column": "canonical column"}``, or a YAML/JSON file holding it.
+    encoding : str, optional
+        Text encoding; detected by default (UTF-8, UTF-8 with BOM, GB18030/GBK).
+    sheet : str or int, optional
+        Excel sheet name or 0-based position; by default the first sheet with data.
+    start, end : date-like, optional
+        Keep only orders on or after ``start`` and on or before ``end`` (inclusive days).
+
+    Returns
+    -------
+    transactions : DataFrame
+        Columns ``order_id, order_date, customer_id, product_id, product_name, category,
+        quantity, unit_price, revenue, channel, country, status`` (unit_price and revenue in
+        the file's currency, CNY for Chinese shops), plus ``unit_cost, discount, promo_id,
+        device`` when the source has them.
+    report : QualityReport
+        What was read, found and done (see the module docstring for the checks).
+
+    Raises
+    ------
+    SchemaError
+        Required columns missing (order_id, order_date, product_id, quantity, unit_price).
+    DataError
+        No rows, more than 5 % unreadable dates, unknown status words, unreadable file.
+    ParameterError
+        Path that does not exist, a folder instead of a file, unknown preset.
+
+    Examples
+    --------
+    >>> df, report = load_transactions("orders.csv", preset="online_retail")  # doctest: +SKIP
+    >>> print(report)  # doctest: +SKIP
+    """
+    preset_obj = get_preset(preset)
+    mapping = load_mapping(columns)
+    raw = _read(source, preset_obj, mapping, encoding, sheet)
+    notes = list(raw.notes)
+    frame = raw.frame
+    if preset_obj is not None:
+        notes.insert(0, f"preset: {preset_obj.name}")
+        if preset_obj.prepare is not None:
+            frame, more = preset_obj.prepare(frame)
+            notes += more
+    found = [str(c) for c in raw.frame.columns]
+    renames = plan_renames(list(frame.columns), SCHEMA, mapping, preset_obj.columns if preset_obj else None)
+    frame = frame[list(renames)].set_axis(list(renames.values()), axis=1)
+    frame = _derive_required(frame, notes)
+    missing = [c for c in SCHEMA.required if c not in frame.columns]
+    if missing:
+        guess = guess_preset(found) if preset_obj is None else None
+        tip = f" These headers look like a {guess!r} export: try preset={guess!r}." if guess else ""
+        raise missing_columns_error(missing, SCHEMA.required, found, "transactions", raw.origin, tip)
+    moved = {k: v for k, v in renames.items() if k != v}
+    if moved:
+        notes.append("columns: " + ", ".join(f"{k} -> {v}" for k, v in moved.items()))
+    ignored = [c for c in found if c not in renames and c not in frame.columns]
+    if ignored:
+        notes.append(f"ignored columns: {', '.join(ignored[:12])}" + (" ..." if len(ignored) > 12 else ""))
+    if len(frame) == 0:
+        raise DataError(f"{raw.origin} has a header but no data rows.", fix="Export the data again with rows.")
+    return _clean(frame.reset_index(drop=True), renames, preset_obj, raw, notes, start, end)
+
+
+def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, raw: RawSource,
+           notes: list[str], start: Any, end: Any) -> tuple[pd.DataFrame, QualityReport]:
+    n = len(frame)
+    quantity, bad_qty = parse_numbers(frame["quantity"])
+    price, bad_price = parse_numbers(frame["unit_price"])
+    revenue_in = np.nan_to_num((quantity * price).to_numpy(), nan=0.0)
+    checks = CheckLog(n, revenue_in)
+    checks.drop("repeated header rows", _repeated_header(frame, renames))
+    dates, missing_dates = _dates_or_raise(frame["order_date"].where(checks.keep), raw.origin)
+    checks.drop("unparseable dates", missing_dates)
+    if start is not None or end is not None:
+        checks.drop("dates outside the requested range", outside_range(dates, start, end))
+    checks.drop("missing or unparseable quantities", quantity.isna().to_numpy())
+    checks.drop("non-integer quantities", (quantity != np.round(quantity)).to_numpy())
+    checks.drop("missing or unparseable prices", price.isna().to_numpy())
+    checks.drop("negative prices", (price < 0).to_numpy())
+
+    out = {"order_id": parse_ids(frame["order_id"]), "order_date": dates}
+    for col in TEXT_COLUMNS[1:]:
+        if col in frame:
+            out[col] = parse_ids(frame[col]) if col.endswith("_id") else _text(frame[col])
+    out["quantity"] = quantity.fillna(0).astype("int64")
+    out["unit_price"] = price
+    for col in ("unit_cost", "discount"):
+        if col in frame:
+            out[col] = parse_numbers(frame[col])[0]
+    canonical = pd.DataFrame(out)
+    canonical["revenue"] = revenue_in
+    if "status" in frame:
+        status = normalise_status(frame["status"].where(checks.keep, "completed"))
+    else:
+        status = pd.Series("completed", index=frame.index, dtype="str")
+    status = status.where(~((canonical["quantity"] < 0) & status.eq("completed")), "returned")
+    canonical["status"] = status
+
+    keep_idx = np.flatnonzero(checks.keep)
+    dup = np.zeros(n, dtype=bool)
+    dup[keep_idx] = _duplicated(canonical.iloc[keep_idx])
+    checks.drop("exact duplicates", dup)
+    if preset is not None and preset.non_product is not None:
+        checks.drop("non-product lines", preset.non_product(canonical).fillna(False).to_numpy(),
+                    "dropped (postage, fees, adjustments: not product sales)")
+    checks.flag("zero prices", (canonical["unit_price"] == 0).to_numpy(), "kept (revenue 0)")
+    checks.flag("cancellations", status.eq("cancelled").to_numpy(), "kept, status = cancelled")
+    checks.flag("returns", status.eq("returned").to_numpy(), "kept, status = returned")
+    if "customer_id" in canonical:
+        no_customer = canonical["customer_id"].isna().to_numpy()
+    else:
+        no_customer = np.ones(n, dtype=bool)
+        canonical["customer_id"] = pd.Series(np.nan, index=canonical.index, dtype="str")
+    checks.flag("missing customer ids", no_customer, "kept, customer_id missing")
+
+    for col in OUTPUT_COLUMNS:
+        if col not in canonical:
+            canonical[col] = pd.Series(np.nan, index=canonical.index, dtype="str")
+    order = list(OUTPUT_COLUMNS) + [c for c in SCHEMA.optional if c in canonical and c not in OUTPUT_COLUMNS]
+    result = canonical.loc[checks.keep, order].reset_index(drop=True)
+    if result.empty:
+        raise DataError(
+            f"{raw.origin}: none of the {n:,} rows survived cleaning.",
+            fix="Look at the quality report counts: " + ", ".join(f"{c.check}: {c.rows}" for c in checks.items if c.rows),
+        )
+    report = QualityReport("transactions", raw.origin, n, len(result), tuple(checks.items), tuple(notes),
+                           float(revenue_in.sum()), raw.encoding)
+    return result, report
+
+
+def _text(s: pd.Series) -> pd.Series:
+    if pd.api.types.is_string_dtype(s) and s.dtype != object:
+        text = s.str.strip()
+    else:
+        text = s.astype("str").where(s.notna()).str.strip()
+    return text.where(text.ne(""))
