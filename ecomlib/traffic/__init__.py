@@ -1,0 +1,61 @@
+"""Traffic, conversion and data-driven marketing decisions (book 6.1, 6.2, 6.4).
+
+- Funnels (6.2): :func:`funnel`, :func:`compare_funnels`, :func:`funnel_from_events`,
+  :func:`wilson_interval`.
+- Channel economics (6.1): :func:`channel_performance`, :func:`simple_customer_value`,
+  :func:`response_curve` (diminishing returns, marginal ROAS).
+- A/B tests (6.4): :func:`ab_test`, :func:`srm_check`, :func:`sample_size`, :func:`power`,
+  :func:`duration_days`, :func:`simulate_peeking`.
+- Attribution (6.4): :func:`attribute` (last, first, linear, time decay, position, Markov,
+  Shapley).
+
+Plots live in :mod:`ecomlib.traffic.plotting`; exercises in :mod:`ecomlib.traffic.exercises`.
+"""
+
+from ecomlib.traffic.abtest import ABTestResult, SRMResult, ab_test, srm_check
+from ecomlib.traffic.attribution import ATTRIBUTION_MODELS, attribute, rule_weights
+from ecomlib.traffic.channels import channel_performance, poisson_interval, simple_customer_value
+from ecomlib.traffic.funnel import (
+    DEFAULT_STEPS,
+    compare_funnels,
+    funnel,
+    funnel_from_events,
+    wilson_interval,
+)
+from ecomlib.traffic.journeys import Journeys, build_journeys
+from ecomlib.traffic.markov import MarkovAttribution, markov_attribution
+from ecomlib.traffic.peeking import PeekingResult, simulate_peeking
+from ecomlib.traffic.power import duration_days, power, sample_size
+from ecomlib.traffic.response import ResponseCurves, response_curve
+from ecomlib.traffic.shapley import ShapleyAttribution, shapley_attribution
+
+__all__ = [
+    "ATTRIBUTION_MODELS",
+    "DEFAULT_STEPS",
+    "ABTestResult",
+    "Journeys",
+    "MarkovAttribution",
+    "PeekingResult",
+    "ResponseCurves",
+    "SRMResult",
+    "ShapleyAttribution",
+    "ab_test",
+    "attribute",
+    "build_journeys",
+    "channel_performance",
+    "compare_funnels",
+    "duration_days",
+    "funnel",
+    "funnel_from_events",
+    "markov_attribution",
+    "poisson_interval",
+    "power",
+    "response_curve",
+    "rule_weights",
+    "sample_size",
+    "shapley_attribution",
+    "simple_customer_value",
+    "simulate_peeking",
+    "srm_check",
+    "wilson_interval",
+]

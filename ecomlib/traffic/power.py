@@ -1,0 +1,267 @@
+"""Sample size and power of an A/B test (book 6.4, planning an experiment).
+
+Two formulas are offered for proportions, and both are named so a reader can match
+them with the tool they already know:
+
+``method="pooled"`` (default)
+    The normal approximation of R's ``power.prop.test`` (``strict = FALSE``): the null
+    variance uses the pooled rate ``p̄ = (p1 + p2) / 2``, the alternative variance the two
+    rates separately::
+
+        power = Φ( (√n · |p2 − p1| − z(1−α/2) · √(2 p̄ (1 − p̄))) / √(p1 q1 + p2 q2) )
+
+``method="cohen_h"``
+    Cohen's effect size ``h = 2·asin(√p2) − 2·asin(√p1)`` with a normal test, as
+    statsmodels' ``NormalIndPower`` (both tails counted for a two-sided test)::
+
+        power = Φ(|h|·√n_eff − z(1−α/2)) + Φ(−|h|·√n_eff − z(1−α/2)),  n_eff = n1 / (1 + 1/ratio)
+
+For means, the two-sample t-test with the noncentral t distribution, as R's
+``power.t.test`` (equal variances; one tail only, ``strict = FALSE``).
+
+``n`` is always the number of users in the **control** arm; the treatment arm has
+``ratio · n`` users.
+
+References
+----------
+R Core Team, ``stats::power.prop.test`` and ``stats::power.t.test`` help pages.
+Cohen, J. (1988). *Statistical Power Analysis for the Behavioral Sciences*, 2nd ed., ch. 6.
+Kohavi, R., Tang, D., Xu, Y. (2020). *Trustworthy Online Controlled Experiments*, ch. 17.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import optimize, stats
+
+from ecomlib.errors import NotIdentifiableError, ParameterError
+from ecomlib.validation import check_argument, check_positive, check_probability
+
+__all__ = ["sample_size", "power", "duration_days"]
+
+_KINDS = ("proportion", "mean")
+_METHODS = ("pooled", "cohen_h")
+_ALTERNATIVES = ("two-sided", "one-sided")
+
+
+def _check_common(baseline, mde, alpha, ratio, alternative, kind, method, sd, relative):
+    check_argument("kind", _KINDS, kind)
+    check_argument("method", _METHODS, method)
+    check_argument("alternative", _ALTERNATIVES, alternative)
+    alpha = check_probability("alpha", alpha)
+    ratio = check_positive("ratio", ratio)
+    try:
+        baseline = float(baseline)
+        mde = float(mde)
+    except (TypeError, ValueError):
+        raise ParameterError(
+            f"`baseline` and `mde` must be numbers, but {baseline!r} and {mde!r} were passed."
+        ) from None
+    if not (np.isfinite(baseline) and np.isfinite(mde)):
+        raise ParameterError(f"`baseline` and `mde` must be finite, got {baseline!r} and {mde!r}.")
+    if mde == 0:
+        raise ParameterError(
+            "`mde` (the minimum detectable effect) must not be 0: no sample size can detect "
+            "a zero difference.",
+            fix="Pass the smallest change worth detecting, e.g. mde=0.005 for half a point.",
+        )
+    if relative:
+        mde = baseline * mde
+    if kind == "proportion":
+        check_probability("baseline", baseline)
+        p2 = baseline + mde
+        if not 0 < p2 < 1:
+            raise ParameterError(
+                f"`baseline + mde` must be a rate strictly between 0 and 1, but "
+                f"{baseline!r} + {mde!r} = {p2!r}."
+            )
+        return baseline, p2, alpha, ratio, None
+    if sd is None:
+        raise ParameterError(
+            "`sd` (the standard deviation of the metric per user) is required when kind='mean'.",
+            fix="Estimate it from past data, e.g. data['revenue'].std().",
+        )
+    sd = check_positive("sd", sd)
+    return baseline, baseline + mde, alpha, ratio, sd
+
+
+def _power_prop(n, p1, p2, alpha, ratio, tails, method):
+    """Power for proportions with ``n`` control users (vectorised over ``n``)."""
+    n = np.asarray(n, dtype=float)
+    if method == "cohen_h":
+        h = abs(2 * math.asin(math.sqrt(p2)) - 2 * math.asin(math.sqrt(p1)))
+        z = stats.norm.isf(alpha / tails)
+        n_eff = n / (1 + 1 / ratio)
+        out = stats.norm.sf(z - h * np.sqrt(n_eff))
+        if tails == 2:
+            out = out + stats.norm.cdf(-z - h * np.sqrt(n_eff))
+        return out
+    # pooled normal approximation (power.prop.test generalised to unequal arms)
+    n2 = ratio * n
+    pbar = (p1 + ratio * p2) / (1 + ratio)
+    se0 = np.sqrt(pbar * (1 - pbar) * (1 / n + 1 / n2))
+    se1 = np.sqrt(p1 * (1 - p1) / n + p2 * (1 - p2) / n2)
+    z = stats.norm.isf(alpha / tails)
+    return stats.norm.cdf((abs(p2 - p1) - z * se0) / se1)
+
+
+def _power_mean(n, delta, sd, alpha, ratio, tails):
+    n = np.asarray(n, dtype=float)
+    n2 = ratio * n
+    df = n + n2 - 2
+    ncp = abs(delta) / (sd * np.sqrt(1 / n + 1 / n2))
+    crit = stats.t.isf(alpha / tails, df)
+    return stats.nct.sf(crit, df, ncp)
+
+
+def power(
+    baseline: float,
+    mde: float,
+    n: float,
+    *,
+    alpha: float = 0.05,
+    ratio: float = 1.0,
+    alternative: str = "two-sided",
+    kind: str = "proportion",
+    method: str = "pooled",
+    sd: float | None = None,
+    relative: bool = False,
+) -> float:
+    """Probability that a test with ``n`` control users detects a true effect of ``mde``.
+
+    Parameters
+    ----------
+    baseline : float
+        Control conversion rate (0-1) for ``kind="proportion"``; control mean (e.g. CNY
+        revenue per visitor) for ``kind="mean"``.
+    mde : float
+        The true difference treatment − control (absolute: 0.01 is one percentage point),
+        or a fraction of ``baseline`` when ``relative=True``.
+    n : float
+        Users in the control arm (the treatment arm has ``ratio * n``).
+    alpha : float, default 0.05
+        Significance level.
+    ratio : float, default 1
+        Treatment users per control user.
+    alternative : {"two-sided", "one-sided"}
+    kind : {"proportion", "mean"}
+    method : {"pooled", "cohen_h"}
+        Formula for proportions (see the module notes); ignored for means.
+    sd : float, optional
+        Standard deviation of the metric per user; required for ``kind="mean"``.
+    relative : bool, default False
+        Read ``mde`` as a fraction of ``baseline``.
+
+    Returns
+    -------
+    float
+        Power, between 0 and 1.
+
+    Examples
+    --------
+    >>> round(power(0.50, 0.25, 50), 4)   # R: power.prop.test(n=50, p1=.5, p2=.75)
+    0.7402
+    """
+    p1, p2, alpha, ratio, sd = _check_common(
+        baseline, mde, alpha, ratio, alternative, kind, method, sd, relative
+    )
+    n = check_positive("n", n)
+    tails = 2 if alternative == "two-sided" else 1
+    if kind == "proportion":
+        return float(_power_prop(n, p1, p2, alpha, ratio, tails, method))
+    if n + ratio * n <= 2:
+        raise NotIdentifiableError(f"`n` = {n!r} is too small for a t-test (need n*(1+ratio) > 2).")
+    return float(_power_mean(n, p2 - p1, sd, alpha, ratio, tails))
+
+
+def sample_size(
+    baseline: float,
+    mde: float,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    ratio: float = 1.0,
+    alternative: str = "two-sided",
+    *,
+    kind: str = "proportion",
+    method: str = "pooled",
+    sd: float | None = None,
+    relative: bool = False,
+) -> float:
+    """Users needed in the control arm to detect ``mde`` with the given power.
+
+    Solves ``power(n) = power`` for ``n`` (not rounded: round up with ``math.ceil``
+    before planning). Parameters are those of :func:`power`.
+
+    Returns
+    -------
+    float
+        Users in the control arm; the treatment arm needs ``ratio`` times as many.
+
+    Examples
+    --------
+    >>> round(sample_size(0.50, 0.25, power=0.90), 2)   # R: power.prop.test(p1=.5, p2=.75, power=.9)
+    76.71
+    >>> round(sample_size(0.50, 0.25, power=0.90, method="cohen_h"), 2)  # statsmodels NormalIndPower
+    76.65
+    """
+    p1, p2, alpha, ratio, sd = _check_common(
+        baseline, mde, alpha, ratio, alternative, kind, method, sd, relative
+    )
+    target = check_probability("power", power)
+    tails = 2 if alternative == "two-sided" else 1
+    if target <= alpha / tails:
+        raise ParameterError(f"`power` must exceed alpha ({alpha}), but {power!r} was passed.")
+
+    if kind == "proportion":
+        def gap(n):
+            return _power_prop(n, p1, p2, alpha, ratio, tails, method) - target
+        lo = 1e-6
+    else:
+        def gap(n):
+            return _power_mean(n, p2 - p1, sd, alpha, ratio, tails) - target
+        lo = 2.0 / (1 + ratio) + 1e-6
+    hi = 10.0
+    while gap(hi) < 0:
+        hi *= 10
+        if hi > 1e13:
+            raise NotIdentifiableError("The effect is too small to detect with any sample size.")
+    if gap(lo) >= 0:
+        return float(lo)
+    return float(optimize.brentq(gap, lo, hi, xtol=1e-10, rtol=1e-12))
+
+
+def duration_days(n_per_arm_control: float, daily_visitors: float, *, ratio: float = 1.0,
+                       share_in_test: float = 1.0) -> int:
+    """Whole days needed to reach the sample size, given the site's daily eligible visitors.
+
+    Parameters
+    ----------
+    n_per_arm_control : float
+        Users needed in the control arm (from :func:`sample_size`).
+    daily_visitors : float
+        Eligible visitors per day (users/day).
+    ratio : float, default 1
+        Treatment users per control user.
+    share_in_test : float, default 1
+        Fraction of the daily visitors enrolled in the experiment (0-1].
+
+    Returns
+    -------
+    int
+        Days, rounded up; plan at least one full week to cover weekday effects.
+
+    Examples
+    --------
+    >>> duration_days(7663, 2000)
+    8
+    """
+    n = check_positive("n_per_arm_control", n_per_arm_control)
+    daily = check_positive("daily_visitors", daily_visitors)
+    ratio = check_positive("ratio", ratio)
+    share = check_probability("share_in_test", share_in_test, open_interval=False)
+    if share == 0:
+        raise ParameterError("`share_in_test` must be above 0, but 0 was passed.")
+    total = math.ceil(n) * (1 + ratio)
+    return int(math.ceil(total / (daily * share)))
