@@ -23,6 +23,7 @@ for n = 2..5).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -45,6 +46,11 @@ def d2(n: int) -> float:
     """Expected range of ``n`` independent standard normal values (control-chart constant d2)."""
     if not isinstance(n, int | np.integer) or n < 2:
         raise ParameterError(f"`n` must be a whole number >= 2, but {n!r} was passed.")
+    return _d2(int(n))
+
+
+@cache
+def _d2(n: int) -> float:
 
     def integrand(x):
         return 1 - stats.norm.cdf(x) ** n - stats.norm.sf(x) ** n
@@ -56,6 +62,11 @@ def d3(n: int) -> float:
     """Standard deviation of the range of ``n`` standard normal values (constant d3)."""
     if not isinstance(n, int | np.integer) or n < 2:
         raise ParameterError(f"`n` must be a whole number >= 2, but {n!r} was passed.")
+    return _d3(int(n))
+
+
+@cache
+def _d3(n: int) -> float:
 
     def joint(y, x):  # E[R^2] = 2 * double integral over x < y of 1 - F(y)^n - (1-F(x))^n + (F(y)-F(x))^n
         fx, fy = stats.norm.cdf(x), stats.norm.cdf(y)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from ecomlib.errors import ParameterError
 
@@ -47,7 +47,7 @@ class Normal(_Distribution):
             raise ParameterError(f"Normal `sd` must be > 0, but {self.sd!r} was passed.")
 
     def ppf(self, u):
-        return stats.norm.ppf(u, loc=self.mean, scale=self.sd)
+        return self.mean + self.sd * special.ndtri(u)
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ class LogNormal(_Distribution):
         return cls(float(np.log(median)), sigma)
 
     def ppf(self, u):
-        return np.exp(stats.norm.ppf(u, loc=self.mu, scale=self.sigma))
+        return np.exp(self.mu + self.sigma * special.ndtri(u))
 
 
 @dataclass(frozen=True)
@@ -88,9 +88,13 @@ class Triangular(_Distribution):
             )
 
     def ppf(self, u):
+        # inverse of the triangular CDF, piecewise on either side of the mode
+        u = np.asarray(u, dtype=float)
         width = self.high - self.low
         c = (self.mode - self.low) / width
-        return stats.triang.ppf(u, c, loc=self.low, scale=width)
+        left = self.low + np.sqrt(u * width * (self.mode - self.low))
+        right = self.high - np.sqrt((1 - u) * width * (self.high - self.mode))
+        return np.where(u < c, left, right)
 
 
 @dataclass(frozen=True)

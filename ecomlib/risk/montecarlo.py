@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from ecomlib.errors import ParameterError
 from ecomlib.risk.distributions import Constant, as_distribution
@@ -140,9 +140,11 @@ def _correlation_matrix(correlation, names) -> np.ndarray:
 
 
 def _uniforms(n: int, corr: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    z = rng.standard_normal((n, corr.shape[0]))
-    z = z @ np.linalg.cholesky(corr).T
-    return stats.norm.cdf(z)
+    """``k x n`` uniforms whose normal scores have correlation ``corr`` (one row per input)."""
+    z = rng.standard_normal((corr.shape[0], n))
+    if not np.allclose(corr, np.eye(corr.shape[0])):
+        z = np.linalg.cholesky(corr) @ z
+    return special.ndtr(z)
 
 
 def simulate_profit(
@@ -196,7 +198,7 @@ def simulate_profit(
     corr = _correlation_matrix(correlation, list(INPUTS))
     rng = np.random.default_rng(seed)
     u = _uniforms(int(n), corr, rng)
-    draws = pd.DataFrame({name: dists[name].ppf(u[:, j]) for j, name in enumerate(INPUTS)})
+    draws = pd.DataFrame({name: dists[name].ppf(u[j]) for j, name in enumerate(INPUTS)})
     draws["profit"] = profit_formula(*(draws[name].to_numpy() for name in INPUTS))
     return ProfitSimulation(draws=draws, inputs=dists, level=level, seed=seed)
 
