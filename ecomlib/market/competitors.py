@@ -78,6 +78,11 @@ def competitor_benchmark(
             f"`year` must be one of {sorted(years.unique().tolist())}, but {year!r} was passed."
         )
     now = competitors[years == year]
+    if shop is not None and not (now[company_col] == shop).any():
+        raise ParameterError(
+            f"`shop` names {shop!r}, which is not a company in {year}; "
+            f"found {sorted(now[company_col].astype(str).unique())[:10]}."
+        )
     if now[company_col].duplicated().any():
         dup = now.loc[now[company_col].duplicated(), company_col].tolist()[:5]
         raise DataError(f"Companies {dup} appear more than once in {year}; one row each is needed.")

@@ -164,13 +164,16 @@ def _ets(y: np.ndarray, horizon: int, m: int, alpha: float, index):
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fit = model.fit(disp=False, maxiter=200)
+        # return_params skips the numerical Hessian (standard errors of the smoothing
+        # parameters), which costs more than the fit itself and is not needed to forecast.
+        params = model.fit(disp=False, maxiter=200, return_params=True)
+        fit = model.smooth(params)
         frame = fit.get_prediction(start=len(y), end=len(y) + horizon - 1).summary_frame(alpha=alpha)
     return (
         frame["mean"].to_numpy(),
         frame["pi_lower"].to_numpy(),
         frame["pi_upper"].to_numpy(),
-        dict(zip(fit.param_names, np.asarray(fit.params, dtype=float).tolist(), strict=True)),
+        dict(zip(model.param_names, np.asarray(params, dtype=float).tolist(), strict=True)),
         float(fit.aic),
     )
 
@@ -179,23 +182,29 @@ def _sarima(y, horizon, m, alpha, index, order, seasonal_order, exog, exog_futur
     from statsmodels.tsa.statespace.sarimax import SARIMAX
 
     seasonal = (*seasonal_order, m) if m > 1 else (0, 0, 0, 0)
-    model = SARIMAX(
-        pd.Series(y, index=index),
-        exog=exog,
-        order=order,
-        seasonal_order=seasonal,
-        simple_differencing=simple_diff,
-    )
+
+    def model(simple: bool):
+        return SARIMAX(
+            pd.Series(y, index=index),
+            exog=exog,
+            order=order,
+            seasonal_order=seasonal,
+            simple_differencing=simple,
+        )
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fit = model.fit(disp=False)
+        estimate = model(simple_diff).fit(disp=False)
+        # A simply differenced model forecasts the differences; run the same parameters
+        # through the undifferenced model so the forecast is in the series' own unit.
+        fit = model(False).filter(estimate.params) if simple_diff else estimate
         frame = fit.get_forecast(horizon, exog=exog_future).summary_frame(alpha=alpha)
     return (
         frame["mean"].to_numpy(),
         frame["mean_ci_lower"].to_numpy(),
         frame["mean_ci_upper"].to_numpy(),
-        dict(zip(fit.model.param_names, np.asarray(fit.params, dtype=float).tolist(), strict=True)),
-        float(fit.aic),
+        dict(zip(estimate.model.param_names, np.asarray(estimate.params, dtype=float).tolist(), strict=True)),
+        float(estimate.aic),
     )
 
 
