@@ -36,6 +36,7 @@ __all__ = [
     "CHANNEL_COLORS",
     "CJK_FONT_FAMILY",
     "NEUTRAL",
+    "PALETTE",
     "category_color",
     "category_palette",
     "channel_color",
@@ -61,9 +62,9 @@ _CJK_FILE = "NotoSansCJKsc-Regular.otf"
 #: Grey for totals, baselines and "other".
 NEUTRAL = "#7f7f7f"
 
-# Colour-blind-friendly qualitative palette (Okabe & Ito 2008, extended with
-# seaborn "deep" tones) used for every categorical colour in ecomlib.
-_PALETTE = (
+#: Colour-blind-friendly qualitative palette (Okabe & Ito 2008, extended with
+#: seaborn "deep" tones) used for every categorical colour in ecomlib.
+PALETTE = (
     "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
     "#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3",
     "#8C8C8C", "#CCB974", "#64B5CD", "#1B9E77", "#7570B3", "#E7298A",
@@ -100,7 +101,7 @@ def _normalise(name: object) -> str:
 
 def _hashed_color(name: object) -> str:
     """A colour from the palette chosen by CRC32 of the name: stable across runs and machines."""
-    return _PALETTE[zlib.crc32(_normalise(name).encode("utf-8")) % len(_PALETTE)]
+    return PALETTE[zlib.crc32(_normalise(name).encode("utf-8")) % len(PALETTE)]
 
 
 def channel_color(channel: object) -> str:
@@ -267,7 +268,7 @@ def theme_rc(context: str = "notebook") -> dict:
             # a list of families makes matplotlib fall back glyph by glyph (matplotlib >= 3.6)
             "font.family": ["DejaVu Sans", family],
             "font.sans-serif": ["DejaVu Sans", family],
-            "axes.prop_cycle": cycler(color=list(_PALETTE[:10])),
+            "axes.prop_cycle": cycler(color=list(PALETTE[:10])),
             "axes.titlesize": "large",
             "axes.titlelocation": "left",
             "axes.spines.top": False,

@@ -1,0 +1,54 @@
+"""The chapter-2 exercise bank: solutions pass, blanks are not attempted, wrong answers fail."""
+
+import pytest
+
+from ecomlib.basics import kpi_tree, year_on_year_periods
+from ecomlib.teaching import ____, exercises
+
+
+@pytest.fixture
+def ex(synthetic_shop):
+    tx, sessions = synthetic_shop
+    base, current = year_on_year_periods(tx, 6)
+    return exercises.load("basics", tx=tx, sessions=sessions, base=base, current=current)
+
+
+def test_there_are_at_least_four_questions(ex):
+    assert len(ex) >= 4
+
+
+def test_each_solution_passes_its_own_check(ex):
+    for q in ex:
+        assert q.check(q.run_solution()).correct, q.name
+    assert set(ex.progress()["status"]) == {"correct"}
+
+
+def test_blank_reads_as_not_attempted(ex):
+    for q in ex:
+        assert q.check(____).status == "not attempted"
+    assert set(ex.progress()["status"]) == {"not attempted"}
+
+
+def test_wrong_answers_fail_without_revealing_the_value(ex, synthetic_shop):
+    tx, sessions = synthetic_shop
+    gmv_all_lines = tx["revenue"].sum()
+    result = ex.q1.check(gmv_all_lines)
+    assert result.status == "incorrect" and "cancelled" in result.message
+    expected = ex.q1.expected_value()
+    assert f"{expected:.0f}" not in result.message
+    orders_per_session = tx.loc[tx.status == "completed", "order_id"].nunique() / len(sessions)
+    assert "sessions" in ex.q2.check(orders_per_session).message
+    assert "percentage" in ex.q2.check(100 * ex.q2.expected_value()).message
+    assert "line" in ex.q3.check(tx.loc[tx.status == "completed", "revenue"].mean()).message
+    assert not ex.q4.check("no such channel").correct
+    gmv = kpi_tree(tx).total()["gmv"]
+    assert "multiply" in ex.q5.check(gmv * 1.05).message
+    assert not ex.q6.check("orders").correct
+
+
+def test_bank_on_transactions_only(synthetic_shop):
+    tx, _ = synthetic_shop
+    ex = exercises.load("basics", tx=tx, sessions=None, base=None, current=None)
+    assert ex.q1.check(ex.q1.run_solution()).correct
+    assert ex.q2.check(0.05).status == "unavailable"
+    assert ex.q6.check("visitors").status == "unavailable"
