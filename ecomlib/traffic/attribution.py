@@ -76,7 +76,10 @@ def rule_weights(
         raw = np.exp2(-journeys.hours_before_last / (24.0 * half_life))
         totals = np.bincount(journeys.user, weights=raw)
         return raw / totals[journeys.user]
-    w_first, w_mid, w_last = (float(w) for w in position_weights)
+    try:
+        w_first, w_mid, w_last = (float(w) for w in position_weights)
+    except (TypeError, ValueError):
+        w_first = w_mid = w_last = -1.0
     if min(w_first, w_mid, w_last) < 0 or not np.isclose(w_first + w_mid + w_last, 1.0):
         raise ParameterError(
             f"`position_weights` must be three non-negative shares adding to 1, but "

@@ -147,7 +147,7 @@ def funnel(
     by = [] if by is None else ([by] if isinstance(by, str) else list(by))
     check_columns(sessions, [step_col, *by], "sessions")
     alpha = check_probability("alpha", alpha)
-    codes = pd.Categorical(sessions[step_col], categories=steps).codes
+    codes = pd.Index(steps).get_indexer(sessions[step_col])
     unknown = codes < 0
     if unknown.any():
         bad = pd.unique(sessions.loc[unknown, step_col].astype("object"))[:5]
