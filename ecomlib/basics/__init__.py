@@ -17,26 +17,31 @@ Figures are in :mod:`ecomlib.basics.plotting`; exercises in :mod:`ecomlib.basics
 
 from ecomlib.basics.decomposition import (
     METHODS,
+    ComparisonPeriods,
     Decomposition,
     compare_periods,
+    comparison_periods,
     decompose_change,
     what_if,
     year_on_year_periods,
 )
-from ecomlib.basics.elements import category_mix, customer_mix, price_positioning
+from ecomlib.basics.elements import category_mix, customer_mix, price_positioning, status_mix
 from ecomlib.basics.kpi_tree import DRIVERS, KPITree, kpi_tree
 
 __all__ = [
     "DRIVERS",
     "METHODS",
+    "ComparisonPeriods",
     "Decomposition",
     "KPITree",
     "category_mix",
     "compare_periods",
+    "comparison_periods",
     "customer_mix",
     "decompose_change",
     "kpi_tree",
     "price_positioning",
+    "status_mix",
     "what_if",
     "year_on_year_periods",
 ]

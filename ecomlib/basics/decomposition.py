@@ -48,7 +48,9 @@ from ecomlib.validation import check_argument
 __all__ = [
     "METHODS",
     "Decomposition",
+    "ComparisonPeriods",
     "compare_periods",
+    "comparison_periods",
     "decompose_change",
     "what_if",
     "year_on_year_periods",
@@ -91,6 +93,21 @@ class Decomposition:
     def contributions(self) -> pd.DataFrame:
         """Only the driver columns (CNY)."""
         return self.table[list(self.drivers)].copy()
+
+    def largest_driver(self, row: str = "total") -> str:
+        """The driver with the largest contribution in absolute value (a rise or a fall)."""
+        return str(self.contributions.loc[row].abs().idxmax())
+
+    def headline(self) -> str:
+        """One line for people: ``"GMV ¥1.20M -> ¥1.32M (+10.0%); largest driver: visitors"``."""
+        from ecomlib.viz import fmt_cny, fmt_pct
+
+        r = self.table.loc["total"]
+        pct = fmt_pct(r["change"] / r["gmv_base"], signed=True) if r["gmv_base"] else "n/a"
+        return (
+            f"GMV {fmt_cny(r['gmv_base'], compact=True)} -> {fmt_cny(r['gmv_current'], compact=True)}"
+            f" ({pct}); largest driver: {self.largest_driver()}"
+        )
 
     def summary(self) -> pd.DataFrame:
         """The table plus each driver's share of the change (``share_<driver>``, fraction)."""
@@ -384,3 +401,57 @@ def year_on_year_periods(
             fix="Choose fewer months, or pass your own periods to compare_periods.",
         )
     return (base_start, base_end), (start, end)
+
+
+@dataclass(frozen=True)
+class ComparisonPeriods:
+    """Two periods to compare: ``base`` and ``current`` as (first day, last day), and ``kind``."""
+
+    base: tuple[pd.Timestamp, pd.Timestamp]
+    current: tuple[pd.Timestamp, pd.Timestamp]
+    kind: str
+
+    def describe(self) -> str:
+        """``"2024-07-01..2024-12-31 vs 2023-07-01..2023-12-31 (year on year)"``."""
+        def span(p):
+            return f"{p[0].date()}..{p[1].date()}"
+
+        return f"{span(self.current)} vs {span(self.base)} ({self.kind})"
+
+
+def comparison_periods(
+    transactions: pd.DataFrame, months: int = 6, *, date_col: str = "order_date"
+) -> ComparisonPeriods:
+    """Year-on-year periods when the data are long enough, else the previous ``months``.
+
+    The last ``months`` whole calendar months are compared with the same months a year
+    earlier (:func:`year_on_year_periods`). With less than a year and ``months`` of data
+    they are compared with the ``months`` just before them instead (``kind`` says which;
+    seasonality then moves GMV too, so read the result with care).
+    """
+    from ecomlib.errors import DataError
+
+    try:
+        base, current = year_on_year_periods(transactions, months, date_col=date_col)
+        return ComparisonPeriods(base, current, "year on year")
+    except DataError:
+        pass
+    return _previous_periods(transactions, months, date_col)
+
+
+def _previous_periods(transactions, months, date_col) -> ComparisonPeriods:
+    from ecomlib.errors import DataError
+
+    dates = pd.to_datetime(transactions[date_col])
+    first, last = dates.min().normalize(), dates.max().normalize()
+    end = last if (last + pd.Timedelta(days=1)).day == 1 else last.replace(day=1) - pd.Timedelta(days=1)
+    start = (end.replace(day=1) - pd.DateOffset(months=months - 1)).normalize()
+    base_start = start - pd.DateOffset(months=months)
+    base_end = start - pd.Timedelta(days=1)
+    if base_start < first:
+        raise DataError(
+            f"The data run from {first.date()} to {last.date()}, too short to compare two "
+            f"periods of {months} whole month(s).",
+            fix="Choose fewer months (the `compare_months` parameter) or supply a longer export.",
+        )
+    return ComparisonPeriods((base_start, base_end), (start, end), "previous period")

@@ -8,7 +8,8 @@ product, positioning and users:
 - :func:`category_mix` — which categories make the sales (product);
 - :func:`price_positioning` — at what price points the shop sells, per category, and how
   much of the list price it realises (positioning);
-- :func:`customer_mix` — how much comes from one-time, repeat and guest buyers (users).
+- :func:`customer_mix` — how much comes from one-time, repeat and guest buyers (users);
+- :func:`status_mix` — how many orders are completed, cancelled or returned (data).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import pandas as pd
 from ecomlib.errors import DataError
 from ecomlib.validation import check_columns, check_frame, check_numeric
 
-__all__ = ["category_mix", "customer_mix", "price_positioning"]
+__all__ = ["category_mix", "customer_mix", "price_positioning", "status_mix"]
 
 
 def _sales(transactions: pd.DataFrame, required: list[str], numeric: list[str],
@@ -190,3 +191,35 @@ def customer_mix(
         out["orders_per_customer"] = out["orders"] / out["customers"]
         out["gmv_per_customer"] = out["gmv"] / out["customers"]
     return out
+
+
+def status_mix(
+    transactions: pd.DataFrame,
+    *,
+    order_id_col: str = "order_id",
+    revenue_col: str = "revenue",
+    status_col: str = "status",
+) -> pd.DataFrame:
+    """Orders, lines and revenue per order-line status (completed, cancelled, returned, ...).
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Order lines with ``order_id``, ``revenue`` (CNY) and ``status``.
+
+    Returns
+    -------
+    DataFrame
+        Index ``status``; columns ``orders`` (distinct orders with at least one line of that
+        status), ``lines``, ``revenue`` (CNY; negative for returns), ``share_of_orders``
+        (orders with the status / all distinct orders; an order with a returned line also
+        counts as completed, so shares can add up to more than 1).
+    """
+    check_frame(transactions, "transactions")
+    check_columns(transactions, [order_id_col, revenue_col, status_col], "transactions")
+    check_numeric(transactions, [revenue_col], "transactions")
+    out = transactions.groupby(transactions[status_col].astype(str).rename("status")).agg(
+        orders=(order_id_col, "nunique"), lines=(order_id_col, "size"), revenue=(revenue_col, "sum")
+    )
+    out["share_of_orders"] = out["orders"] / transactions[order_id_col].nunique()
+    return out.sort_values("orders", ascending=False, kind="stable")

@@ -177,3 +177,27 @@ def test_bad_inputs(tiny, synthetic_shop):
     d = decompose_change(b, c, method="shapley")
     assert d.table.loc["email", "gmv_base"] == 0.0
     assert d.contributions.loc["email"].sum() == pytest.approx(d.table.loc["email", "change"])
+
+
+def test_comparison_periods_falls_back_to_the_previous_months():
+    from ecomlib.basics import comparison_periods
+
+    long = pd.DataFrame({"order_date": pd.to_datetime(["2023-01-01", "2024-12-31"])})
+    p = comparison_periods(long, 3)
+    assert p.kind == "year on year"
+    assert p.base == (pd.Timestamp("2023-10-01"), pd.Timestamp("2023-12-31"))
+    one_year = pd.DataFrame({"order_date": pd.to_datetime(["2024-01-01", "2024-12-31"])})
+    p = comparison_periods(one_year, 6)
+    assert p.kind == "previous period"
+    assert p.base == (pd.Timestamp("2024-01-01"), pd.Timestamp("2024-06-30"))
+    assert p.current == (pd.Timestamp("2024-07-01"), pd.Timestamp("2024-12-31"))
+    assert "previous period" in p.describe()
+    with pytest.raises(DataError, match="too short"):
+        comparison_periods(one_year, 7)
+
+
+def test_headline_and_largest_driver():
+    b, c = frames([1000, 0.02, 1.0, 100.0], [1100, 0.02, 1.0, 95.0])
+    d = _decompose(b, c, DRIVERS, "log")
+    assert d.largest_driver() == "visitors"
+    assert d.headline() == "GMV ¥2.00k -> ¥2.09k (+4.5%); largest driver: visitors"

@@ -70,3 +70,14 @@ def test_bad_inputs(tiny):
         customer_mix(tx.iloc[:0])
     with pytest.raises(SchemaError, match="list_price"):
         price_positioning(tx, pd.DataFrame({"product_id": ["p1"]}))
+
+
+def test_status_mix_by_hand(tiny):
+    from ecomlib.basics import status_mix
+
+    tx, _ = tiny
+    mix = status_mix(tx)
+    # orders a, b completed; c cancelled; a also has a returned line; 3 distinct orders
+    assert mix.loc["completed", "orders"] == 2 and mix.loc["completed", "lines"] == 3
+    assert mix.loc["cancelled", "share_of_orders"] == pytest.approx(1 / 3)
+    assert mix.loc["returned", "revenue"] == -20.0
