@@ -162,7 +162,7 @@ def _read_excel(target: Any, where: str, sheet: Any) -> RawSource:
     if sheet is None:
         chosen = names[0]
         for name in names:
-            frame = book.parse(name)
+            frame = pd.read_excel(book, sheet_name=name)
             if len(frame.columns):
                 chosen = name
                 break
@@ -176,7 +176,7 @@ def _read_excel(target: Any, where: str, sheet: Any) -> RawSource:
             key = names[sheet]
         elif sheet not in names:
             raise ParameterError(f"`sheet` must be one of {names} (or a 0-based position), but {sheet!r} was passed.")
-        frame = book.parse(key)
+        frame = pd.read_excel(book, sheet_name=key)
         notes.append(f"sheet: {key!r}")
     return RawSource(frame, where, None, notes)
 

@@ -148,14 +148,14 @@ def _derive_required(frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     return frame
 
 
-def _dates_or_raise(raw: pd.Series, where: str) -> tuple[pd.Series, np.ndarray]:
-    dates, bad = parse_dates(raw)
-    missing = dates.isna().to_numpy()
-    share = missing.mean() if len(missing) else 0.0
+def _dates_or_raise(raw: pd.Series, keep: np.ndarray, where: str) -> tuple[pd.Series, np.ndarray]:
+    dates, bad = parse_dates(raw.where(keep))
+    missing = dates.isna().to_numpy() & keep
+    share = missing.sum() / max(int(keep.sum()), 1)
     if share > MAX_BAD_DATE_SHARE:
         examples = raw[bad].astype("str").unique()[:5].tolist()
         raise DataError(
-            f"{where}: {missing.sum():,} of {len(missing):,} order dates ({share:.1%}) are missing or "
+            f"{where}: {missing.sum():,} of {int(keep.sum()):,} order dates ({share:.1%}) are missing or "
             f"cannot be read as dates (more than {MAX_BAD_DATE_SHARE:.0%}). Examples: {examples}.",
             fix="Check that 'order_date' maps to the right column; dates must look like 2024-06-18, "
             "2024-06-18 10:30, 6/18/2024 10:30 or 2024年6月18日.",
@@ -246,7 +246,7 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
     revenue_in = np.nan_to_num((quantity * price).to_numpy(), nan=0.0)
     checks = CheckLog(n, revenue_in)
     checks.drop("repeated header rows", _repeated_header(frame, renames))
-    dates, missing_dates = _dates_or_raise(frame["order_date"].where(checks.keep), raw.origin)
+    dates, missing_dates = _dates_or_raise(frame["order_date"], checks.keep, raw.origin)
     checks.drop("unparseable dates", missing_dates)
     if start is not None or end is not None:
         checks.drop("dates outside the requested range", outside_range(dates, start, end))
