@@ -1,0 +1,140 @@
+"""``ecomlib report``: run chapter notebooks as offline HTML reports.
+
+Examples::
+
+    ecomlib report --list
+    ecomlib report basics
+    ecomlib report pricing --data exports/orders.csv --preset online_retail -p level=0.9
+    ecomlib report all --out reports --jobs 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+from pathlib import Path
+
+from ecomlib.errors import ParameterError
+
+__all__ = ["register", "run", "parse_assignments"]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``report`` command to the ``ecomlib`` command line."""
+    from ecomlib.reports.chapters import CHAPTERS
+
+    parser = subparsers.add_parser(
+        "report",
+        help="run a chapter notebook as an offline HTML report",
+        description="Run a chapter notebook on the sample shop or your data and write "
+        "<chapter>.html, <chapter>.ipynb and <chapter>.run.json into --out.",
+    )
+    parser.add_argument("chapter", nargs="?", metavar="CHAPTER",
+                        help=f"one of {', '.join(CHAPTERS)}, or all")
+    parser.add_argument("--data", metavar="PATH", help="your export, a file or folder (default: the sample shop)")
+    parser.add_argument("--preset", metavar="P", help="known export format, e.g. online_retail")
+    parser.add_argument("--columns", metavar="MAP",
+                        help="column mapping canonical=yours, e.g. order_id=InvoiceNo,order_date=InvoiceDate, or a .yaml file")
+    parser.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="set a notebook parameter (repeatable); see --list")
+    parser.add_argument("--out", default="reports", metavar="DIR", help="output folder (default: reports)")
+    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="chapters run at once with 'all' (default 1)")
+    parser.add_argument("--time-limit", type=float, default=None, metavar="S",
+                        help="seconds one notebook may run (default 900)")
+    parser.add_argument("--list", action="store_true", help="list chapters and their parameters, then stop")
+    parser.set_defaults(func=run)
+
+
+def parse_assignments(items: list[str]) -> dict[str, str]:
+    """Turn ``["a=1", "b=x,y"]`` into ``{"a": "1", "b": "x,y"}``."""
+    params: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ParameterError(
+                f"`-p` must be written NAME=VALUE, but {item!r} was passed.",
+                fix="For example: -p level=0.9",
+            )
+        params[name.strip()] = value
+    return params
+
+
+def _list_chapters(out=None) -> int:
+    out = out or sys.stdout
+    from ecomlib.reports.chapters import CHAPTERS, chapter_notebook, chapter_parameters
+
+    for chapter in CHAPTERS:
+        path = chapter_notebook(chapter)
+        if not path.exists():
+            print(f"{chapter}: not available yet ({path.name} does not exist)", file=out)
+            continue
+        print(f"{chapter}: notebooks/{path.name}", file=out)
+        for spec in chapter_parameters(chapter).values():
+            allowed = f" (allowed: {spec.allowed})" if spec.allowed else ""
+            print(f"    {spec.name}: {spec.type_label} = {spec.default!r}  {spec.help}{allowed}", file=out)
+    return 0
+
+
+def _report_failure(rec, out=None) -> None:
+    out = out or sys.stdout
+    print(rec.message(), file=out)
+    if rec.ipynb:
+        print(f"  executed notebook: {rec.ipynb}", file=out)
+    if rec.html:
+        print(f"  failed report: {rec.html}", file=out)
+    fix = (rec.error or {}).get("fix")
+    if fix:
+        print(f"  How to fix: {fix}", file=out)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Carry out ``ecomlib report``; return the exit code."""
+    from ecomlib.reports.runner import DEFAULT_TIME_LIMIT, run_all, run_report
+
+    if args.list:
+        return _list_chapters()
+    if not args.chapter:
+        raise ParameterError("`CHAPTER` is missing.", fix="Run `ecomlib report --list` to see the chapters.")
+    params = parse_assignments(args.param)
+    for name in ("data", "preset", "columns"):
+        value = getattr(args, name)
+        if value is not None:
+            params[name] = value
+    limit = args.time_limit or DEFAULT_TIME_LIMIT
+    out_dir = Path(args.out)
+
+    if args.chapter != "all":
+        from ecomlib.reports.chapters import check_chapter
+
+        check_chapter(args.chapter)
+        print(f"Running chapter '{args.chapter}' ...", flush=True)
+        rec = run_report(args.chapter, params, out_dir, time_limit=limit)
+        if rec.ok:
+            print(rec.message())
+            return 0
+        if rec.status == "not available":
+            print(rec.message())
+            return 1
+        _report_failure(rec)
+        return 1
+
+    t0 = time.perf_counter()
+    lock = threading.Lock()
+
+    def progress(rec) -> None:
+        with lock:
+            elapsed = time.perf_counter() - t0
+            took = f"{rec.duration_s:6.1f} s" if rec.status != "not available" else "      -"
+            print(f"[{elapsed:7.1f} s] {rec.chapter:<10} {rec.status:<14} {took}", flush=True)
+
+    print(f"Running every chapter into {out_dir}/ with {args.jobs} job(s) ...", flush=True)
+    records = run_all(params, out_dir, jobs=args.jobs, time_limit=limit, progress=progress)
+    failed = [r for r in records if r.status == "failed"]
+    for rec in failed:
+        _report_failure(rec)
+    done = sum(r.ok for r in records)
+    print(f"{done} succeeded, {len(failed)} failed, "
+          f"{sum(r.status == 'not available' for r in records)} not available; index: {out_dir / 'index.html'}")
+    return 1 if failed else 0
