@@ -84,7 +84,7 @@ def _counts(transactions, metric, freq, **cols):
     full_periods = np.arange(0, last - int(table.index.min()) + 1)
     table = table.reindex(columns=full_periods)
     reachable = (table.index.to_numpy()[:, None] + full_periods[None, :]) <= last
-    table = table.where(reachable, np.nan).fillna(0).where(reachable)  # zero if reached, NaN if not
+    table = table.astype(float).fillna(0).where(reachable)  # zero if reached, NaN if not
     return table
 
 

@@ -143,7 +143,7 @@ def survival_by_group(
         mask = labels == name
         curve = _curve(duration[mask], event[mask], name, z)
         curves.append(curve)
-        below = curve["time"].to_numpy()[curve["survival"].to_numpy() <= 0.5]
+        below = curve["time"].to_numpy()[curve["survival"].to_numpy() <= 0.5 + 1e-12]
         step = curve["survival"].to_numpy()[np.searchsorted(curve["time"].to_numpy(), horizon_days, side="right") - 1]
         rows.append({"group": name, "customers": int(mask.sum()), "churned": int(event[mask].sum()),
                      "median_days": float(below[0]) if len(below) else np.nan,
