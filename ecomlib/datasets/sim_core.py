@@ -1,0 +1,173 @@
+"""Core simulator of the sample shop: products, customers, transactions, promotions, sessions.
+
+How the pieces fit (each module's docstring has the details):
+
+1. :mod:`~ecomlib.datasets.core_calendar` fixes categories, channels, festivals and the
+   daily purchase-intensity multiplier (mean 1 per calendar year).
+2. :mod:`~ecomlib.datasets.core_catalog` makes products, step-wise list prices per category
+   and the daily choice probabilities (price response with each category's elasticity,
+   promotion effects).
+3. :mod:`~ecomlib.datasets.core_customers` acquires customers and simulates BG/NBD purchase
+   times with Gamma-Gamma spend.
+4. :mod:`~ecomlib.datasets.core_orders` turns purchases into orders and lines (value
+   budget -> lines by choice -> units), adds guest orders, cancellations and returns.
+5. :mod:`~ecomlib.datasets.core_sessions` adds the web sessions behind the orders.
+
+The ground truth (``SimResult.truth``) holds every parameter used and the true effects
+derived from them; ``SimResult.truth_doc`` describes each key with its units.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ecomlib.datasets import core_calendar as cal
+from ecomlib.datasets import core_catalog, core_customers, core_orders, core_sessions
+from ecomlib.datasets.core_truth import core_truth
+from ecomlib.datasets.simulation import SimContext, SimResult
+
+NAME = "core"
+SHOP_NAME = "樣本商店 Sample Shop"
+
+__all__ = ["NAME", "SHOP_NAME", "simulate"]
+
+
+def _ids(prefix: str, n: int, width: int) -> pd.Series:
+    return prefix + pd.Series(np.arange(1, n + 1)).astype("str").str.zfill(width)
+
+
+def _promotions_table(plan: pd.DataFrame) -> pd.DataFrame:
+    cols = ["promo_id", "name", "start", "end", "kind", "discount", "scope_type", "scope", "cost"]
+    out = plan[cols].copy()
+    out["scope"] = out["scope"].where(out["scope"] != "")  # empty (missing) for scope_type "all"
+    return out.astype({c: "str" for c in ["promo_id", "name", "kind", "scope_type", "scope"]})
+
+
+def _promotion_truth(plan, products, index, days, choice, day_value, multiplier):
+    """True lift, pull-forward, cannibalisation and halo of each promotion (expected units
+    with everything as simulated vs the same days without that promotion)."""
+    full_units = day_value[:, None] * choice["prob"] / choice["price"]
+    d = days.values
+    rows = []
+    for _, row in plan.iterrows():  # a dozen promotions
+        cf = core_catalog.choice_arrays(products, index, days, plan, exclude=row["promo_id"])
+        _, m_cf = cal.intensity_multiplier(days, plan, exclude=row["promo_id"])
+        cf_units = (day_value * m_cf / multiplier)[:, None] * cf["prob"] / cf["price"]
+        scope = core_catalog.in_scope(row, products)
+        during = (d >= row["start"]) & (d <= row["end"])
+        post = (d > row["end"]) & (d <= row["end"] + pd.Timedelta(weeks=int(row["post_weeks"])))
+        same_cat = products["category"].isin(products.loc[scope, "category"].unique()).to_numpy() & ~scope
+        halo_cat = (products["category"] == row["halo_category"]).to_numpy()
+
+        def ratio(days_mask, prod_mask, full=full_units, cf=cf_units):
+            if not prod_mask.any() or not days_mask.any():
+                return np.nan
+            return full[np.ix_(days_mask, prod_mask)].sum() / cf[np.ix_(days_mask, prod_mask)].sum()
+
+        rows.append({
+            "promo_id": row["promo_id"],
+            "lift": ratio(during, scope) - 1,
+            "pull_forward": 1 - ratio(post, scope),
+            "cannibalisation": 1 - ratio(during, same_cat),
+            "halo": ratio(during, halo_cat) - 1 if row["halo_category"] else np.nan,
+            "post_weeks": int(row["post_weeks"]),
+            "discount": float(row["discount"]),
+            "choice_boost": float(row["choice_boost"]),
+            "incidence_boost": float(row["incidence_boost"]),
+            "post_dip_setting": float(row["post_dip"]),
+            "cannibal_setting": float(row["cannibal"]),
+            "halo_setting": float(row["halo"]),
+            "halo_category": row["halo_category"] or None,
+        })
+    out = pd.DataFrame(rows)
+    return out.astype({"promo_id": "str", "halo_category": "str"})
+
+
+def _transactions(orders, lines, products, plan, start):
+    orders = orders.sort_values("t", kind="stable")
+    order_id = pd.Series(_ids("O", len(orders), 7).to_numpy(), index=orders.index)
+    cust_id = np.where(orders["cust"].to_numpy() >= 0,
+                       "C" + pd.Series(orders["cust"].to_numpy() + 1).astype("str").str.zfill(6), None)
+    cust_id = pd.Series(cust_id, index=orders.index)
+    o = lines["order"].to_numpy()
+    p = lines["product"].to_numpy()
+    t = np.where(lines["status"] == "returned", lines["t"], orders["t"].reindex(o).to_numpy()) \
+        if "t" in lines else orders["t"].reindex(o).to_numpy()
+    stamp = start + pd.to_timedelta(np.round(t * 86400), unit="s")
+    qty = lines["quantity"].to_numpy()
+    price = lines["unit_price"].to_numpy()
+    promo_ids = np.append(plan["promo_id"].to_numpy(dtype=object), None)
+    tx = pd.DataFrame({
+        "order_id": order_id.reindex(o).to_numpy(),
+        "order_date": pd.DatetimeIndex(stamp).astype("datetime64[us]"),
+        "customer_id": cust_id.reindex(o).to_numpy(),
+        "product_id": products["product_id"].to_numpy()[p],
+        "product_name": products["product_name"].to_numpy()[p],
+        "category": products["category"].to_numpy()[p],
+        "quantity": qty.astype("int64"),
+        "unit_price": price.astype(float),
+        "revenue": np.round(qty * price, 2),
+        "channel": orders["channel"].reindex(o).to_numpy(),
+        "country": orders["country"].reindex(o).to_numpy(),
+        "status": lines["status"].to_numpy(),
+        "unit_cost": products["unit_cost"].to_numpy()[p],
+        "discount": np.round((lines["list_price"].to_numpy() - price) * qty, 2),
+        "promo_id": promo_ids[lines["promo"].to_numpy()],
+        "device": orders["device"].reindex(o).to_numpy(),
+    })
+    tx = tx.sort_values(["order_date", "order_id", "product_id"], kind="stable").reset_index(drop=True)
+    str_cols = ["order_id", "customer_id", "product_id", "product_name", "category", "channel",
+                "country", "status", "promo_id", "device"]
+    return tx.astype({c: "str" for c in str_cols}), order_id, cust_id
+
+
+def simulate(ctx: SimContext) -> SimResult:
+    """Simulate the core tables of the sample shop; see the module docstring."""
+    rng = ctx.rng(NAME)
+    days = ctx.days
+    start = pd.Timestamp(ctx.start)
+    plan = cal.promotion_plan(start, pd.Timestamp(ctx.end))
+    raw_m, multiplier = cal.intensity_multiplier(days, plan)
+
+    products = core_catalog.make_products(rng, start, pd.Timestamp(ctx.end))
+    plan = core_catalog.resolve_scopes(plan, products)
+    index = core_catalog.price_index_paths(rng, days)
+    choice = core_catalog.choice_arrays(products, index, days, plan)
+
+    customers, latent, extra = core_customers.make_customers(rng, ctx.n_customers, days, multiplier)
+    purchases = core_customers.purchase_times(rng, latent, multiplier)
+    orders = core_orders.make_orders(rng, purchases, latent, customers)
+    lines = core_orders.make_lines(rng, orders, choice, products)
+    orders, lines = core_orders.add_cancellations(rng, orders, lines)
+    returns = core_orders.make_returns(rng, lines, orders, products, len(days))
+    all_lines = pd.concat([lines.assign(t=np.nan), returns], ignore_index=True)
+    tx, order_id, cust_id = _transactions(orders, all_lines, products, plan, start)
+
+    session_orders = pd.DataFrame({
+        "order_id": order_id.to_numpy(),
+        "date": (start + pd.to_timedelta(np.floor(orders["t"].reindex(order_id.index)), unit="D")).to_numpy(),
+        "channel": orders["channel"].reindex(order_id.index).to_numpy(),
+        "device": orders["device"].reindex(order_id.index).to_numpy(),
+        "customer_id": cust_id.reindex(order_id.index).to_numpy(),
+        "is_first": (orders["repeat"].reindex(order_id.index).to_numpy() == 0)
+        & (orders["status"].reindex(order_id.index).to_numpy() == "completed")
+        & (orders["cust"].reindex(order_id.index).to_numpy() >= 0),
+    })
+    sessions = core_sessions.make_sessions(rng, session_orders)
+
+    done = orders[orders["status"] == "completed"]
+    day_value = np.bincount(np.floor(done["t"]).astype(int), weights=done["budget"], minlength=len(days))
+    promo_truth = _promotion_truth(plan, products, index, days, choice, day_value, multiplier)
+
+    tables = {
+        "products": products.drop(columns=["weight", "code"]),
+        "customers": customers,
+        "transactions": tx,
+        "promotions": _promotions_table(plan),
+        "sessions": sessions,
+    }
+    truth, doc = core_truth(ctx=ctx, plan=plan, products=products, index=index, days=days,
+                            multiplier=multiplier, latent=latent, customers=customers, extra=extra,
+                            promo_truth=promo_truth, shop_name=SHOP_NAME)
+    return SimResult(tables=tables, truth=truth, truth_doc=doc)
