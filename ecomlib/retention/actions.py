@@ -208,13 +208,15 @@ def repurchase_by_group(
         raise ParameterError(f"`reference` must be one of {list(out.index)}, but {reference!r} was passed.")
     out["difference"] = out["repeat_rate"] - out.loc[ref, "repeat_rate"]
     p_values = []
-    for name in out.index:
-        if name == ref:
+    ref_pos = out.index.get_loc(ref)
+    repeaters = out["repeat_customers"].astype(int).to_numpy()
+    customers = out["customers"].astype(int).to_numpy()
+    for pos in range(len(out)):  # a handful of groups
+        if pos == ref_pos:
             p_values.append(np.nan)
             continue
-        counts = out.loc[[name, ref], "repeat_customers"].astype(int).to_numpy()
-        nobs = out.loc[[name, ref], "customers"].astype(int).to_numpy()
-        p_values.append(float(proportions_ztest(counts, nobs)[1]))
+        pair = [pos, ref_pos]
+        p_values.append(float(proportions_ztest(repeaters[pair], customers[pair])[1]))
     out["p_value"] = p_values
     for col in ("customers", "repeat_customers"):
         out[col] = out[col].astype(int)
