@@ -49,6 +49,7 @@ __all__ = [
     "get_ax",
     "percent_formatter",
     "register_cjk_font",
+    "table",
     "theme",
     "theme_rc",
     "thousands_formatter",
@@ -205,6 +206,40 @@ def thousands_formatter(decimals: int = 0):
     from matplotlib.ticker import FuncFormatter
 
     return FuncFormatter(lambda x, _pos: fmt_thousands(x, decimals))
+
+
+def table(
+    df,
+    *,
+    cny: Iterable[str] = (),
+    pct: Iterable[str] = (),
+    counts: Iterable[str] = (),
+    decimals: int = 2,
+    cny_decimals: int = 0,
+):
+    """Return ``df`` as a pandas Styler with ecomlib's number formats, for display in notebooks.
+
+    Columns in ``cny`` show as ``¥1,234``, in ``pct`` as ``12.3%`` (fractions in the data),
+    in ``counts`` as ``1,234``; other numbers with ``decimals`` decimals. Text from the data
+    (index and cells) is HTML-escaped, so a product named ``<script>`` shows as text. The
+    DataFrame itself is not changed.
+    """
+    import pandas as pd
+
+    if not isinstance(df, pd.DataFrame):
+        raise ParameterError(f"`df` must be a pandas DataFrame, but a {type(df).__name__} was passed.")
+    formats: dict[str, object] = {}
+    for col in df.columns:
+        if col in set(cny):
+            formats[col] = lambda v, d=cny_decimals: fmt_cny(v, d)
+        elif col in set(pct):
+            formats[col] = lambda v: fmt_pct(v)
+        elif col in set(counts):
+            formats[col] = lambda v: fmt_thousands(v)
+        elif pd.api.types.is_float_dtype(df[col]):
+            formats[col] = lambda v, d=decimals: fmt_thousands(v, d)
+    styler = df.style.format(formats, escape="html", na_rep="–")
+    return styler.format_index(escape="html")
 
 
 # ---------------------------------------------------------------- font

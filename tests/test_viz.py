@@ -121,3 +121,19 @@ def test_get_ax_returns_given_axes():
     fig, ax = plt.subplots()
     assert viz.get_ax(ax) is ax
     plt.close(fig)
+
+
+def test_table_formats_and_escapes():
+    import pandas as pd
+
+    df = pd.DataFrame(
+        {"gmv": [1234.0, 50.0], "share": [0.5, 0.25], "orders": [1200.0, 3.0], "ratio": [1.234, 2.0],
+         "name": ["<script>alert(1)</script>", "ok"]},
+        index=pd.Index(["<b>x</b>", "y"], name="category"),
+    )
+    html = viz.table(df, cny=["gmv"], pct=["share"], counts=["orders"]).to_html()
+    assert "¥1,234" in html and "50.0%" in html and "1,200" in html and "1.23" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<b>x</b>" not in html
+    with pytest.raises(ParameterError, match="df"):
+        viz.table([1])
