@@ -119,11 +119,17 @@ def parse_dates(s: pd.Series, formats: tuple[str, ...] | None = None) -> tuple[p
     blank = is_blank(s)
     text = _as_text(s).where(~blank).str.replace(_TZ_SUFFIX, "", regex=True)
     values = pd.to_datetime(text, format="ISO8601", errors="coerce")
-    for fmt in DATE_FORMATS if formats is None else formats:
-        todo = values.isna() & ~blank
-        if not todo.any():
-            break
-        values = values.where(~todo, pd.to_datetime(text.where(todo), format=fmt, errors="coerce"))
+    todo = values.isna() & ~blank
+    if todo.any():  # the other formats, tried on each distinct leftover text once
+        pending = pd.Series(text[todo].unique())
+        found = pd.Series(pd.NaT, index=pending.index, dtype="datetime64[us]")
+        for fmt in DATE_FORMATS if formats is None else formats:
+            left = found.isna()
+            if not left.any():
+                break
+            found = found.where(~left, pd.to_datetime(pending.where(left), format=fmt, errors="coerce"))
+        lookup = pd.Series(found.to_numpy(), index=pending.to_numpy())
+        values = values.where(~todo, text.map(lookup))
     values = values.astype("datetime64[us]")
     return values, values.isna() & ~blank
 
