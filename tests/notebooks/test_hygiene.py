@@ -1,0 +1,41 @@
+"""Committed notebooks carry no outputs, and chapter notebooks follow the notebook contract."""
+
+import nbformat
+import pytest
+from chapter_paths import COMMITTED_NOTEBOOKS, NOTEBOOKS, ROOT
+
+from ecomlib.reports.chapters import CHAPTERS, parameters_cell
+from ecomlib.reports.parameters import parse_parameters
+
+
+def _ids(paths):
+    return [str(p.relative_to(ROOT)) for p in paths]
+
+
+@pytest.mark.parametrize("path", COMMITTED_NOTEBOOKS, ids=_ids(COMMITTED_NOTEBOOKS))
+def test_committed_notebook_has_no_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    dirty = [
+        i for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count") is not None)
+    ]
+    assert not dirty, (
+        f"{path.name}: cells {dirty} carry outputs or execution counts; clear them before "
+        "committing (Jupyter: Edit > Clear Outputs of All Cells, or `jupyter nbconvert "
+        "--clear-output --inplace`)."
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_chapter_notebook_follows_the_contract(path):
+    nb = nbformat.read(path, as_version=4)
+    assert path.stem in CHAPTERS.values(), f"{path.name} is not a chapter of ecomlib.reports.CHAPTERS"
+    specs = parse_parameters(nb.cells[parameters_cell(nb, where=path.name)].source)
+    assert {"data", "preset", "start", "end"} <= set(specs), f"{path.name} lacks common parameters"
+    declared = nb.metadata.get("ecomlib", {}).get("key_figures")
+    assert isinstance(declared, list) and len(declared) >= 3, (
+        f"{path.name}: declare the key figures it records in the notebook metadata, "
+        '"ecomlib": {"key_figures": [...]} (at least 3; see docs/parameters.md)'
+    )
+    sources = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "sys.path" not in sources
