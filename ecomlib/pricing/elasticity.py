@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+from scipy import stats
 
 from ecomlib.errors import NotIdentifiableError, ParameterError
 from ecomlib.pricing.demand import ConstantElasticityDemand, LinearDemand
@@ -29,7 +30,7 @@ __all__ = ["ElasticityResult", "estimate_elasticity", "fit_linear_demand"]
 TABLE_COLUMNS = [
     "group", "model", "elasticity", "std_error", "ci_low", "ci_high", "p_value", "n_obs",
     "n_zero_periods", "n_prices", "log_price_sd", "r_squared", "ref_price", "ref_units",
-    "identifiable", "reason",
+    "identifiable", "reason", "relative_elasticity", "revenue_share",
 ]  # fmt: skip
 
 
@@ -46,7 +47,10 @@ class ElasticityResult:
         sales, dropped), ``n_prices`` (distinct average prices, rounded to 0.01 CNY),
         ``log_price_sd`` (standard deviation of log price), ``r_squared``, ``ref_price`` and
         ``ref_units`` (geometric mean price and units, the point the fitted curve passes
-        through), ``identifiable`` and ``reason`` (why not, when not).
+        through), ``identifiable`` and ``reason`` (why not, when not), ``revenue_share``
+        (the group's share of all revenue, 0-1) and, with period fixed effects,
+        ``relative_elasticity`` (the regression slope ``b``, see
+        :func:`estimate_elasticity`).
     observations : DataFrame
         The aggregated regression table (see :func:`price_quantity_observations`).
     regressors : tuple of str
@@ -97,6 +101,7 @@ def estimate_elasticity(
     freq: str = "W",
     controls: tuple[str, ...] | list[str] = ("trend", "season"),
     pooled: bool = False,
+    share_adjust: bool = True,
     min_price_points: int = 3,
     min_log_price_sd: float = 0.01,
     alpha: float = 0.05,
@@ -133,11 +138,20 @@ def estimate_elasticity(
         ``("period",)``: period fixed effects shared by all groups, fitted jointly with one
         intercept and one elasticity per group. The period effects absorb everything that
         moves all groups together in a period (season, festivals, traffic, a shop-wide
-        sale, the shop's overall price level), so each elasticity is identified by a
+        sale, the shop's overall price level), so each slope ``b`` is identified by a
         group's price moves *relative to* the other groups. Needs at least two groups.
+        ``b`` measures how units move against the rest of the shop; a group with a large
+        revenue share ``s`` also moves the shop's total with its own price, so its
+        own-price elasticity is reported as ``e = (b + 1)(1 - s) - 1`` (the attraction
+        or multinomial-logit share model, assuming the shop's total spending in a period
+        does not depend on one group's price); ``b`` is kept as ``relative_elasticity``.
     pooled : bool, default False
         Fit one common elasticity with a fixed effect (own intercept) per group, instead of
         one regression per group. Useful when single groups have too little variation.
+    share_adjust : bool, default True
+        Only with period fixed effects: report ``e = (b + 1)(1 - s) - 1`` as the elasticity
+        (the shop's total spending per period is fixed and shared between groups). Set
+        False when the groups' demands are independent of each other; then ``e = b``.
     min_price_points : int, default 3
         Fewest distinct average prices a group needs.
     min_log_price_sd : float, default 0.01
@@ -165,7 +179,9 @@ def estimate_elasticity(
     References
     ----------
     Wooldridge, J. M. (2019). *Introductory Econometrics*, 7th ed., sec. 2.6 (log-log
-    models) and 8.2 (heteroskedasticity-robust inference).
+    models), 8.2 (heteroskedasticity-robust inference) and 14.1 (fixed effects).
+    Cooper, L. G., Nakanishi, M. (1988). *Market-Share Analysis*, ch. 2 (attraction models:
+    share elasticity ``beta * (1 - s)``).
     """
     alpha = check_probability("alpha", alpha)
     if not isinstance(min_price_points, int | np.integer) or min_price_points < 2:
@@ -189,7 +205,8 @@ def estimate_elasticity(
     regressors = tuple(["log_price"] + [c for name in column_controls for c in CONTROLS[name]])
     checks = _variation_checks(obs, len(regressors) + 1, min_price_points, min_log_price_sd)
     if period_fe:
-        rows = _fit_period_effects(obs, checks, alpha, common_slope=bool(pooled))
+        rows = _fit_period_effects(obs, checks, alpha, common_slope=bool(pooled),
+                                   share_adjust=bool(share_adjust))
     elif pooled:
         rows = _fit_pooled(obs, regressors, checks, alpha)
     else:
@@ -221,6 +238,8 @@ def _variation_checks(
     checks["n_zero_periods"] = (
         obs.loc[obs["units"] == 0].groupby("group").size().reindex(checks.index, fill_value=0)
     )
+    revenue = obs.groupby("group", sort=True)["revenue"].sum().reindex(checks.index)
+    checks["revenue_share"] = revenue / obs["revenue"].sum()
     need_obs = n_params + 3
     reason = pd.Series("", index=checks.index, dtype="str")
     few_sd = checks["log_price_sd"] < min_log_price_sd
@@ -251,14 +270,14 @@ def _empty_row(group: str, check: pd.Series, model: str, reason: str) -> list:
         group, model, np.nan, np.nan, np.nan, np.nan, np.nan, int(check["n_obs"]),
         int(check["n_zero_periods"]), int(check["n_prices"]), float(check["log_price_sd"]),
         np.nan, float(check["ref_price"]), float(check["ref_units"]), False, reason,
+        np.nan, float(check["revenue_share"]),
     ]  # fmt: skip
 
 
 def _ols(y: np.ndarray, x: np.ndarray):
     """OLS with HC1 robust covariance and t-based inference; None when X is rank deficient."""
-    if np.linalg.matrix_rank(x) < x.shape[1]:
-        return None
-    return sm.OLS(y, x).fit(cov_type="HC1", use_t=True)
+    fit = sm.OLS(y, x).fit(cov_type="HC1", use_t=True)
+    return None if fit.model.rank < x.shape[1] else fit
 
 
 def _fit_group(group: str, obs: pd.DataFrame, regressors, check: pd.Series, alpha: float):
@@ -276,7 +295,7 @@ def _fit_group(group: str, obs: pd.DataFrame, regressors, check: pd.Series, alph
         group, "by group", fit.params[1], fit.bse[1], low, high, fit.pvalues[1],
         int(check["n_obs"]), int(check["n_zero_periods"]), int(check["n_prices"]),
         float(check["log_price_sd"]), fit.rsquared, float(check["ref_price"]),
-        float(check["ref_units"]), True, "",
+        float(check["ref_units"]), True, "", np.nan, float(check["revenue_share"]),
     ]  # fmt: skip
 
 
@@ -303,7 +322,8 @@ def _fit_pooled(obs: pd.DataFrame, regressors, checks: pd.DataFrame, alpha: floa
         rows.append([
             g, "pooled", fit.params[1], fit.bse[1], low, high, fit.pvalues[1], int(c["n_obs"]),
             int(c["n_zero_periods"]), int(c["n_prices"]), float(c["log_price_sd"]),
-            fit.rsquared, float(c["ref_price"]), float(c["ref_units"]), True, "",
+            fit.rsquared, float(c["ref_price"]), float(c["ref_units"]), True, "", np.nan,
+            float(c["revenue_share"]),
         ])  # fmt: skip
     return rows
 
@@ -312,7 +332,7 @@ _MAX_DESIGN_CELLS = 20_000_000  # about 160 MB of float64: the limit of the join
 
 
 def _fit_period_effects(obs: pd.DataFrame, checks: pd.DataFrame, alpha: float, *,
-                        common_slope: bool) -> list:
+                        common_slope: bool, share_adjust: bool) -> list:
     """Joint OLS: one intercept and elasticity per group (or one common elasticity when
     ``common_slope``) plus period fixed effects. Adds ``period_effect`` to ``obs``."""
     model = "period effects, pooled" if common_slope else "period effects"
@@ -351,12 +371,17 @@ def _fit_period_effects(obs: pd.DataFrame, checks: pd.DataFrame, alpha: float, *
         if g not in position:
             rows.append(_empty_row(g, c, model, c["reason"]))
             continue
-        k = position[g]
+        k, share = position[g], float(c["revenue_share"])
+        keep = 1 - share if share_adjust else 1.0
+        # own-price elasticity when the group's price also moves the shop total (attraction
+        # model): e = (b + 1) * (1 - s) - 1, a linear map of b, so the interval maps too
+        e, se = (fit.params[k] + 1) * keep - 1, fit.bse[k] * keep
+        p_value = 2 * stats.t.sf(abs(e / se), fit.df_resid)
+        low, high = ((b + 1) * keep - 1 for b in ci[k])
         rows.append([
-            g, model, fit.params[k], fit.bse[k], ci[k, 0], ci[k, 1], fit.pvalues[k],
-            int(c["n_obs"]), int(c["n_zero_periods"]), int(c["n_prices"]),
-            float(c["log_price_sd"]), fit.rsquared, float(c["ref_price"]), float(c["ref_units"]),
-            True, "",
+            g, model, e, se, low, high, p_value, int(c["n_obs"]), int(c["n_zero_periods"]),
+            int(c["n_prices"]), float(c["log_price_sd"]), fit.rsquared, float(c["ref_price"]),
+            float(c["ref_units"]), True, "", fit.params[k], share,
         ])  # fmt: skip
     return rows
 

@@ -72,8 +72,10 @@ def test_period_effects_identical_to_formula_ols(lines_three):
     for group in ["tea", "cups", "rice"]:
         name = f"C(group)[{group}]:log_price"
         row = res.summary().loc[group]
-        assert row["elasticity"] == pytest.approx(plain.params[name], abs=1e-10)
-        assert row["std_error"] == pytest.approx(plain.bse[name], abs=1e-10)
+        assert row["relative_elasticity"] == pytest.approx(plain.params[name], abs=1e-10)
+        keep = 1 - row["revenue_share"]
+        assert row["elasticity"] == pytest.approx((plain.params[name] + 1) * keep - 1, abs=1e-10)
+        assert row["std_error"] == pytest.approx(plain.bse[name] * keep, abs=1e-10)
 
 
 def test_stored_reference_from_regenerate_script():
@@ -82,7 +84,7 @@ def test_stored_reference_from_regenerate_script():
     lines = synthetic_lines(stored["elasticities"], seed=stored["seed"], shared_shock=0.1)
     for controls, expected in stored["fits"].items():
         res = estimate_elasticity(lines, controls=tuple(controls.split("+")))
-        got = res.summary()["elasticity"].to_dict()
+        got = res.summary()["relative_elasticity" if controls == "period" else "elasticity"].to_dict()
         for group, value in expected.items():
             assert got[group] == pytest.approx(value, abs=1e-10)
 
@@ -102,7 +104,8 @@ def test_period_effects_remove_shared_confounding():
     truth = {"a": -2.0, "b": -1.5, "c": -1.0}
     lines = synthetic_lines(truth, seed=5, shared_shock=0.1)
     naive = estimate_elasticity(lines).summary()["elasticity"]
-    fixed = estimate_elasticity(lines, controls=("period",)).summary()["elasticity"]
+    # the synthetic categories' demands are independent, so no budget-share adjustment
+    fixed = estimate_elasticity(lines, controls=("period",), share_adjust=False).summary()["elasticity"]
     for group, e in truth.items():
         assert abs(fixed[group] - e) < 0.1
         assert naive[group] < e - 0.3  # the bias the period effects remove
@@ -182,3 +185,13 @@ def test_unknown_group_and_bad_result_type(lines_three):
         res.demand("coffee")
     with pytest.raises(ParameterError, match="ElasticityResult"):
         fit_linear_demand(res.table, "tea")
+
+
+def test_share_adjustment_hand_case(lines_three):
+    res = estimate_elasticity(lines_three, controls=("period",)).summary()
+    raw = estimate_elasticity(lines_three, controls=("period",), share_adjust=False).summary()
+    # e = (b + 1)(1 - s) - 1 with s the revenue share; shares sum to 1
+    assert res["revenue_share"].sum() == pytest.approx(1.0)
+    expected = (raw["elasticity"] + 1) * (1 - res["revenue_share"]) - 1
+    assert res["elasticity"].to_numpy() == pytest.approx(expected.to_numpy(), abs=1e-12)
+    assert raw["elasticity"].to_numpy() == pytest.approx(res["relative_elasticity"].to_numpy())
