@@ -1,7 +1,8 @@
 """Shopping festivals (618, Double 11) as calendar regressors, and the sales lift they bring.
 
-A festival is a window of days around its peak date each year, e.g. Double 11 =
-November 9-11 with the default ``lead=2``. :func:`festival_calendar` turns the windows into
+A festival is a window of days up to its peak date each year: by default the peak
+week of 618 (June 12-18) and the Double 11 run from November 4 to 11, as the big platforms
+schedule them. :func:`festival_calendar` turns the windows into
 0/1 columns (one per festival) that SARIMA takes as regressors. :func:`festival_effects`
 measures each festival's lift as an event study by least squares on log daily sales::
 
@@ -29,15 +30,15 @@ from ecomlib.market.forecasting import prepare_series
 
 __all__ = ["FESTIVALS", "FestivalEffects", "festival_calendar", "festival_effects"]
 
-#: Peak day (month, day) of each festival.
-FESTIVALS: dict[str, tuple[int, int]] = {"618": (6, 18), "double11": (11, 11)}
+#: Each festival's peak day and how many days before it the sale starts: (month, day, lead).
+FESTIVALS: dict[str, tuple[int, int, int]] = {"618": (6, 18, 6), "double11": (11, 11, 7)}
 
 
 def festival_calendar(
     dates,
-    festivals: dict[str, tuple[int, int]] | None = None,
+    festivals: dict[str, tuple[int, ...]] | None = None,
     *,
-    lead: int = 2,
+    lead: int | None = None,
     lag: int = 0,
 ) -> pd.DataFrame:
     """0/1 festival indicators for each date.
@@ -46,10 +47,14 @@ def festival_calendar(
     ----------
     dates : DatetimeIndex or array of dates
         Days to mark (history and forecast horizon).
-    festivals : dict of str to (month, day), optional
-        Festival name -> peak day; default :data:`FESTIVALS` (618 and Double 11).
-    lead, lag : int, default 2 and 0
-        Days before and after the peak that belong to the window.
+    festivals : dict of str to (month, day) or (month, day, lead), optional
+        Festival name -> peak day and optionally the days before it that belong to the
+        window; default :data:`FESTIVALS` (618: June 12-18, Double 11: November 4-11).
+    lead : int, optional
+        Days before the peak in every window, overriding each festival's own lead (a
+        festival given without one has lead 0).
+    lag : int, default 0
+        Days after the peak that belong to the window.
 
     Returns
     -------
@@ -59,12 +64,12 @@ def festival_calendar(
 
     Examples
     --------
-    >>> cal = festival_calendar(pd.date_range("2024-11-08", "2024-11-12"))
+    >>> cal = festival_calendar(pd.date_range("2024-11-03", "2024-11-12"))
     >>> cal["fest_double11"].tolist()
-    [0.0, 1.0, 1.0, 1.0, 0.0]
+    [0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0]
     """
     festivals = dict(FESTIVALS if festivals is None else festivals)
-    for name, value in {"lead": lead, "lag": lag}.items():
+    for name, value in {"lead": 0 if lead is None else lead, "lag": lag}.items():
         if not isinstance(value, int | np.integer) or not 0 <= value <= 60:
             raise ParameterError(f"`{name}` must be an integer from 0 to 60, but {value!r} was passed.")
     try:
@@ -77,14 +82,18 @@ def festival_calendar(
     years = np.arange(days.year.min() - 1, days.year.max() + 2)
     for name, peak in festivals.items():
         try:
+            if len(peak) not in (2, 3):
+                raise ValueError
             month, day = int(peak[0]), int(peak[1])
+            before = int(peak[2]) if len(peak) == 3 and lead is None else int(lead or 0)
             peaks = pd.to_datetime({"year": years, "month": month, "day": day})
         except (TypeError, ValueError, IndexError):
             raise ParameterError(
-                f"`festivals[{name!r}]` must be a (month, day) pair, but {peak!r} was passed."
+                f"`festivals[{name!r}]` must be (month, day) or (month, day, lead), but {peak!r} "
+                "was passed."
             ) from None
         offsets = (days.to_numpy()[:, None] - peaks.to_numpy()[None, :]) / np.timedelta64(1, "D")
-        inside = ((offsets >= -lead) & (offsets <= lag)).any(axis=1)
+        inside = ((offsets >= -before) & (offsets <= lag)).any(axis=1)
         out[f"fest_{name}"] = inside.astype(float)
     return pd.DataFrame(out, index=days)
 

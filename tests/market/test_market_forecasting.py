@@ -116,6 +116,7 @@ def test_festival_calendar_windows():
     assert new_year["fest_nye"].tolist() == [1.0, 0.0, 0.0]
     with pytest.raises(ParameterError, match="lead"):
         festival_calendar(pd.date_range("2024-01-01", periods=3), lead=-1)
+    assert festival_calendar(pd.date_range("2024-06-01", "2024-06-30"))["fest_618"].sum() == 7
     with pytest.raises(ParameterError, match="month, day"):
         festival_calendar(pd.date_range("2024-01-01", periods=3), {"x": (13,)})
     with pytest.raises(DataError):
@@ -134,7 +135,7 @@ def test_festival_effects_recover_known_lifts():
     assert lifts.loc["618", "lift"] == pytest.approx(0.6, abs=0.06)
     assert lifts.loc["double11", "lift"] == pytest.approx(1.5, abs=0.12)
     assert (lifts["lower"] < lifts["lift"]).all() and (lifts["lift"] < lifts["upper"]).all()
-    assert lifts.loc["618", "days"] == 6
+    assert lifts.loc["618", "days"] == 14  # June 12-18 of two years
 
 
 def test_festival_effects_bad_inputs():
