@@ -36,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--data", metavar="PATH", help="your export, a file or folder (default: the sample shop)")
     parser.add_argument("--preset", metavar="P", help="known export format, e.g. online_retail")
     parser.add_argument("--columns", metavar="MAP",
-                        help="column mapping canonical=yours, e.g. order_id=InvoiceNo,order_date=InvoiceDate, or a .yaml file")
+                        help="column mapping yours=canonical, e.g. InvoiceNo=order_id,InvoiceDate=order_date, or a .yaml/.json file")
     parser.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                         help="set a notebook parameter (repeatable); see --list")
     parser.add_argument("--out", default="reports", metavar="DIR", help="output folder (default: reports)")

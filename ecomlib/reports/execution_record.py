@@ -135,6 +135,15 @@ def notebook_title(nb: nbformat.NotebookNode) -> str:
     return ""
 
 
+def _sample_dir() -> Path:
+    try:
+        from ecomlib.datasets.bundled import sample_data_dir
+
+        return Path(sample_data_dir())
+    except ImportError:  # pragma: no cover - the sample shop is part of ecomlib
+        return SAMPLE_DIR
+
+
 def _file_entry(path: Path) -> dict[str, Any]:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -150,8 +159,8 @@ def input_files(specs: dict[str, ParameterSpec], values: dict[str, Any]) -> list
         value = values.get(name)
         if spec.is_path and isinstance(value, str) and value.strip():
             paths.append(Path(value))
-        elif name == "data" and not value and SAMPLE_DIR.is_dir():
-            paths.append(SAMPLE_DIR)
+        elif name == "data" and not value:
+            paths.append(_sample_dir())
     if isinstance(values.get("columns"), str) and Path(values["columns"]).is_file():
         paths.append(Path(values["columns"]))
     files: list[Path] = []

@@ -47,43 +47,44 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def parse_column_map(columns: Any) -> dict[str, str] | None:
-    """Read a column mapping given as a dict, ``"a=b,c=d"``, a JSON object or a YAML/JSON file.
+def parse_column_map(columns: Any) -> dict[str, Any] | str | None:
+    """Read a column mapping: your column name -> canonical name.
 
-    Keys are canonical names (``order_id``), values the names in the user's file
-    (``InvoiceNo``). Empty means no mapping (None).
+    Accepts a dict (passed on as it is, also ``{table: {yours: canonical}}``), a string
+    ``"InvoiceNo=order_id,InvoiceDate=order_date"``, a JSON object, or the path of a YAML or
+    JSON file (returned as the path, which :func:`ecomlib.data.load_shop` reads). Empty
+    means no mapping (None). The direction is the data layer's: the key is the name in your
+    file, the value the canonical column.
     """
     if _blank(columns):
         return None
     if isinstance(columns, dict):
-        return {str(k): str(v) for k, v in columns.items()}
+        return columns
     if not isinstance(columns, str):
         raise ParameterError(
-            f"`columns` must be a mapping such as 'order_id=InvoiceNo,order_date=InvoiceDate', "
-            f"but a {type(columns).__name__} was passed."
+            f"`columns` must be a mapping such as 'InvoiceNo=order_id,InvoiceDate=order_date' "
+            f"or a YAML/JSON file, but a {type(columns).__name__} was passed."
         )
     text = columns.strip()
-    path = Path(text).expanduser()
-    if "=" not in text and not text.startswith("{") and path.suffix in {".json", ".yaml", ".yml"}:
-        if not path.is_file():
-            raise ParameterError(f"`columns` names the file {text!r}, which does not exist.")
-        import yaml  # JSON is YAML, so one reader does both
-
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if not isinstance(loaded, dict):
-            raise ParameterError(f"`columns` file {text!r} must hold a mapping canonical: yours.")
-        return {str(k): str(v) for k, v in loaded.items()}
+    if "=" not in text and not text.startswith("{"):
+        path = Path(text).expanduser()
+        if path.suffix.lower() not in {".json", ".yaml", ".yml"} or not path.is_file():
+            raise ParameterError(
+                f"`columns` must be 'yours=canonical' pairs such as 'InvoiceNo=order_id' or an "
+                f"existing .yaml/.json file, but {text!r} was passed."
+            )
+        return str(path)
     if text.startswith("{"):
         try:
             loaded = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ParameterError(f"`columns` is not valid JSON ({exc.msg}): {text!r}.") from None
-        return {str(k): str(v) for k, v in loaded.items()}
+        return loaded
     pairs = [part for part in text.replace(";", ",").split(",") if part.strip()]
     if not all("=" in part for part in pairs):
         raise ParameterError(
-            f"`columns` must look like 'order_id=InvoiceNo,order_date=InvoiceDate' "
-            f"(canonical=yours), but {text!r} was passed."
+            f"`columns` must look like 'InvoiceNo=order_id,InvoiceDate=order_date' "
+            f"(yours=canonical), but {text!r} was passed."
         )
     return {k.strip(): v.strip() for k, v in (part.split("=", 1) for part in pairs)}
 
@@ -288,8 +289,8 @@ def open_data(
     preset : str, optional
         Name of a known export format (see ``ecomlib data presets``); empty for none.
     columns : str or dict, optional
-        Column mapping canonical=yours, e.g. ``"order_id=InvoiceNo,order_date=InvoiceDate"``,
-        or a YAML/JSON file holding it.
+        Column mapping yours=canonical, e.g. ``"InvoiceNo=order_id,InvoiceDate=order_date"``,
+        or a YAML/JSON file holding it (see :func:`parse_column_map`).
     start, end : str or date, optional
         First and last day to include (inclusive), ``YYYY-MM-DD``; empty for no limit.
     show : bool, default True

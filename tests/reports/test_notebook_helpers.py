@@ -86,18 +86,20 @@ def test_open_sample_filters_dates(monkeypatch):
         reports.open_data("", end="soon")
 
 
-def test_parse_column_map(tmp_path):
+def test_parse_column_map_uses_the_data_layer_direction(tmp_path):
     assert parse_column_map("") is None
-    assert parse_column_map("order_id=InvoiceNo, order_date = InvoiceDate") == {
-        "order_id": "InvoiceNo",
-        "order_date": "InvoiceDate",
+    assert parse_column_map("InvoiceNo=order_id, InvoiceDate = order_date") == {
+        "InvoiceNo": "order_id",
+        "InvoiceDate": "order_date",
     }
-    assert parse_column_map('{"order_id": "No"}') == {"order_id": "No"}
+    assert parse_column_map('{"No": "order_id"}') == {"No": "order_id"}
     f = tmp_path / "map.yaml"
-    f.write_text("order_id: InvoiceNo\n", encoding="utf-8")
-    assert parse_column_map(str(f)) == {"order_id": "InvoiceNo"}
-    with pytest.raises(ParameterError, match="canonical=yours"):
+    f.write_text("InvoiceNo: order_id\n", encoding="utf-8")
+    assert parse_column_map(str(f)) == str(f)  # the data layer reads the file
+    with pytest.raises(ParameterError, match="yours=canonical"):
         parse_column_map("order_id")
+    with pytest.raises(ParameterError, match="yours=canonical"):
+        parse_column_map("a=b,c")
 
 
 def test_quality_to_json_accepts_frames_and_objects():
