@@ -190,7 +190,8 @@ def write_sample_store(out_dir: str | Path, seed: int = DEFAULT_SEED, *, store: 
 def _read_table(folder: Path, meta: dict) -> pd.DataFrame:
     dtypes = meta["dtypes"]
     read_as = {c: ("str" if d == "datetime64[us]" else d) for c, d in dtypes.items()}
-    df = pd.read_csv(folder / meta["file"], dtype=read_as, keep_default_na=False, na_values=[""])
+    df = pd.read_csv(folder / meta["file"], dtype=read_as, keep_default_na=False, na_values=[""],
+                     engine="pyarrow")
     for c, d in dtypes.items():
         if d == "datetime64[us]":
             df[c] = pd.to_datetime(df[c], format="ISO8601").astype("datetime64[us]")
