@@ -1,7 +1,7 @@
 """Traffic tables of the sample shop: marketing spend, one A/B test, touchpoint journeys.
 
 Runs after the core simulation and reads its ``customers`` and ``sessions`` tables and the
-truth key ``acquisition_channel_expected_share``. Draws only from ``ctx.rng("traffic")``.
+truth key ``acquisition_channels`` (column ``expected_share``). Draws only from ``ctx.rng("traffic")``.
 
 marketing_spend (one row per day and paid channel)
     * Each paid channel has a **true CAC** (CNY per new customer, ``TRUE_CAC``). Its total
@@ -12,9 +12,11 @@ marketing_spend (one row per day and paid channel)
     * Daily spend follows the daily mix of the channel's sessions in the core simulation
       (marketers spend more in festivals) times an independent log-normal planning noise
       (sd ``SPEND_NOISE``), rescaled to the total above.
-    * Clicks respond to spend with **diminishing returns**: ``clicks ~ Poisson(a · spend^b)``
-      with ``b < 1`` (``RESPONSE_ELASTICITY``); ``a`` is set so that expected clicks over the
-      period equal ``CLICK_SHARE`` of the channel's sessions. Impressions are
+    * Clicks respond to spend with **diminishing returns**:
+      ``clicks = round(a · spend^b · exp(e))``, ``e ~ Normal(0, CLICK_NOISE)`` independent of
+      spend, with ``b < 1`` (``RESPONSE_ELASTICITY``); so ``log clicks`` is linear in
+      ``log spend`` with slope ``b``. ``a`` is set so that the median clicks over the period
+      add up to ``CLICK_SHARE`` of the channel's sessions. Impressions are
       ``clicks / CTR`` with log-normal noise (sd 0.05).
 
 experiment (one row per user of one A/B test on the product page)
@@ -61,6 +63,7 @@ CLICK_THROUGH_RATE = {"search": 0.035, "social": 0.012, "marketplace": 0.025, "a
                       "email": 0.060}
 CLICK_SHARE = 0.8
 SPEND_NOISE = 0.35
+CLICK_NOISE = 0.15
 
 AB_USERS = 24_000
 AB_CONTROL_RATE = 0.040
@@ -76,9 +79,11 @@ TOUCH_CONVERSION_WEIGHT = {"search": 0.028, "social": 0.018, "marketplace": 0.02
 
 
 def _expected_new_customers(ctx: SimContext) -> pd.Series:
-    share = ctx.truth.get("acquisition_channel_expected_share")
-    if isinstance(share, pd.DataFrame):
-        share = share.set_index("channel")["expected_share"]
+    """n_customers x the core's expected acquisition share, per paid channel."""
+    share = None
+    acq = ctx.truth.get("acquisition_channels")
+    if isinstance(acq, pd.DataFrame) and "expected_share" in acq:
+        share = acq.set_index("channel")["expected_share"]
     elif "customers" in ctx.tables:
         share = ctx.tables["customers"]["acquisition_channel"].value_counts(normalize=True)
     else:
@@ -107,7 +112,7 @@ def _marketing_spend(rng, ctx: SimContext) -> tuple[pd.DataFrame, pd.DataFrame]:
     b = np.array([RESPONSE_ELASTICITY[c] for c in channels])
     target_clicks = np.maximum(CLICK_SHARE * sessions_total.to_numpy(), 100.0)
     a = target_clicks / (spend**b).sum(axis=0)
-    clicks = rng.poisson(a[None, :] * spend**b)
+    clicks = np.round(a[None, :] * spend**b * np.exp(rng.normal(0, CLICK_NOISE, size=spend.shape)))
     ctr = np.array([CLICK_THROUGH_RATE[c] for c in channels])
     impressions = np.round(clicks / ctr[None, :] * np.exp(rng.normal(0, 0.05, size=clicks.shape)))
     impressions = np.maximum(impressions, clicks).astype("int64")
@@ -137,7 +142,8 @@ def _experiment(rng) -> tuple[pd.DataFrame, dict]:
     revenue = np.round(np.where(converted, value, 0.0), 2)
     table = pd.DataFrame(
         {
-            "user_id": pd.array([f"E{k:06d}" for k in range(1, AB_USERS + 1)], dtype="str"),
+            "user_id": pd.array(np.char.add("E", np.char.zfill(np.arange(1, AB_USERS + 1).astype(str), 6)),
+                                dtype="str"),
             "variant": pd.array(np.where(treated, "treatment", "control"), dtype="str"),
             "converted": converted,
             "revenue": revenue,
