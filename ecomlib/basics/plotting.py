@@ -92,7 +92,7 @@ def plot_kpi_trend(tree: KPITree, kpi: str = "gmv", *, ax=None):
         for channel in wide.columns:
             ax.plot(wide.index, wide[channel], marker="o", ms=3, label=channel,
                     color=viz.channel_color(channel))
-        ax.legend(title="channel", ncols=2, fontsize="small")
+        ax.legend(title="channel", fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
     else:
         ax.plot(data.index, data.to_numpy(), marker="o", ms=3, color=viz.PALETTE[0])
     formatter = {"gmv": viz.cny_formatter(), "conversion_rate": viz.percent_formatter(1),
@@ -126,9 +126,12 @@ def plot_waterfall(decomposition: Decomposition, row: str = "total", *, ax=None)
         ax.text(xi, b + max(h, 0), text, ha="center", va="bottom", fontsize="small")
     ax.set_xticks(x, labels)
     ax.yaxis.set_major_formatter(viz.cny_formatter())
-    low = min(bottoms[1:-1].min(initial=r["gmv_base"]), (bottoms + heights)[1:-1].min(initial=r["gmv_base"]))
-    if low > 0:
-        ax.set_ylim(bottom=0.8 * min(low, r["gmv_base"], r["gmv_current"]))
+    tops = np.maximum(bottoms, bottoms + heights)
+    lows = np.minimum(bottoms, bottoms + heights)[1:-1]
+    low = min(lows.min(initial=r["gmv_base"]), r["gmv_base"], r["gmv_current"])
+    high = tops.max()
+    span = max(high - low, abs(high) * 0.05, 1e-9)
+    ax.set_ylim(bottom=max(0.0, low - 0.25 * span) if low > 0 else None, top=high + 0.12 * span)
     ax.set_ylabel("GMV (CNY)")
     where = "" if row == "total" else f" ({row})"
     ax.set_title(f"What moved GMV{where}: {decomposition.method} decomposition")

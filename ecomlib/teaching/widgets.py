@@ -190,8 +190,9 @@ class Panel:
             fig = Figure(figsize=self.figsize)
             ax = fig.subplots()
             self._plot(self.result, ax=ax)
-            if self.title:
-                fig.suptitle(self.title, x=0.01, ha="left")
+            heading = "\n".join(t for t in (self.title, self.description()) if t)
+            if heading:
+                fig.suptitle(heading, x=0.01, ha="left", fontsize="medium")
             fig.tight_layout()
         return fig
 
