@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
 from ecomlib.errors import DataError, ParameterError
 from ecomlib.retention.churn import repeat_purchase_rate
@@ -180,6 +179,8 @@ def repurchase_by_group(
     --------
     >>> effect = repurchase_by_group(transactions, customers.set_index("customer_id")["is_member"])  # doctest: +SKIP
     """
+    from statsmodels.stats.proportion import proportion_confint, proportions_ztest  # slow import
+
     check_transactions(transactions, customer_col=customer_col, date_col=date_col)
     if not isinstance(groups, pd.Series):
         raise ParameterError(

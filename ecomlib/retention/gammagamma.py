@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 from ecomlib.errors import DataError, NotFittedError
 from ecomlib.retention.likelihood import check_summary_columns, fit_positive_mle
@@ -173,6 +173,8 @@ class GammaGammaModel:
         The Gamma-Gamma model assumes it is close to 0 (|r| below about 0.3 is the usual
         rule of thumb). Returns ``correlation``, ``p_value`` and ``n`` as a Series.
         """
+        from scipy import stats  # slow import, needed here only
+
         check_summary_columns(summary, [frequency_col, monetary_col])
         used = summary.loc[summary[frequency_col] > 0, [frequency_col, monetary_col]]
         if len(used) < 3:

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import special
-from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
 from ecomlib.errors import DataError, NotIdentifiableError, ParameterError
 from ecomlib.validation import check_columns, check_frame, check_probability
@@ -57,6 +56,8 @@ class SurvivalResult:
 
 
 def _curve(duration, event, name, z):
+    from statsmodels.duration.survfunc import SurvfuncRight  # slow import, needed here only
+
     sf = SurvfuncRight(duration, event)
     s, se = sf.surv_prob, sf.surv_prob_se
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -154,6 +155,8 @@ def survival_by_group(
             fix="Use a shorter `churn_days` or a longer observation period.",
         )
     if len(names) > 1:
+        from statsmodels.duration.survfunc import survdiff
+
         chi2, p_value = survdiff(duration, event, labels)
         df = len(names) - 1
     else:
