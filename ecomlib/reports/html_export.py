@@ -63,7 +63,8 @@ _TEX_SYMBOLS = {
     r"\sigma": "σ", r"\rho": "ρ", r"\theta": "θ", r"\pi": "π", r"\infty": "∞",
     r"\to": "→", r"\rightarrow": "→", r"\ln": "ln", r"\log": "log", r"\exp": "exp",
     r"\max": "max", r"\min": "min", r"\partial": "∂", r"\sqrt": "√", r"\in": "∈",
-    r"\%": "%", r"\,": " ", r"\;": " ", r"\quad": "  ", r"\left": "", r"\right": "",
+    r"\%": "%", r"\,": " ", r"\;": " ", r"\qquad": "   ", r"\quad": "  ",
+    r"\left": "", r"\right": "", r"\mid": "|", r"\ldots": "…", r"\dots": "…",
 }
 _TEX_WRAPPERS = re.compile(r"\\(?:text|mathrm|mathit|mathbf|operatorname|textrm|hat|bar|tilde)\{([^{}]*)\}")
 _TEX_FRAC = re.compile(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}")

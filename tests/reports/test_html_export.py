@@ -1,0 +1,79 @@
+"""Offline checks, escaping of active content, formulas as text, header escaping (no kernel)."""
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from ecomlib.reports.html_export import analyst_notebook, math_as_text, render_header
+from ecomlib.reports.offline import neutralize_active_content, remote_references, script_tags
+
+
+def test_remote_references_finds_loading_tags_and_css_but_not_links():
+    page = (
+        '<script src="https://cdn.example/x.js"></script><link rel="stylesheet" href="//cdn/x.css">'
+        '<img src="http://x/y.png"><img src="data:image/png;base64,AA">'
+        '<style>@import "https://fonts/x.css"; .a{background:url(https://x/bg.png)}</style>'
+        '<div style="background: url(\'//x/b.png\')"></div><a href="https://book.example">book</a>'
+    )
+    found = remote_references(page)
+    assert len(found) == 6, found
+    assert not any("book.example" in f for f in found)
+    assert remote_references('<img src="data:image/png;base64,AA"><a href="http://x">x</a>') == []
+
+
+def test_neutralize_shows_scripts_as_text_and_drops_handlers():
+    page = (
+        '<p>ok &amp; fine</p><script>alert(1)</script><b onclick="x()">b</b>'
+        '<a href="javascript:alert(2)">x</a><iframe src="x"></iframe><style>.a>b{color:red}</style>'
+    )
+    safe = neutralize_active_content(page)
+    assert script_tags(safe) == 0
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in safe
+    assert "onclick" not in safe and "javascript:" not in safe and "<iframe" not in safe
+    assert "<p>ok &amp; fine</p>" in safe and "<style>.a>b{color:red}</style>" in safe
+
+
+def test_math_as_text():
+    assert math_as_text(r"$GMV = V \times CR \times AOV$") == "`GMV = V × CR × AOV`"
+    assert math_as_text(r"$AOV = \frac{GMV}{\text{orders}}$") == "`AOV = (GMV)/(orders)`"
+    assert "`Σ_i x_i^2 ≈ Δ`" in math_as_text(r"$$\sum_{i} x_i^{2} \approx \Delta$$")
+    assert math_as_text("costs ¥5 or $10 and $20 today") == "costs ¥5 or $10 and $20 today"
+
+
+def test_analyst_notebook_drops_hidden_cells_widgets_and_scripts():
+    nb = new_notebook()
+    nb.metadata["widgets"] = {"state": {}}
+    widget = new_output(
+        "display_data",
+        data={"application/vnd.jupyter.widget-view+json": {"model_id": "1"}, "text/plain": "VBox()"},
+    )
+    fallback = new_output("display_data", data={"image/png": "AA", "text/plain": "<Figure>"})
+    js = new_output("display_data", data={"application/javascript": "alert(1)"})
+    nb.cells = [
+        new_markdown_cell("# T\n$a \\times b$"),
+        new_code_cell("x: int = 1", metadata={"tags": ["parameters"]}),
+        new_code_cell("ex.q1.check(____)", metadata={"tags": ["teaching"]}),
+        new_code_cell("panel", outputs=[widget, fallback, js]),
+        new_code_cell("y = 2"),  # no output: nothing to show
+    ]
+    view = analyst_notebook(nb)
+    assert "widgets" not in view.metadata and "widgets" in nb.metadata  # input untouched
+    assert [c.cell_type for c in view.cells] == ["markdown", "code"]
+    assert view.cells[0].source == "# T\n`a × b`"
+    assert [sorted(o["data"]) for o in view.cells[1].outputs] == [["image/png", "text/plain"]]
+    assert isinstance(view, nbformat.NotebookNode)
+
+
+def test_header_escapes_every_value():
+    evil = "<script>alert(1)</script>"
+    page = render_header(
+        {
+            "title": evil, "chapter": "basics", "status": "failed", "message": evil,
+            "started": "t", "duration_s": 1.0, "versions": {"ecomlib": "0"},
+            "parameters": [{"name": "p", "value": evil, "default": "", "type": "str", "help": evil}],
+            "data": {"source": evil, "tables": {evil: 3}, "missing": [evil],
+                     "quality": {"transactions": [{"check": evil, "rows": 1}]}},
+            "key_figures": [{"name": "k", "label": evil, "value": evil, "unit": ""}],
+            "skipped": [{"text": evil}],
+        }
+    )
+    assert "<script" not in page and page.count("&lt;script&gt;") >= 9
