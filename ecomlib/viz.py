@@ -239,7 +239,21 @@ def table(
         elif pd.api.types.is_float_dtype(df[col]):
             formats[col] = lambda v, d=decimals: fmt_thousands(v, d)
     styler = df.style.format(formats, escape="html", na_rep="–")
-    return styler.format_index(escape="html")
+    stamps = [v for v in df.index.to_flat_index() for v in (v if isinstance(v, tuple) else (v,))
+              if isinstance(v, pd.Timestamp)]
+    monthly = bool(stamps) and all(v.day == 1 and v == v.normalize() for v in stamps)
+    return styler.format_index(lambda v: _index_label(v, monthly), escape="html")
+
+
+def _index_label(value, monthly: bool) -> str:
+    """Index labels for tables: dates without a clock time; month starts as ``2024-01``."""
+    import pandas as pd
+
+    if isinstance(value, pd.Timestamp):
+        if value == value.normalize():
+            return value.strftime("%Y-%m" if monthly else "%Y-%m-%d")
+        return value.isoformat(sep=" ")
+    return str(value)
 
 
 # ---------------------------------------------------------------- font

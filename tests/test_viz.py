@@ -137,3 +137,13 @@ def test_table_formats_and_escapes():
     assert "<b>x</b>" not in html
     with pytest.raises(ParameterError, match="df"):
         viz.table([1])
+
+
+def test_table_shows_months_without_clock_time():
+    import pandas as pd
+
+    df = pd.DataFrame({"gmv": [1.0, 2.0]}, index=pd.to_datetime(["2024-01-01", "2024-02-01"]))
+    html = viz.table(df, cny=["gmv"]).to_html()
+    assert "2024-01" in html and "00:00:00" not in html
+    days = pd.DataFrame({"x": [1.0, 2.0]}, index=pd.to_datetime(["2024-01-01", "2024-01-02"]))
+    assert "2024-01-01" in viz.table(days).to_html()
