@@ -34,7 +34,7 @@ class DiscountDepth:
     lines : DataFrame
         Per completed order line: ``group``, ``period_start``, ``quantity``, ``discount``.
     list_price_source : str
-        ``"products"`` or ``"discount column"``.
+        ``"discount column"`` or ``"products"``.
     """
 
     table: pd.DataFrame
@@ -67,10 +67,11 @@ def discount_depth(
 ) -> DiscountDepth:
     """Distribution of effective discounts from list price by group and period.
 
-    The list price of a line comes from ``products`` (``list_price`` joined on
-    ``product_id``) when given, else from the line's ``discount`` column (money off the
-    line): ``list = unit_price + discount / quantity``. Lines paid above list price get a
-    negative discount (kept, so surcharges are visible).
+    The list price of a line comes from its ``discount`` column (money off the line vs the
+    list price of that day) when present: ``list = unit_price + discount / quantity``; else
+    from ``products`` (``list_price`` joined on ``product_id``), which is right only when list
+    prices never changed. Lines paid above list price get a negative discount (kept, so
+    surcharges are visible).
 
     Parameters
     ----------
@@ -138,6 +139,10 @@ def discount_depth(
 
 def _list_prices(sales, products, quantity_col, price_col, discount_col) -> tuple[np.ndarray, str]:
     """List price per line (CNY) and its source."""
+    if discount_col in sales.columns:
+        check_numeric(sales, [discount_col], "transactions")
+        money_off = sales[discount_col].fillna(0.0).to_numpy(dtype=float)
+        return sales[price_col].to_numpy(dtype=float) + money_off / sales[quantity_col].to_numpy(dtype=float), "discount column"
     if products is not None:
         check_frame(products, "products")
         check_columns(products, ["product_id", "list_price"], "products")
@@ -149,10 +154,6 @@ def _list_prices(sales, products, quantity_col, price_col, discount_col) -> tupl
             raise DataError(f"{int(np.isnan(price).sum())} order line(s) have a product_id "
                             "missing from `products`, so no list price.")  # fmt: skip
         return price, "products"
-    if discount_col in sales.columns:
-        check_numeric(sales, [discount_col], "transactions")
-        money_off = sales[discount_col].fillna(0.0).to_numpy(dtype=float)
-        return sales[price_col].to_numpy(dtype=float) + money_off / sales[quantity_col].to_numpy(dtype=float), "discount column"
     raise SchemaError(
         "No list prices: pass `products` with `list_price`, or give `transactions` a "
         f"{discount_col!r} column (money off the line).",
