@@ -25,6 +25,7 @@ from ecomlib.market.concentration import (
     hhi_band,
     market_shares,
     merger_hhi,
+    merger_scenario,
 )
 from ecomlib.market.decomposition import Decomposition, stl_decompose
 from ecomlib.market.festivals import FESTIVALS, FestivalEffects, festival_calendar, festival_effects
@@ -37,7 +38,12 @@ from ecomlib.market.segments import (
     segment_profiles,
 )
 from ecomlib.market.shop_sales import category_shares, completed_lines, daily_sales, sales_by_period
-from ecomlib.market.sizing import market_size, market_size_sensitivity
+from ecomlib.market.sizing import (
+    bottom_up_inputs,
+    market_size,
+    market_size_headline,
+    market_size_sensitivity,
+)
 
 __all__ = [
     "ABCResult",
@@ -52,6 +58,7 @@ __all__ = [
     "MergerResult",
     "abc_analysis",
     "backtest",
+    "bottom_up_inputs",
     "cagr",
     "cagr_table",
     "category_shares",
@@ -67,8 +74,10 @@ __all__ = [
     "hhi_band",
     "market_shares",
     "market_size",
+    "market_size_headline",
     "market_size_sensitivity",
     "merger_hhi",
+    "merger_scenario",
     "sales_by_period",
     "segment_attractiveness",
     "segment_profiles",

@@ -39,6 +39,7 @@ __all__ = [
     "hhi_band",
     "market_shares",
     "merger_hhi",
+    "merger_scenario",
 ]
 
 #: Concentration bands on the 0-10,000 HHI scale: (moderate from, high above).
@@ -358,6 +359,16 @@ class MergerResult:
     presumed_harmful: bool
     bands: str
 
+    def headline(self) -> str:
+        """One sentence: the HHI change and what the guidelines presume."""
+        if len(self.firms) < 2:
+            return f"No merger: HHI stays {self.hhi_before:,.0f} ({self.band_before})."
+        verdict = "presumed to harm competition" if self.presumed_harmful else "not presumed harmful"
+        return (
+            f"{' + '.join(self.firms)}: HHI {self.hhi_before:,.0f} -> {self.hhi_after:,.0f} "
+            f"(+{self.delta:,.0f}), {self.band_after}; {verdict} under the {self.bands} guidelines."
+        )
+
     def summary(self) -> pd.DataFrame:
         """One row: firms, HHI before/after, change, bands and the presumption."""
         return pd.DataFrame(
@@ -439,5 +450,55 @@ def merger_hhi(
         presumed_harmful=bool(
             band_after == "highly concentrated" and delta > _PRESUMPTION_DELTA[str(bands)]
         ),
+        bands=str(bands),
+    )
+
+
+def merger_scenario(
+    shares: pd.DataFrame,
+    firm_a: str,
+    firm_b: str,
+    *,
+    by: str = "company",
+    share_col: str = "share",
+    bands: str = "2023",
+) -> MergerResult:
+    """:func:`merger_hhi` for two firms named separately; the same firm twice means no merger.
+
+    This is the form a trainer's merger simulator calls with two dropdowns.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        One row per firm of one market (``by``, ``share_col``).
+    firm_a, firm_b : str
+        The merging firms; equal names give the market unchanged (change 0).
+    by, share_col, bands
+        As in :func:`merger_hhi`.
+
+    Returns
+    -------
+    MergerResult
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"company": ["a", "b", "c"], "share": [0.5, 0.3, 0.2]})
+    >>> merger_scenario(df, "b", "c").delta, merger_scenario(df, "a", "a").delta
+    (1200.0, 0.0)
+    """
+    if firm_a != firm_b:
+        return merger_hhi(shares, (firm_a, firm_b), by=by, share_col=share_col, bands=bands)
+    result = concentration(shares, share_col=share_col, bands=bands)
+    check_columns(shares, [by], param="shares")
+    if str(firm_a) not in set(shares[by].astype(str)):
+        raise ParameterError(f"`firm_a` names {firm_a!r}, which is not in column {by!r}.")
+    return MergerResult(
+        firms=(str(firm_a),),
+        hhi_before=result.hhi,
+        hhi_after=result.hhi,
+        delta=0.0,
+        band_before=result.band,
+        band_after=result.band,
+        presumed_harmful=False,
         bands=str(bands),
     )

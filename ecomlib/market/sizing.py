@@ -23,10 +23,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ecomlib.errors import ParameterError
+from ecomlib.errors import DataError, ParameterError
+from ecomlib.market.shop_sales import completed_lines
 from ecomlib.validation import check_argument, check_positive, check_probability
 
-__all__ = ["MARKET_SIZE_METHODS", "market_size", "market_size_sensitivity"]
+__all__ = [
+    "MARKET_SIZE_METHODS",
+    "bottom_up_inputs",
+    "market_size",
+    "market_size_headline",
+    "market_size_sensitivity",
+]
 
 #: The assumptions each method multiplies into TAM, with their units.
 MARKET_SIZE_METHODS: dict[str, dict[str, str]] = {
@@ -173,3 +180,82 @@ def market_size_sensitivity(
     )
     out["swing"] = out["high"] - out["low"]
     return out.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def market_size_headline(table: pd.DataFrame) -> str:
+    """One line naming TAM, SAM and SOM of a :func:`market_size` table (CNY per year).
+
+    Examples
+    --------
+    >>> market_size_headline(market_size("bottom_up", buyers=1000, orders_per_year=4,
+    ...     order_value=150, serviceable_share=0.5, obtainable_share=0.1))
+    'TAM 600,000 CNY > SAM 300,000 CNY > SOM 30,000 CNY per year'
+    """
+    values = table.set_index("level")["value"]
+    parts = [f"{level} {values[level]:,.0f} CNY" for level in ("TAM", "SAM", "SOM")]
+    return " > ".join(parts) + " per year"
+
+
+def bottom_up_inputs(
+    transactions: pd.DataFrame,
+    *,
+    days: int = 365,
+    customer_col: str = "customer_id",
+    order_col: str = "order_id",
+    date_col: str = "order_date",
+    revenue_col: str = "revenue",
+    status_col: str = "status",
+    status: str | None = "completed",
+) -> dict[str, float]:
+    """The shop's own buyers, orders per buyer per year and order value, for a bottom-up size.
+
+    Measured over the last ``days`` days of the data (completed lines of known customers),
+    and scaled to a year when ``days`` differs from 365.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Order lines; required columns ``customer_id``, ``order_id``, ``order_date``,
+        ``revenue``, ``status``.
+    days : int, default 365
+        Length of the window ending on the last order day.
+    customer_col, order_col, date_col, revenue_col, status_col, status
+        Column names and the status counted as a sale.
+
+    Returns
+    -------
+    dict
+        ``buyers`` (distinct customers), ``orders_per_year`` (orders per buyer per year) and
+        ``order_value`` (CNY per order): the inputs of ``market_size("bottom_up", ...)``
+        for the shop itself, so buyers x orders_per_year x order_value = its yearly revenue
+        from known customers.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"customer_id": ["a", "a", "b"], "order_id": ["1", "2", "3"],
+    ...                   "order_date": pd.to_datetime(["2024-01-02", "2024-06-01", "2024-12-31"]),
+    ...                   "revenue": [100.0, 50.0, 150.0], "status": "completed"})
+    >>> bottom_up_inputs(t)
+    {'buyers': 2.0, 'orders_per_year': 1.5, 'order_value': 100.0}
+    """
+    if not isinstance(days, int | np.integer) or days < 28:
+        raise ParameterError(f"`days` must be an integer of at least 28, but {days!r} was passed.")
+    lines = completed_lines(
+        transactions,
+        columns=[customer_col, order_col],
+        date_col=date_col,
+        revenue_col=revenue_col,
+        status_col=status_col,
+        status=status,
+    )
+    last = lines[date_col].max()
+    window = lines[(lines[date_col] > last - pd.Timedelta(days=int(days))) & lines[customer_col].notna()]
+    if window.empty:
+        raise DataError(f"No completed order of a known customer in the last {days} days.")
+    buyers = float(window[customer_col].nunique())
+    orders = float(window[order_col].nunique())
+    return {
+        "buyers": buyers,
+        "orders_per_year": orders / buyers * 365.0 / int(days),
+        "order_value": float(window[revenue_col].sum()) / orders,
+    }

@@ -10,6 +10,7 @@ from ecomlib.market import (
     hhi_band,
     market_shares,
     merger_hhi,
+    merger_scenario,
 )
 
 # U.S. DoJ / FTC Horizontal Merger Guidelines (1992), section 1.51, and the issue: nine firms
@@ -144,3 +145,14 @@ def test_merger_and_by_period_bad_inputs(guideline_market):
         concentration_by_period(too_much)
     with pytest.raises(EcomlibError):
         concentration_by_period(pd.DataFrame({"year": [], "share": []}))
+
+
+def test_merger_scenario_for_two_dropdowns(guideline_market):
+    same = merger_scenario(guideline_market, "A", "A")
+    assert same.delta == 0.0 and same.hhi_after == 1540.0 and not same.presumed_harmful
+    assert "No merger" in same.headline()
+    merged = merger_scenario(guideline_market, "A", "B")
+    assert merged.hhi_after == 2540.0
+    assert "+1,000" in merged.headline() and "presumed to harm" in merged.headline()
+    with pytest.raises(ParameterError, match="Z"):
+        merger_scenario(guideline_market, "Z", "Z")

@@ -5,7 +5,15 @@ import pandas as pd
 import pytest
 
 from ecomlib.errors import DataError, ParameterError, SchemaError
-from ecomlib.market import cagr, cagr_table, growth_rates, market_size, market_size_sensitivity
+from ecomlib.market import (
+    bottom_up_inputs,
+    cagr,
+    cagr_table,
+    growth_rates,
+    market_size,
+    market_size_headline,
+    market_size_sensitivity,
+)
 
 
 def test_cagr_hand_case():
@@ -140,3 +148,31 @@ def test_sensitivity_bad_parameters():
         market_size_sensitivity("bottom_up", change=1.5, **base)
     with pytest.raises(ParameterError, match="level"):
         market_size_sensitivity("bottom_up", level="XAM", **base)
+
+
+def test_bottom_up_inputs_reproduce_the_shops_revenue():
+    t = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "b", "b", None, "c"],
+            "order_id": ["1", "1", "2", "3", "4", "5"],
+            "order_date": pd.to_datetime(
+                ["2024-03-01", "2024-03-01", "2024-05-01", "2024-08-01", "2024-08-02", "2023-01-01"]
+            ),
+            "revenue": [60.0, 40.0, 50.0, 150.0, 999.0, 10.0],
+            "status": ["completed"] * 6,
+        }
+    )
+    inputs = bottom_up_inputs(t)
+    # window (2023-08-02, 2024-08-02]: buyers a, b; orders 1, 2, 3 (guest order 4 left out)
+    assert inputs == {"buyers": 2.0, "orders_per_year": 1.5, "order_value": 100.0}
+    table = market_size("bottom_up", **inputs, serviceable_share=1, obtainable_share=1)
+    assert table["value"].iloc[0] == pytest.approx(300.0)
+    assert market_size_headline(table) == "TAM 300 CNY > SAM 300 CNY > SOM 300 CNY per year"
+    half = bottom_up_inputs(t, days=183)
+    assert half["orders_per_year"] == pytest.approx(1.5 * 365 / 183)
+    with pytest.raises(ParameterError, match="days"):
+        bottom_up_inputs(t, days=7)
+    with pytest.raises(DataError, match="known customer"):
+        bottom_up_inputs(t.assign(customer_id=None))
+    with pytest.raises(SchemaError, match="order_id"):
+        bottom_up_inputs(t.drop(columns="order_id"))
