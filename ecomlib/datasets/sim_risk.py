@@ -4,10 +4,9 @@
   chapter's tests cover invalid registers).
 * ``suppliers``: purchasing shares (one dominant supplier, so concentration risk shows),
   lead times and defect rates.
-* ``kpis_daily``: one row per day built from the simulated transactions and sessions —
-  ``sales`` (CNY, completed lines by order date), ``orders``, ``sessions``, ``conversion_rate``
-  (orders / sessions), ``aov`` (CNY), ``return_rate`` (units returned that day / units sold that
-  day) and ``refund_rate`` (CNY refunded that day / sales that day) — with anomalies injected on
+* ``kpis_daily``: one row per day built from the simulated transactions and sessions by
+  :func:`ecomlib.risk.daily_kpis` (sales, orders, sessions, conversion rate, AOV, return and
+  refund rates) with anomalies injected on
   known days away from festivals. Each anomaly sets one KPI ``size_sd`` robust standard
   deviations away from its expected level that day, in units of the KPI's own day-to-day noise (1.4826 x the median absolute deviation of the
   remainder of a weekly STL decomposition — trend + weekday pattern removed — on the log scale
@@ -21,6 +20,7 @@ import pandas as pd
 from statsmodels.tsa.seasonal import STL
 
 from ecomlib.datasets.simulation import SimContext, SimResult
+from ecomlib.risk.kpis import daily_kpis
 
 NAME = "risk"
 
@@ -74,27 +74,6 @@ _SUPPLIERS = [
     ("Ningbo Sports", 0.04, 14, 3, 0.015, "CN"),
     ("Taipei Tea House", 0.02, 20, 4, 0.004, "TW"),
 ]
-
-
-def _daily_kpis(days: pd.DatetimeIndex, tx: pd.DataFrame, sessions: pd.DataFrame | None) -> pd.DataFrame:
-    day = tx["order_date"].dt.floor("D")
-    sold = tx["status"] == "completed"
-    returned = tx["status"] == "returned"
-    sales = tx.loc[sold, "revenue"].groupby(day[sold]).sum()
-    orders = tx.loc[sold, "order_id"].groupby(day[sold]).nunique()
-    units = tx.loc[sold, "quantity"].groupby(day[sold]).sum()
-    ret_units = -tx.loc[returned, "quantity"].groupby(day[returned]).sum()
-    refunds = -tx.loc[returned, "revenue"].groupby(day[returned]).sum()
-    out = pd.DataFrame(index=days)
-    out["sales"] = sales.reindex(days, fill_value=0.0).astype("float64")
-    out["orders"] = orders.reindex(days, fill_value=0).astype("int64")
-    if sessions is not None:
-        out["sessions"] = sessions.groupby(sessions["date"].dt.floor("D")).size().reindex(days, fill_value=0)
-        out["conversion_rate"] = out["orders"] / out["sessions"].where(out["sessions"] > 0)
-    out["aov"] = out["sales"] / out["orders"].where(out["orders"] > 0)
-    out["return_rate"] = ret_units.reindex(days, fill_value=0) / units.reindex(days).where(lambda u: u > 0)
-    out["refund_rate"] = refunds.reindex(days, fill_value=0.0) / out["sales"].where(out["sales"] > 0)
-    return out
 
 
 def _expected_and_noise(values: pd.Series, log: bool) -> tuple[np.ndarray, float]:
@@ -171,7 +150,7 @@ def simulate(ctx: SimContext) -> SimResult:
     tx = ctx.tables.get("transactions")
     if tx is not None:
         days = ctx.days
-        kpis = _daily_kpis(days, tx, ctx.tables.get("sessions"))
+        kpis = daily_kpis(tx, ctx.tables.get("sessions"), start=days[0], end=days[-1]).set_index("date")
         promos = ctx.tables.get("promotions")
         festivals = promos[promos["kind"] == "festival"] if promos is not None else pd.DataFrame(
             {"start": [], "end": []})

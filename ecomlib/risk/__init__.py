@@ -11,7 +11,7 @@
 """
 
 from ecomlib.risk.anomalies import ChangePoint, change_point, detect_anomalies, detection_scores
-from ecomlib.risk.compliance import compliance_checklist, compliance_score
+from ecomlib.risk.compliance import compliance_checklist, compliance_score, sample_assessment
 from ecomlib.risk.control_charts import (
     ChartResult,
     cusum_chart,
@@ -24,12 +24,16 @@ from ecomlib.risk.dependence import dependence_risk
 from ecomlib.risk.distributions import Constant, Empirical, LogNormal, Normal, Triangular, Uniform
 from ecomlib.risk.inventory import (
     NewsvendorResult,
+    ServiceLevelTradeoff,
     demand_profile,
+    festival_order_plan,
     newsvendor,
     normal_loss,
     safety_stock,
     service_level_curve,
+    service_level_tradeoff,
 )
+from ecomlib.risk.kpis import KPI_COLUMNS, daily_kpis
 from ecomlib.risk.montecarlo import (
     ProfitSimulation,
     simulate_profit,
@@ -37,6 +41,7 @@ from ecomlib.risk.montecarlo import (
     variance_contribution,
 )
 from ecomlib.risk.register import DEFAULT_BANDS, RESPONSES, RiskMatrixResult, risk_matrix
+from ecomlib.risk.scenario import LaunchScenario, launch_scenario, launch_what_if
 
 __all__ = [
     "DEFAULT_BANDS",
@@ -59,6 +64,12 @@ __all__ = [
     "d2",
     "d3",
     "demand_profile",
+    "festival_order_plan",
+    "daily_kpis",
+    "KPI_COLUMNS",
+    "LaunchScenario",
+    "launch_scenario",
+    "launch_what_if",
     "dependence_risk",
     "detect_anomalies",
     "detection_scores",
@@ -68,7 +79,10 @@ __all__ = [
     "normal_loss",
     "risk_matrix",
     "safety_stock",
+    "sample_assessment",
     "service_level_curve",
+    "ServiceLevelTradeoff",
+    "service_level_tradeoff",
     "simulate_profit",
     "tornado",
     "variance_contribution",

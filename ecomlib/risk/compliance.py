@@ -22,7 +22,7 @@ import yaml
 from ecomlib.errors import DataError
 from ecomlib.validation import check_columns, check_frame
 
-__all__ = ["ANSWER_POINTS", "compliance_checklist", "compliance_score"]
+__all__ = ["ANSWER_POINTS", "compliance_checklist", "compliance_score", "sample_assessment"]
 
 #: Points per answer; ``na`` items are left out of the score.
 ANSWER_POINTS = {"yes": 1.0, "partial": 0.5, "no": 0.0, "na": np.nan}
@@ -31,7 +31,17 @@ ANSWER_POINTS = {"yes": 1.0, "partial": 0.5, "no": 0.0, "na": np.nan}
 @cache
 def _load_checklist() -> pd.DataFrame:
     text = resources.files("ecomlib.risk").joinpath("compliance_checklist.yaml").read_text("utf-8")
-    return pd.DataFrame(yaml.safe_load(text)).astype({"weight": "int64"})
+    table = pd.DataFrame(yaml.safe_load(text)).astype({"weight": "int64"})
+    return table.astype({c: "str" for c in ["id", "area", "requirement", "reference", "sample_answer"]})
+
+
+def sample_assessment() -> pd.DataFrame:
+    """The sample shop's self-assessment: ``id`` and ``answer`` for every checklist item.
+
+    A fictional shop that has the basics in place but gaps in cross-border data transfers, EU
+    buyers' rights, recalls and advertising wording — enough to show how the score is read.
+    """
+    return _load_checklist()[["id", "sample_answer"]].rename(columns={"sample_answer": "answer"})
 
 
 def compliance_checklist(area: str | None = None) -> pd.DataFrame:
@@ -43,7 +53,7 @@ def compliance_checklist(area: str | None = None) -> pd.DataFrame:
         Keep only one area (``consumer_protection``, ``personal_information``,
         ``product_safety_labelling``, ``advertising``, ``tax_customs``).
     """
-    table = _load_checklist().copy()
+    table = _load_checklist().drop(columns="sample_answer")
     if area is not None:
         from ecomlib.validation import check_argument
 
@@ -87,7 +97,7 @@ def compliance_score(answers, *, id_col: str = "id", answer_col: str = "answer")
             f"`answers` has unknown item ids {unknown_ids} or answers {bad_answers}.",
             fix=f"Use ids from compliance_checklist() and answers from {list(ANSWER_POINTS)}.",
         )
-    table = checklist.merge(given[[id_col, answer_col]].rename(columns={id_col: "id", answer_col: "answer"}),
+    table = checklist.drop(columns="sample_answer").merge(given[[id_col, answer_col]].rename(columns={id_col: "id", answer_col: "answer"}),
                             on="id", how="left")
     table["unanswered"] = table["answer"].isna()
     table["answer"] = table["answer"].fillna("no")

@@ -43,10 +43,13 @@ from ecomlib.validation import (
 __all__ = [
     "NewsvendorResult",
     "demand_profile",
+    "festival_order_plan",
     "normal_loss",
     "newsvendor",
     "safety_stock",
     "service_level_curve",
+    "ServiceLevelTradeoff",
+    "service_level_tradeoff",
 ]
 
 
@@ -193,6 +196,33 @@ def service_level_curve(
     return out
 
 
+@dataclass(frozen=True)
+class ServiceLevelTradeoff:
+    """The safety-stock curve of one item and the point chosen on it."""
+
+    curve: pd.DataFrame
+    chosen: pd.Series
+
+    def summary(self) -> pd.DataFrame:
+        return self.chosen.to_frame("value").rename_axis("statistic")
+
+
+def service_level_tradeoff(
+    daily_demand_mean: float,
+    daily_demand_sd: float,
+    lead_time_days: float,
+    *,
+    lead_time_sd: float = 0.0,
+    service_level: float = 0.95,
+) -> ServiceLevelTradeoff:
+    """:func:`service_level_curve` plus the row for ``service_level`` (for the trainer widget)."""
+    chosen = safety_stock(daily_demand_mean, daily_demand_sd, lead_time_days, lead_time_sd=lead_time_sd,
+                          service_level=service_level).iloc[0]
+    chosen = pd.concat([pd.Series({"service_level": float(service_level)}), chosen])
+    curve = service_level_curve(daily_demand_mean, daily_demand_sd, lead_time_days, lead_time_sd=lead_time_sd)
+    return ServiceLevelTradeoff(curve=curve, chosen=chosen)
+
+
 def demand_profile(
     transactions: pd.DataFrame,
     *,
@@ -238,3 +268,68 @@ def demand_profile(
         "sd_daily_units": np.sqrt(var.clip(lower=0)),
         "total_units": total,
     }).rename_axis(by)
+
+
+def festival_order_plan(
+    transactions: pd.DataFrame,
+    festival_start,
+    festival_end,
+    *,
+    top_n: int = 10,
+    salvage_share: float = 0.5,
+    cost_ratio: float = 0.55,
+) -> pd.DataFrame:
+    """Newsvendor order quantities for a festival, from the same festival's sales last time.
+
+    For each of the ``top_n`` products by units sold in ``[festival_start, festival_end]``:
+    festival demand is taken as normal with mean = daily mean x days and sd = daily sd x
+    sqrt(days) (days independent); ``Cu`` is the unit margin (average paid price - unit cost) and
+    ``Co`` the loss on an unsold unit, unit cost x (1 - ``salvage_share``) (clearance after the
+    festival). The order covers demand with probability CR = Cu / (Cu + Co).
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Canonical order lines; ``unit_cost`` is used when present, else ``cost_ratio`` x price.
+    festival_start, festival_end : date-like
+        The festival window of the *previous* occurrence (e.g. last year's Double 11 days).
+    top_n : int
+        Number of products to plan.
+    salvage_share : float
+        Share of the unit cost recovered for a leftover unit (0-1).
+
+    Returns
+    -------
+    DataFrame
+        Per product: ``product_id``, ``product_name``, ``units_last_time``, ``mean_demand``,
+        ``sd_demand``, ``price``, ``unit_cost``, ``cu``, ``co``, ``critical_ratio``,
+        ``order_quantity`` (units, rounded up) and ``expected_short`` (units).
+    """
+    salvage_share = check_probability("salvage_share", salvage_share, open_interval=False)
+    profile = demand_profile(transactions, start=festival_start, end=festival_end)
+    top = profile.sort_values("total_units", ascending=False).head(int(top_n))
+    done = transactions[(transactions["status"] == "completed")
+                        & transactions["product_id"].isin(top.index)]
+    per = done.groupby("product_id").agg(revenue=("revenue", "sum"), units=("quantity", "sum"),
+                                         product_name=("product_name", "first"))
+    price = per["revenue"] / per["units"]
+    if "unit_cost" in done.columns and done["unit_cost"].notna().all():
+        cost = done.groupby("product_id")["unit_cost"].mean()
+    else:
+        cost = cost_ratio * price
+    days = top["days"]
+    out = pd.DataFrame({
+        "product_name": per["product_name"],
+        "units_last_time": top["total_units"],
+        "mean_demand": top["mean_daily_units"] * days,
+        "sd_demand": top["sd_daily_units"] * np.sqrt(days),
+        "price": price,
+        "unit_cost": cost,
+    }).loc[top.index]
+    out["cu"] = (out["price"] - out["unit_cost"]).clip(lower=1e-9)
+    out["co"] = (out["unit_cost"] * (1 - salvage_share)).clip(lower=1e-9)
+    out["critical_ratio"] = out["cu"] / (out["cu"] + out["co"])
+    z = stats.norm.ppf(out["critical_ratio"])
+    out["order_quantity"] = np.ceil(out["mean_demand"] + z * out["sd_demand"])
+    out["expected_short"] = out["sd_demand"] * normal_loss(z)
+    return out.reset_index()

@@ -115,15 +115,24 @@ def plot_anomalies(flags, kpi: str, *, ax=None, truth=None):
     return ax
 
 
-def plot_safety_stock(table, *, ax=None):
+def plot_safety_stock(tradeoff, *, ax=None):
     """Safety stock and expected units short per cycle against the service level.
 
-    ``table`` is the output of :func:`ecomlib.risk.service_level_curve`.
+    ``tradeoff`` is a :class:`ecomlib.risk.ServiceLevelTradeoff` (the chosen level is marked) or
+    the table of :func:`ecomlib.risk.service_level_curve`.
     """
     ax = viz.get_ax(ax)
+    table = getattr(tradeoff, "curve", tradeoff)
     pct = table["service_level"] * 100
     ax.plot(pct, table["safety_stock"], color="#0072B2", label="safety stock (units)")
     ax.plot(pct, table["expected_short_per_cycle"], color="#D55E00", label="expected units short per cycle")
+    chosen = getattr(tradeoff, "chosen", None)
+    if chosen is not None:
+        x = 100 * chosen["service_level"]
+        ax.axvline(x, color=viz.NEUTRAL, ls="--")
+        ax.scatter([x, x], [chosen["safety_stock"], chosen["expected_short_per_cycle"]], color="black", zorder=3)
+        ax.set_title(f"{x:.1f}% service: safety stock {chosen['safety_stock']:,.0f} units, "
+                     f"{chosen['expected_short_per_cycle']:.2f} short per cycle")
     ax.set_xlabel("cycle service level (%)")
     ax.set_ylabel("units")
     ax.legend()

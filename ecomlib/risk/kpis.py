@@ -1,0 +1,83 @@
+"""Daily KPIs for monitoring, built from transactions (and sessions when present) (book 9.3).
+
+One row per calendar day:
+
+* ``sales``: CNY of completed lines by order date (GMV before returns);
+* ``orders``: distinct completed orders;
+* ``sessions``: web sessions that day (needs ``sessions``);
+* ``conversion_rate``: orders / sessions;
+* ``aov``: sales / orders (CNY);
+* ``return_rate``: units returned that day (returned lines, by their own date) / units sold that day;
+* ``refund_rate``: CNY refunded that day / sales that day.
+
+Days without orders get 0 sales and orders and missing ratios.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ecomlib.validation import check_columns, check_frame, check_numeric
+
+__all__ = ["KPI_COLUMNS", "daily_kpis"]
+
+#: The KPIs :func:`daily_kpis` builds (``sessions`` and ``conversion_rate`` only with sessions).
+KPI_COLUMNS = ("sales", "orders", "sessions", "conversion_rate", "aov", "return_rate", "refund_rate")
+
+
+def daily_kpis(
+    transactions: pd.DataFrame,
+    sessions: pd.DataFrame | None = None,
+    *,
+    start=None,
+    end=None,
+) -> pd.DataFrame:
+    """One row of KPIs per day from order lines (and sessions).
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Canonical order lines: ``order_id``, ``order_date``, ``quantity``, ``revenue``,
+        ``status`` (``completed`` / ``cancelled`` / ``returned``; returns are negative lines).
+    sessions : DataFrame, optional
+        Canonical sessions with ``date``; adds ``sessions`` and ``conversion_rate``.
+    start, end : date-like, optional
+        The days to cover; default from the first to the last order.
+
+    Returns
+    -------
+    DataFrame
+        ``date`` and the KPIs listed in :data:`KPI_COLUMNS`.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"order_id": ["a", "b"], "order_date": pd.to_datetime(["2025-01-01"] * 2),
+    ...                    "quantity": [2, 1], "revenue": [20.0, 10.0], "status": ["completed"] * 2})
+    >>> daily_kpis(tx)[["sales", "orders", "aov"]].iloc[0].tolist()
+    [30.0, 2.0, 15.0]
+    """
+    check_frame(transactions, "transactions")
+    check_columns(transactions, ["order_id", "order_date", "quantity", "revenue", "status"], "transactions")
+    check_numeric(transactions, ["quantity", "revenue"], "transactions")
+    tx = transactions
+    day = pd.to_datetime(tx["order_date"]).dt.floor("D")
+    lo = pd.Timestamp(start) if start not in (None, "") else day.min()
+    hi = pd.Timestamp(end) if end not in (None, "") else day.max()
+    days = pd.date_range(lo, hi, freq="D", unit="us", name="date")
+    sold = tx["status"] == "completed"
+    returned = tx["status"] == "returned"
+    units = tx.loc[sold, "quantity"].groupby(day[sold]).sum().reindex(days)
+    out = pd.DataFrame(index=days)
+    out["sales"] = tx.loc[sold, "revenue"].groupby(day[sold]).sum().reindex(days, fill_value=0.0).astype("float64")
+    out["orders"] = tx.loc[sold, "order_id"].groupby(day[sold]).nunique().reindex(days, fill_value=0).astype("int64")
+    if sessions is not None:
+        check_columns(sessions, ["date"], "sessions")
+        per_day = sessions.groupby(pd.to_datetime(sessions["date"]).dt.floor("D")).size()
+        out["sessions"] = per_day.reindex(days, fill_value=0).astype("int64")
+        out["conversion_rate"] = out["orders"] / out["sessions"].where(out["sessions"] > 0)
+    out["aov"] = out["sales"] / out["orders"].where(out["orders"] > 0)
+    ret_units = -tx.loc[returned, "quantity"].groupby(day[returned]).sum().reindex(days, fill_value=0)
+    refunds = -tx.loc[returned, "revenue"].groupby(day[returned]).sum().reindex(days, fill_value=0.0)
+    out["return_rate"] = ret_units / units.where(units > 0)
+    out["refund_rate"] = refunds / out["sales"].where(out["sales"] > 0)
+    return out.reset_index()

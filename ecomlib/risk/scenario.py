@@ -1,0 +1,166 @@
+"""A cross-border launch scenario built from the shop's own sales (book 9.1, 9.2).
+
+The Monte Carlo model of :func:`ecomlib.risk.simulate_profit` needs distributions for demand,
+price, cost, exchange rate and fixed costs. :func:`launch_scenario` derives them from a category's
+monthly history so that the risk analysis speaks about *this* shop:
+
+* demand: log-normal with the median and spread of the category's monthly units over the last
+  ``months`` months;
+* price: triangular between the 10th and 90th percentiles of the monthly average paid price
+  (peak at the median), converted to the selling currency at the median exchange rate;
+* unit cost: the category's mean ``unit_cost`` when the data has it, else ``cost_ratio`` x price,
+  with a +/-10 % uniform spread (supplier price changes);
+* exchange rate (CNY per unit of selling currency): log-normal around ``fx_median`` with
+  log-spread ``fx_sigma``;
+* fixed costs: normal, ``fixed_cost_share`` of the mean monthly revenue, sd 10 % of that.
+
+Every assumption is a parameter and is listed in the returned ``assumptions`` table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ecomlib.errors import DataError
+from ecomlib.risk.distributions import LogNormal, Normal, Triangular, Uniform
+from ecomlib.risk.montecarlo import ProfitSimulation, simulate_profit
+from ecomlib.validation import check_columns, check_frame, check_positive, check_probability
+
+__all__ = ["DEFAULT_CORRELATION", "LaunchScenario", "launch_scenario", "launch_what_if"]
+
+#: Dependence between the inputs: a higher price goes with fewer units; a weaker CNY (higher
+#: fx) tends to come with dearer imported components.
+DEFAULT_CORRELATION = {("demand", "price"): -0.5, ("unit_cost", "fx"): 0.3}
+
+
+@dataclass(frozen=True)
+class LaunchScenario:
+    """Inputs of the launch's Monte Carlo model and the assumptions behind them."""
+
+    category: str
+    inputs: dict
+    assumptions: pd.DataFrame
+    correlation: dict
+
+    def simulate(self, n: int = 100_000, *, seed: int | None = None, level: float = 0.95) -> ProfitSimulation:
+        """Run :func:`ecomlib.risk.simulate_profit` on these inputs."""
+        return simulate_profit(n, **self.inputs, seed=seed, correlation=self.correlation, level=level)
+
+
+def launch_scenario(
+    transactions: pd.DataFrame,
+    *,
+    category: str | None = None,
+    fx_median: float = 7.1,
+    fx_sigma: float = 0.04,
+    cost_ratio: float = 0.55,
+    fixed_cost_share: float = 0.25,
+    months: int = 12,
+    correlation: dict | None = None,
+) -> LaunchScenario:
+    """Monte Carlo inputs for launching one category abroad, from its monthly sales.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Canonical order lines with ``order_date``, ``category``, ``quantity``, ``revenue``,
+        ``status``; ``unit_cost`` is used when present.
+    category : str, optional
+        The category to launch; default the one with the highest revenue.
+    fx_median, fx_sigma : float
+        Exchange rate, CNY per unit of the selling currency (7.1 ~ CNY per USD), and its
+        log-scale spread over the planning month.
+    cost_ratio : float
+        Unit cost as a share of the price, when the data has no ``unit_cost``.
+    fixed_cost_share : float
+        Monthly fixed costs of the launch (listing, warehousing, staff) as a share of the
+        category's mean monthly revenue.
+    months : int
+        Use the last ``months`` whole or partial months of history (12: one year, so that the
+        spread is the year's seasonality rather than the shop's growth).
+    correlation : dict, optional
+        Copula correlations; default :data:`DEFAULT_CORRELATION`.
+
+    Returns
+    -------
+    LaunchScenario
+    """
+    check_frame(transactions, "transactions")
+    check_columns(transactions, ["order_date", "category", "quantity", "revenue", "status"], "transactions")
+    fx_median = check_positive("fx_median", fx_median)
+    fx_sigma = check_positive("fx_sigma", fx_sigma)
+    cost_ratio = check_probability("cost_ratio", cost_ratio)
+    fixed_cost_share = check_positive("fixed_cost_share", fixed_cost_share, allow_zero=True)
+    done = transactions[transactions["status"] == "completed"]
+    if category is None:
+        category = str(done.groupby("category")["revenue"].sum().idxmax())
+    sub = done[done["category"] == category]
+    month = pd.to_datetime(sub["order_date"]).dt.to_period("M")
+    monthly = sub.groupby(month).agg(units=("quantity", "sum"), revenue=("revenue", "sum"))
+    monthly = monthly[monthly["units"] > 0].iloc[-int(months):]
+    if len(monthly) < 3:
+        raise DataError(
+            f"Category {category!r} has {len(monthly)} month(s) of sales; at least 3 are needed to "
+            "estimate demand and price spreads.")
+    price_cny = monthly["revenue"] / monthly["units"]
+    p10, p50, p90 = np.percentile(price_cny, [10, 50, 90]) / fx_median
+    log_units = np.log(monthly["units"])
+    if "unit_cost" in sub.columns and sub["unit_cost"].notna().any():
+        cost = float((sub["unit_cost"] * sub["quantity"]).sum() / sub.loc[sub["unit_cost"].notna(), "quantity"].sum())
+        cost_source = "data (mean unit_cost)"
+    else:
+        cost = cost_ratio * float(np.median(price_cny))
+        cost_source = f"assumed {cost_ratio:.0%} of the median price"
+    fixed = fixed_cost_share * float(monthly["revenue"].mean())
+    inputs = {
+        "demand": LogNormal(float(np.median(log_units)), max(float(np.std(log_units, ddof=1)), 0.05)),
+        "price": Triangular(float(p10), float(p50), float(max(p90, p50 + 1e-9))),
+        "unit_cost": Uniform(0.9 * cost, 1.1 * cost),
+        "fx": LogNormal.from_median(fx_median, fx_sigma),
+        "fixed_costs": Normal(fixed, 0.1 * fixed) if fixed > 0 else 0.0,
+    }
+    assumptions = pd.DataFrame([
+        ("demand", "units per month", f"log-normal, median {np.exp(np.median(log_units)):,.0f}",
+         f"{len(monthly)} months of {category}"),
+        ("price", "selling currency per unit", f"triangular {p10:,.2f} / {p50:,.2f} / {p90:,.2f}",
+         "10th / 50th / 90th percentile of monthly average paid price"),
+        ("unit_cost", "CNY per unit", f"uniform {0.9 * cost:,.2f} - {1.1 * cost:,.2f}", cost_source),
+        ("fx", "CNY per unit of selling currency", f"log-normal, median {fx_median}, sigma {fx_sigma}",
+         "assumption"),
+        ("fixed_costs", "CNY per month", f"normal, mean {fixed:,.0f}, sd {0.1 * fixed:,.0f}",
+         f"{fixed_cost_share:.0%} of mean monthly revenue"),
+    ], columns=["input", "unit", "distribution", "source"])
+    return LaunchScenario(category=category, inputs=inputs, assumptions=assumptions,
+                          correlation=dict(DEFAULT_CORRELATION if correlation is None else correlation))
+
+
+def launch_what_if(
+    scenario: LaunchScenario,
+    *,
+    demand_change: float = 0.0,
+    price_change: float = 0.0,
+    fx_sigma: float | None = None,
+    n: int = 20_000,
+    seed: int | None = 0,
+    level: float = 0.95,
+) -> ProfitSimulation:
+    """Re-run the launch with demand and price shifted by fractions and a different fx spread.
+
+    ``demand_change = -0.2`` scales every demand draw by 0.8; ``price_change = 0.05`` raises every
+    price by 5 %; ``fx_sigma`` replaces the exchange-rate spread. Used by the trainer widget.
+    """
+    inputs = dict(scenario.inputs)
+    if fx_sigma is not None:
+        fx = inputs["fx"]
+        inputs["fx"] = LogNormal(fx.mu, check_positive("fx_sigma", fx_sigma))
+    sim = simulate_profit(n, **inputs, seed=seed, correlation=scenario.correlation, level=level)
+    if demand_change == 0 and price_change == 0:
+        return sim
+    draws = sim.draws.copy()
+    draws["demand"] *= 1 + demand_change
+    draws["price"] *= 1 + price_change
+    draws["profit"] = draws["demand"] * (draws["price"] * draws["fx"] - draws["unit_cost"]) - draws["fixed_costs"]
+    return ProfitSimulation(draws=draws, inputs=sim.inputs, level=sim.level, seed=seed)
