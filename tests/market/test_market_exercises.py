@@ -1,0 +1,52 @@
+"""The chapter-4 exercise bank: solutions pass, blanks are not attempted, wrong answers fail."""
+
+import pytest
+
+from ecomlib.market import concentration, market_shares
+from ecomlib.teaching import ____, exercises
+
+
+@pytest.fixture(scope="module")
+def tables(sample_store):
+    return {"tx": sample_store.transactions, "market": sample_store.market,
+            "competitors": sample_store.competitors}  # fmt: skip
+
+
+@pytest.fixture
+def ex(tables):
+    return exercises.load("market", **tables, hhi_bands="2023")
+
+
+def test_there_are_at_least_five_questions(ex):
+    assert len(ex) >= 5
+
+
+def test_each_solution_passes_its_own_check(ex):
+    for q in ex:
+        assert q.check(q.run_solution()).correct, q.name
+    assert set(ex.progress()["status"]) == {"correct"}
+
+
+def test_blank_reads_as_not_attempted(ex):
+    for q in ex:
+        assert q.check(____).status == "not attempted"
+
+
+def test_wrong_answers_fail_without_revealing_the_value(ex, tables):
+    assert "threshold" in ex.q1.check(0.8).message
+    comp = tables["competitors"]
+    last = market_shares(comp[comp["year"] == comp["year"].max()])
+    hhi = concentration(last).hhi
+    result = ex.q3.check(hhi / 10_000)
+    assert result.status == "incorrect" and "percentages" in result.message
+    assert f"{hhi:.0f}" not in result.message
+    assert "after the merger" in ex.q4.check(ex.q4.expected_value() + hhi).message
+    assert not ex.q6.check(0.0).correct
+
+
+def test_bank_on_transactions_only(tables):
+    ex = exercises.load("market", tx=tables["tx"], market=None, competitors=None, hhi_bands="2010")
+    assert ex.q1.check(ex.q1.run_solution()).correct
+    assert ex.q6.check(ex.q6.run_solution()).correct
+    assert ex.q3.check(1500.0).status == "unavailable"
+    assert ex.q2.check(0.05).status == "unavailable"
