@@ -20,7 +20,7 @@ import pandas as pd
 
 from ecomlib.errors import ParameterError
 
-__all__ = ["DATE_FORMATS", "outside_range", "parse_numbers", "parse_dates", "parse_ids", "parse_bools", "is_blank"]
+__all__ = ["DATE_FORMATS", "outside_range", "clean_text", "parse_numbers", "parse_dates", "parse_ids", "parse_bools", "is_blank"]
 
 # tried in this order after ISO 8601; month-first before day-first (UCI Online Retail uses m/d/Y)
 DATE_FORMATS = (
@@ -134,6 +134,21 @@ def parse_dates(s: pd.Series, formats: tuple[str, ...] | None = None) -> tuple[p
     return values, values.isna() & ~blank
 
 
+def clean_text(s: pd.Series) -> pd.Series:
+    """Text with outer spaces removed and empty text as missing.
+
+    A new array is made only when something changes, which keeps the memory of loading a
+    large, clean file low.
+    """
+    if not (pd.api.types.is_string_dtype(s) and s.dtype != object):
+        s = s.astype("str").where(s.notna())
+    if (s.str.startswith(" ") | s.str.endswith(" ")).any():
+        s = s.str.strip()
+    if s.eq("").any():
+        s = s.where(s.ne(""))
+    return s
+
+
 def parse_ids(s: pd.Series) -> pd.Series:
     """Identifiers as text: ``17850.0`` -> ``"17850"``, blanks -> missing, spaces stripped.
 
@@ -146,14 +161,10 @@ def parse_ids(s: pd.Series) -> pd.Series:
         whole = s.isna() | (np.floor(s) == s)
         if whole.all():
             return s.astype("Int64").astype("str")
-    if pd.api.types.is_string_dtype(s) and s.dtype != object:
-        text = s.str.strip()
-    else:
-        text = s.astype("str").where(s.notna()).str.strip()
+    text = clean_text(s)
     if text.str.contains(".", regex=False).any():
         text = text.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
-    return text.where(text.ne(""))
-
+    return text
 
 _TRUE = ("true", "t", "yes", "y", "1", "1.0", "是", "真")
 _FALSE = ("false", "f", "no", "n", "0", "0.0", "否", "假")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import pandas as pd
+import pyarrow as pa
 
 from ecomlib.errors import DataError, ParameterError
 from ecomlib.validation import closest_names
@@ -140,6 +141,8 @@ def _read_text(open_binary: Callable[[], BinaryIO], target: Any, where: str, suf
     try:
         frame = pd.read_csv(target, sep=sep, engine="pyarrow", encoding=arrow_enc, dtype=dtype,
                             compression=compression)
+        # hand pyarrow's parse buffers back before cleaning allocates (halves the peak on big files)
+        pa.default_memory_pool().release_unused()
     except (pd.errors.ParserError, ValueError, TypeError):
         try:  # the pyarrow parser is strict about quoting and ragged lines; the C parser is not
             target_again = target.getvalue() if isinstance(target, io.BytesIO) else target

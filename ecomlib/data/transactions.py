@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ecomlib.data.columns import load_mapping, missing_columns_error, plan_renames
-from ecomlib.data.parsing import outside_range, parse_dates, parse_ids, parse_numbers
+from ecomlib.data.parsing import clean_text, outside_range, parse_dates, parse_ids, parse_numbers
 from ecomlib.data.presets import Preset, get_preset, guess_preset
 from ecomlib.data.quality import CheckLog, QualityReport
 from ecomlib.data.schemas import SCHEMAS, STATUSES
@@ -116,7 +116,7 @@ def _repeated_header(frame: pd.DataFrame, renames: dict[str, str]) -> np.ndarray
     for file_col, canonical in renames.items():
         if canonical in ("order_id", "quantity", "order_date") and not pd.api.types.is_numeric_dtype(frame[canonical]) \
                 and not pd.api.types.is_datetime64_dtype(frame[canonical]):
-            hit |= (frame[canonical].astype("str").str.strip() == str(file_col)).to_numpy()
+            hit |= (frame[canonical].astype("str") == str(file_col)).to_numpy()
     return hit
 
 
@@ -258,7 +258,7 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
     out = {"order_id": parse_ids(frame["order_id"]), "order_date": dates}
     for col in TEXT_COLUMNS[1:]:
         if col in frame:
-            out[col] = parse_ids(frame[col]) if col.endswith("_id") else _text(frame[col])
+            out[col] = parse_ids(frame[col]) if col.endswith("_id") else clean_text(frame[col])
     out["quantity"] = quantity.fillna(0).astype("int64")
     out["unit_price"] = price
     for col in ("unit_cost", "discount"):
@@ -267,10 +267,13 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
     canonical = pd.DataFrame(out)
     canonical["revenue"] = revenue_in
     if "status" in frame:
-        status = normalise_status(frame["status"].where(checks.keep, "completed"))
+        raw_status = frame["status"] if checks.keep.all() else frame["status"].where(checks.keep, "completed")
+        status = normalise_status(raw_status)
     else:
         status = pd.Series("completed", index=frame.index, dtype="str")
-    status = status.where(~((canonical["quantity"] < 0) & status.eq("completed")), "returned")
+    negative_completed = (canonical["quantity"] < 0) & status.eq("completed")
+    if negative_completed.any():
+        status = status.where(~negative_completed, "returned")
     canonical["status"] = status
 
     keep_idx = np.flatnonzero(checks.keep)
@@ -294,7 +297,7 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
         if col not in canonical:
             canonical[col] = pd.Series(np.nan, index=canonical.index, dtype="str")
     order = list(OUTPUT_COLUMNS) + [c for c in SCHEMA.optional if c in canonical and c not in OUTPUT_COLUMNS]
-    result = canonical.loc[checks.keep, order].reset_index(drop=True)
+    result = canonical[order] if checks.keep.all() else canonical.loc[checks.keep, order].reset_index(drop=True)
     if result.empty:
         raise DataError(
             f"{raw.origin}: none of the {n:,} rows survived cleaning.",
@@ -304,10 +307,3 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
                            float(revenue_in.sum()), raw.encoding)
     return result, report
 
-
-def _text(s: pd.Series) -> pd.Series:
-    if pd.api.types.is_string_dtype(s) and s.dtype != object:
-        text = s.str.strip()
-    else:
-        text = s.astype("str").where(s.notna()).str.strip()
-    return text.where(text.ne(""))
