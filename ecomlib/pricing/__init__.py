@@ -17,6 +17,12 @@ from ecomlib.pricing.demand import (
 from ecomlib.pricing.discounts import DiscountDepth, discount_depth
 from ecomlib.pricing.elasticity import ElasticityResult, estimate_elasticity, fit_linear_demand
 from ecomlib.pricing.observations import price_quantity_observations
+from ecomlib.pricing.scenarios import (
+    BreakEvenScenario,
+    PriceScenario,
+    break_even_scenario,
+    price_scenario,
+)
 from ecomlib.pricing.unit_economics import line_costs, price_index, unit_economics
 from ecomlib.pricing.van_westendorp import (
     NMSResult,
@@ -26,13 +32,16 @@ from ecomlib.pricing.van_westendorp import (
 )
 
 __all__ = [
+    "BreakEvenScenario",
     "ConstantElasticityDemand",
     "DiscountDepth",
     "ElasticityResult",
     "LinearDemand",
     "NMSResult",
     "OptimalPrice",
+    "PriceScenario",
     "VanWestendorpResult",
+    "break_even_scenario",
     "break_even_table",
     "break_even_volume",
     "discount_depth",
@@ -45,6 +54,7 @@ __all__ = [
     "price_index",
     "price_quantity_observations",
     "price_response",
+    "price_scenario",
     "unit_economics",
     "van_westendorp",
 ]
