@@ -5,7 +5,8 @@
 - Channel economics (6.1): :func:`channel_performance`, :func:`simple_customer_value`,
   :func:`response_curve` (diminishing returns, marginal ROAS).
 - A/B tests (6.4): :func:`ab_test`, :func:`srm_check`, :func:`sample_size`, :func:`power`,
-  :func:`duration_days`, :func:`simulate_peeking`.
+  :func:`duration_days`, :func:`plan_experiment`, :func:`simulate_peeking`.
+- What-if (6.2): :func:`funnel_what_if`, :func:`value_of_one_point`.
 - Attribution (6.4): :func:`attribute` (last, first, linear, time decay, position, Markov,
   Shapley).
 
@@ -27,12 +28,21 @@ from ecomlib.traffic.markov import MarkovAttribution, markov_attribution
 from ecomlib.traffic.peeking import PeekingResult, simulate_peeking
 from ecomlib.traffic.power import duration_days, power, sample_size
 from ecomlib.traffic.response import ResponseCurves, response_curve
+from ecomlib.traffic.scenarios import (
+    ExperimentPlan,
+    FunnelWhatIf,
+    funnel_what_if,
+    plan_experiment,
+    value_of_one_point,
+)
 from ecomlib.traffic.shapley import ShapleyAttribution, shapley_attribution
 
 __all__ = [
     "ATTRIBUTION_MODELS",
     "DEFAULT_STEPS",
     "ABTestResult",
+    "ExperimentPlan",
+    "FunnelWhatIf",
     "Journeys",
     "MarkovAttribution",
     "PeekingResult",
@@ -47,7 +57,9 @@ __all__ = [
     "duration_days",
     "funnel",
     "funnel_from_events",
+    "funnel_what_if",
     "markov_attribution",
+    "plan_experiment",
     "poisson_interval",
     "power",
     "response_curve",
@@ -57,5 +69,6 @@ __all__ = [
     "simple_customer_value",
     "simulate_peeking",
     "srm_check",
+    "value_of_one_point",
     "wilson_interval",
 ]

@@ -1,0 +1,274 @@
+"""What-if calculators for planning: funnel changes and experiment plans (book 6.2, 6.4).
+
+:func:`funnel_what_if` answers "what is one more point of conversion at this step worth?":
+the sessions reaching every later step scale with the changed step rate, so::
+
+    orders_new = orders × (rate_k + Δ) / rate_k        GMV_new = orders_new × AOV
+
+:func:`plan_experiment` turns a baseline rate, a minimum detectable effect and the daily
+traffic into the users and days an A/B test needs, with the curve of the smallest effect
+detectable after each number of days (the trade-off a trainer shows with the slider).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ecomlib.errors import DataError, ParameterError
+from ecomlib.traffic.power import duration_days, power, sample_size
+from ecomlib.validation import check_argument, check_columns, check_frame, check_positive
+
+__all__ = ["ExperimentPlan", "FunnelWhatIf", "funnel_what_if", "plan_experiment", "value_of_one_point"]
+
+
+@dataclass(frozen=True)
+class FunnelWhatIf:
+    """Result of :func:`funnel_what_if`.
+
+    Attributes
+    ----------
+    table : DataFrame
+        Per step: ``step``, ``rate`` (today's step conversion), ``rate_new``, ``reached``,
+        ``reached_new`` (sessions).
+    step : str
+        The step changed.
+    rate_change : float
+        Absolute change of its step conversion (0.01 = one percentage point).
+    aov : float
+        Average order value (CNY).
+    orders, orders_new, gmv, gmv_new : float
+        Orders (sessions reaching the last step) and GMV (CNY) before and after.
+    """
+
+    table: pd.DataFrame
+    step: str
+    rate_change: float
+    aov: float
+    orders: float
+    orders_new: float
+    gmv: float
+    gmv_new: float
+
+    @property
+    def extra_gmv(self) -> float:
+        """GMV gained (CNY; negative for a loss)."""
+        return self.gmv_new - self.gmv
+
+    def summary(self) -> pd.DataFrame:
+        """Orders and GMV before and after."""
+        return pd.DataFrame({"measure": ["orders", "GMV (CNY)"], "today": [self.orders, self.gmv],
+                             "scenario": [self.orders_new, self.gmv_new]})
+
+
+def _overall(funnel_table: pd.DataFrame) -> pd.DataFrame:
+    funnel_table = check_frame(funnel_table, "funnel_table", min_rows=2)
+    check_columns(funnel_table, ["step", "reached", "step_conversion"], "funnel_table")
+    if funnel_table["step"].duplicated().any():
+        raise DataError(
+            "`funnel_table` must be one funnel (one row per step), but steps repeat.",
+            fix="Pass funnel(sessions) without `by`, or one segment's rows.",
+        )
+    return funnel_table
+
+
+def funnel_what_if(
+    funnel_table: pd.DataFrame, step: str, rate_change: float = 0.01, *, aov: float
+) -> FunnelWhatIf:
+    """Orders and GMV if one step's conversion changed by ``rate_change``.
+
+    Parameters
+    ----------
+    funnel_table : DataFrame
+        Output of :func:`ecomlib.traffic.funnel` without ``by``.
+    step : str
+        A step after the first (its step conversion is changed).
+    rate_change : float, default 0.01
+        Absolute change of the step conversion (0.01 = +1 percentage point); the new rate is
+        kept within [0, 1].
+    aov : float
+        Average order value (CNY per order).
+
+    Returns
+    -------
+    FunnelWhatIf
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ecomlib.traffic import funnel
+    >>> f = funnel(pd.DataFrame({"step": ["view"] * 50 + ["cart"] * 30 + ["purchase"] * 20}),
+    ...            steps=["view", "cart", "purchase"])
+    >>> funnel_what_if(f, "purchase", 0.1, aov=100.0).orders_new   # 50 x 0.4 -> 50 x 0.5
+    25.0
+    """
+    table = _overall(funnel_table)
+    steps = table["step"].astype(str).tolist()
+    check_argument("step", steps[1:], step)
+    aov = check_positive("aov", aov)
+    try:
+        change = float(rate_change)
+    except (TypeError, ValueError):
+        raise ParameterError(f"`rate_change` must be a number, but {rate_change!r} was passed.") from None
+    if not -1 <= change <= 1:
+        raise ParameterError(f"`rate_change` must be between -1 and 1, but {rate_change!r} was passed.")
+    rate = table["step_conversion"].to_numpy(dtype=float)
+    reached = table["reached"].to_numpy(dtype=float)
+    k = steps.index(step)
+    rate_new = rate.copy()
+    rate_new[k] = min(max(rate[k] + change, 0.0), 1.0)
+    reached_new = reached[0] * np.cumprod(np.r_[1.0, rate_new[1:]])
+    out = pd.DataFrame({"step": steps, "rate": rate, "rate_new": rate_new, "reached": reached,
+                        "reached_new": reached_new})
+    orders, orders_new = float(reached[-1]), float(reached_new[-1])
+    return FunnelWhatIf(table=out, step=step, rate_change=change, aov=aov, orders=orders,
+                        orders_new=orders_new, gmv=orders * aov, gmv_new=orders_new * aov)
+
+
+def value_of_one_point(funnel_table: pd.DataFrame, *, aov: float, points: float = 1.0) -> pd.DataFrame:
+    """Extra orders and GMV from ``points`` percentage points more conversion at each step.
+
+    Parameters
+    ----------
+    funnel_table : DataFrame
+        Output of :func:`ecomlib.traffic.funnel` without ``by``.
+    aov : float
+        Average order value (CNY).
+    points : float, default 1
+        Percentage points added to one step at a time.
+
+    Returns
+    -------
+    DataFrame
+        One row per step after the first: ``step``, ``rate``, ``extra_orders``,
+        ``extra_gmv`` (CNY) and ``relative_gain`` (fraction of today's orders).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ecomlib.traffic import funnel
+    >>> f = funnel(pd.DataFrame({"step": ["view"] * 50 + ["cart"] * 30 + ["purchase"] * 20}),
+    ...            steps=["view", "cart", "purchase"])
+    >>> value_of_one_point(f, aov=100.0, points=10)["extra_orders"].round(2).tolist()
+    [4.0, 5.0]
+    """
+    table = _overall(funnel_table)
+    rows = []
+    for step in table["step"].astype(str).tolist()[1:]:  # a handful of funnel steps
+        res = funnel_what_if(table, step, points / 100, aov=aov)
+        rows.append((step, float(table.loc[table["step"] == step, "step_conversion"].iloc[0]),
+                     res.orders_new - res.orders, res.extra_gmv,
+                     (res.orders_new - res.orders) / res.orders if res.orders else np.nan))
+    return pd.DataFrame(rows, columns=["step", "rate", "extra_orders", "extra_gmv", "relative_gain"])
+
+
+@dataclass(frozen=True)
+class ExperimentPlan:
+    """Result of :func:`plan_experiment`.
+
+    Attributes
+    ----------
+    baseline, mde, alpha, power : float
+        The inputs (``mde`` absolute, in rate units).
+    method : str
+        Power formula used (``"pooled"`` as R's power.prop.test, or ``"cohen_h"``).
+    n_per_arm : int
+        Users per arm (control; treatment has ``ratio`` times as many), rounded up.
+    total_users : int
+    days : int
+        Days needed at ``daily_visitors`` (rounded up; plan whole weeks).
+    daily_visitors : float
+    curve : DataFrame
+        ``days``, ``users_per_arm`` and ``detectable_mde`` (smallest absolute lift detectable
+        with the chosen power after that many days) for up to 60 durations from 1 to
+        max(4 × days, 28) days.
+    """
+
+    baseline: float
+    mde: float
+    alpha: float
+    power: float
+    method: str
+    n_per_arm: int
+    total_users: int
+    days: int
+    daily_visitors: float
+    ratio: float
+    curve: pd.DataFrame
+
+    def summary(self) -> pd.DataFrame:
+        """The plan as a two-column table."""
+        return pd.DataFrame({
+            "quantity": ["baseline rate", "minimum detectable effect (abs.)", "alpha", "power",
+                         "users per arm", "total users", "days"],
+            "value": [self.baseline, self.mde, self.alpha, self.power, self.n_per_arm,
+                      self.total_users, self.days],
+        })
+
+
+def plan_experiment(
+    baseline: float,
+    mde: float,
+    *,
+    daily_visitors: float,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    ratio: float = 1.0,
+    method: str = "pooled",
+    share_in_test: float = 1.0,
+) -> ExperimentPlan:
+    """Users and days a conversion A/B test needs, and the detectable effect by duration.
+
+    Parameters
+    ----------
+    baseline : float
+        Control conversion rate (0-1).
+    mde : float
+        Minimum detectable effect, absolute (0.005 = half a percentage point).
+    daily_visitors : float
+        Eligible visitors per day (users/day).
+    alpha, power, ratio, method
+        As in :func:`ecomlib.traffic.sample_size`.
+    share_in_test : float, default 1
+        Fraction of daily visitors enrolled.
+
+    Returns
+    -------
+    ExperimentPlan
+
+    Examples
+    --------
+    >>> plan = plan_experiment(0.04, 0.008, daily_visitors=2000)
+    >>> plan.n_per_arm, plan.days
+    (10317, 11)
+    """
+    check_argument("method", ("pooled", "cohen_h"), method)
+    n = sample_size(baseline, mde, alpha=alpha, power=power, ratio=ratio, method=method)
+    days = duration_days(n, daily_visitors, ratio=ratio, share_in_test=share_in_test)
+    n_arm = math.ceil(n)
+    horizon = np.unique(np.linspace(1, max(4 * days, 28), 60).round().astype(int))
+    per_day = daily_visitors * share_in_test / (1 + ratio)
+    users = horizon * per_day
+    detectable = np.array([_detectable(baseline, u, alpha, power, ratio, method) for u in users])
+    curve = pd.DataFrame({"days": horizon, "users_per_arm": users, "detectable_mde": detectable})
+    return ExperimentPlan(baseline=float(baseline), mde=float(mde), alpha=float(alpha),
+                          power=float(power), method=method, n_per_arm=n_arm,
+                          total_users=int(math.ceil(n_arm * (1 + ratio))), days=days,
+                          daily_visitors=float(daily_visitors), ratio=float(ratio), curve=curve)
+
+
+def _detectable(baseline, n, alpha, target, ratio, method) -> float:
+    """Smallest positive lift with power >= target at n control users (bisection)."""
+    lo, hi = 0.0, 1 - baseline - 1e-9
+    if power(baseline, hi, n, alpha=alpha, ratio=ratio, method=method) < target:
+        return np.nan
+    for _ in range(40):  # bisection to ~1e-12 on a bounded interval
+        mid = (lo + hi) / 2
+        if mid > 0 and power(baseline, mid, n, alpha=alpha, ratio=ratio, method=method) >= target:
+            hi = mid
+        else:
+            lo = mid
+    return hi
