@@ -1,0 +1,62 @@
+"""Static checks of notebooks/00_basics.ipynb (running it is tests/notebooks' job)."""
+
+import ast
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from ecomlib.reports.parameters import parse_parameters
+from ecomlib.teaching import exercises
+
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "00_basics.ipynb"
+
+
+@pytest.fixture(scope="module")
+def nb():
+    return nbformat.read(NOTEBOOK, as_version=4)
+
+
+def tags(cell):
+    return set(cell.get("metadata", {}).get("tags", []))
+
+
+def test_first_code_cell_declares_the_common_parameters(nb):
+    first = next(c for c in nb.cells if c.cell_type == "code")
+    assert "parameters" in tags(first)
+    specs = parse_parameters(first.source)
+    assert {"data", "preset", "start", "end"} <= set(specs)
+    assert specs["method"].choices == ("log", "shapley")
+
+
+def test_no_outputs_and_no_logic_in_the_notebook(nb):
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        assert cell.outputs == [] and cell.execution_count is None
+        tree = ast.parse(cell.source)
+        defined = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.ClassDef | ast.Lambda)]
+        assert defined == [], cell.source
+
+
+def test_exercises_and_widget_are_teaching_cells(nb):
+    checks = [c for c in nb.cells if c.cell_type == "code" and ".check(" in c.source]
+    assert len(checks) >= 4
+    assert all("teaching" in tags(c) for c in checks)
+    widget = [c for c in nb.cells if "panel(" in c.source]
+    assert widget and all("teaching" in tags(c) for c in widget)
+    # every question the bank defines is asked in the notebook
+    bank = exercises.load("basics")
+    asked = set(re.findall(r"ex\.(q\d+)\.check", "\n".join(c.source for c in checks)))
+    assert asked == {q.name for q in bank}
+
+
+def test_sections_cite_the_book_and_key_figures_are_recorded(nb):
+    text = "\n".join(c.source for c in nb.cells)
+    for heading in ("## 2.1 ", "## 2.2 ", "## 2.3 "):
+        assert heading in text
+    for element in ("商品", "定位", "用戶", "流量", "數據"):
+        assert element in text
+    assert len(re.findall(r"reports\.record\(", text)) >= 3
+    assert text.count("*On your own data:*") >= 5
