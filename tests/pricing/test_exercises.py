@@ -1,0 +1,54 @@
+"""The chapter-3.3 exercise bank: solutions pass, blanks are not attempted, wrong answers fail."""
+
+import pandas as pd
+import pytest
+
+from ecomlib.pricing import estimate_elasticity
+from ecomlib.teaching import ____, exercises
+
+
+@pytest.fixture
+def survey():
+    return pd.DataFrame({"too_cheap": [10.0, 30.0, 9.0, 12.0], "cheap": [20.0, 20.0, 15.0, 18.0],
+                         "expensive": [30.0, 35.0, 25.0, 17.0], "too_expensive": [40.0, 50.0, 33.0, 40.0]})
+
+
+@pytest.fixture
+def ex(lines_three, survey):
+    tx = lines_three.assign(revenue=lines_three["quantity"] * lines_three["unit_price"])
+    fit = estimate_elasticity(tx)
+    costs = {"tea": 30.0, "cups": 60.0, "rice": 80.0}
+    return exercises.load("pricing", tx=tx, fit=fit, costs=costs, survey=survey)
+
+
+def test_at_least_five_questions_and_solutions_pass(ex):
+    assert len(ex) >= 5
+    for q in ex:
+        assert q.check(q.run_solution()).correct, q.name
+
+
+def test_blank_reads_as_not_attempted(ex):
+    for q in ex:
+        assert q.check(____).status == "not attempted"
+
+
+def test_wrong_answers_fail_without_revealing_the_value(ex, lines_three):
+    result = ex.q1.check(0.15 / 0.40)
+    assert result.status == "incorrect" and "margin left" in result.message
+    assert f"{ex.q1.expected_value():.3f}" not in result.message
+    assert not ex.q2.check("rice").correct
+    assert ex.q2.check("tea").correct  # the most elastic synthetic category (truth -2.0)
+    assert ex.q5.check(2).correct  # rows 2 (too cheap > cheap) and 4 (cheap > expensive)
+    assert not ex.q6.check(False).correct
+    revenue = (lines_three["quantity"] * lines_three["unit_price"]).groupby(lines_three["category"]).sum()
+    top = lines_three[lines_three["category"] == revenue.idxmax()]
+    result = ex.q4.check(float(top["unit_price"].mean()))
+    assert not result.correct and "weight" in result.message
+
+
+def test_bank_on_transactions_only(lines_three):
+    tx = lines_three.assign(revenue=lines_three["quantity"] * lines_three["unit_price"])
+    ex = exercises.load("pricing", tx=tx, fit=None, costs=None, survey=None)
+    assert ex.q4.check(ex.q4.run_solution()).correct
+    assert ex.q3.check(10.0).status == "unavailable"
+    assert ex.q5.check(3).status == "unavailable"
