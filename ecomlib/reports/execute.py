@@ -1,7 +1,8 @@
 """Execute one notebook with papermill in the current Python (run as a child process).
 
 ``python -m ecomlib.reports.execute JOB.json`` reads the input and output notebook paths,
-the parameters, the working directory and the per-cell time limit from the job file and
+the parameters, the working directory, the per-cell time limit and an optional
+``PYTHONWARNINGS`` value for the kernel from the job file and
 runs papermill. The kernel is started with this very interpreter
 (``sys.executable -m ipykernel_launcher``), so a fresh virtualenv works without a
 registered kernelspec. Exit status: 0 success, 1 a cell raised (the executed notebook is
@@ -14,6 +15,7 @@ time limit can be stopped together with its kernel.
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
@@ -47,6 +49,9 @@ def execute(job: dict) -> int:
     """Run the job; return the exit status described in the module docstring."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
+
+    if job.get("python_warnings"):  # the kernel inherits this process's environment
+        os.environ["PYTHONWARNINGS"] = job["python_warnings"]
 
     try:
         papermill.execute_notebook(

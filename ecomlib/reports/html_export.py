@@ -100,6 +100,8 @@ def math_as_text(markdown: str) -> str:
 
 
 def _clean_output(output: Any) -> Any | None:
+    if output.get("output_type") == "stream" and output.get("name") == "stderr":
+        return None  # warnings and logs are for developers; the run record keeps warnings
     if output.get("output_type") not in ("display_data", "execute_result"):
         return output
     data = {k: v for k, v in output.get("data", {}).items() if k not in _DROPPED_MIME}
@@ -114,7 +116,11 @@ def _clean_output(output: Any) -> Any | None:
 
 
 def analyst_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Return a copy of ``nb`` as the analyst sees it: no hidden cells, no widgets or scripts."""
+    """Return a copy of ``nb`` as the analyst sees it.
+
+    Hidden cells (:data:`HIDDEN_TAGS`), widget views without a static fallback, JavaScript
+    and stderr output (warnings, logs) are left out; formulas become text.
+    """
     out = copy.deepcopy(nb)
     out.metadata.pop("widgets", None)
     cells = []

@@ -165,7 +165,9 @@ def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
-def _execute(nb_in: Path, nb_out: Path, passed: dict, time_limit: float) -> tuple[int, str]:
+def _execute(
+    nb_in: Path, nb_out: Path, passed: dict, time_limit: float, python_warnings: str | None = None
+) -> tuple[int, str]:
     """Run papermill in a child process group; return (exit status, stderr)."""
     with tempfile.TemporaryDirectory(prefix="ecomlib-run-") as tmp:
         job = Path(tmp) / "job.json"
@@ -177,6 +179,7 @@ def _execute(nb_in: Path, nb_out: Path, passed: dict, time_limit: float) -> tupl
                     "parameters": passed,
                     "cwd": str(nb_in.parent),
                     "cell_timeout": int(time_limit),
+                    "python_warnings": python_warnings,
                 }
             ),
             encoding="utf-8",
@@ -210,6 +213,7 @@ def run_report(
     notebook: str | Path | None = None,
     notebook_dir: str | Path | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT,
+    python_warnings: str | None = None,
 ) -> RunRecord:
     """Run one chapter's notebook as a report.
 
@@ -229,6 +233,9 @@ def run_report(
         Folder holding the chapter notebooks (default: the repository's ``notebooks/``).
     time_limit : float, default 900
         Seconds the whole notebook may take; it is stopped after that.
+    python_warnings : str, optional
+        ``PYTHONWARNINGS`` for the kernel, e.g. ``"default"`` to show every warning once
+        per location (the notebook tests use it); the warnings go to ``RunRecord.warnings``.
 
     Returns
     -------
@@ -258,7 +265,7 @@ def run_report(
 
     started, t0 = _now(), time.perf_counter()
     partial = out / f".{chapter}.partial.ipynb"
-    code, stderr = _execute(nb_path.resolve(), partial.resolve(), passed, time_limit)
+    code, stderr = _execute(nb_path.resolve(), partial.resolve(), passed, time_limit, python_warnings)
     duration = time.perf_counter() - t0
     executed = nbformat.read(partial, as_version=4) if partial.exists() else None
     found = er.collect(executed) if executed is not None else er.Collected()

@@ -25,7 +25,7 @@ def out_dir(tmp_path_factory):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_chapter_runs_on_the_sample_shop(path, out_dir):
     chapter = STEM_TO_CHAPTER.get(path.stem, path.stem)
-    rec = run_report(chapter, None, out_dir, notebook=path)
+    rec = run_report(chapter, None, out_dir, notebook=path, python_warnings="default")
     assert rec.ok, rec.message() + (f"\nexecuted notebook: {rec.ipynb}" if rec.ipynb else "")
 
     declared = nbformat.read(path, as_version=4).metadata.get("ecomlib", {}).get("key_figures", [])

@@ -48,18 +48,22 @@ def test_analyst_notebook_drops_hidden_cells_widgets_and_scripts():
     )
     fallback = new_output("display_data", data={"image/png": "AA", "text/plain": "<Figure>"})
     js = new_output("display_data", data={"application/javascript": "alert(1)"})
+    warning = new_output("stream", name="stderr", text="x.py:1: UserWarning: careful\n")
+    printed = new_output("stream", name="stdout", text="hello\n")
     nb.cells = [
         new_markdown_cell("# T\n$a \\times b$"),
         new_code_cell("x: int = 1", metadata={"tags": ["parameters"]}),
         new_code_cell("ex.q1.check(____)", metadata={"tags": ["teaching"]}),
-        new_code_cell("panel", outputs=[widget, fallback, js]),
+        new_code_cell("panel", outputs=[widget, fallback, js, warning, printed]),
         new_code_cell("y = 2"),  # no output: nothing to show
     ]
     view = analyst_notebook(nb)
     assert "widgets" not in view.metadata and "widgets" in nb.metadata  # input untouched
     assert [c.cell_type for c in view.cells] == ["markdown", "code"]
     assert view.cells[0].source == "# T\n`a × b`"
-    assert [sorted(o["data"]) for o in view.cells[1].outputs] == [["image/png", "text/plain"]]
+    kept = view.cells[1].outputs
+    assert [sorted(o["data"]) for o in kept[:1]] == [["image/png", "text/plain"]]
+    assert [o["output_type"] for o in kept] == ["display_data", "stream"] and kept[1]["name"] == "stdout"
     assert isinstance(view, nbformat.NotebookNode)
 
 

@@ -45,6 +45,8 @@ def test_success_writes_html_notebook_and_run_record(all_run):
     assert saved["skipped"][0]["table"] == "sessions"
     assert {"python", "ecomlib", "pandas", "papermill"} <= set(saved["packages"])
     assert saved["started"] <= saved["ended"] and saved["duration_s"] > 0
+    assert any("UserWarning: FIXTURE-WARNING" in w for w in saved["warnings"])
+    assert "FIXTURE-WARNING" not in (out / "basics.html").read_text(encoding="utf-8")
 
 
 def test_html_is_offline_without_code_or_teaching_cells(all_run):
