@@ -1,0 +1,50 @@
+"""The chapter-6 exercise bank: solutions pass, blanks are not attempted, wrong answers fail."""
+
+import pytest
+
+from ecomlib.teaching import ____, exercises
+
+
+@pytest.fixture(scope="module")
+def tables(sample_store):
+    s = sample_store
+    return dict(tx=s.transactions, sessions=s.sessions, spend=s.marketing_spend,
+                customers=s.customers, experiment=s.experiment, touchpoints=s.touchpoints,
+                alpha=0.05, power=0.8)
+
+
+@pytest.fixture
+def ex(tables):
+    return exercises.load("traffic", **tables)
+
+
+def test_at_least_five_questions_and_solutions_pass(ex):
+    assert len(ex) >= 5
+    for q in ex:
+        assert q.check(q.run_solution()).correct, q.name
+
+
+def test_blank_reads_as_not_attempted(ex):
+    for q in ex:
+        assert q.check(____).status == "not attempted"
+
+
+def test_wrong_answers_fail_without_revealing_the_value(ex, tables):
+    exp = tables["experiment"]
+    rates = exp.groupby("variant")["converted"].mean()
+    relative = rates["treatment"] / rates["control"] - 1
+    result = ex.q5.check(relative)
+    assert result.status == "incorrect" and "relative" in result.message
+    assert f"{ex.q5.expected_value():.4f}" not in result.message
+    both_arms = 2 * ex.q4.expected_value()
+    assert "both arms" in ex.q4.check(both_arms).message
+    assert not ex.q2.check("view").correct
+    assert not ex.q6.check("no such channel").correct
+
+
+def test_bank_on_transactions_only(tables):
+    ex = exercises.load("traffic", tx=tables["tx"], sessions=None, spend=None, customers=None,
+                        experiment=None, touchpoints=None, alpha=0.05, power=0.8)
+    assert ex.q4.check(ex.q4.run_solution()).correct  # planning needs no data
+    assert ex.q1.check(0.1).status == "unavailable"
+    assert ex.q3.check(100.0).status == "unavailable"
