@@ -56,3 +56,19 @@ def test_decomposition_adds_up_on_the_sample_shop(core_shop):
         completed = tx.loc[tx["status"] == "completed"]
         in_current = completed["order_date"].between("2025-01-01", "2025-06-30 23:59:59")
         assert d.table.loc["total", "gmv_current"] == pytest.approx(completed.loc[in_current, "revenue"].sum())
+
+
+@pytest.mark.slow
+def test_bundled_sample_shop_exercises_and_truth(sample_store):
+    from ecomlib.basics import comparison_periods
+    from ecomlib.teaching import exercises
+
+    tx, sessions = sample_store.transactions, sample_store.sessions
+    periods = comparison_periods(tx, 6)
+    assert periods.kind == "year on year"
+    ex = exercises.load("basics", tx=tx, sessions=sessions, base=periods.base, current=periods.current)
+    for q in ex:
+        assert q.check(q.run_solution()).correct, q.name
+    truth = sample_store.truth
+    assert status_mix(tx).loc["cancelled", "share_of_orders"] == pytest.approx(truth["cancel_share"], abs=0.003)
+    assert customer_mix(tx).loc["guest", "share_of_orders"] == pytest.approx(truth["guest_order_share"], abs=0.004)
