@@ -5,7 +5,7 @@ Targets (issue 2, section 5):
 * time: ``load_transactions`` at most 3x ``pandas.read_csv(engine="pyarrow")`` on the same file;
 * memory: peak memory of the load at most 3x the final frame's size.
 
-The file is written with numpy and pyarrow (a shop's canonical export: 12 columns, ~95 MB,
+The file is written with numpy and pyarrow (a shop's canonical export: 12 columns, about 106 MB,
 about 5 % cancelled and 5 % returned lines, 3 % missing customer ids). Each measurement
 runs in a fresh Python process, three times; the best time and the smallest peak are
 kept, which is what the machine does when it is not busy (the machine is shared, so

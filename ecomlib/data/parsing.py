@@ -116,6 +116,9 @@ def parse_dates(s: pd.Series, formats: tuple[str, ...] | None = None) -> tuple[p
         return s.dt.tz_localize(None).astype("datetime64[us]"), pd.Series(False, index=s.index)
     if pd.api.types.is_datetime64_dtype(s):
         return s.astype("datetime64[us]"), pd.Series(False, index=s.index)
+    if s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) in ("date", "datetime"):
+        # pyarrow reads 2024-06-18 as datetime.date objects
+        return pd.to_datetime(s).astype("datetime64[us]"), pd.Series(False, index=s.index)
     blank = is_blank(s)
     text = _as_text(s).where(~blank).str.replace(_TZ_SUFFIX, "", regex=True)
     values = pd.to_datetime(text, format="ISO8601", errors="coerce")

@@ -80,8 +80,9 @@ def load_table(source: Any, table: str, *, columns: Any = None, encoding: str | 
     Returns
     -------
     table : DataFrame
-        The schema's columns that are present, required first, with their canonical dtypes;
-        ``kpis_daily`` keeps every KPI column, parsed as numbers.
+        The schema's columns that are present, required first, with their canonical dtypes,
+        then any other columns of the source as read (``kpis_daily``: KPI columns held as
+        text are parsed as numbers).
     report : QualityReport
 
     Examples
@@ -106,7 +107,7 @@ def load_table(source: Any, table: str, *, columns: Any = None, encoding: str | 
     missing = [c for c in schema.required if c not in renames.values()]
     if missing:
         raise missing_columns_error(missing, schema.required, found, table, raw.origin)
-    extra = [c for c in found if c not in renames] if table == "kpis_daily" else []
+    extra = [c for c in found if c not in renames and c not in schema]
     frame = raw.frame[list(renames) + extra].set_axis(list(renames.values()) + extra, axis=1)
     if len(frame) == 0:
         raise DataError(f"{raw.origin} has a header but no data rows.", fix="Export the data again with rows.")
@@ -125,13 +126,17 @@ def _clean(frame: pd.DataFrame, schema: TableSchema, renames: dict[str, str], ex
     checks = CheckLog(n, np.zeros(n))
     header = np.zeros(n, dtype=bool)
     for file_col, col in renames.items():
-        header |= (frame[col].astype("str").str.strip() == str(file_col)).to_numpy()
+        if not (pd.api.types.is_numeric_dtype(frame[col]) or pd.api.types.is_datetime64_dtype(frame[col])):
+            header |= (frame[col].astype("str") == str(file_col)).to_numpy()
     checks.drop("repeated header rows", header)
     out = {}
     for col in frame.columns:
         spec = schema[col] if col in schema else None
+        if spec is None and (schema.name != "kpis_daily" or pd.api.types.is_numeric_dtype(frame[col])):
+            out[col] = frame[col]  # a column the schema does not know, or a numeric KPI: kept as read
+            continue
         kind = spec.kind if spec else "float"
-        values, bad = _parse(frame[col].where(checks.keep), kind)
+        values, bad = _parse(frame[col] if checks.keep.all() else frame[col].where(checks.keep), kind)
         absent = values.isna().to_numpy() & checks.keep
         if spec is not None and spec.required and not spec.nullable:
             if kind == "datetime" and (absent | bad).mean() > MAX_BAD_SHARE:
