@@ -15,7 +15,13 @@ Plots live in :mod:`ecomlib.traffic.plotting`; exercises in :mod:`ecomlib.traffi
 
 from ecomlib.traffic.abtest import ABTestResult, SRMResult, ab_test, srm_check
 from ecomlib.traffic.attribution import ATTRIBUTION_MODELS, attribute, rule_weights
-from ecomlib.traffic.channels import channel_performance, poisson_interval, simple_customer_value
+from ecomlib.traffic.channels import (
+    CustomerEconomics,
+    channel_performance,
+    customer_economics,
+    poisson_interval,
+    simple_customer_value,
+)
 from ecomlib.traffic.funnel import (
     DEFAULT_STEPS,
     compare_funnels,
@@ -41,6 +47,7 @@ __all__ = [
     "ATTRIBUTION_MODELS",
     "DEFAULT_STEPS",
     "ABTestResult",
+    "CustomerEconomics",
     "ExperimentPlan",
     "FunnelWhatIf",
     "Journeys",
@@ -54,6 +61,7 @@ __all__ = [
     "build_journeys",
     "channel_performance",
     "compare_funnels",
+    "customer_economics",
     "duration_days",
     "funnel",
     "funnel_from_events",

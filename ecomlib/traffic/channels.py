@@ -25,6 +25,8 @@ Farris, P. W., Bendle, N. T., Pfeifer, P. E., Reibstein, D. J. (2010). *Marketin
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -38,7 +40,8 @@ from ecomlib.validation import (
     check_probability,
 )
 
-__all__ = ["channel_performance", "simple_customer_value", "poisson_interval"]
+__all__ = ["CustomerEconomics", "channel_performance", "customer_economics", "poisson_interval",
+           "simple_customer_value"]
 
 
 def poisson_interval(count, alpha: float = 0.05):
@@ -79,6 +82,113 @@ def simple_customer_value(
     f = check_positive("orders_per_year", orders_per_year)
     life = check_positive("lifetime_years", lifetime_years)
     return float(m * f * life)
+
+
+@dataclass(frozen=True)
+class CustomerEconomics:
+    """Inputs of the simple customer value, measured on the transactions.
+
+    Attributes
+    ----------
+    margin_per_order : float
+        Gross margin of an average completed order (CNY).
+    orders_per_year : float
+        Completed orders per identified customer per year of data.
+    lifetime_years : float
+        Assumed customer lifetime (years).
+    value : float
+        ``margin_per_order x orders_per_year x lifetime_years`` (CNY per customer).
+    monthly_margin : float
+        ``margin_per_order x orders_per_year / 12`` (CNY per customer per month).
+    margin_source : str
+        ``"unit_cost"`` when costs were in the data, else ``"assumed margin_rate"``.
+    """
+
+    margin_per_order: float
+    orders_per_year: float
+    lifetime_years: float
+    value: float
+    monthly_margin: float
+    margin_source: str
+
+    def summary(self) -> pd.DataFrame:
+        """The inputs and results as a two-column table."""
+        return pd.DataFrame({
+            "quantity": ["margin per order (CNY)", "orders per customer per year",
+                         "lifetime (years)", "customer value (CNY)", "margin per month (CNY)"],
+            "value": [self.margin_per_order, self.orders_per_year, self.lifetime_years,
+                      self.value, self.monthly_margin],
+        })
+
+
+def customer_economics(
+    transactions: pd.DataFrame,
+    *,
+    lifetime_years: float = 3.0,
+    margin_rate: float = 0.3,
+    order_col: str = "order_id",
+    customer_col: str = "customer_id",
+    date_col: str = "order_date",
+    revenue_col: str = "revenue",
+    quantity_col: str = "quantity",
+    cost_col: str = "unit_cost",
+    status_col: str = "status",
+) -> CustomerEconomics:
+    """Measure margin per order and purchase frequency, and form the simple customer value.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Order lines with ``order_id``, ``customer_id``, ``order_date``, ``revenue`` (CNY) and,
+        when available, ``quantity`` and ``unit_cost`` (CNY) for the gross margin. Completed
+        lines only count when ``status`` is present.
+    lifetime_years : float, default 3
+        Assumed years a customer stays (the retention chapter estimates it).
+    margin_rate : float, default 0.3
+        Gross margin as a share of revenue, used only when ``unit_cost`` is missing.
+
+    Returns
+    -------
+    CustomerEconomics
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({"order_id": ["a", "b"], "customer_id": ["c", "c"],
+    ...                    "order_date": pd.to_datetime(["2024-01-01", "2024-12-31"]),
+    ...                    "revenue": [100.0, 300.0]})
+    >>> econ = customer_economics(tx, lifetime_years=2)  # margin 30 % of revenue, no unit_cost
+    >>> econ.margin_per_order, round(econ.value, 1)  # 60 x (2 orders / 366 days x 365.25) x 2
+    (60.0, 239.5)
+    """
+    transactions = check_frame(transactions, "transactions")
+    check_columns(transactions, [order_col, customer_col, date_col, revenue_col], "transactions")
+    check_numeric(transactions, [revenue_col], "transactions")
+    life = check_positive("lifetime_years", lifetime_years)
+    rate = check_probability("margin_rate", margin_rate, open_interval=False)
+    done = transactions
+    if status_col in transactions:
+        done = transactions[transactions[status_col] == "completed"]
+    if done.empty:
+        raise DataError("`transactions` has no completed order lines.")
+    if cost_col in done and quantity_col in done and done[cost_col].notna().all():
+        margin = done[revenue_col] - done[quantity_col] * done[cost_col]
+        source = "unit_cost"
+    else:
+        margin = done[revenue_col] * rate
+        source = "assumed margin_rate"
+    orders = done[order_col].nunique()
+    margin_per_order = float(margin.sum() / orders)
+    known = done.dropna(subset=[customer_col])
+    days = (done[date_col].max() - done[date_col].min()).days + 1
+    if known.empty or days < 1:
+        raise DataError("Need identified customers (customer_id) to measure purchase frequency.")
+    per_year = known[order_col].nunique() / known[customer_col].nunique() / (days / 365.25)
+    return CustomerEconomics(
+        margin_per_order=margin_per_order, orders_per_year=float(per_year), lifetime_years=life,
+        value=margin_per_order * per_year * life, monthly_margin=margin_per_order * per_year / 12,
+        margin_source=source,
+    )
 
 
 def _as_channel_series(value, name: str, channels) -> pd.Series:

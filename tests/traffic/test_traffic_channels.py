@@ -7,6 +7,7 @@ import pytest
 from ecomlib.errors import DataError, NotIdentifiableError, ParameterError, SchemaError
 from ecomlib.traffic import (
     channel_performance,
+    customer_economics,
     poisson_interval,
     response_curve,
     simple_customer_value,
@@ -131,3 +132,25 @@ def test_response_curve_bad_inputs():
         response_curve(base.assign(spend="10"))
     with pytest.raises(DataError):
         response_curve(base.iloc[0:0])
+
+
+def test_customer_economics_hand_case():
+    tx = pd.DataFrame({
+        "order_id": ["a", "a", "b", "c"], "customer_id": ["x", "x", "x", "y"],
+        "order_date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-06-30", "2024-12-30"]),
+        "quantity": [1, 2, 1, 1], "unit_cost": [10.0, 5.0, 20.0, 30.0],
+        "revenue": [40.0, 30.0, 50.0, 60.0], "status": ["completed"] * 4,
+    })
+    econ = customer_economics(tx, lifetime_years=2)
+    # margin: (40-10) + (30-10) + (50-20) + (60-30) = 110 over 3 orders
+    assert econ.margin_per_order == pytest.approx(110 / 3)
+    # 3 orders / 2 customers over 365 days -> 1.5 x 365.25/365 per year
+    assert econ.orders_per_year == pytest.approx(1.5 * 365.25 / 365)
+    assert econ.value == pytest.approx(110 / 3 * 1.5 * 365.25 / 365 * 2)
+    assert econ.monthly_margin == pytest.approx(econ.value / 24)
+    assert econ.margin_source == "unit_cost"
+    assert customer_economics(tx.drop(columns="unit_cost")).margin_source == "assumed margin_rate"
+    with pytest.raises(ParameterError):
+        customer_economics(tx, lifetime_years=0)
+    with pytest.raises(DataError):
+        customer_economics(tx.assign(customer_id=None))
