@@ -146,14 +146,20 @@ def _table(headers: list[str], rows: list[list[Any]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _cell_text(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
 def _quality_html(name: str, quality: Any) -> str:
     title = f"<h4>Data quality: {html.escape(name)}</h4>"
-    if isinstance(quality, list) and quality and isinstance(quality[0], dict):
-        headers = list(quality[0])
-        return title + _table(headers, [[row.get(h, "") for h in headers] for row in quality])
-    if isinstance(quality, dict) and "text" in quality:
-        return title + f"<pre>{html.escape(str(quality['text']))}</pre>"
-    return title + f"<pre>{html.escape(str(quality))}</pre>"
+    if isinstance(quality, dict) and "columns" in quality:
+        body = _table(quality["columns"], [[_cell_text(v) for v in row] for row in quality["rows"]])
+        notes = "".join(f"<li>{html.escape(str(n))}</li>" for n in quality.get("notes") or [])
+        return title + body + (f"<ul>{notes}</ul>" if notes else "")
+    text = quality.get("text", quality) if isinstance(quality, dict) else quality
+    return title + f"<pre>{html.escape(str(text))}</pre>"
 
 
 def render_header(info: dict[str, Any]) -> str:

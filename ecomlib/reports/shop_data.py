@@ -90,17 +90,24 @@ def parse_column_map(columns: Any) -> dict[str, Any] | str | None:
 
 
 def quality_to_json(report: Any) -> Any:
-    """Turn a data-quality report into JSON-friendly data for the HTML header."""
+    """Turn a data-quality report into JSON-friendly data for the HTML header.
+
+    A report with a ``summary()`` (or ``to_frame()``) table becomes
+    ``{"columns": [...], "rows": [[...], ...], "notes": [...]}`` (lists keep the column
+    order, which JSON objects written by nbformat would not); anything else its text.
+    """
     if report is None:
         return None
-    for method in ("to_dict", "summary"):
+    for method in ("summary", "to_frame"):
         if callable(getattr(report, method, None)):
-            value = getattr(report, method)()
-            if isinstance(value, pd.DataFrame):
-                value = value.reset_index(drop=value.index.name is None).to_dict("records")
-            return json.loads(json.dumps(value, default=str))
+            frame = getattr(report, method)()
+            if isinstance(frame, pd.DataFrame):
+                frame = frame.reset_index() if frame.index.name is not None else frame
+                rows = json.loads(frame.to_json(orient="values", date_format="iso"))
+                notes = [str(n) for n in getattr(report, "notes", ()) or ()]
+                return {"columns": [str(c) for c in frame.columns], "rows": rows, "notes": notes}
     if dataclasses.is_dataclass(report):
-        return json.loads(json.dumps(dataclasses.asdict(report), default=str))
+        return {"text": json.dumps(dataclasses.asdict(report), default=str, indent=1)}
     return {"text": str(report)}
 
 

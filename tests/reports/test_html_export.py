@@ -75,9 +75,10 @@ def test_header_escapes_every_value():
             "started": "t", "duration_s": 1.0, "versions": {"ecomlib": "0"},
             "parameters": [{"name": "p", "value": evil, "default": "", "type": "str", "help": evil}],
             "data": {"source": evil, "tables": {evil: 3}, "missing": [evil],
-                     "quality": {"transactions": [{"check": evil, "rows": 1}]}},
+                     "quality": {"transactions": {"columns": [evil], "rows": [[evil]], "notes": [evil]},
+                                 "sessions": {"text": evil}}},
             "key_figures": [{"name": "k", "label": evil, "value": evil, "unit": ""}],
             "skipped": [{"text": evil}],
         }
     )
-    assert "<script" not in page and page.count("&lt;script&gt;") >= 9
+    assert "<script" not in page and page.count("&lt;script&gt;") >= 12

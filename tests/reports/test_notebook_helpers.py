@@ -107,5 +107,5 @@ def test_quality_to_json_accepts_frames_and_objects():
         def summary(self):
             return pd.DataFrame({"check": ["<b>dupes</b>"], "rows": [3]})
 
-    assert quality_to_json(Report()) == [{"check": "<b>dupes</b>", "rows": 3}]
+    assert quality_to_json(Report()) == {"columns": ["check", "rows"], "rows": [["<b>dupes</b>", 3]], "notes": []}
     assert quality_to_json("plain") == {"text": "plain"}
