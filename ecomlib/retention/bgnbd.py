@@ -21,7 +21,7 @@ from ecomlib.errors import NotFittedError, NotIdentifiableError
 from ecomlib.retention.likelihood import check_summary_columns, fit_positive_mle
 from ecomlib.validation import check_positive
 
-__all__ = ["BetaGeoModel", "bgnbd_log_likelihood"]
+__all__ = ["BetaGeoModel", "bgnbd_log_likelihood", "bgnbd_gradient"]
 
 _PARAMS = ["r", "alpha", "a", "b"]
 
@@ -59,6 +59,40 @@ def bgnbd_log_likelihood(params, frequency, recency, T, weights=None) -> float:
     if weights is None:
         return float(ll.sum())
     return float(np.dot(ll, weights))
+
+
+def bgnbd_gradient(params, frequency, recency, T, weights=None) -> np.ndarray:
+    """Gradient of :func:`bgnbd_log_likelihood` with respect to (r, alpha, a, b).
+
+    With ll = C + log(exp(A) + exp(B)) (C the common term, A the "still alive" and B the
+    "dropped out after the last purchase" term), d ll = dC + w_A dA + w_B dB where
+    w_A, w_B are the shares exp(A - ll + C), exp(B - ll + C); derivatives of log-gamma and
+    log-beta functions are digamma differences.
+    """
+    r, alpha, a, b = (float(v) for v in params)
+    x = np.asarray(frequency, dtype=float)
+    t_x = np.asarray(recency, dtype=float)
+    T = np.asarray(T, dtype=float)
+    w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float)
+    psi = special.digamma
+    term_alive = special.betaln(a, b + x) - (r + x) * np.log(alpha + T)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bx1 = np.maximum(b + x - 1, 1e-300)
+        term_dropped = np.where(x > 0, special.betaln(a + 1, bx1) - (r + x) * np.log(alpha + t_x), -np.inf)
+    total = np.logaddexp(term_alive, term_dropped)
+    share_alive = np.exp(term_alive - total)
+    share_dropped = np.exp(term_dropped - total)
+    psi_abx = psi(a + b + x)
+    with np.errstate(invalid="ignore"):
+        d_r = psi(r + x) - psi(r) + np.log(alpha) - share_alive * np.log(alpha + T) \
+            - share_dropped * np.where(x > 0, np.log(alpha + t_x), 0.0)
+        d_alpha = r / alpha - share_alive * (r + x) / (alpha + T) \
+            - share_dropped * np.where(x > 0, (r + x) / (alpha + t_x), 0.0)
+        d_a = -(psi(a) - psi(a + b)) + share_alive * (psi(a) - psi_abx) \
+            + share_dropped * np.where(x > 0, psi(a + 1) - psi_abx, 0.0)
+        d_b = -(psi(b) - psi(a + b)) + share_alive * (psi(b + x) - psi_abx) \
+            + share_dropped * np.where(x > 0, psi(bx1) - psi_abx, 0.0)
+    return np.array([np.dot(d, w) for d in (d_r, d_alpha, d_a, d_b)])
 
 
 class BetaGeoModel:
@@ -120,9 +154,12 @@ class BetaGeoModel:
         def ll(params):
             return bgnbd_log_likelihood(params, x, t_x, T, weights)
 
+        def grad(params):
+            return bgnbd_gradient(params, x, t_x, T, weights)
+
         total_x, total_T = float(np.dot(x, weights)), float(np.dot(T, weights))
         start = np.array([1.0, max(total_T / max(total_x, 1.0), 1e-3), 1.0, 1.0])
-        fit = fit_positive_mle(ll, start, model="BG/NBD")
+        fit = fit_positive_mle(ll, start, model="BG/NBD", gradient=grad)
         self.params_ = pd.Series(fit.params, index=_PARAMS, name="estimate")
         self.standard_errors_ = pd.Series(fit.standard_errors, index=_PARAMS, name="std_error")
         self.log_likelihood_ = fit.log_likelihood

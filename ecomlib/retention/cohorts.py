@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ecomlib.retention.purchases import check_transactions, known_customer_lines
+from ecomlib.errors import DataError
+from ecomlib.retention.purchases import check_transactions
 from ecomlib.validation import check_argument, check_columns
 
 __all__ = ["cohort_table", "average_retention", "COHORT_FREQS", "COHORT_METRICS"]
@@ -41,51 +42,55 @@ def _period_labels(numbers: np.ndarray, freq: str) -> pd.Index:
     return pd.PeriodIndex(pd.DatetimeIndex((numbers * 3).astype("datetime64[M]")), freq="Q")
 
 
-def _cell_values(transactions, metric, *, customer_col, date_col, value_col, order_col, status_col,
-                 quantity_col, freq):
-    """Customer codes, period numbers and the value each line adds to its cell."""
-    lines = known_customer_lines(
-        transactions,
-        customer_col=customer_col,
-        date_col=date_col,
-        status_col=status_col,
-        quantity_col=quantity_col,
-        keep_returns=(metric == "revenue"),
-    )
-    codes, _ = pd.factorize(lines[customer_col])
-    period = _period_numbers(lines[date_col], freq)
-    # cohorts are defined by purchases (not by a return line)
-    if quantity_col in lines.columns and pd.api.types.is_numeric_dtype(lines[quantity_col]):
-        is_purchase = ~(lines[quantity_col].to_numpy() < 0)
-    else:
-        is_purchase = np.ones(len(lines), dtype=bool)
-    first = np.full(codes.max() + 1, np.iinfo(np.int64).max)
+def _counts(transactions, metric, freq, *, customer_col, date_col, value_col, order_col, status_col,
+            quantity_col):
+    """Cohort x period table of counts or sums (floats; NaN where a cohort has not arrived yet)."""
+    codes, _ = pd.factorize(transactions[customer_col])
+    dates = transactions[date_col].to_numpy()
+    keep = (codes >= 0) & ~np.isnat(dates)
+    if status_col in transactions.columns:
+        keep &= (transactions[status_col] != "cancelled").to_numpy()
+    is_purchase = np.ones(len(codes), dtype=bool)
+    if quantity_col in transactions.columns and pd.api.types.is_numeric_dtype(transactions[quantity_col]):
+        is_purchase = ~(transactions[quantity_col].to_numpy() < 0)
+    if metric != "revenue":
+        keep &= is_purchase  # only revenue counts return lines (as negative revenue)
+    if not (keep & is_purchase).any():
+        raise DataError(
+            f"`transactions` has no purchase lines with a customer id (column {customer_col!r}) "
+            "once cancelled and return lines are set aside.",
+            fix="Retention needs orders linked to customers; check the customer id column.",
+        )
+    period_all = _period_numbers(transactions[date_col], freq)
+    last = int(period_all[~np.isnat(dates)].max())
+    codes, period, is_purchase = codes[keep], period_all[keep], is_purchase[keep]
+    # cohort = first purchase period of each customer (return lines do not start a cohort)
+    never = np.iinfo(np.int64).max
+    first = np.full(codes.max() + 1, never)
     np.minimum.at(first, codes[is_purchase], period[is_purchase])
     cohort = first[codes]
-    keep = cohort != np.iinfo(np.int64).max  # customers with only return lines have no cohort
-    codes, period, cohort = codes[keep], period[keep], cohort[keep]
+    has_cohort = cohort != never
+    codes, period, cohort = codes[has_cohort], period[has_cohort], cohort[has_cohort]
+    cohorts, cohort_idx = np.unique(cohort, return_inverse=True)
+    n_periods = last - int(cohorts.min()) + 1
+    cell = cohort_idx.astype(np.int64) * n_periods + (period - cohort)
     if metric == "revenue":
-        value = lines[value_col].to_numpy(dtype=float)[keep]
-    elif metric == "orders":
-        value = lines[order_col].to_numpy()[keep]
+        weights = transactions[value_col].to_numpy(dtype=float)[keep][has_cohort]
+        sums = np.bincount(cell, weights=weights, minlength=len(cohorts) * n_periods)
     else:
-        value = codes
-    return codes, cohort, period - cohort, value
-
-
-def _counts(transactions, metric, freq, **cols):
-    codes, cohort, age, value = _cell_values(transactions, metric, freq=freq, **cols)
-    frame = pd.DataFrame({"cohort": cohort, "period": age, "value": value})
-    if metric == "revenue":
-        table = frame.groupby(["cohort", "period"])["value"].sum().unstack("period")
-    else:
-        table = frame.groupby(["cohort", "period"])["value"].nunique().unstack("period")
-    last = max(int(_period_numbers(transactions[cols["date_col"]].dropna(), freq).max()), int(table.index.max()))
-    full_periods = np.arange(0, last - int(table.index.min()) + 1)
-    table = table.reindex(columns=full_periods)
-    reachable = (table.index.to_numpy()[:, None] + full_periods[None, :]) <= last
-    table = table.astype(float).fillna(0).where(reachable)  # zero if reached, NaN if not
-    return table
+        if metric == "orders":
+            ids, _ = pd.factorize(transactions[order_col])
+            ids = ids[keep][has_cohort]
+        else:
+            ids = codes
+        n_ids = np.int64(ids.max() + 2)
+        pairs = np.sort(cell * n_ids + (ids + 1))
+        distinct = pairs[np.r_[True, pairs[1:] != pairs[:-1]]]  # each (cell, id) pair once
+        sums = np.bincount(distinct // n_ids, minlength=len(cohorts) * n_periods).astype(float)
+    values = sums.reshape(len(cohorts), n_periods)
+    reachable = (cohorts[:, None] + np.arange(n_periods)[None, :]) <= last
+    values = np.where(reachable, values, np.nan)  # zero if reached, NaN if not
+    return pd.DataFrame(values, index=cohorts, columns=np.arange(n_periods))
 
 
 def cohort_table(

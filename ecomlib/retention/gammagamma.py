@@ -25,7 +25,7 @@ from ecomlib.errors import DataError, NotFittedError
 from ecomlib.retention.likelihood import check_summary_columns, fit_positive_mle
 from ecomlib.validation import check_columns, check_numeric
 
-__all__ = ["GammaGammaModel", "gamma_gamma_log_likelihood"]
+__all__ = ["GammaGammaModel", "gamma_gamma_log_likelihood", "gamma_gamma_gradient"]
 
 _PARAMS = ["p", "q", "gamma"]
 
@@ -56,6 +56,20 @@ def gamma_gamma_log_likelihood(params, frequency, monetary_value) -> float:
         - (px + q) * np.log(gamma + x * m)
     )
     return float(ll.sum())
+
+
+def gamma_gamma_gradient(params, frequency, monetary_value) -> np.ndarray:
+    """Gradient of :func:`gamma_gamma_log_likelihood` with respect to (p, q, gamma)."""
+    p, q, gamma = (float(v) for v in params)
+    x = np.asarray(frequency, dtype=float)
+    m = np.asarray(monetary_value, dtype=float)
+    psi = special.digamma
+    px = p * x
+    log_total = np.log(gamma + x * m)
+    d_p = x * (psi(px + q) - psi(px) + np.log(x) + np.log(m) - log_total)
+    d_q = psi(px + q) - psi(q) + np.log(gamma) - log_total
+    d_gamma = q / gamma - (px + q) / (gamma + x * m)
+    return np.array([d_p.sum(), d_q.sum(), d_gamma.sum()])
 
 
 class GammaGammaModel:
@@ -122,9 +136,12 @@ class GammaGammaModel:
         def ll(params):
             return gamma_gamma_log_likelihood(params, x, m)
 
+        def grad(params):
+            return gamma_gamma_gradient(params, x, m)
+
         # start where the population mean p gamma / (q - 1) equals the observed mean
         start = np.array([1.0, 3.0, 2.0 * float(m.mean())])
-        fit = fit_positive_mle(ll, start, model="Gamma-Gamma")
+        fit = fit_positive_mle(ll, start, model="Gamma-Gamma", gradient=grad)
         self.params_ = pd.Series(fit.params, index=_PARAMS, name="estimate")
         self.standard_errors_ = pd.Series(fit.standard_errors, index=_PARAMS, name="std_error")
         self.log_likelihood_ = fit.log_likelihood

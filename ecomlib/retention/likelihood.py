@@ -1,8 +1,8 @@
 """Maximum-likelihood fitting shared by the BG/NBD and Gamma-Gamma models.
 
 Both models have only positive parameters. We optimise over their logarithms (so the
-optimiser can never step outside the allowed region), with scipy's quasi-Newton
-L-BFGS-B, polished by BFGS, then compute standard errors from the
+optimiser can never step outside the allowed region) with scipy's quasi-Newton BFGS
+and the models' analytic gradients, then compute standard errors from the
 numerical Hessian of the log-likelihood at the optimum in the natural parameters:
 ``se = sqrt(diag(inverse(-H)))`` (the observed information).
 """
@@ -49,12 +49,25 @@ def numerical_hessian(f: Callable[[np.ndarray], float], x: np.ndarray) -> np.nda
     return hess
 
 
+def gradient_hessian(gradient: Callable[[np.ndarray], np.ndarray], x: np.ndarray) -> np.ndarray:
+    """Hessian as central differences of an analytic gradient (symmetrised)."""
+    x = np.asarray(x, dtype=float)
+    k = len(x)
+    h = 1e-5 * np.maximum(np.abs(x), 1e-3)
+    hess = np.empty((k, k))
+    for i in range(k):  # 2 k gradient evaluations
+        step = np.zeros(k)
+        step[i] = h[i]
+        hess[:, i] = (gradient(x + step) - gradient(x - step)) / (2 * h[i])
+    return (hess + hess.T) / 2
+
+
 def fit_positive_mle(
     log_likelihood: Callable[[np.ndarray], float],
     start: np.ndarray,
     *,
     model: str,
-    tol: float = 1e-10,
+    gradient: Callable[[np.ndarray], np.ndarray] | None = None,
     max_iter: int = 2000,
 ) -> MLEFit:
     """Maximise ``log_likelihood(params)`` over positive ``params``.
@@ -67,25 +80,45 @@ def fit_positive_mle(
         Starting values (positive).
     model : str
         Model name used in error messages.
+    gradient : callable, optional
+        Analytic gradient of ``log_likelihood`` in the natural parameters. With it the
+        optimiser needs one evaluation per step and the Hessian comes from differences of
+        the gradient; without it both use finite differences of the log-likelihood.
+    max_iter : int
+        Iteration limit of the optimiser.
     """
 
     def negative(log_params: np.ndarray) -> float:
         value = log_likelihood(np.exp(log_params))
         return -value if np.isfinite(value) else 1e300
 
-    result = optimize.minimize(
-        negative,
-        np.log(np.asarray(start, dtype=float)),
-        method="L-BFGS-B",
-        options={"ftol": tol * 1e-3, "gtol": 1e-7, "maxiter": max_iter},
-    )
-    polish = optimize.minimize(negative, result.x, method="BFGS", options={"gtol": 1e-6})
-    best = polish if polish.fun <= result.fun else result
+    def negative_and_gradient(log_params: np.ndarray):
+        params = np.exp(log_params)
+        value = log_likelihood(params)
+        if not np.isfinite(value):
+            return 1e300, np.zeros_like(params)
+        return -value, -gradient(params) * params  # chain rule for log-parameters
+
+    x0 = np.log(np.asarray(start, dtype=float))
+    if gradient is not None:
+        best = optimize.minimize(negative_and_gradient, x0, jac=True, method="BFGS",
+                                 options={"gtol": 1e-8, "maxiter": max_iter})
+        if not best.success:  # e.g. precision loss near the optimum: confirm with L-BFGS-B
+            other = optimize.minimize(negative_and_gradient, best.x, jac=True, method="L-BFGS-B",
+                                      options={"ftol": 1e-15, "gtol": 1e-9, "maxiter": max_iter})
+            best = other if other.fun <= best.fun else best
+            best.success = bool(np.max(np.abs(negative_and_gradient(best.x)[1])) < 1e-4)
+    else:
+        best = optimize.minimize(negative, x0, method="BFGS", options={"gtol": 1e-6, "maxiter": max_iter})
+    converged, iterations = bool(best.success), int(best.nit)
     params = np.exp(best.x)
     ll = -float(best.fun)
     if not np.isfinite(ll) or ll <= -1e299:
         raise DataError(f"The {model} likelihood could not be evaluated on these data.")
-    hess = numerical_hessian(log_likelihood, params)
+    if gradient is not None:
+        hess = gradient_hessian(gradient, params)
+    else:
+        hess = numerical_hessian(log_likelihood, params)
     try:
         cov = np.linalg.inv(-hess)
         diag = np.diag(cov)
@@ -99,7 +132,7 @@ def fit_positive_mle(
             fix="Use more customers or a longer observation period; check that some "
             "customers made repeat purchases.",
         ) from None
-    return MLEFit(params, ll, se, bool(result.success or polish.success), int(result.nit + polish.nit))
+    return MLEFit(params, ll, se, converged, iterations)
 
 
 def check_summary_columns(summary, columns, param: str = "summary") -> None:

@@ -135,24 +135,72 @@ def purchase_log(
     way: an alternative to the Pareto/NBD model. *Marketing Science* 24(2), 275-284.
     """
     check_transactions(transactions, customer_col=customer_col, date_col=date_col, value_col=value_col)
-    lines = known_customer_lines(
+    codes, uniques, days, values = purchase_arrays(
         transactions,
         customer_col=customer_col,
         date_col=date_col,
+        value_col=value_col,
         status_col=status_col,
         quantity_col=quantity_col,
     )
-    codes, uniques = pd.factorize(lines[customer_col], sort=True)
-    days = day_numbers(lines[date_col])
-    key = codes.astype(np.int64) * (days.max() - days.min() + 1) + (days - days.min())
-    ukey, inverse = np.unique(key, return_inverse=True)
-    span = days.max() - days.min() + 1
     out = pd.DataFrame(
         {
-            "customer_id": uniques.take(ukey // span),
-            "date": ((ukey % span) + days.min()).astype("datetime64[D]").astype("datetime64[us]"),
+            "customer_id": uniques.take(codes),
+            "date": days.astype("datetime64[D]").astype("datetime64[us]"),
         }
     )
     if value_col:
-        out["value"] = np.bincount(inverse, weights=lines[value_col].to_numpy(dtype=float))
+        out["value"] = values
     return out
+
+
+def purchase_arrays(
+    transactions: pd.DataFrame,
+    *,
+    customer_col: str,
+    date_col: str,
+    value_col: str | None,
+    status_col: str,
+    quantity_col: str,
+    end_day: np.datetime64 | None = None,
+    param: str = "transactions",
+) -> tuple[np.ndarray, pd.Index, np.ndarray, np.ndarray | None]:
+    """One entry per customer purchase day, sorted by customer id then day (validated input).
+
+    Returns ``(codes, customers, days, values)``: customer codes into the sorted index
+    ``customers``, day numbers since 1970-01-01, and the day's summed value (None without
+    ``value_col``). Applies the rules of this module and ignores days after ``end_day``.
+    Works on column arrays without copying the frame.
+    """
+    codes, uniques = pd.factorize(transactions[customer_col])
+    dates = transactions[date_col].to_numpy()
+    keep = (codes >= 0) & ~np.isnat(dates)
+    if status_col in transactions.columns:
+        keep &= (transactions[status_col] != "cancelled").to_numpy()
+    if quantity_col in transactions.columns and pd.api.types.is_numeric_dtype(transactions[quantity_col]):
+        keep &= ~(transactions[quantity_col].to_numpy() < 0)
+    days = dates.astype("datetime64[D]").astype(np.int64)
+    if end_day is not None:
+        keep &= days <= np.int64(end_day.astype(np.int64))
+    if not keep.any():
+        raise DataError(
+            f"`{param}` has no purchase lines with a customer id (column {customer_col!r})"
+            + (f" on or before as_of={end_day}" if end_day is not None else "")
+            + " once cancelled and return lines are set aside.",
+            fix="Retention needs orders linked to customers; check the customer id column and dates.",
+        )
+    # order customers by id: rank of each unique id
+    order = np.asarray(uniques.argsort())
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    codes = rank[codes[keep]]
+    days = days[keep]
+    first_day = days.min()
+    span = np.int64(days.max() - first_day + 1)
+    key = codes * span + (days - first_day)
+    ukey, inverse = np.unique(key, return_inverse=True)
+    values = None
+    if value_col:
+        values = np.bincount(inverse, weights=transactions[value_col].to_numpy(dtype=float)[keep],
+                             minlength=len(ukey))
+    return ukey // span, uniques.take(order), (ukey % span) + first_day, values

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ecomlib.errors import DataError, ParameterError
-from ecomlib.retention.purchases import check_transactions, purchase_log
+from ecomlib.retention.purchases import check_transactions, purchase_arrays, purchase_log
 from ecomlib.validation import check_argument
 
 __all__ = ["rfm_summary", "calibration_holdout_split", "TIME_UNITS"]
@@ -39,33 +39,29 @@ def _as_day(value, param: str) -> np.datetime64:
     return np.datetime64(ts.floor("D").date(), "D")
 
 
-def _summarise(log: pd.DataFrame, end: np.datetime64, unit_days: float) -> pd.DataFrame:
-    """Summary of a purchase log sorted by customer and date (one row per purchase day)."""
-    cust = log["customer_id"].to_numpy()
-    days = log["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
-    starts = np.flatnonzero(np.r_[True, cust[1:] != cust[:-1]])
-    ends = np.r_[starts[1:], len(cust)] - 1
+def _summarise(codes, customers, days, values, end_day: int, unit_days: float) -> pd.DataFrame:
+    """Summary from purchase-day arrays sorted by customer then day (see ``purchase_arrays``)."""
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    ends = np.r_[starts[1:], len(codes)] - 1
     count = ends - starts + 1
     first, last = days[starts], days[ends]
-    end_day = end.astype(np.int64)
     out = pd.DataFrame(
         {
             "frequency": (count - 1).astype(float),
             "recency": (last - first) / unit_days,
             "T": (end_day - first) / unit_days,
         },
-        index=pd.Index(cust[starts], name="customer_id"),
+        index=pd.Index(customers.take(codes[starts]), name="customer_id"),
     )
-    if "value" in log.columns:
-        value = log["value"].to_numpy()
-        total = np.add.reduceat(value, starts)
-        repeat_total = total - value[starts]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out["monetary_value"] = np.where(count > 1, repeat_total / np.maximum(count - 1, 1), 0.0)
+    if values is not None:
+        repeat_total = np.add.reduceat(values, starts) - values[starts]
+        out["monetary_value"] = np.where(count > 1, repeat_total / np.maximum(count - 1, 1), 0.0)
     return out
 
 
 def _window(transactions, date_col, start=None, end=None):
+    if start is None and end is None:
+        return transactions
     day = transactions[date_col].to_numpy().astype("datetime64[D]")
     keep = np.ones(len(day), dtype=bool)
     if start is not None:
@@ -127,20 +123,17 @@ def rfm_summary(
     check_argument("time_unit", list(TIME_UNITS), time_unit)
     check_transactions(transactions, customer_col=customer_col, date_col=date_col, value_col=value_col)
     end = None if as_of is None else _as_day(as_of, "as_of")
-    window = _window(transactions, date_col, end=end)
-    if window.empty:
-        raise DataError(f"`transactions` has no purchases on or before as_of={as_of!r}.")
-    log = purchase_log(
-        window,
+    codes, customers, days, values = purchase_arrays(
+        transactions,
         customer_col=customer_col,
         date_col=date_col,
         value_col=value_col,
         status_col=status_col,
         quantity_col=quantity_col,
+        end_day=end,
     )
-    if end is None:
-        end = log["date"].to_numpy().max().astype("datetime64[D]")
-    return _summarise(log, end, TIME_UNITS[time_unit])
+    end_day = int(days.max()) if end is None else int(end.astype(np.int64))
+    return _summarise(codes, customers, days, values, end_day, TIME_UNITS[time_unit])
 
 
 def calibration_holdout_split(

@@ -162,3 +162,19 @@ def test_fit_does_not_modify_summary(cdnow_summary):
     before = cdnow_summary.copy()
     GammaGammaModel().fit(cdnow_summary)
     pd.testing.assert_frame_equal(cdnow_summary, before)
+
+
+def test_analytic_gradients_match_finite_differences():
+    from scipy.optimize import approx_fprime
+
+    from ecomlib.retention.bgnbd import bgnbd_gradient
+    from ecomlib.retention.gammagamma import gamma_gamma_gradient
+
+    x, t_x, T, w = [0, 1, 4, 9], [0.0, 2.0, 7.5, 30.0], [10.0, 12.0, 20.0, 35.0], [5, 2, 1, 1]
+    params = np.array([0.3, 5.0, 0.7, 2.0])
+    numeric = approx_fprime(params, lambda p: bgnbd_log_likelihood(p, x, t_x, T, w), 1e-7)
+    np.testing.assert_allclose(bgnbd_gradient(params, x, t_x, T, w), numeric, rtol=1e-4, atol=1e-5)
+    params = np.array([2.0, 3.0, 10.0])
+    numeric = approx_fprime(params, lambda p: gamma_gamma_log_likelihood(p, [1, 3, 6], [20.0, 8.0, 15.0]), 1e-7)
+    np.testing.assert_allclose(gamma_gamma_gradient(params, [1, 3, 6], [20.0, 8.0, 15.0]), numeric, rtol=1e-4,
+                               atol=1e-5)
