@@ -420,14 +420,33 @@ class ComparisonPeriods:
 
 
 def comparison_periods(
-    transactions: pd.DataFrame, months: int = 6, *, date_col: str = "order_date"
-) -> ComparisonPeriods:
+    transactions: pd.DataFrame,
+    months: int = 6,
+    *,
+    strict: bool = True,
+    date_col: str = "order_date",
+) -> ComparisonPeriods | None:
     """Year-on-year periods when the data are long enough, else the previous ``months``.
 
     The last ``months`` whole calendar months are compared with the same months a year
     earlier (:func:`year_on_year_periods`). With less than a year and ``months`` of data
     they are compared with the ``months`` just before them instead (``kind`` says which;
     seasonality then moves GMV too, so read the result with care).
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        With ``order_date``.
+    months : int
+        Length of each period in whole calendar months (1-12).
+    strict : bool, default True
+        When the data hold fewer than ``2 x months`` whole months: raise
+        :class:`~ecomlib.errors.DataError` (True) or return None (False, for notebooks that
+        then skip the comparison with a note).
+
+    Returns
+    -------
+    ComparisonPeriods or None
     """
     from ecomlib.errors import DataError
 
@@ -436,7 +455,12 @@ def comparison_periods(
         return ComparisonPeriods(base, current, "year on year")
     except DataError:
         pass
-    return _previous_periods(transactions, months, date_col)
+    try:
+        return _previous_periods(transactions, months, date_col)
+    except DataError:
+        if strict:
+            raise
+        return None
 
 
 def _previous_periods(transactions, months, date_col) -> ComparisonPeriods:

@@ -194,6 +194,9 @@ def test_comparison_periods_falls_back_to_the_previous_months():
     assert "previous period" in p.describe()
     with pytest.raises(DataError, match="too short"):
         comparison_periods(one_year, 7)
+    assert comparison_periods(one_year, 7, strict=False) is None
+    with pytest.raises(ParameterError, match="months"):
+        comparison_periods(one_year, 13, strict=False)
 
 
 def test_headline_and_largest_driver():
