@@ -51,7 +51,8 @@ def plot_profit_distribution(sim, *, ax=None, bins: int = 80):
     """Histogram of simulated profit with the mean, the loss line and the VaR cut-off."""
     ax = viz.get_ax(ax)
     profit = sim.profit
-    ax.hist(profit, bins=bins, color="#0072B2", alpha=0.8, edgecolor="none")
+    lo, hi = np.percentile(profit, [0.1, 99.9])  # a long tail would squeeze the body of the histogram
+    ax.hist(profit, bins=bins, range=(lo, hi), color="#0072B2", alpha=0.8, edgecolor="none")
     ax.axvline(0, color="black", lw=1)
     ax.axvline(profit.mean(), color=viz.NEUTRAL, ls="--", label=f"mean {viz.fmt_cny(profit.mean(), compact=True)}")
     ax.axvline(-sim.var, color="#D55E00", ls="-",
@@ -59,7 +60,7 @@ def plot_profit_distribution(sim, *, ax=None, bins: int = 80):
     ax.xaxis.set_major_formatter(viz.cny_formatter())
     ax.set_xlabel("profit (CNY)")
     ax.set_ylabel("scenarios")
-    ax.set_title(f"Simulated profit · P(loss) = {viz.fmt_pct(sim.prob_loss)}")
+    ax.set_title(f"Simulated profit · P(loss) = {viz.fmt_pct(sim.prob_loss)} (middle 99.8% of scenarios)")
     ax.legend()
     return ax
 
