@@ -157,8 +157,8 @@ def intensity_multiplier(days: pd.DatetimeIndex, plan: pd.DataFrame,
     ``exclude`` names a promotion whose festival effects are left out (for counterfactuals;
     the normalisation of the full plan is kept so only that promotion changes).
     """
-    weekday = WEEKDAY_FACTOR[np.asarray(days.dayofweek)]
-    doy = np.asarray(days.dayofyear, dtype=float)
+    weekday = WEEKDAY_FACTOR[np.asarray(days.day_of_week)]
+    doy = np.asarray(days.day_of_year, dtype=float)
     yearly = 1 + YEARLY_AMPLITUDE * np.cos(2 * np.pi * (doy - YEARLY_PEAK_DAY) / 365.25)
     raw = weekday * yearly
     fest = plan[plan["kind"] == "festival"]

@@ -32,8 +32,9 @@ __all__ = ["make_products", "price_index_paths", "resolve_scopes", "choice_array
 
 PRICE_STEP_SD = 0.22  # sd of a log list-price step
 PRICE_INDEX_LIMIT = 0.40  # |log index| is kept within this bound (mean reverting)
-PRICE_STEP_WEEKS = (5, 11)  # weeks between list-price changes (uniform, upper exclusive)
-LAUNCHED_DURING_SHARE = 0.10  # share of products launched during the period
+PRICE_STEP_WEEKS = (3, 8)  # weeks between list-price changes (uniform, upper exclusive)
+LAUNCHED_DURING_SHARE = 0.05  # share of products launched during the period
+NEW_PRODUCT_WEIGHT = 0.25  # their popularity relative to the others (small, so launches barely move category demand)
 
 
 def make_products(rng: np.random.Generator, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
@@ -50,7 +51,8 @@ def make_products(rng: np.random.Generator, start: pd.Timestamp, end: pd.Timesta
     weight = weight * cat["spend_share"].to_numpy()
     span = (end - start).days
     during = rng.random(n) < LAUNCHED_DURING_SHARE
-    offset = np.where(during, rng.integers(30, span - 90, n), -rng.integers(60, 1500, n))
+    weight = np.where(during, NEW_PRODUCT_WEIGHT * weight, weight)
+    offset = np.where(during, rng.integers(min(30, span // 2), max(span - 90, 31), n), -rng.integers(60, 1500, n))
     launch = start + pd.to_timedelta(offset, unit="D")
     codes = cat["code"].to_numpy()
     return pd.DataFrame(
@@ -80,7 +82,7 @@ def price_index_paths(rng: np.random.Generator, days: pd.DatetimeIndex) -> np.nd
     level = np.zeros((n_cat, max_steps))
     current = rng.normal(0, PRICE_STEP_SD, n_cat)
     for k in range(max_steps):
-        current = np.clip(0.6 * current + steps[:, k], -PRICE_INDEX_LIMIT, PRICE_INDEX_LIMIT)
+        current = np.clip(0.5 * current + steps[:, k], -PRICE_INDEX_LIMIT, PRICE_INDEX_LIMIT)
         level[:, k] = current
     day = np.arange(n_days)
     which = (day[None, None, :] >= change_days[:, :, None]).sum(axis=1) - 1  # cat x day

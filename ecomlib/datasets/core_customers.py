@@ -40,10 +40,11 @@ ACQUISITION_GROWTH = 0.6  # acquisitions per day rise linearly by 60% over the p
 
 
 def _acquisition_days(rng, n, multiplier):
+    """Acquisition day of each customer: a linear growth trend, not seasonal (acquiring more
+    customers at festival peaks would bias BG/NBD fits on calendar time, see the README)."""
     n_days = len(multiplier)
     trend = 1 + ACQUISITION_GROWTH * np.arange(n_days) / max(n_days - 1, 1)
-    weight = trend * multiplier
-    weight = weight / weight.sum()
+    weight = trend / trend.sum()
     return np.sort(rng.choice(n_days, size=n, p=weight)), weight
 
 

@@ -5,8 +5,8 @@
 * Guest orders (no ``customer_id``) are extra one-off orders, ``GUEST_SHARE`` of all
   completed orders, dated like the customer orders; they are not part of any customer's
   purchase process.
-* Lines: ``1 + Poisson(LINES_POISSON_MEAN)`` lines (at most ``MAX_LINES``) split the budget
-  evenly; each picks a product with the daily choice probabilities of
+* Lines: ``1 + Poisson(LINES_PER_CNY * budget)`` lines (at most ``MAX_LINES``; larger
+  baskets hold more lines rather than more units per line) split the budget evenly; each picks a product with the daily choice probabilities of
   :func:`ecomlib.datasets.core_catalog.choice_arrays` and buys ``budget / price`` units,
   rounded stochastically (floor plus a Bernoulli draw of the fraction) so expected units
   are exact. Lines that round to zero units are dropped; an order left with no line keeps
@@ -38,8 +38,8 @@ __all__ = ["make_orders", "make_lines", "add_cancellations", "make_returns", "DE
 
 GUEST_SHARE = 0.04
 CANCEL_SHARE = 0.03
-LINES_POISSON_MEAN = 0.7
-MAX_LINES = 5
+LINES_PER_CNY = 1 / 250  # extra lines per CNY of order budget (Poisson mean)
+MAX_LINES = 8
 RETURN_DELAY_DAYS = (3, 22)  # uniform integer days after the sale, upper exclusive
 #: multiplies the device shares in ``DEVICES`` per channel before renormalising
 DEVICE_TILT = {
@@ -115,9 +115,10 @@ def _round_budget(rng, order, k, budget, price):
     """Units per line: each line spends its share of the order budget plus what the lines
     before it left over, rounded stochastically (floor + Bernoulli(fraction)), so expected
     units are exact and the order's value misses its budget by at most the last line's
-    rounding. Lines are visited from the most to the least expensive."""
-    pos = pd.DataFrame({"order": order, "neg_price": -price}).sort_values(
-        ["order", "neg_price"], kind="stable")
+    rounding. Lines are visited from the cheapest to the most expensive, so a leftover is
+    rarely larger than the next line's budget (which would make it lose its share)."""
+    pos = pd.DataFrame({"order": order, "price": price}).sort_values(
+        ["order", "price"], kind="stable")
     rank = np.empty(len(order), dtype=int)
     rank[pos.index.to_numpy()] = pos.groupby("order").cumcount().to_numpy()
     qty = np.zeros(len(order))
@@ -133,8 +134,7 @@ def _round_budget(rng, order, k, budget, price):
         carry[o] = line_budget - q * price[sel]
     # an order whose every line rounds to zero keeps one unit of its cheapest line
     empty = np.bincount(order, weights=qty, minlength=len(budget)) == 0
-    last = rank == (k[order] - 1)
-    qty[last & empty[order]] = 1
+    qty[(rank == 0) & empty[order]] = 1
     return qty.astype(np.int64)
 
 
@@ -142,7 +142,7 @@ def make_lines(rng, orders: pd.DataFrame, choice: dict, products: pd.DataFrame) 
     """Return the completed order lines: ``order`` (row of ``orders``), ``product`` (row of
     ``products``), ``quantity``, ``unit_price``, ``list_price``, ``promo`` (plan row or -1)."""
     n_orders = len(orders)
-    k = np.minimum(1 + rng.poisson(LINES_POISSON_MEAN, n_orders), MAX_LINES)
+    k = np.minimum(1 + rng.poisson(LINES_PER_CNY * orders["budget"].to_numpy()), MAX_LINES)
     order = np.repeat(np.arange(n_orders), k)
     day = np.floor(orders["t"].to_numpy()[order]).astype(int)
     cum = np.cumsum(choice["prob"], axis=1)

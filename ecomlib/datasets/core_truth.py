@@ -70,7 +70,7 @@ def core_truth(*, ctx, plan, products, index, days, multiplier, latent, customer
         "promotion_effects": promo_truth,
         "guest_order_share": co.GUEST_SHARE,
         "cancel_share": co.CANCEL_SHARE,
-        "lines_per_order": {"poisson_mean_extra": co.LINES_POISSON_MEAN, "max": co.MAX_LINES},
+        "lines_per_order": {"extra_lines_per_cny": co.LINES_PER_CNY, "max": co.MAX_LINES},
         "return_delay_days": list(co.RETURN_DELAY_DAYS),
     }
     doc = {
@@ -115,7 +115,7 @@ def core_truth(*, ctx, plan, products, index, days, multiplier, latent, customer
                              "are one-off buyers outside the BG/NBD process",
         "cancel_share": "share of all orders that are cancelled attempts (a twin placed minutes before "
                         "a completed order of the same buyer; status cancelled)",
-        "lines_per_order": "lines per order before merging: 1 + Poisson(poisson_mean_extra), capped at max",
+        "lines_per_order": "lines per order before merging: 1 + Poisson(extra_lines_per_cny x order budget in CNY), capped at max",
         "return_delay_days": "a return line is dated this many days after the sale (uniform, "
                              "[low, high)); returns after the period's end are not recorded",
     }
