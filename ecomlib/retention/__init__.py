@@ -23,7 +23,10 @@ from ecomlib.retention.churn import (
     suggest_churn_threshold,
 )
 from ecomlib.retention.clv import (
+    BookCLV,
     book_clv_inputs,
+    book_clv_projection,
+    clv_by_group,
     customer_lifetime_value,
     retention_clv,
     simple_clv,
@@ -33,7 +36,15 @@ from ecomlib.retention.gammagamma import GammaGammaModel, gamma_gamma_log_likeli
 from ecomlib.retention.holdout import HoldoutCheck, holdout_comparison
 from ecomlib.retention.purchases import purchase_log
 from ecomlib.retention.rfm import calibration_holdout_split, rfm_summary
-from ecomlib.retention.segments import DEFAULT_SEGMENTS, SEGMENT_ACTIONS, rfm_scores, rfm_segments
+from ecomlib.retention.segments import (
+    DEFAULT_SEGMENTS,
+    SEGMENT_ACTIONS,
+    rescore_by_thresholds,
+    rfm_scores,
+    rfm_segments,
+    segment_headline,
+    segment_shares,
+)
 from ecomlib.retention.survival import SurvivalResult, survival_by_group
 
 __all__ = [
@@ -47,6 +58,9 @@ __all__ = [
     "average_retention",
     "bgnbd_log_likelihood",
     "book_clv_inputs",
+    "book_clv_projection",
+    "BookCLV",
+    "clv_by_group",
     "calibration_holdout_split",
     "churn_table",
     "cohort_table",
@@ -60,9 +74,12 @@ __all__ = [
     "repurchase_by_group",
     "repeat_purchase_rate",
     "retention_clv",
+    "rescore_by_thresholds",
     "rfm_scores",
     "rfm_segments",
     "rfm_summary",
+    "segment_headline",
+    "segment_shares",
     "simple_clv",
     "suggest_churn_threshold",
     "survival_by_group",

@@ -17,6 +17,8 @@ The book's formulas treat every customer alike:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -26,10 +28,16 @@ from ecomlib.retention.gammagamma import GammaGammaModel
 from ecomlib.retention.likelihood import check_summary_columns
 from ecomlib.retention.purchases import check_transactions, known_customer_lines
 from ecomlib.retention.rfm import TIME_UNITS, _as_day, _window
-from ecomlib.validation import check_argument, check_columns, check_positive, check_probability
+from ecomlib.validation import (
+    check_argument,
+    check_columns,
+    check_frame,
+    check_positive,
+    check_probability,
+)
 
 __all__ = ["customer_lifetime_value", "retention_clv", "simple_clv", "book_clv_inputs",
-           "DAYS_PER_MONTH"]
+           "book_clv_projection", "BookCLV", "clv_by_group", "DAYS_PER_MONTH"]
 
 #: Average days per month (365.25 / 12).
 DAYS_PER_MONTH = 365.25 / 12
@@ -268,3 +276,130 @@ def book_clv_inputs(
             "clv_simple_formula": simple_clv(aov, per_year, m, lifetime),
         }
     )
+
+
+@dataclass(frozen=True)
+class BookCLV:
+    """The book's CLV formula with its year-by-year build-up.
+
+    Attributes
+    ----------
+    margin_per_year : float
+        m = AOV x purchases per year x margin share (CNY per active customer per year).
+    retention_rate, discount_rate : float
+        r and d (yearly).
+    clv : float
+        m r / (1 + d - r) (CNY), the sum of ``years["discounted"]`` over an infinite horizon.
+    years : DataFrame
+        Per year t = 1, 2, ...: ``still_active`` (r^t), ``discounted`` (m r^t / (1 + d)^t, CNY)
+        and ``cumulative`` (CNY).
+    """
+
+    margin_per_year: float
+    retention_rate: float
+    discount_rate: float
+    clv: float
+    years: pd.DataFrame
+
+    def headline(self) -> str:
+        """One line: the CLV and what it is made of."""
+        lifetime = 1 / (1 - self.retention_rate)
+        return (f"CLV = ¥{self.clv:,.0f}: margin ¥{self.margin_per_year:,.0f} a year, "
+                f"retention {self.retention_rate:.0%} (expected lifetime {lifetime:.1f} years), "
+                f"discount {self.discount_rate:.0%}")
+
+    def summary(self) -> pd.DataFrame:
+        """One-row table of the inputs and the CLV."""
+        return pd.DataFrame({"margin_per_year": [self.margin_per_year], "retention_rate": [self.retention_rate],
+                             "discount_rate": [self.discount_rate], "clv": [self.clv]})
+
+
+def book_clv_projection(
+    aov: float,
+    purchases_per_year: float,
+    margin: float = 0.3,
+    retention_rate: float = 0.5,
+    discount_rate: float = 0.1,
+    years: int = 10,
+) -> BookCLV:
+    """The book formula CLV = m r / (1 + d - r) with the value it adds year by year.
+
+    Parameters
+    ----------
+    aov : float
+        Average order value (CNY).
+    purchases_per_year : float
+        Orders per active customer per year.
+    margin : float
+        Gross margin share (0-1); m = aov x purchases_per_year x margin.
+    retention_rate : float
+        Share of customers active again next year (0 <= r < 1).
+    discount_rate : float
+        Yearly discount rate (0 <= d < 1).
+    years : int
+        Years shown in ``BookCLV.years`` (the CLV itself is over an infinite horizon).
+
+    Returns
+    -------
+    BookCLV
+
+    Examples
+    --------
+    >>> round(book_clv_projection(200.0, 2.0, 0.25, 0.6, 0.1).clv, 2)
+    120.0
+    """
+    m = check_probability("margin", margin, open_interval=False)
+    check_positive("aov", aov, allow_zero=True)
+    check_positive("purchases_per_year", purchases_per_year, allow_zero=True)
+    margin_per_year = float(aov) * float(purchases_per_year) * m
+    clv = retention_clv(margin_per_year, retention_rate, discount_rate)
+    t = np.arange(1, int(years) + 1)
+    active = float(retention_rate) ** t
+    discounted = margin_per_year * active / (1 + float(discount_rate)) ** t
+    table = pd.DataFrame({"year": t, "still_active": active, "discounted": discounted,
+                          "cumulative": np.cumsum(discounted)})
+    return BookCLV(margin_per_year, float(retention_rate), float(discount_rate), float(clv), table)
+
+
+def clv_by_group(clv: pd.DataFrame, groups: pd.Series, *, unknown: str = "unknown") -> pd.DataFrame:
+    """Customers, mean and total CLV, and mean probability alive per group (e.g. acquisition channel).
+
+    Parameters
+    ----------
+    clv : DataFrame
+        Output of :func:`customer_lifetime_value` (index customer id).
+    groups : Series
+        Group per customer id; customers not in it are labelled ``unknown``.
+
+    Returns
+    -------
+    DataFrame
+        Index ``group``; ``customers``, ``clv`` (mean, CNY), ``total_clv`` (CNY),
+        ``prob_alive`` (mean) and ``expected_purchases`` (mean over the horizon), sorted by
+        mean CLV, largest first.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> clv = pd.DataFrame({"clv": [10.0, 30.0, 5.0], "prob_alive": [0.5, 0.9, 0.2],
+    ...                     "expected_purchases": [1.0, 2.0, 0.5]}, index=["a", "b", "c"])
+    >>> clv_by_group(clv, pd.Series({"a": "email", "b": "email", "c": "search"}))["clv"].tolist()
+    [20.0, 5.0]
+    """
+    check_frame(clv, "clv")
+    check_columns(clv, ["clv", "prob_alive", "expected_purchases"], "clv")
+    if not isinstance(groups, pd.Series):
+        raise ParameterError(
+            f"`groups` must be a Series indexed by customer id, but a {type(groups).__name__} was passed."
+        )
+    labels = clv.index.map(groups).to_series(index=clv.index).fillna(unknown).astype(str)
+    grouped = clv.groupby(labels)
+    out = pd.DataFrame({
+        "customers": grouped.size(),
+        "clv": grouped["clv"].mean(),
+        "total_clv": grouped["clv"].sum(),
+        "prob_alive": grouped["prob_alive"].mean(),
+        "expected_purchases": grouped["expected_purchases"].mean(),
+    })
+    out.index.name = "group"
+    return out.sort_values("clv", ascending=False)

@@ -10,12 +10,14 @@ import pandas as pd
 
 from ecomlib import viz
 from ecomlib.errors import ParameterError
+from ecomlib.retention.clv import BookCLV
 from ecomlib.retention.holdout import HoldoutCheck
 from ecomlib.retention.survival import SurvivalResult
 from ecomlib.validation import check_columns, check_frame
 
 __all__ = [
     "plot_actions",
+    "plot_book_clv",
     "plot_clv_by_group",
     "plot_clv_comparison",
     "plot_cohort_heatmap",
@@ -235,4 +237,21 @@ def plot_parameter_recovery(table: pd.DataFrame, *, ax=None):
     ax.set_yticks(y, [str(i) for i in table.index])
     ax.set_xlabel("estimate / truth 估計 ÷ 真值")
     ax.legend(loc="best", fontsize=8)
+    return ax
+
+
+def plot_book_clv(result: BookCLV, *, ax=None):
+    """Discounted margin per year of the book formula, its running total and the CLV it tends to."""
+    _require(result, BookCLV, "result")
+    ax = viz.get_ax(ax, figsize=(8, 4.5))
+    years = result.years
+    ax.bar(years["year"], years["discounted"], color=viz.PALETTE[5], label="discounted margin of the year 當年折現毛利")
+    ax.plot(years["year"], years["cumulative"], marker="o", color=viz.PALETTE[0], label="running total 累計")
+    ax.axhline(result.clv, color=viz.PALETTE[3], linestyle="--",
+               label=f"CLV = m r / (1 + d - r) = {viz.fmt_cny(result.clv)}")
+    ax.set_xlabel("year 年")
+    ax.set_ylabel("CNY per customer 每位客戶")
+    ax.yaxis.set_major_formatter(viz.cny_formatter())
+    ax.set_ylim(0, max(result.clv, float(years["cumulative"].max()), 1.0) * 1.15)
+    ax.legend(loc="center right", fontsize=8)
     return ax

@@ -21,7 +21,15 @@ from ecomlib.retention.purchases import check_transactions, purchase_log
 from ecomlib.retention.rfm import _as_day, _window
 from ecomlib.validation import check_columns, check_frame
 
-__all__ = ["rfm_scores", "rfm_segments", "DEFAULT_SEGMENTS", "SEGMENT_ACTIONS"]
+__all__ = [
+    "rfm_scores",
+    "rfm_segments",
+    "rescore_by_thresholds",
+    "segment_shares",
+    "segment_headline",
+    "DEFAULT_SEGMENTS",
+    "SEGMENT_ACTIONS",
+]
 
 #: Default segment map: (segment, {score: (lowest, highest)}); the first matching rule wins.
 DEFAULT_SEGMENTS: list[tuple[str, dict[str, tuple[int, int]]]] = [
@@ -212,3 +220,89 @@ def rfm_segments(
     out["segment"] = out["segment"].astype(str)
     out["action"] = out["segment"].map(SEGMENT_ACTIONS).fillna("").astype(str)
     return out
+
+
+def rescore_by_thresholds(scores: pd.DataFrame, recent_days: int = 90, loyal_purchases: int = 3,
+                          segment_map: list | None = None) -> pd.DataFrame:
+    """Re-score R and F from two business thresholds and name the segments again.
+
+    Instead of quintiles, a shop can say "recent = bought within ``recent_days``" and
+    "loyal = at least ``loyal_purchases`` purchase days". The five R levels are then
+    days since the last purchase below recent_days / 2, recent_days, 2 x, 4 x recent_days
+    and beyond (scores 5 to 1); the five F levels are 1 purchase day, 2 up to
+    loyal_purchases - 1, then from loyal_purchases, 2 x and 4 x loyal_purchases on (scores 1 to
+    5). The M score is kept. With the default segment map, "Loyal" then means recent within
+    2 x ``recent_days`` and at least ``loyal_purchases`` purchase days.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Output of :func:`rfm_scores` (``recency_days``, ``frequency``, ``M``).
+    recent_days : int
+        Days (>= 2).
+    loyal_purchases : int
+        Purchase days (>= 3).
+    segment_map : list, optional
+        As in :func:`rfm_segments`.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`rfm_segments`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"recency_days": [10, 400], "frequency": [6, 1], "M": [5, 1]})
+    >>> rescore_by_thresholds(s, 90, 3)["segment"].tolist()
+    ['Champions', 'Lost']
+    """
+    check_frame(scores, "scores")
+    check_columns(scores, ["recency_days", "frequency", "M"], "scores")
+    if recent_days < 2 or loyal_purchases < 3:
+        raise ParameterError(
+            f"`recent_days` must be >= 2 and `loyal_purchases` >= 3, but {recent_days!r} and "
+            f"{loyal_purchases!r} were passed."
+        )
+    out = scores.copy()
+    out["R"] = _scores(out["recency_days"].to_numpy(dtype=float), 5,
+                       [recent_days / 2, recent_days, 2 * recent_days, 4 * recent_days], False)
+    out["F"] = _scores(out["frequency"].to_numpy(dtype=float), 5,
+                       [2, loyal_purchases, 2 * loyal_purchases, 4 * loyal_purchases], True)
+    out["RFM"] = out["R"].astype(str) + out["F"].astype(str) + out["M"].astype(str)
+    return rfm_segments(out.drop(columns=["segment", "action"], errors="ignore"), segment_map)
+
+
+def segment_shares(segments: pd.DataFrame, value_col: str = "monetary") -> pd.DataFrame:
+    """Customers, share of customers and share of ``value_col`` (revenue) per segment.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"segment": ["New", "New", "Lost"], "monetary": [10.0, 30.0, 60.0]})
+    >>> segment_shares(s)["revenue_share"].tolist()
+    [0.6, 0.4]
+    """
+    check_frame(segments, "segments")
+    check_columns(segments, ["segment", value_col], "segments")
+    grouped = segments.groupby("segment")
+    out = pd.DataFrame({
+        "customers": grouped.size(),
+        "customer_share": grouped.size() / len(segments),
+        "revenue_share": grouped[value_col].sum() / segments[value_col].sum(),
+        "mean_value": grouped[value_col].mean(),
+    })
+    out["action"] = out.index.map(SEGMENT_ACTIONS).fillna("").astype(str)
+    return out.sort_values("revenue_share", ascending=False)
+
+
+def segment_headline(segments: pd.DataFrame) -> str:
+    """One line: the segment with the largest revenue share and the size of Champions and Lost."""
+    shares = segment_shares(segments)
+    top = shares.index[0]
+    parts = [f"{top}: {shares.loc[top, 'customer_share']:.0%} of customers, "
+             f"{shares.loc[top, 'revenue_share']:.0%} of revenue"]
+    for name in ("Champions", "Lost"):
+        if name in shares.index and name != top:
+            parts.append(f"{name}: {shares.loc[name, 'customer_share']:.0%} of customers")
+    return "; ".join(parts)

@@ -11,6 +11,8 @@ from ecomlib.retention import (
     HoldoutCheck,
     action_summary,
     book_clv_inputs,
+    book_clv_projection,
+    clv_by_group,
     customer_actions,
     customer_lifetime_value,
     first_order_flag,
@@ -136,3 +138,26 @@ def test_first_order_flag_and_repurchase_by_group(hand_tx):
         repurchase_by_group(tx, pd.Series({"a": 1, "b": 1, "c": 1}))
     with pytest.raises(ParameterError, match="groups"):
         repurchase_by_group(tx, {"a": 1})
+
+
+def test_book_clv_projection_sums_to_formula():
+    out = book_clv_projection(200.0, 2.0, 0.25, 0.6, 0.1, years=200)
+    # m = 200 * 2 * 0.25 = 100; CLV = 100 * 0.6 / 0.5 = 120; the yearly terms add up to it
+    assert out.margin_per_year == pytest.approx(100.0)
+    assert out.clv == pytest.approx(120.0)
+    assert out.years["cumulative"].iloc[-1] == pytest.approx(120.0, rel=1e-9)
+    assert out.years["discounted"].iloc[0] == pytest.approx(100 * 0.6 / 1.1)
+    assert "120" in out.headline()
+    with pytest.raises(ParameterError, match="retention_rate"):
+        book_clv_projection(200.0, 2.0, 0.25, 1.0)
+
+
+def test_clv_by_group_hand():
+    clv = pd.DataFrame({"clv": [10.0, 30.0, 5.0, 1.0], "prob_alive": [0.5, 0.9, 0.2, 0.1],
+                        "expected_purchases": [1.0, 2.0, 0.5, 0.1]}, index=list("abcd"))
+    out = clv_by_group(clv, pd.Series({"a": "email", "b": "email", "c": "search"}))
+    assert out.index.tolist() == ["email", "search", "unknown"]
+    assert out.loc["email", "clv"] == 20.0 and out.loc["email", "total_clv"] == 40.0
+    assert out.loc["email", "prob_alive"] == pytest.approx(0.7)
+    with pytest.raises(ParameterError, match="groups"):
+        clv_by_group(clv, ["email"])

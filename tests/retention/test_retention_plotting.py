@@ -15,6 +15,7 @@ from ecomlib.errors import ParameterError, SchemaError  # noqa: E402
 from ecomlib.retention import (  # noqa: E402
     BetaGeoModel,
     average_retention,
+    book_clv_projection,
     churn_table,
     cohort_table,
     customer_actions,
@@ -22,6 +23,7 @@ from ecomlib.retention import (  # noqa: E402
     holdout_comparison,
     inter_purchase_times,
     repurchase_by_group,
+    rescore_by_thresholds,
     rfm_scores,
     rfm_segments,
     survival_by_group,
@@ -51,6 +53,8 @@ def test_every_plot_returns_its_axes(hand_tx):
         (rp.plot_actions, customer_actions(clv)),
         (rp.plot_repurchase_by_group, repurchase_by_group(tx, first_order_flag(tx), within_days=40)),
         (rp.plot_parameter_recovery, recovery),
+        (rp.plot_book_clv, book_clv_projection(200.0, 2.0, 0.3, 0.6, 0.1)),
+        (rp.plot_rfm_segments, rescore_by_thresholds(rfm_scores(hand_tx), 30, 3)),
     ]
     with warnings.catch_warnings(record=True) as caught, viz.theme():
         warnings.simplefilter("always")

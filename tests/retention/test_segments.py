@@ -5,7 +5,15 @@ import pandas as pd
 import pytest
 
 from ecomlib.errors import ParameterError
-from ecomlib.retention import DEFAULT_SEGMENTS, SEGMENT_ACTIONS, rfm_scores, rfm_segments
+from ecomlib.retention import (
+    DEFAULT_SEGMENTS,
+    SEGMENT_ACTIONS,
+    rescore_by_thresholds,
+    rfm_scores,
+    rfm_segments,
+    segment_headline,
+    segment_shares,
+)
 
 
 def test_scores_by_quantile_hand(hand_tx):
@@ -66,3 +74,18 @@ def test_bad_segment_map_and_edges(hand_tx):
         rfm_scores(hand_tx, edges={"age": [1, 2, 3, 4]})
     with pytest.raises(ParameterError, match="n_scores"):
         rfm_scores(hand_tx, n_scores=1)
+
+
+def test_rescore_by_thresholds_hand(hand_tx):
+    scores = rfm_scores(hand_tx)
+    out = rescore_by_thresholds(scores, recent_days=30, loyal_purchases=3)
+    # recency a 21 (< 30 -> 4), b 30 (< 60 -> 3), c 0 (< 15 -> 5); purchase days 3 -> 3, 2 -> 2
+    assert out["R"].tolist() == [4, 3, 5]
+    assert out["F"].tolist() == [3, 2, 2]
+    assert out["segment"].tolist() == ["Loyal", "Hibernating", "Potential loyalists"]
+    shares = segment_shares(out)
+    assert shares["customers"].sum() == 3
+    assert shares.loc["Loyal", "revenue_share"] == pytest.approx(310 / 530)
+    assert segment_headline(out).startswith("Loyal: 33% of customers, 58% of revenue")
+    with pytest.raises(ParameterError, match="recent_days"):
+        rescore_by_thresholds(scores, recent_days=1)
