@@ -22,7 +22,14 @@ from jinja2 import DictLoader
 from ecomlib.reports.key_figures import format_value
 from ecomlib.reports.offline import neutralize_active_content
 
-__all__ = ["HIDDEN_TAGS", "analyst_notebook", "export_html", "math_as_text", "render_header"]
+__all__ = [
+    "HIDDEN_TAGS",
+    "analyst_notebook",
+    "cjk_font_css",
+    "export_html",
+    "math_as_text",
+    "render_header",
+]
 
 #: Cells with any of these tags are not in the analyst's report.
 HIDDEN_TAGS = {"teaching", "parameters", "injected-parameters", "papermill-error-cell-tag"}
@@ -221,6 +228,52 @@ def render_header(info: dict[str, Any]) -> str:
     return "".join(parts)
 
 
+_CJK_FAMILY = "ecomlib CJK"
+_FONT_STACK = (
+    'system-ui, -apple-system, "Segoe UI", Helvetica, Arial, "PingFang SC", "Microsoft YaHei", '
+    f'"Noto Sans CJK SC", "{_CJK_FAMILY}", sans-serif'
+)
+
+
+def cjk_font_css(page: str) -> str:
+    """CSS embedding the CJK glyphs ``page`` uses, so Chinese text renders on any machine.
+
+    The Noto Sans CJK SC font shipped in the ``mplfonts`` wheel (SIL Open Font License,
+    see :func:`ecomlib.viz.cjk_font_path`) is cut down to the characters of the page
+    (typically a few tens of kB) and embedded as a data URL; the page lists it after the
+    system fonts. Returns '' when the page has no CJK text or the font is unavailable.
+    """
+    chars = "".join(sorted({c for c in page if ord(c) >= 0x2E80}))
+    if not chars:
+        return ""
+    try:
+        import base64
+        import io
+
+        from fontTools import subset
+
+        from ecomlib.viz import cjk_font_path
+
+        options = subset.Options()
+        options.flavor = None
+        options.notdef_outline = True
+        font = subset.load_font(str(cjk_font_path()), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text=chars)
+        subsetter.subset(font)
+        buffer = io.BytesIO()
+        subset.save_font(font, buffer, options)
+    except Exception:  # noqa: BLE001 - without the font the report still works
+        return ""
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return (
+        f'@font-face {{ font-family: "{_CJK_FAMILY}"; '
+        f'src: url(data:font/otf;base64,{data}) format("opentype"); }}\n'
+        f":root {{ --jp-content-font-family: {_FONT_STACK}; --jp-ui-font-family: {_FONT_STACK}; }}\n"
+        f"body, .ecomlib-header {{ font-family: {_FONT_STACK}; }}\n"
+    )
+
+
 def export_html(nb: nbformat.NotebookNode, header_html: str, *, title: str) -> str:
     """Export ``nb`` to the analyst's single-file HTML with ``header_html`` on top."""
     from nbconvert import HTMLExporter
@@ -240,4 +293,8 @@ def export_html(nb: nbformat.NotebookNode, header_html: str, *, title: str) -> s
     body, _ = exporter.from_notebook_node(
         view, resources={"ecomlib_header": header_html, "ecomlib_css": _CSS}
     )
-    return neutralize_active_content(body)
+    body = neutralize_active_content(body)
+    fonts = cjk_font_css(body)
+    if fonts:
+        body = body.replace("</head>", f'<style type="text/css">{fonts}</style>\n</head>', 1)
+    return body

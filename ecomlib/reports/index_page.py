@@ -8,6 +8,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from ecomlib.reports.html_export import cjk_font_css
 from ecomlib.reports.key_figures import format_value
 
 __all__ = ["render_index", "write_index"]
@@ -55,7 +56,7 @@ def render_index(records: Sequence, out_dir: Path) -> str:
             f"<td>{duration}</td><td><ul>{figures}</ul></td><td>{links}</td></tr>"
         )
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return (
+    page = (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         "<title>ecomlib chapter reports</title>"
         f"<style>{_STYLE}</style></head><body>"
@@ -66,6 +67,8 @@ def render_index(records: Sequence, out_dir: Path) -> str:
         + "".join(rows)
         + "</tbody></table></body></html>"
     )
+    fonts = cjk_font_css(page)
+    return page.replace("</head>", f"<style>{fonts}</style></head>", 1) if fonts else page
 
 
 def write_index(records: Sequence, out_dir: Path) -> Path:

@@ -3,7 +3,12 @@
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from ecomlib.reports.html_export import analyst_notebook, math_as_text, render_header
+from ecomlib.reports.html_export import (
+    analyst_notebook,
+    cjk_font_css,
+    math_as_text,
+    render_header,
+)
 from ecomlib.reports.offline import neutralize_active_content, remote_references, script_tags
 
 
@@ -82,3 +87,11 @@ def test_header_escapes_every_value():
         }
     )
     assert "<script" not in page and page.count("&lt;script&gt;") >= 12
+
+
+def test_cjk_glyphs_are_embedded_as_a_small_offline_font():
+    css = cjk_font_css("<p>電商運營 GMV</p>")
+    assert css.startswith('@font-face { font-family: "ecomlib CJK"; src: url(data:font/otf;base64,')
+    assert 1_000 < len(css) < 200_000  # a subset, not the 16 MB font
+    assert remote_references(f"<style>{css}</style>") == []
+    assert cjk_font_css("<p>only ASCII</p>") == ""
