@@ -9,6 +9,7 @@ the sections that need them with a visible note.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,7 +85,7 @@ class Shop:
         return str(self)
 
     def _repr_html_(self) -> str:
-        return f"<pre>{self}</pre>".replace("&", "&amp;")
+        return f"<pre class='ecomlib-shop'>{html.escape(str(self))}</pre>"
 
 
 def find_table_file(folder: Path, table: str) -> Path | None:

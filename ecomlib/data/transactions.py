@@ -283,6 +283,9 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
     if preset is not None and preset.non_product is not None:
         checks.drop("non-product lines", preset.non_product(canonical).fillna(False).to_numpy(),
                     "dropped (postage, fees, adjustments: not product sales)")
+    else:
+        checks.flag("non-product lines", np.zeros(n, dtype=bool),
+                    "not checked: no preset names non-product codes for this source")
     checks.flag("zero prices", (canonical["unit_price"] == 0).to_numpy(), "kept (revenue 0)")
     checks.flag("cancellations", status.eq("cancelled").to_numpy(), "kept, status = cancelled")
     checks.flag("returns", status.eq("returned").to_numpy(), "kept, status = returned")

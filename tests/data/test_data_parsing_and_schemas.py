@@ -112,3 +112,12 @@ def test_quality_report_forms(tmp_path):
     html = report._repr_html_()
     assert html.count("<tr>") == len(frame) + 1 and "<th>action</th>" in html
     assert isinstance(report, QualityReport) and report.summary().equals(frame)
+
+
+def test_non_product_check_is_reported_as_not_checked_without_a_preset(tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text("order_id,order_date,product_id,quantity,unit_price\n1,2024-01-02,POST,1,18\n")
+    df, report = load_transactions(path)
+    row = report.to_frame().set_index("check").loc["non-product lines"]
+    assert row["rows"] == 0 and row["action"].startswith("not checked")
+    assert df["product_id"].tolist() == ["POST"]

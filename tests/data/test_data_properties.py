@@ -5,16 +5,20 @@ For any messy input the loader either raises a clear error or returns a report w
 * rows read = rows kept + rows counted by each dropping check, and
 * revenue in = completed + cancelled + returned revenue kept + revenue of the dropped rows,
 
-with "revenue in" computed here, independently, from the generated numbers.
+with "revenue in" computed here, independently, from the generated numbers. The parsers
+also recover known dates (checked against Python's own ``strptime``) and money written
+in every supported form.
 """
 
 import math
+from datetime import datetime
 
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ecomlib.data import load_transactions
+from ecomlib.data.parsing import DATE_FORMATS, parse_dates, parse_numbers
 from ecomlib.data.schemas import STATUSES
 from ecomlib.errors import DataError
 
@@ -90,3 +94,41 @@ def test_same_result_from_a_csv_file(tmp_path, rows):
         return
     got, _ = load_transactions(path)
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+
+
+# --- the parsers recover known values written in every supported form ----------------------
+
+_FULL_WIDTH = str.maketrans("0123456789.,", "０１２３４５６７８９．，")
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.datetimes(datetime(2000, 1, 1), datetime(2030, 12, 31)),
+                          st.sampled_from(("ISO",) + DATE_FORMATS)), min_size=1, max_size=30))
+def test_dates_agree_with_pythons_strptime(pairs):
+    """Independent reference: Python's element-wise ``datetime.strptime`` / ``fromisoformat``."""
+    texts, expected = [], []
+    for moment, fmt in pairs:
+        # day-first forms are ambiguous when the day is 12 or less: month-first wins by design
+        if fmt.startswith("%d") and moment.day <= 12:
+            fmt = "ISO"
+        if fmt == "ISO":
+            text = moment.isoformat(sep=" ", timespec="seconds")
+            expected.append(pd.Timestamp(datetime.fromisoformat(text)))
+        else:
+            text = moment.strftime(fmt)
+            expected.append(pd.Timestamp(datetime.strptime(text, fmt)))
+        texts.append(text)
+    values, bad = parse_dates(pd.Series(texts))
+    assert not bad.any()
+    assert values.tolist() == expected
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 10**9), st.sampled_from(["¥{:,.2f}", "${:,.2f}", "RMB {:.2f}",
+                                                                   "{:.2f}元", "￥{:,.2f}", "FW"])),
+                min_size=1, max_size=30))
+def test_money_written_in_any_supported_form_is_recovered(pairs):
+    texts = [f"{c / 100:,.2f}".translate(_FULL_WIDTH) if fmt == "FW" else fmt.format(c / 100) for c, fmt in pairs]
+    values, bad = parse_numbers(pd.Series(texts))
+    assert not bad.any()
+    assert values.tolist() == [c / 100 for c, _ in pairs]

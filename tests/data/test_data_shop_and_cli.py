@@ -131,3 +131,8 @@ def test_cli_check_preset_fixture_copied_elsewhere(tmp_path, capsys):
     shutil.copy(FIXTURES / "shopify_orders.csv", target)
     assert main(["data", "check", str(target), "--preset", "shopify"]) == 0
     assert target.read_bytes() == (FIXTURES / "shopify_orders.csv").read_bytes()
+
+
+def test_shop_renders_as_html(shop_folder):
+    html = load_shop(shop_folder)._repr_html_()
+    assert html.startswith("<pre") and "transactions" in html and "<script" not in html
