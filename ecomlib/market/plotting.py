@@ -118,12 +118,14 @@ def plot_concentration(table: pd.DataFrame, *, period: str = "year", bands: str 
     x = table[period].astype(str)
     ax.bar(x, table["hhi"], color=viz.PALETTE[0])
     top = max(float(table["hhi"].max()) * 1.2, high * 1.2)
-    ax.axhspan(high, top, color=viz.PALETTE[3], alpha=0.12, label=f"highly concentrated (> {high:,.0f})")
-    ax.axhspan(low, high, color=viz.PALETTE[1], alpha=0.12, label=f"moderately ({low:,.0f}-{high:,.0f})")
+    ax.axhspan(high, top, color=viz.PALETTE[3], alpha=0.12, zorder=0,
+               label=f"highly concentrated (> {high:,.0f})")  # fmt: skip
+    ax.axhspan(low, high, color=viz.PALETTE[1], alpha=0.12, zorder=0,
+               label=f"moderately ({low:,.0f}-{high:,.0f})")  # fmt: skip
     ax.set_ylim(0, top)
     ax.set_ylabel("HHI (0-10,000)")
     ax.set_title(f"Concentration 集中度 ({bands} bands)")
-    ax.legend(loc="upper left", fontsize="small")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize="small")
     return ax
 
 
@@ -134,8 +136,8 @@ def plot_merger(result: MergerResult, *, ax=None):
     low, high = HHI_BANDS[result.bands]
     ax.bar(["before", "after"], [result.hhi_before, result.hhi_after], color=[viz.PALETTE[0], SHOP_COLOR])
     top = max(result.hhi_after * 1.2, high * 1.2)
-    ax.axhspan(high, top, color=viz.PALETTE[3], alpha=0.12)
-    ax.axhspan(low, high, color=viz.PALETTE[1], alpha=0.12)
+    ax.axhspan(high, top, color=viz.PALETTE[3], alpha=0.12, zorder=0)
+    ax.axhspan(low, high, color=viz.PALETTE[1], alpha=0.12, zorder=0)
     ax.set_ylim(0, top)
     ax.text(1, result.hhi_after, f"+{result.delta:,.0f}", ha="center", va="bottom")
     verdict = "presumed harmful" if result.presumed_harmful else "not presumed harmful"

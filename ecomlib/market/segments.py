@@ -150,7 +150,7 @@ def segment_profiles(
 
 def segment_attractiveness(
     profiles: pd.DataFrame,
-    weights: dict[str, float] | None = None,
+    weights: dict[str, float] | list[float] | None = None,
     *,
     segment_cols: str | list[str] | None = None,
 ) -> pd.DataFrame:
@@ -161,8 +161,9 @@ def segment_attractiveness(
     profiles : DataFrame
         One row per segment, e.g. from :func:`segment_profiles`; every key of ``weights``
         must be a numeric column (higher = more attractive).
-    weights : dict of str to float, optional
-        Criterion column -> weight (>= 0, at least one > 0); rescaled to sum to 1. Default
+    weights : dict of str to float, or list of 3 float, optional
+        Criterion column -> weight (>= 0, at least one > 0); rescaled to sum to 1. A list
+        gives the weights of revenue, growth and margin in that order. Default
         :data:`DEFAULT_SEGMENT_WEIGHTS` (revenue 0.4, growth 0.3, margin 0.3); criteria whose
         column is entirely missing are dropped with their weight.
     segment_cols : str or list of str, optional
@@ -182,6 +183,13 @@ def segment_attractiveness(
     ['s', 'n']
     """
     profiles = check_frame(profiles, "profiles")
+    if isinstance(weights, list | tuple):
+        if len(weights) != len(DEFAULT_SEGMENT_WEIGHTS):
+            raise ParameterError(
+                f"`weights` as a list must give {len(DEFAULT_SEGMENT_WEIGHTS)} numbers, for "
+                f"{list(DEFAULT_SEGMENT_WEIGHTS)}, but {weights!r} was passed."
+            )
+        weights = dict(zip(DEFAULT_SEGMENT_WEIGHTS, weights, strict=True))
     weights = dict(DEFAULT_SEGMENT_WEIGHTS if weights is None else weights)
     if not weights:
         raise ParameterError("`weights` must name at least one criterion.")

@@ -182,6 +182,10 @@ def test_segment_attractiveness_hand_case_and_weights():
     # scaled revenue 1, 0.5, 0; growth 0, 0.5, 1; margin constant -> 0.5
     assert out.loc["n", "score"] == pytest.approx(0.4 * 1 + 0.3 * 0 + 0.3 * 0.5)
     assert out.loc["s", "score"] == pytest.approx(0.4 * 0.5 + 0.3 * 0.5 + 0.3 * 0.5)
+    as_list = segment_attractiveness(p, [0.4, 0.3, 0.3])
+    pd.testing.assert_frame_equal(as_list, segment_attractiveness(p))
+    with pytest.raises(ParameterError, match="3 numbers"):
+        segment_attractiveness(p, [1.0, 1.0])
     growth_only = segment_attractiveness(p, {"growth": 1.0})
     assert growth_only["region"].tolist() == ["e", "s", "n"]
     assert growth_only["rank"].tolist() == [1, 2, 3]
