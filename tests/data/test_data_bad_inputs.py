@@ -404,3 +404,17 @@ def test_quantity_overflow_is_not_silent(tmp_path):
     df, report = load_transactions(write(tmp_path, lines))
     assert np.isfinite(df["revenue"]).all()
     assert report.rows_read == report.rows_kept + report.rows_dropped
+
+
+def test_quoted_line_break_inside_a_field(tmp_path):
+    header = HEADER.strip() + ",note\n"
+    lines = [GOOD[0] + ',"leave at the door,\nplease"', GOOD[1] + ",", GOOD[2] + ',"x"']
+    df, report = load_transactions(write(tmp_path, lines, header=header))
+    assert len(df) == 3 and report.rows_read == 3
+
+
+def test_semicolon_separated_with_decimal_points(tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text(HEADER.replace(",", ";") + "\n".join(g.replace(",", ";") for g in GOOD))
+    df, report = load_transactions(path)
+    assert len(df) == 4 and any("separator: ';'" in n for n in report.notes)
