@@ -197,6 +197,10 @@ def _execute(
             os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
             return -1, f"the notebook exceeded its time limit of {time_limit:g} s"
+        except BaseException:  # Ctrl+C: stop papermill and its kernel too
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise
     return proc.returncode, err
 
 

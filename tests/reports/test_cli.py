@@ -62,3 +62,17 @@ def test_failure_message_is_one_sentence_with_notebook_and_fix(all_run, capsys):
     )
     assert lines[1].startswith("  executed notebook: ") and lines[1].endswith("market.failed.ipynb")
     assert lines[-1] == "  How to fix: check unit_price"
+
+
+@pytest.mark.slow
+def test_all_prints_progress_writes_index_and_exits_nonzero(with_notebooks, tmp_path, capsys):
+    code = main(["report", "all", "--out", str(tmp_path), "--jobs", "2", "-p", "n=2"])
+    out = capsys.readouterr().out
+    assert code == 1  # market fails
+    progress = [line for line in out.splitlines() if line.startswith("[")]
+    assert len(progress) == 7
+    assert any("basics" in line and "succeeded" in line for line in progress)
+    assert any("market" in line and "failed" in line for line in progress)
+    assert "Chapter 'market' failed in section '3.3 Pricing strategy 價格策略'" in out
+    assert "1 succeeded, 1 failed, 5 not available" in out
+    assert (tmp_path / "index.html").exists() and (tmp_path / "basics.html").exists()
