@@ -51,6 +51,7 @@ def test_theme_context_restores_settings():
     assert matplotlib.rcParams["font.size"] == before["font.size"]
 
 
+@pytest.mark.slow
 def test_import_has_no_side_effects():
     code = (
         "import matplotlib, copy; before = copy.deepcopy(dict(matplotlib.rcParams));"
@@ -76,6 +77,7 @@ def test_channel_colours_are_fixed_and_case_insensitive():
     }
 
 
+@pytest.mark.slow
 def test_unseen_names_get_the_same_colour_in_every_process():
     names = ["美妝 Beauty", "服飾 Apparel", "livestream_x", "家居 Home"]
     here = [viz.category_color(n) for n in names] + [viz.channel_color(names[2])]

@@ -21,6 +21,7 @@ from ecomlib.basics import plotting as bp  # noqa: E402
 from ecomlib.errors import ParameterError  # noqa: E402
 
 
+@pytest.mark.slow
 def test_every_plot_returns_its_axes_without_glyph_warnings(synthetic_shop):
     tx, sessions = synthetic_shop
     change = compare_periods(tx, sessions, base=("2023-01-01", "2023-12-31"),
