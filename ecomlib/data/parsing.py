@@ -153,7 +153,9 @@ def clean_text(s: pd.Series) -> pd.Series:
 
 
 def parse_ids(s: pd.Series) -> pd.Series:
-    """Identifiers as text: ``17850.0`` -> ``"17850"``, blanks -> missing, spaces stripped.
+    """Identifiers as text: ``17850.0`` -> ``"17850"``, blanks -> missing, outer spaces stripped.
+
+    A float id read as text (``"17850.0"``, ``"17850.00"``) loses its zero decimals.
 
     Examples
     --------
@@ -165,7 +167,7 @@ def parse_ids(s: pd.Series) -> pd.Series:
         if whole.all():
             return s.astype("Int64").astype("str")
     text = clean_text(s)
-    if text.str.contains(".", regex=False).any():
+    if (text.str.endswith(".0") | text.str.endswith(".00")).any():
         text = text.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
     return text
 

@@ -100,7 +100,9 @@ def detect_encoding(open_binary: Callable[[], BinaryIO], where: str) -> str:
         try:
             with open_binary() as fh:
                 while chunk := fh.read(_CHUNK):
-                    decoder.decode(chunk)
+                    # plain ASCII is valid in every candidate: check one byte (it fails if a
+                    # multi-byte character was cut at the chunk border) and skip the rest
+                    decoder.decode(chunk[:1] if chunk.isascii() else chunk)
                     offset += len(chunk)
                 decoder.decode(b"", final=True)
             return enc
