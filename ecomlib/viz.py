@@ -33,6 +33,7 @@ from pathlib import Path
 from ecomlib.errors import DataError, ParameterError
 
 __all__ = [
+    "CATEGORY_COLORS",
     "CHANNEL_COLORS",
     "CJK_FONT_FAMILY",
     "NEUTRAL",
@@ -75,7 +76,7 @@ PALETTE = (
 CHANNEL_COLORS: dict[str, str] = {
     "organic": "#009E73",
     "seo": "#009E73",
-    "direct": "#7f7f7f",
+    "direct": "#937860",
     "paid_search": "#0072B2",
     "search": "#0072B2",
     "sem": "#0072B2",
@@ -90,6 +91,24 @@ CHANNEL_COLORS: dict[str, str] = {
     "app": "#55A868",
     "livestream": "#C44E52",
     "other": NEUTRAL,
+}
+
+
+#: Fixed colours of common product categories. A bilingual name such as ``美妝 Beauty`` is
+#: matched by any of its words, so ``美妝 Beauty`` and ``beauty`` share a colour.
+CATEGORY_COLORS: dict[str, str] = {
+    "apparel": "#0072B2",
+    "beauty": "#CC79A7",
+    "electronics": "#56B4E9",
+    "home": "#E69F00",
+    "baby": "#F0E442",
+    "sports": "#009E73",
+    "books": "#8172B3",
+    "food": "#D55E00",
+    "toys": "#C44E52",
+    "health": "#55A868",
+    "jewelry": "#DA8BC3",
+    "shoes": "#4C72B0",
 }
 
 
@@ -120,13 +139,22 @@ def channel_color(channel: object) -> str:
 
 
 def category_color(category: object) -> str:
-    """Return the fixed hex colour of a product category (checksum of the name).
+    """Return the fixed hex colour of a product category.
+
+    Common categories (see :data:`CATEGORY_COLORS`) are matched by the whole name or by any
+    word of it; any other name gets a colour chosen by a checksum of the name.
 
     Examples
     --------
-    >>> category_color("美妝 Beauty") == category_color("美妝 Beauty")
+    >>> category_color("美妝 Beauty") == category_color("beauty")
     True
     """
+    key = _normalise(category)
+    if key in CATEGORY_COLORS:
+        return CATEGORY_COLORS[key]
+    for word in key.split("_"):
+        if word in CATEGORY_COLORS:
+            return CATEGORY_COLORS[word]
     return _hashed_color(category)
 
 

@@ -149,3 +149,12 @@ def test_table_shows_months_without_clock_time():
     assert "2024-01" in html and "00:00:00" not in html
     days = pd.DataFrame({"x": [1.0, 2.0]}, index=pd.to_datetime(["2024-01-01", "2024-01-02"]))
     assert "2024-01-01" in viz.table(days).to_html()
+
+
+def test_sample_shop_categories_get_distinct_fixed_colours():
+    names = ["美妝 Beauty", "家居 Home", "食品 Food", "服飾 Apparel", "數碼 Electronics", "圖書 Books",
+             "母嬰 Baby", "運動 Sports"]
+    colours = [viz.category_color(n) for n in names]
+    assert len(set(colours)) == len(names)
+    assert viz.category_color("美妝 Beauty") == viz.CATEGORY_COLORS["beauty"]
+    assert viz.channel_color("direct") != viz.NEUTRAL
