@@ -98,3 +98,23 @@ def test_missing_preset_is_suggested():
 
     with pytest.raises(SchemaError, match="preset='online_retail'"):
         load_transactions(FIXTURES / "online_retail.csv")
+
+
+def test_online_retail_ii_workbook_second_sheet(tmp_path):
+    """The real Online Retail II file is a workbook with one sheet per year; the second must be reachable."""
+    raw = pd.read_csv(FIXTURES / "online_retail_ii.csv", dtype={"Invoice": "str", "StockCode": "str"})
+    raw["InvoiceDate"] = pd.to_datetime(raw["InvoiceDate"])  # Excel cells hold real dates
+    raw["Invoice"] = raw["Invoice"].where(raw["Invoice"].str.startswith(("C", "A")),
+                                          pd.to_numeric(raw["Invoice"], errors="coerce"))
+    first, second = raw.iloc[:12], raw.iloc[12:]
+    path = tmp_path / "online_retail_II.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        first.to_excel(writer, sheet_name="Year 2009-2010", index=False)
+        second.to_excel(writer, sheet_name="Year 2010-2011", index=False)
+    df, report = load_transactions(path, preset="online_retail", sheet="Year 2010-2011")
+    # second sheet: 8 lines, of which C2, TEST001, ADJUST, M (C496350) and the gift voucher are not products
+    assert (report.rows_read, report.count("non-product lines"), len(df)) == (8, 5, 3)
+    assert df["order_id"].tolist() == ["489597", "489597", "581587"]
+    assert df["customer_id"].tolist()[-1] == "12680"
+    df_first, _ = load_transactions(path, preset="online_retail", sheet=0)
+    assert df_first["order_id"].iloc[0] == "489434"
