@@ -121,3 +121,11 @@ def test_non_product_check_is_reported_as_not_checked_without_a_preset(tmp_path)
     row = report.to_frame().set_index("check").loc["non-product lines"]
     assert row["rows"] == 0 and row["action"].startswith("not checked")
     assert df["product_id"].tolist() == ["POST"]
+
+
+def test_optional_whole_numbers_may_have_gaps(tmp_path):
+    path = tmp_path / "marketing_spend.csv"
+    path.write_text("date,channel,spend,impressions,clicks\n2024-06-01,seo,¥100,1000,\n2024-06-02,seo,120,1100,30\n")
+    df, _ = load_table(path, "marketing_spend")
+    assert df["clicks"].isna().tolist() == [True, False]
+    assert df["spend"].tolist() == [100.0, 120.0] and df["impressions"].dtype == "int64"
