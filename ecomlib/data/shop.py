@@ -10,7 +10,7 @@ the sections that need them with a visible note.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +105,8 @@ def load_shop(folder_or_file: Any, *, preset: str | None = None, columns: Any = 
     ----------
     folder_or_file : str or path
         A folder holding ``transactions.csv`` and any other canonical tables, a folder of
-        a preset's export (``preset="olist"``), or a single transactions file.
+        a preset's export (``preset="olist"``), a folder holding a single data file of any
+        name (read as transactions), or a single transactions file.
     preset : str, optional
         Preset for the transactions (see :func:`~ecomlib.data.load_transactions`).
     columns : dict or path, optional
@@ -146,6 +147,14 @@ def load_shop(folder_or_file: Any, *, preset: str | None = None, columns: Any = 
             df, rep = load_table(file, table, columns=per_table.get(table) or None, start=start, end=end)
         tables[table], quality[table], files[table] = df, rep, str(file)
     if not tables:
+        data_files = [p for p in sorted(path.iterdir()) if p.is_file() and p.name.lower().endswith(FILE_SUFFIXES)]
+        if len(data_files) == 1:  # a folder holding one export: read it as the transactions
+            tx, report = load_transactions(data_files[0], preset=preset, columns=tx_columns, start=start, end=end)
+            report = replace(report, notes=(f"the only data file in the folder, read as transactions: "
+                                            f"{data_files[0].name}",) + report.notes)
+            return Shop({"transactions": tx}, {"transactions": report},
+                        tuple(t for t in TABLES if t != "transactions"), str(path),
+                        {"transactions": str(data_files[0])})
         names = sorted(p.name for p in path.iterdir())[:20]
         raise DataError(
             f"`folder_or_file` {str(path)!r} holds no canonical table file. Found: {names}.",

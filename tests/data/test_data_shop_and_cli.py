@@ -136,3 +136,16 @@ def test_cli_check_preset_fixture_copied_elsewhere(tmp_path, capsys):
 def test_shop_renders_as_html(shop_folder):
     html = load_shop(shop_folder)._repr_html_()
     assert html.startswith("<pre") and "transactions" in html and "<script" not in html
+
+
+def test_load_shop_folder_with_only_transactions(tmp_path):
+    (tmp_path / "transactions.csv").write_text(TX)
+    shop = load_shop(tmp_path)
+    assert list(shop.tables) == ["transactions"] and "products" in shop.missing
+
+
+def test_load_shop_folder_with_one_export_of_any_name(tmp_path):
+    shutil.copy(FIXTURES / "online_retail.csv", tmp_path / "Online Retail.csv")
+    shop = load_shop(tmp_path, preset="online_retail")
+    assert len(shop["transactions"]) == 19
+    assert "read as transactions: Online Retail.csv" in shop.quality["transactions"].notes[0]
