@@ -42,8 +42,8 @@ import numpy as np
 import pandas as pd
 
 from ecomlib.basics.kpi_tree import DRIVERS, ORDER_DRIVERS, KPITree, kpi_tree
-from ecomlib.errors import NotIdentifiableError, ParameterError
-from ecomlib.validation import check_argument
+from ecomlib.errors import DataError, NotIdentifiableError, ParameterError
+from ecomlib.validation import check_argument, check_columns, check_frame
 
 __all__ = [
     "METHODS",
@@ -278,8 +278,6 @@ def compare_periods(
     -------
     Decomposition
     """
-    from ecomlib.validation import check_columns, check_frame
-
     check_argument("by", (None, "channel"), by)
     b0, b1 = _period("base", base)
     c0, c1 = _period("current", current)
@@ -293,8 +291,6 @@ def compare_periods(
         tx = _between(transactions, date_col, lo, hi)
         ss = None if sessions is None else _between(sessions, session_date_col, lo, hi)
         if tx.empty:
-            from ecomlib.errors import DataError
-
             raise DataError(
                 f"No transactions between {lo.date()} and {hi.date()}.",
                 fix="Choose periods inside the data's date range.",
@@ -380,8 +376,6 @@ def year_on_year_periods(
         Each a pair (first day, last day), ready for :func:`compare_periods`. A last month
         that is not complete in the data is left out.
     """
-    from ecomlib.validation import check_columns, check_frame
-
     if isinstance(months, bool) or not isinstance(months, int | np.integer) or not 1 <= months <= 12:
         raise ParameterError(f"`months` must be a whole number from 1 to 12, but {months!r} was passed.")
     check_frame(transactions, "transactions")
@@ -393,8 +387,6 @@ def year_on_year_periods(
     base_start, base_end = start - pd.DateOffset(years=1), end.replace(day=1) - pd.DateOffset(years=1)
     base_end = base_end + pd.offsets.MonthEnd(0)
     if base_start < first:
-        from ecomlib.errors import DataError
-
         raise DataError(
             f"The data run from {first.date()} to {last.date()}, too short to compare the last "
             f"{months} month(s) with the same months a year earlier.",
@@ -448,8 +440,6 @@ def comparison_periods(
     -------
     ComparisonPeriods or None
     """
-    from ecomlib.errors import DataError
-
     try:
         base, current = year_on_year_periods(transactions, months, date_col=date_col)
         return ComparisonPeriods(base, current, "year on year")
@@ -464,8 +454,6 @@ def comparison_periods(
 
 
 def _previous_periods(transactions, months, date_col) -> ComparisonPeriods:
-    from ecomlib.errors import DataError
-
     dates = pd.to_datetime(transactions[date_col])
     first, last = dates.min().normalize(), dates.max().normalize()
     end = last if (last + pd.Timedelta(days=1)).day == 1 else last.replace(day=1) - pd.Timedelta(days=1)

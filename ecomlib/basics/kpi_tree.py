@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ecomlib.errors import DataError, ParameterError, SchemaError
 from ecomlib.validation import check_argument, check_columns, check_frame, check_numeric
 
 __all__ = ["DRIVERS", "KPITree", "kpi_tree"]
@@ -106,8 +107,6 @@ def _keys(by: str | Sequence[str] | None) -> tuple[str, ...]:
     for key in keys:
         check_argument("by", _GROUPINGS, key)
     if len(set(keys)) != len(keys):
-        from ecomlib.errors import ParameterError
-
         raise ParameterError(f"`by` must not repeat a grouping, but {list(keys)!r} was passed.")
     # month first, so a month x channel tree reads as a time series per channel
     return tuple(k for k in ("month", "channel") if k in keys)
@@ -195,8 +194,6 @@ def kpi_tree(
     check_columns(transactions, tx_cols, "transactions")
     check_numeric(transactions, [quantity_col, revenue_col], "transactions")
     if "month" in keys and not pd.api.types.is_datetime64_any_dtype(transactions[date_col]):
-        from ecomlib.errors import SchemaError
-
         raise SchemaError(
             f"`transactions` column {date_col!r} must hold dates, but its dtype is "
             f"{transactions[date_col].dtype}.",
@@ -206,8 +203,6 @@ def kpi_tree(
 
     sales = transactions.loc[transactions[status_col].isin(statuses)]
     if sales.empty:
-        from ecomlib.errors import DataError
-
         raise DataError(
             f"`transactions` has no lines with status in {statuses}, so there are no sales to "
             f"analyse (statuses found: {sorted(transactions[status_col].dropna().unique())}).",
