@@ -112,7 +112,7 @@ def _transactions(orders, lines, products, plan, start):
         "country": orders["country"].reindex(o).to_numpy(),
         "status": lines["status"].to_numpy(),
         "unit_cost": products["unit_cost"].to_numpy()[p],
-        "discount": np.round((lines["list_price"].to_numpy() - price) * qty, 2),
+        "discount": np.round((lines["list_price"].to_numpy() - price) * qty, 2) + 0.0,  # no -0.0
         "promo_id": promo_ids[lines["promo"].to_numpy()],
         "device": orders["device"].reindex(o).to_numpy(),
     })
