@@ -15,7 +15,12 @@ from ecomlib.pricing.demand import (
     price_response,
 )
 from ecomlib.pricing.discounts import DiscountDepth, discount_depth
-from ecomlib.pricing.elasticity import ElasticityResult, estimate_elasticity, fit_linear_demand
+from ecomlib.pricing.elasticity import (
+    ElasticityResult,
+    choose_controls,
+    estimate_elasticity,
+    fit_linear_demand,
+)
 from ecomlib.pricing.observations import price_quantity_observations
 from ecomlib.pricing.scenarios import (
     BreakEvenScenario,
@@ -44,6 +49,7 @@ __all__ = [
     "break_even_scenario",
     "break_even_table",
     "break_even_volume",
+    "choose_controls",
     "discount_depth",
     "estimate_elasticity",
     "fit_linear_demand",

@@ -25,7 +25,7 @@ from ecomlib.pricing.demand import ConstantElasticityDemand, LinearDemand
 from ecomlib.pricing.observations import CONTROLS, price_quantity_observations
 from ecomlib.validation import check_argument, check_probability
 
-__all__ = ["ElasticityResult", "estimate_elasticity", "fit_linear_demand"]
+__all__ = ["ElasticityResult", "choose_controls", "estimate_elasticity", "fit_linear_demand"]
 
 TABLE_COLUMNS = [
     "group", "model", "elasticity", "std_error", "ci_low", "ci_high", "p_value", "n_obs",
@@ -326,6 +326,23 @@ def _fit_pooled(obs: pd.DataFrame, regressors, checks: pd.DataFrame, alpha: floa
             float(c["revenue_share"]),
         ])  # fmt: skip
     return rows
+
+
+def choose_controls(transactions: pd.DataFrame, by: str | None = "category") -> tuple[str, ...]:
+    """The chapter's default controls: period fixed effects when there are at least two
+    groups to compare, otherwise a trend and yearly seasonality.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> choose_controls(pd.DataFrame({"category": ["tea", "cups"]}))
+    ('period',)
+    >>> choose_controls(pd.DataFrame({"category": ["tea", "tea"]}))
+    ('trend', 'season')
+    """
+    if by is None or by not in getattr(transactions, "columns", []):
+        return ("trend", "season")
+    return ("period",) if transactions[by].nunique() >= 2 else ("trend", "season")
 
 
 _MAX_DESIGN_CELLS = 20_000_000  # about 160 MB of float64: the limit of the joint fit

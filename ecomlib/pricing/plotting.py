@@ -47,22 +47,30 @@ def plot_elasticities(result, *, truth: Mapping[str, float] | None = None, ax=No
 
 
 def plot_price_quantity(result, group: str, *, ax=None):
-    """Log units against log price for one group, with the fitted slope through its centre."""
+    """Units against average price for one group (log scales), with the fitted line.
+
+    With period fixed effects the units are shown net of the period effects
+    (``units / exp(period_effect)``) and the line has the regression slope ``b``
+    (``relative_elasticity``); otherwise raw units and the elasticity.
+    """
     ax = viz.get_ax(ax)
     obs = result.observations
     data = obs[(obs["group"] == group) & (obs["units"] > 0)]
     row = result.summary().loc[group]
-    color = viz.category_color(group)
-    ax.scatter(data["price"], data["units"], s=14, alpha=0.6, color=color)
+    adjusted = "period_effect" in data.columns and np.isfinite(row["relative_elasticity"])
+    units = data["units"] * np.exp(-data["period_effect"]) if adjusted else data["units"]
+    slope = row["relative_elasticity"] if adjusted else row["elasticity"]
+    ax.scatter(data["price"], units, s=14, alpha=0.6, color=viz.category_color(group))
     if row["identifiable"]:
         grid = np.linspace(data["price"].min(), data["price"].max(), 50)
-        ax.plot(grid, row["ref_units"] * (grid / row["ref_price"]) ** row["elasticity"], color="black",
-                label=f"elasticity {row['elasticity']:.2f}")  # fmt: skip
+        centre = np.exp(np.mean(np.log(units)))
+        ax.plot(grid, centre * (grid / row["ref_price"]) ** slope, color="black",
+                label=f"slope {slope:.2f}")  # fmt: skip
         ax.legend()
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(f"average paid price per {result.freq} period (CNY, log scale)")
-    ax.set_ylabel("units (log scale)")
+    ax.set_ylabel("units net of period effects (log scale)" if adjusted else "units (log scale)")
     ax.set_title(group)
     return ax
 
@@ -182,10 +190,11 @@ def plot_van_westendorp(result, *, ax=None):
     low, high = result.acceptable_range
     if np.isfinite(low) and np.isfinite(high):
         ax.axvspan(low, high, color=viz.NEUTRAL, alpha=0.15, label="acceptable range")
-    for point, row in result.points.iterrows():
+    for k, (point, row) in enumerate(result.points.iterrows()):
         if np.isfinite(row["price"]):
             ax.axvline(row["price"], color="black", linewidth=0.8)
-            ax.annotate(f"{point}\n{row['price']:.1f}", (row["price"], 1.0), ha="center", va="top", fontsize=8)
+            ax.annotate(f"{point} {row['price']:.1f}", (row["price"], 1.04 - 0.07 * k), ha="left",
+                        va="top", fontsize=8, xytext=(2, 0), textcoords="offset points")  # fmt: skip
     ax.yaxis.set_major_formatter(viz.percent_formatter())
     ax.set_xlabel("price (CNY)")
     ax.set_ylabel("share of respondents")

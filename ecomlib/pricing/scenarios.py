@@ -38,6 +38,12 @@ class PriceScenario:
     curve: pd.DataFrame
     optimum: OptimalPrice
 
+    def headline(self) -> str:
+        """One line for the widget: price, units, revenue and profit at this price."""
+        return (f"{self.group}: price ¥{self.price:,.1f} ({self.price / self.ref_price - 1:+.0%}) -> "
+                f"{self.units:,.0f} units, revenue ¥{self.revenue:,.0f}, gross profit "
+                f"¥{self.gross_profit:,.0f} per period")
+
     def summary(self) -> pd.DataFrame:
         """Price, units, revenue and gross profit at this price and at the reference price."""
         at_ref = self.curve.iloc[(self.curve["price"] - self.ref_price).abs().argmin()]
@@ -109,6 +115,11 @@ class BreakEvenScenario:
     margin: float
     required_volume_change: float
     curve: pd.DataFrame
+
+    def headline(self) -> str:
+        """One line for the widget: the volume change the price change needs."""
+        return (f"A {self.price_change:+.0%} price change at a {self.margin:.0%} margin needs "
+                f"{self.required_volume_change:+.0%} units to keep gross profit")
 
     def summary(self) -> pd.DataFrame:
         """The scenario as a one-row table (fractions)."""

@@ -35,6 +35,7 @@ def test_price_scenario_hand_values(fitted):
     assert s.gross_profit == pytest.approx((s.price - 30.0) * s.units)
     assert s.optimum.price == pytest.approx(markup_rule_price(30.0, demand.elasticity))
     assert s.summary().loc["scenario", "units"] == pytest.approx(s.units)
+    assert s.headline().startswith("tea: price ¥") and "+10%" in s.headline()
     assert not compute("rice", 0.0).optimum.finite  # elasticity about -0.8: no finite optimum
     with pytest.raises(ParameterError, match="unit_costs"):
         price_scenario(fitted, {"tea": 30.0})("cups", 0.0)
@@ -45,6 +46,7 @@ def test_price_scenario_hand_values(fitted):
 def test_break_even_scenario_hand_values():
     s = break_even_scenario(-0.2, 0.4)
     assert s.required_volume_change == pytest.approx(1.0)  # 0.2 / (0.4 - 0.2)
+    assert s.headline() == "A -20% price change at a 40% margin needs +100% units to keep gross profit"
     row = s.curve.set_index("price_change").loc[-0.1, "required_volume_change"]
     assert row == pytest.approx(1 / 3)
 
