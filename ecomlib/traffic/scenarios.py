@@ -58,6 +58,11 @@ class FunnelWhatIf:
         """GMV gained (CNY; negative for a loss)."""
         return self.gmv_new - self.gmv
 
+    def headline(self) -> str:
+        """One line: the change and what it is worth."""
+        return (f"{self.step} step {100 * self.rate_change:+.1f} points: orders "
+                f"{self.orders:,.0f} -> {self.orders_new:,.0f}, GMV {self.extra_gmv:+,.0f} CNY")
+
     def summary(self) -> pd.DataFrame:
         """Orders and GMV before and after."""
         return pd.DataFrame({"measure": ["orders", "GMV (CNY)"], "today": [self.orders, self.gmv],
@@ -198,6 +203,11 @@ class ExperimentPlan:
     daily_visitors: float
     ratio: float
     curve: pd.DataFrame
+
+    def headline(self) -> str:
+        """One line: users and days."""
+        return (f"{self.n_per_arm:,} users per arm ({self.total_users:,} in all): {self.days} days "
+                f"at {self.daily_visitors:,.0f} visitors a day")
 
     def summary(self) -> pd.DataFrame:
         """The plan as a two-column table."""
