@@ -164,12 +164,20 @@ def _share_vector(shares, share_col: str, scale: str) -> np.ndarray:
     check_argument("scale", ["auto", "fraction", "percent"], scale)
     total = values.sum()
     if scale == "auto":
+        if total > 1 + 1e-9 and values.max() <= 1:
+            raise DataError(
+                f"`shares` look like fractions (none above 1) but sum to {total:g}: they seem to "
+                "cover more than one period or market.",
+                fix="Keep one period only (concentration_by_period() does every period), or pass "
+                "scale='percent' if these are percentages.",
+            )
         scale = "fraction" if total <= 1 + 1e-9 else "percent"
     limit = 1.0 if scale == "fraction" else 100.0
     if total > limit * (1 + 1e-9):
         raise DataError(
             f"`shares` sum to {total:g}, more than {limit:g}, so they are not {scale} shares.",
-            fix="Pass raw sales through market_shares() first, which turns them into shares.",
+            fix="Pass raw sales through market_shares() first, which turns them into shares, and "
+            "keep one period only (concentration_by_period() does every period).",
         )
     if total <= 0:
         raise DataError("`shares` are all zero; concentration is undefined.")
@@ -241,8 +249,10 @@ def concentration(
         Guideline bands for the label, see :func:`hhi_band`.
     scale : {"auto", "fraction", "percent"}
         Whether shares are fractions summing to at most 1 or percentages summing to at most
-        100; "auto" takes fractions when they sum to at most 1. Shares may sum to less than the
-        whole (firms left out), which gives a lower bound of the HHI.
+        100; "auto" takes fractions when they sum to at most 1, percentages when they sum to
+        more and some share is above 1, and refuses shares that are all at most 1 but sum to
+        more than 1 (several periods mixed). Shares may sum to less than the whole (firms left
+        out), which gives a lower bound of the HHI.
 
     Returns
     -------

@@ -2,6 +2,8 @@
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ecomlib.errors import DataError, EcomlibError, ParameterError, SchemaError
 from ecomlib.market import (
@@ -156,3 +158,34 @@ def test_merger_scenario_for_two_dropdowns(guideline_market):
     assert "+1,000" in merged.headline() and "presumed to harm" in merged.headline()
     with pytest.raises(ParameterError, match="Z"):
         merger_scenario(guideline_market, "Z", "Z")
+
+
+def test_degenerate_markets():
+    monopoly = concentration([1.0])
+    assert monopoly.hhi == 10_000.0 and monopoly.cr4 == 1.0 and monopoly.band == "highly concentrated"
+    even = concentration([0.1] * 10)
+    assert even.hhi == pytest.approx(1000.0) and even.equivalent_firms == pytest.approx(10.0)
+    two_years = market_shares(
+        pd.DataFrame({"year": [1, 1, 2], "company": ["a", "b", "a"], "sales": [1.0, 1.0, 1.0]}), period="year"
+    )
+    with pytest.raises(DataError, match="one period"):
+        concentration(two_years)
+    with pytest.raises(SchemaError, match="numeric"):
+        concentration_by_period(pd.DataFrame({"year": [1], "share": ["0.5"]}))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(0.0, 1e6, allow_nan=False), min_size=1, max_size=30).filter(lambda v: sum(v) > 0))
+def test_hhi_bounds_and_merger_identity(sales):
+    df = pd.DataFrame({"company": [f"c{i}" for i in range(len(sales))], "sales": sales})
+    shares = market_shares(df)
+    result = concentration(shares)
+    positive = int((shares["share"] > 0).sum())
+    # 10,000 / n <= HHI <= 10,000 for n firms with positive shares, CR4 within (0, 1]
+    assert 10_000 / positive - 1e-6 <= result.hhi <= 10_000 + 1e-6
+    assert 0 < result.cr4 <= 1 + 1e-12
+    if len(shares) >= 2:
+        a, b = shares["company"].iloc[:2]
+        merged = merger_hhi(shares, (a, b))
+        combined = shares.replace({"company": {b: a}}).groupby("company", as_index=False)["share"].sum()
+        assert merged.hhi_after == pytest.approx(concentration(combined).hhi, rel=1e-9, abs=1e-6)
