@@ -19,6 +19,7 @@ negative prices                dropped (bad-debt adjustments and similar)
 exact duplicates               dropped (every column equal to an earlier line)
 non-product lines              dropped (postage, fees ...; presets that define them)
 zero prices                    kept (free items and samples; revenue 0)
+revenue differs from q x p     kept; revenue recomputed as quantity x unit_price
 cancellations                  kept, status = cancelled
 returns                        kept, status = returned (negative quantity)
 missing customer ids           kept, customer_id missing
@@ -287,6 +288,11 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
         checks.flag("non-product lines", np.zeros(n, dtype=bool),
                     "not checked: no preset names non-product codes for this source")
     checks.flag("zero prices", (canonical["unit_price"] == 0).to_numpy(), "kept (revenue 0)")
+    if "revenue" in frame:  # the file's own line totals, compared with quantity x unit price
+        stated = parse_numbers(frame["revenue"])[0].to_numpy()
+        differs = np.abs(stated - revenue_in) > 0.005 + 1e-9 * np.abs(revenue_in)
+        checks.flag("revenue differs from quantity x unit_price", differs & ~np.isnan(stated),
+                    "kept; revenue = quantity x unit_price")
     checks.flag("cancellations", status.eq("cancelled").to_numpy(), "kept, status = cancelled")
     checks.flag("returns", status.eq("returned").to_numpy(), "kept, status = returned")
     if "customer_id" in canonical:

@@ -418,3 +418,11 @@ def test_semicolon_separated_with_decimal_points(tmp_path):
     path.write_text(HEADER.replace(",", ";") + "\n".join(g.replace(",", ";") for g in GOOD))
     df, report = load_transactions(path)
     assert len(df) == 4 and any("separator: ';'" in n for n in report.notes)
+
+
+def test_stated_revenue_that_disagrees_is_flagged(tmp_path):
+    header = HEADER.strip() + ",revenue\n"
+    lines = [GOOD[0] + ",21.00", GOOD[1] + ",3.00", GOOD[2] + ",9.99", GOOD[3] + ","]
+    df, report = load_transactions(write(tmp_path, lines, header=header))
+    assert report.count("revenue differs from quantity x unit_price") == 1  # 9.99 vs 1 x 10.5
+    assert df["revenue"].tolist() == [21.0, 3.0, 10.5, 9.0]
