@@ -204,7 +204,10 @@ def fmt_pct(value: float, decimals: int = 1, *, signed: bool = False) -> str:
     v = _finite(value, "value")
     if math.isnan(v):
         return "–"
-    return f"{v * 100:{'+' if signed else ''}.{decimals}f}%"
+    pct = v * 100
+    if round(pct, decimals) == 0:
+        pct = 0.0  # no "-0%"
+    return f"{pct:{'+' if signed else ''}.{decimals}f}%"
 
 
 def fmt_thousands(value: float, decimals: int = 0) -> str:

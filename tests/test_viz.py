@@ -158,3 +158,8 @@ def test_sample_shop_categories_get_distinct_fixed_colours():
     assert len(set(colours)) == len(names)
     assert viz.category_color("美妝 Beauty") == viz.CATEGORY_COLORS["beauty"]
     assert viz.channel_color("direct") != viz.NEUTRAL
+
+
+def test_fmt_pct_has_no_negative_zero():
+    assert viz.fmt_pct(-0.001, 0) == "0%"
+    assert viz.fmt_pct(-0.0001, 1) == "0.0%"
