@@ -79,7 +79,7 @@ def make_customers(rng: np.random.Generator, n: int, days: pd.DatetimeIndex,
         options = np.array(REGIONS[name][1], dtype=object)
         sel = region_pos == k
         country[sel] = options[(country_u[sel] * len(options)).astype(int)]
-    ids = pd.Index([f"C{k:06d}" for k in range(1, n + 1)], dtype="str")
+    ids = pd.Index("C" + pd.Series(np.arange(1, n + 1)).astype("str").str.zfill(6), dtype="str")
     customers = pd.DataFrame(
         {
             "customer_id": ids,
@@ -97,6 +97,7 @@ def make_customers(rng: np.random.Generator, n: int, days: pd.DatetimeIndex,
             "nu": nu,
             "mean_order_value": GAMMA_GAMMA["p"] / nu,
             "is_member": is_member,
+            "purchase_rate_without_membership": np.where(is_member, lam / MEMBER_RATE_MULTIPLIER, lam),
             "acquired_at": acquired_at,
             "country": pd.array(country, dtype="str"),
         }

@@ -103,7 +103,7 @@ def make_sessions(rng, orders: pd.DataFrame) -> pd.DataFrame:
     s["is_new_visitor"] = np.where(is_customer, s["first_of_customer"].astype(bool), ~seen_before)
     s = s.reset_index(drop=True)
     return pd.DataFrame({
-        "session_id": pd.array([f"S{k:07d}" for k in range(1, len(s) + 1)], dtype="str"),
+        "session_id": ("S" + pd.Series(np.arange(1, len(s) + 1)).astype("str").str.zfill(7)).astype("str"),
         "visitor_id": pd.array(s["visitor_key"].to_numpy(dtype=object), dtype="str"),
         "customer_id": pd.array(s["customer_id"].to_numpy(dtype=object), dtype="str"),
         "date": s["date"].astype("datetime64[us]").to_numpy(),

@@ -88,7 +88,8 @@ def core_truth(*, ctx, plan, products, index, days, multiplier, latent, customer
         "gamma_gamma": "order value (CNY, before returns, completed orders) ~ Gamma(shape p, rate nu), "
                        "nu ~ Gamma(shape q, rate gamma); mean order value p*gamma/(q-1)",
         "customer_latent": "per customer: purchase rate (per week), dropout probability, spend rate nu "
-                           "(1/CNY), mean order value p/nu (CNY), membership and acquisition channel",
+                           "(1/CNY), mean order value p/nu (CNY), membership, the purchase rate the "
+                           "customer would have without membership (per week) and acquisition channel",
         "intensity_multiplier": "daily multiplier m(t) of every customer's purchase rate (weekday, "
                                 "yearly cycle, festival peaks and post-festival dips); mean 1 over each "
                                 "calendar year; purchases follow Poisson in operational time sum(m)/7 weeks",
