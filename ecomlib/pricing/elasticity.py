@@ -210,7 +210,7 @@ def estimate_elasticity(
     elif pooled:
         rows = _fit_pooled(obs, regressors, checks, alpha)
     else:
-        rows = [_fit_group(g, obs, regressors, checks.loc[g], alpha) for g in checks.index]
+        rows = _fit_groups(obs, regressors, checks, alpha)
     table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     table["identifiable"] = table["identifiable"].astype(bool)
     table["reason"] = table["reason"].astype("str")
@@ -280,13 +280,23 @@ def _ols(y: np.ndarray, x: np.ndarray):
     return None if fit.model.rank < x.shape[1] else fit
 
 
-def _fit_group(group: str, obs: pd.DataFrame, regressors, check: pd.Series, alpha: float):
+def _fit_groups(obs: pd.DataFrame, regressors, checks: pd.DataFrame, alpha: float) -> list:
+    """One log-log regression per group; the design is built once and sliced per group."""
+    sold = obs.loc[obs["units"] > 0]
+    x_all = sm.add_constant(sold[list(regressors)].to_numpy(dtype=float), has_constant="add")
+    y_all = sold["log_units"].to_numpy(dtype=float)
+    rows_of = sold.groupby("group", sort=True).indices
+    return [
+        _fit_group(g, x_all[rows_of[g]], y_all[rows_of[g]], checks.loc[g], alpha)
+        for g in checks.index  # one small regression per group
+    ]
+
+
+def _fit_group(group: str, x: np.ndarray, y: np.ndarray, check: pd.Series, alpha: float):
     """Fit one group's log-log regression and return its table row."""
     if check["reason"]:
         return _empty_row(group, check, "by group", check["reason"])
-    data = obs.loc[(obs["group"] == group) & (obs["units"] > 0)]
-    x = sm.add_constant(data[list(regressors)].to_numpy(dtype=float), has_constant="add")
-    fit = _ols(data["log_units"].to_numpy(dtype=float), x)
+    fit = _ols(y, x)
     if fit is None:
         reason = "log price moves in lockstep with the trend/season controls"
         return _empty_row(group, check, "by group", reason)
