@@ -26,6 +26,40 @@ __all__ = ["BetaGeoModel", "bgnbd_log_likelihood", "bgnbd_gradient"]
 _PARAMS = ["r", "alpha", "a", "b"]
 
 
+def _dot(u, v) -> float:
+    """Sum of products without BLAS (np.dot may wait on busy BLAS threads)."""
+    return float((np.asarray(u) * np.asarray(v)).sum())
+
+
+def _frequency_terms(r, a, b, x):
+    """Terms that depend on x only, computed once per distinct x (few) and spread to the rows.
+
+    Returns log G(r+x)/G(r), log B(a, b+x)/B(a, b), log B(a+1, b+x-1)/B(a, b) (-inf for x = 0)
+    and the index of each row's x.
+    """
+    values, index = np.unique(x, return_inverse=True)
+    base = special.betaln(a, b)
+    gamma_term = special.gammaln(r + values) - special.gammaln(r)
+    alive = special.betaln(a, b + values) - base
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dropped = np.where(values > 0, special.betaln(a + 1, np.maximum(b + values - 1, 1e-300)) - base, -np.inf)
+    return values, index, gamma_term, alive, dropped
+
+
+def _terms(params, frequency, recency, T):
+    r, alpha, a, b = (float(v) for v in params)
+    x = np.asarray(frequency, dtype=float)
+    t_x = np.asarray(recency, dtype=float)
+    T = np.asarray(T, dtype=float)
+    values, index, gamma_term, alive, dropped = _frequency_terms(r, a, b, x)
+    log_alpha_T = np.log(alpha + T)
+    log_alpha_tx = np.log(alpha + t_x)
+    term_alive = alive[index] - (r + x) * log_alpha_T
+    term_dropped = np.where(x > 0, dropped[index] - (r + x) * log_alpha_tx, -np.inf)
+    common = gamma_term[index] + r * np.log(alpha)
+    return (r, alpha, a, b), x, values, index, common, term_alive, term_dropped, log_alpha_T, log_alpha_tx, T, t_x
+
+
 def bgnbd_log_likelihood(params, frequency, recency, T, weights=None) -> float:
     """Total BG/NBD log-likelihood of (r, alpha, a, b) for the given customers.
 
@@ -43,22 +77,11 @@ def bgnbd_log_likelihood(params, frequency, recency, T, weights=None) -> float:
     float
         Sum of the log-likelihoods (Fader, Hardie & Lee 2005, eq. 6).
     """
-    r, alpha, a, b = (float(v) for v in params)
-    x = np.asarray(frequency, dtype=float)
-    t_x = np.asarray(recency, dtype=float)
-    T = np.asarray(T, dtype=float)
-    common = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha) - special.betaln(a, b)
-    term_alive = special.betaln(a, b + x) - (r + x) * np.log(alpha + T)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        term_dropped = np.where(
-            x > 0,
-            special.betaln(a + 1, np.maximum(b + x - 1, 1e-300)) - (r + x) * np.log(alpha + t_x),
-            -np.inf,
-        )
+    _, _, _, _, common, term_alive, term_dropped, *_ = _terms(params, frequency, recency, T)
     ll = common + np.logaddexp(term_alive, term_dropped)
     if weights is None:
         return float(ll.sum())
-    return float(np.dot(ll, weights))
+    return float((ll * np.asarray(weights, dtype=float)).sum())
 
 
 def bgnbd_gradient(params, frequency, recency, T, weights=None) -> np.ndarray:
@@ -67,32 +90,30 @@ def bgnbd_gradient(params, frequency, recency, T, weights=None) -> np.ndarray:
     With ll = C + log(exp(A) + exp(B)) (C the common term, A the "still alive" and B the
     "dropped out after the last purchase" term), d ll = dC + w_A dA + w_B dB where
     w_A, w_B are the shares exp(A - ll + C), exp(B - ll + C); derivatives of log-gamma and
-    log-beta functions are digamma differences.
+    log-beta functions are digamma differences (computed once per distinct x).
     """
-    r, alpha, a, b = (float(v) for v in params)
-    x = np.asarray(frequency, dtype=float)
-    t_x = np.asarray(recency, dtype=float)
-    T = np.asarray(T, dtype=float)
+    (r, alpha, a, b), x, values, index, _, term_alive, term_dropped, log_T, log_tx, T, t_x = _terms(
+        params, frequency, recency, T)
     w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float)
     psi = special.digamma
-    term_alive = special.betaln(a, b + x) - (r + x) * np.log(alpha + T)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        bx1 = np.maximum(b + x - 1, 1e-300)
-        term_dropped = np.where(x > 0, special.betaln(a + 1, bx1) - (r + x) * np.log(alpha + t_x), -np.inf)
     total = np.logaddexp(term_alive, term_dropped)
-    share_alive = np.exp(term_alive - total)
-    share_dropped = np.exp(term_dropped - total)
-    psi_abx = psi(a + b + x)
+    share_alive = np.exp(term_alive - total) * w
+    share_dropped = np.exp(term_dropped - total) * w
+    repeat = x > 0
+    psi_abx = psi(a + b + values)
+    d_r = _dot(psi(r + values) - psi(r), np.bincount(index, weights=w)) + np.log(alpha) * w.sum() \
+        - _dot(share_alive, log_T) - _dot(share_dropped[repeat], log_tx[repeat])
+    d_alpha = r / alpha * w.sum() - _dot(share_alive, (r + x) / (alpha + T)) \
+        - _dot(share_dropped[repeat], (r + x[repeat]) / (alpha + t_x[repeat]))
+    alive_by_x = np.bincount(index, weights=share_alive, minlength=len(values))
+    dropped_by_x = np.bincount(index, weights=share_dropped, minlength=len(values))
     with np.errstate(invalid="ignore"):
-        d_r = psi(r + x) - psi(r) + np.log(alpha) - share_alive * np.log(alpha + T) \
-            - share_dropped * np.where(x > 0, np.log(alpha + t_x), 0.0)
-        d_alpha = r / alpha - share_alive * (r + x) / (alpha + T) \
-            - share_dropped * np.where(x > 0, (r + x) / (alpha + t_x), 0.0)
-        d_a = -(psi(a) - psi(a + b)) + share_alive * (psi(a) - psi_abx) \
-            + share_dropped * np.where(x > 0, psi(a + 1) - psi_abx, 0.0)
-        d_b = -(psi(b) - psi(a + b)) + share_alive * (psi(b + x) - psi_abx) \
-            + share_dropped * np.where(x > 0, psi(bx1) - psi_abx, 0.0)
-    return np.array([np.dot(d, w) for d in (d_r, d_alpha, d_a, d_b)])
+        psi_b_drop = np.where(values > 0, psi(np.maximum(b + values - 1, 1e-300)), 0.0)
+    d_a = -(psi(a) - psi(a + b)) * w.sum() + _dot(alive_by_x, psi(a) - psi_abx) \
+        + _dot(dropped_by_x, np.where(values > 0, psi(a + 1) - psi_abx, 0.0))
+    d_b = -(psi(b) - psi(a + b)) * w.sum() + _dot(alive_by_x, psi(b + values) - psi_abx) \
+        + _dot(dropped_by_x, np.where(values > 0, psi_b_drop - psi_abx, 0.0))
+    return np.array([d_r, d_alpha, d_a, d_b])
 
 
 class BetaGeoModel:
@@ -157,9 +178,9 @@ class BetaGeoModel:
         def grad(params):
             return bgnbd_gradient(params, x, t_x, T, weights)
 
-        total_x, total_T = float(np.dot(x, weights)), float(np.dot(T, weights))
+        total_x, total_T = _dot(x, weights), _dot(T, weights)
         start = np.array([1.0, max(total_T / max(total_x, 1.0), 1e-3), 1.0, 1.0])
-        fit = fit_positive_mle(ll, start, model="BG/NBD", gradient=grad)
+        fit = fit_positive_mle(ll, start, model="BG/NBD", gradient=grad, scale=float(len(data)))
         self.params_ = pd.Series(fit.params, index=_PARAMS, name="estimate")
         self.standard_errors_ = pd.Series(fit.standard_errors, index=_PARAMS, name="std_error")
         self.log_likelihood_ = fit.log_likelihood

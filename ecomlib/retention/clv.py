@@ -112,7 +112,7 @@ def customer_lifetime_value(
     monthly_discount = (1 + d) ** (1 / 12) - 1
     factors = (1 + monthly_discount) ** -months[1:]
     value = gamma_gamma.conditional_expected_average_value(x[:, 0], summary["monetary_value"].to_numpy(dtype=float))
-    clv = m * value * (per_month @ factors)
+    clv = m * value * (per_month * factors[None, :]).sum(axis=1)  # no BLAS call
     alive = bgnbd.prob_alive(x[:, 0], t_x[:, 0], T[:, 0])
     return pd.DataFrame(
         {

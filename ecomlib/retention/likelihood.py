@@ -68,6 +68,7 @@ def fit_positive_mle(
     *,
     model: str,
     gradient: Callable[[np.ndarray], np.ndarray] | None = None,
+    scale: float = 1.0,
     max_iter: int = 2000,
 ) -> MLEFit:
     """Maximise ``log_likelihood(params)`` over positive ``params``.
@@ -84,35 +85,38 @@ def fit_positive_mle(
         Analytic gradient of ``log_likelihood`` in the natural parameters. With it the
         optimiser needs one evaluation per step and the Hessian comes from differences of
         the gradient; without it both use finite differences of the log-likelihood.
+    scale : float
+        The optimiser works on the log-likelihood divided by ``scale`` (the number of
+        customers), so its tolerances do not depend on the size of the data.
     max_iter : int
         Iteration limit of the optimiser.
     """
 
     def negative(log_params: np.ndarray) -> float:
         value = log_likelihood(np.exp(log_params))
-        return -value if np.isfinite(value) else 1e300
+        return -value / scale if np.isfinite(value) else 1e300
 
     def negative_and_gradient(log_params: np.ndarray):
         params = np.exp(log_params)
         value = log_likelihood(params)
         if not np.isfinite(value):
             return 1e300, np.zeros_like(params)
-        return -value, -gradient(params) * params  # chain rule for log-parameters
+        return -value / scale, -gradient(params) * params / scale  # chain rule for log-parameters
 
     x0 = np.log(np.asarray(start, dtype=float))
     if gradient is not None:
         best = optimize.minimize(negative_and_gradient, x0, jac=True, method="BFGS",
-                                 options={"gtol": 1e-8, "maxiter": max_iter})
+                                 options={"gtol": 1e-9, "maxiter": max_iter})
         if not best.success:  # e.g. precision loss near the optimum: confirm with L-BFGS-B
             other = optimize.minimize(negative_and_gradient, best.x, jac=True, method="L-BFGS-B",
                                       options={"ftol": 1e-15, "gtol": 1e-9, "maxiter": max_iter})
             best = other if other.fun <= best.fun else best
-            best.success = bool(np.max(np.abs(negative_and_gradient(best.x)[1])) < 1e-4)
+            best.success = bool(np.max(np.abs(negative_and_gradient(best.x)[1])) < 1e-5)
     else:
         best = optimize.minimize(negative, x0, method="BFGS", options={"gtol": 1e-6, "maxiter": max_iter})
     converged, iterations = bool(best.success), int(best.nit)
     params = np.exp(best.x)
-    ll = -float(best.fun)
+    ll = float(log_likelihood(params))
     if not np.isfinite(ll) or ll <= -1e299:
         raise DataError(f"The {model} likelihood could not be evaluated on these data.")
     if gradient is not None:
