@@ -209,6 +209,46 @@ def _replace(src: Path, dst: Path) -> str:
     return str(dst)
 
 
+def _failure(ename: str, evalue: str) -> dict[str, Any]:
+    return {"section": "", "cell": None, "execution_count": None, "ename": ename,
+            "evalue": evalue, "fix": None, "source": ""}
+
+
+def _export(executed, chapter, specs, effective, found, base, duration) -> tuple[str | None, dict | None]:
+    """Build the analyst HTML; return (html, error) where error says why the report failed."""
+    if executed is None:
+        return None, None
+    error = base["error"]
+    status = "succeeded" if error is None else "failed"
+    preview = RunRecord(status=status, **base)
+    title = er.notebook_title(executed) or chapter
+    header = render_header(
+        {
+            "title": title,
+            "chapter": chapter,
+            "status": status,
+            "message": "" if preview.ok else preview.message(),
+            "started": base["started"],
+            "duration_s": duration,
+            "versions": base["packages"],
+            "parameters": er.parameter_rows(specs, effective),
+            "data": found.data,
+            "key_figures": found.key_figures,
+            "skipped": found.skipped,
+        }
+    )
+    try:
+        html_text = export_html(executed, header, title=title)
+    except Exception as exc:  # noqa: BLE001 - the executed notebook is still kept
+        return None, _failure("ExportError", f"the HTML export failed: {type(exc).__name__}: {exc}")
+    remote = remote_references(html_text)
+    if remote:  # an online report is a failure of the report, whatever the notebook did
+        return html_text, error or _failure(
+            "OfflineError", f"the HTML report would load remote resources: {remote[:3]}"
+        )
+    return html_text, None
+
+
 def run_report(
     chapter: str,
     params: Mapping[str, Any] | None = None,
@@ -291,33 +331,11 @@ def run_report(
         data=found.data,
         error=error,
     )
-    status = "succeeded" if error is None else "failed"
-    record = RunRecord(status=status, **base)
-    html_text = None
-    if executed is not None:
-        header = render_header(
-            {
-                "title": er.notebook_title(executed) or chapter,
-                "chapter": chapter,
-                "status": status,
-                "message": "" if record.ok else record.message(),
-                "started": started,
-                "duration_s": duration,
-                "versions": record.packages,
-                "parameters": er.parameter_rows(specs, effective),
-                "data": found.data,
-                "key_figures": found.key_figures,
-                "skipped": found.skipped,
-            }
-        )
-        html_text = export_html(executed, header, title=er.notebook_title(executed) or chapter)
-        remote = remote_references(html_text)
-        if remote and record.ok:  # an online report is a failure of the report, not the data
-            error = {"section": "", "cell": None, "execution_count": None, "ename": "OfflineError",
-                     "evalue": f"the HTML report would load remote resources: {remote[:3]}", "fix": None}
-            record = RunRecord(status="failed", **{**base, "error": error})
-
-    suffix = "" if record.ok else ".failed"
+    html_text, export_error = _export(executed, chapter, specs, effective, found, base, duration)
+    error = error or export_error
+    base["error"] = error
+    ok = error is None
+    suffix = "" if ok else ".failed"
     paths = {}
     if html_text is not None:
         tmp_html = out / f".{chapter}.partial.html"
@@ -326,7 +344,7 @@ def run_report(
     if partial.exists():
         paths["ipynb"] = _replace(partial, out / f"{chapter}{suffix}.ipynb")
     record_path = out / f"{chapter}{suffix}.run.json"
-    record = RunRecord(status=record.status, **{**base, "error": record.error}, **paths, record=str(record_path))
+    record = RunRecord(status="succeeded" if ok else "failed", **base, **paths, record=str(record_path))
     tmp_record = out / f".{chapter}.partial.run.json"
     tmp_record.write_text(json.dumps(record.to_dict(), indent=2, ensure_ascii=False, default=str), encoding="utf-8")
     os.replace(tmp_record, record_path)
@@ -374,7 +392,12 @@ def run_all(
         validate_parameters(spec_union, {unknown[0]: params[unknown[0]]}, where="any chapter")  # type: ignore[arg-type]
 
     def one(name: str) -> RunRecord:
-        rec = run_report(name, per_chapter[name], out_dir, notebook_dir=notebook_dir, time_limit=time_limit)
+        try:
+            rec = run_report(name, per_chapter[name], out_dir, notebook_dir=notebook_dir,
+                             time_limit=time_limit)
+        except Exception as exc:  # noqa: BLE001 - `all` carries on past any failure
+            rec = RunRecord(chapter=name, status="failed", notebook=str(chapter_notebook(name, notebook_dir)),
+                            error=_failure(type(exc).__name__, str(exc)))
         if progress is not None:
             progress(rec)
         return rec

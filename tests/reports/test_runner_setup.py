@@ -83,3 +83,38 @@ def test_open_data_on_a_folder_brings_the_quality_report(tmp_path):
     quality = summary["quality"]["transactions"]
     assert quality["columns"][:2] == ["check", "rows"]
     assert quality["rows"][0][:2] == ["rows read", 4]
+
+
+def _executed_notebook(html_output):
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    nb = new_notebook()
+    nb.cells = [
+        new_markdown_cell("# Title"),
+        new_code_cell("x", outputs=[new_output("display_data", data={"text/html": html_output})]),
+    ]
+    return nb
+
+
+def _base():
+    from ecomlib.reports.execution_record import package_versions
+
+    return {"chapter": "basics", "notebook": "nb", "started": "t", "packages": package_versions(),
+            "error": None}
+
+
+def test_a_report_that_would_load_remote_resources_fails(monkeypatch):
+    from ecomlib.reports import runner
+    from ecomlib.reports.execution_record import Collected
+
+    nb = _executed_notebook('<img src="https://tracker.example/pixel.png">')
+    page, error = runner._export(nb, "basics", SPECS, {}, Collected(), _base(), 1.0)
+    assert error["ename"] == "OfflineError" and "tracker.example" in error["evalue"]
+    assert page is not None  # kept as <chapter>.failed.html
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("template missing")
+
+    monkeypatch.setattr(runner, "export_html", broken)
+    page, error = runner._export(_executed_notebook("<p>ok</p>"), "basics", SPECS, {}, Collected(), _base(), 1.0)
+    assert page is None and error["ename"] == "ExportError" and "template missing" in error["evalue"]
