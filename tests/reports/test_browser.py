@@ -55,27 +55,49 @@ def _chromium(args, tmp_path):
     )
 
 
-def _check_page(page, tmp_path):
+def inspect_page(page, tmp_path):
+    """Screenshot ``page`` and report what a reader would see: dark-pixel share, console
+    messages (the reports carry no scripts, so any message is unexpected), text length,
+    images and broken images."""
     shot = tmp_path / f"{page.stem}.png"
     done = _chromium([f"--screenshot={shot}", "--window-size=1280,2000", page.as_uri()], tmp_path)
     assert shot.exists(), done.stderr[-2000:]
     pixels = mpimg.imread(shot)[..., :3]
-    assert np.mean(pixels.mean(axis=2) < 0.9) > 0.01, f"screenshot {shot} looks blank"
-    console_errors = [line for line in done.stderr.splitlines() if "CONSOLE" in line and "rror" in line]
-    assert not console_errors, console_errors
+    console = [line for line in done.stderr.splitlines() if ":CONSOLE" in line]
 
     wrapper = tmp_path / "wrapper.html"
     wrapper.write_text(WRAPPER % page.as_uri(), encoding="utf-8")
     dom = _chromium(["--dump-dom", wrapper.as_uri()], tmp_path).stdout
     result = json.loads(dom.split('<pre id="result">', 1)[1].split("</pre>", 1)[0])
-    assert result["text"] > 200, result
-    assert result["images"] >= 1 and result["broken"] == 0, result
-    print(f"screenshot: {shot}")
-    return shot
+    result.update(shot=shot, console=console, ink=float(np.mean(pixels.mean(axis=2) < 0.9)))
+    return result
+
+
+def _assert_renders(page, tmp_path):
+    seen = inspect_page(page, tmp_path)
+    print(f"screenshot: {seen['shot']}")
+    assert seen["ink"] > 0.01, f"screenshot {seen['shot']} looks blank"
+    assert not seen["console"], seen["console"]
+    assert seen["text"] > 200, seen
+    assert seen["images"] >= 1 and seen["broken"] == 0, seen
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed: apt-get install chromium")
+def test_the_check_catches_a_broken_page(tmp_path):
+    bad = tmp_path / "bad.html"
+    bad.write_text(
+        "<html><body><p>x</p><img src='https://example.com/a.png'><img src='missing.png'>"
+        "<script>console.error('boom')</script></body></html>",
+        encoding="utf-8",
+    )
+    seen = inspect_page(bad, tmp_path)
+    assert seen["broken"] == 2 and seen["images"] == 2
+    assert any("boom" in line for line in seen["console"])
+    assert seen["text"] < 200
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed: apt-get install chromium")
 def test_reports_render_offline_in_chromium(all_run, tmp_path):
     out = all_run[0]
-    _check_page(out / "basics.html", tmp_path)
-    _check_page(out / "market.failed.html", tmp_path)
+    _assert_renders(out / "basics.html", tmp_path)
+    _assert_renders(out / "market.failed.html", tmp_path)
