@@ -80,8 +80,12 @@ def _promotion_truth(plan, products, index, days, choice, day_value, multiplier)
             "halo_setting": float(row["halo"]),
             "halo_category": row["halo_category"] or None,
         })
-    out = pd.DataFrame(rows)
-    return out.astype({"promo_id": "str", "halo_category": "str"})
+    columns = ["promo_id", "lift", "pull_forward", "cannibalisation", "halo", "post_weeks", "discount",
+               "choice_boost", "incidence_boost", "post_dip_setting", "cannibal_setting", "halo_setting",
+               "halo_category"]
+    out = pd.DataFrame(rows, columns=columns)
+    return out.astype({"promo_id": "str", "halo_category": "str", "post_weeks": "int64",
+                       **{c: "float64" for c in columns[1:5] + columns[6:12]}})
 
 
 def _transactions(orders, lines, products, plan, start):

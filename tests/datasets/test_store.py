@@ -158,3 +158,10 @@ def test_every_present_table_uses_canonical_scalar_dtypes(sample_store):
             dt = df[col].dtype
             ok = str(dt) in allowed or dt == pd.StringDtype(na_value=np.nan)
             assert ok, f"{name}.{col} has dtype {dt}"
+
+
+def test_period_without_promotions_still_builds():
+    store = make_store(seed=2, n_customers=200, start="2024-12-01", end="2025-02-28")
+    assert store.promotions.empty and list(store.promotions.columns)[0] == "promo_id"
+    assert store.truth["promotion_effects"].empty
+    assert store.transactions["promo_id"].isna().all()
