@@ -147,24 +147,33 @@ def funnel(
     by = [] if by is None else ([by] if isinstance(by, str) else list(by))
     check_columns(sessions, [step_col, *by], "sessions")
     alpha = check_probability("alpha", alpha)
-    codes = pd.Index(steps).get_indexer(sessions[step_col])
-    unknown = codes < 0
-    if unknown.any():
-        bad = pd.unique(sessions.loc[unknown, step_col].astype("object"))[:5]
+    # factorize once, then map the few distinct labels to step positions (fast on millions of rows)
+    raw_codes, labels = pd.factorize(sessions[step_col], use_na_sentinel=False)
+    label_pos = pd.Index(steps).get_indexer(pd.Index(labels))
+    unknown_labels = [lab for lab, pos in zip(labels, label_pos, strict=True) if pos < 0]
+    if unknown_labels:
         raise DataError(
-            f"Column {step_col!r} holds value(s) {list(bad)!r} not in `steps` {steps}.",
+            f"Column {step_col!r} holds value(s) {unknown_labels[:5]!r} not in `steps` {steps}.",
             fix="Pass every step your data uses in `steps`, in funnel order.",
         )
+    codes = label_pos[raw_codes]
     n_steps = len(steps)
     if by:
-        keys = sessions[by]
-        if keys.isna().any().any():
-            keys = keys.astype("object").fillna("(missing)")
-        grouped = pd.crosstab([keys[c] for c in by], codes)
+        key_codes, key_values = [], []
+        for col in by:  # one pass per segment column
+            kc, kv = pd.factorize(sessions[col], sort=True, use_na_sentinel=False)
+            key_codes.append(kc)
+            key_values.append(pd.Index(kv).astype("object").fillna("(missing)"))
+        sizes = [len(v) for v in key_values]
+        flat = np.ravel_multi_index(key_codes, sizes) if len(by) > 1 else key_codes[0]
+        counts = np.bincount(flat * n_steps + codes, minlength=int(np.prod(sizes)) * n_steps)
+        counts = counts.reshape(-1, n_steps)
+        present = np.flatnonzero(counts.sum(axis=1) > 0)
+        combos = np.unravel_index(present, sizes)
+        index = pd.MultiIndex.from_arrays([key_values[i][combos[i]] for i in range(len(by))], names=by)
+        grouped = pd.DataFrame(counts[present], index=index)
     else:
         grouped = pd.DataFrame([np.bincount(codes, minlength=n_steps)])
-    grouped = grouped.reindex(columns=range(n_steps), fill_value=0)
-    # reached step k = furthest step >= k: reverse cumulative sum over the step axis
     reached_arr = grouped.to_numpy()[:, ::-1].cumsum(axis=1)[:, ::-1]
     reached = pd.DataFrame(reached_arr, index=grouped.index, columns=steps)
     if not by:
