@@ -1,0 +1,51 @@
+"""Promotion ROI (book 3.4 促銷策略制定 and 5.3 產品推廣策略).
+
+* :func:`daily_sales`, :func:`scope_mask` — day x product sales and what a promotion covers.
+* :func:`baseline` — what would have sold without the promotion (pre-period, forecast, control).
+* :func:`promotion_effects` — lift, pull-forward, cannibalisation, halo, net margin.
+* :func:`did`, :func:`category_week_panel` — difference-in-differences with a parallel-trends check.
+* :func:`roi`, :func:`roas`, :func:`coupon_cost`, :func:`break_even_lift`,
+  :func:`max_discount_for_lift`, :func:`discount_economics` — promotion economics.
+* :func:`campaign_table`, :func:`allocate_budget` — every promotion ranked; next year's festival budget.
+"""
+
+from ecomlib.promotion.baseline import BASELINE_METHODS, BaselineResult, baseline
+from ecomlib.promotion.campaigns import allocate_budget, campaign_table
+from ecomlib.promotion.did import DiDResult, did
+from ecomlib.promotion.economics import (
+    DiscountEconomics,
+    break_even_lift,
+    coupon_cost,
+    discount_economics,
+    max_discount_for_lift,
+    roas,
+    roi,
+)
+from ecomlib.promotion.effects import PromotionEffects, promotion_effects, scope_elasticity
+from ecomlib.promotion.panel import category_week_panel
+from ecomlib.promotion.sales import DailySales, daily_sales, other_promotion_days, scope_mask
+
+__all__ = [
+    "BASELINE_METHODS",
+    "BaselineResult",
+    "DailySales",
+    "DiDResult",
+    "DiscountEconomics",
+    "PromotionEffects",
+    "allocate_budget",
+    "baseline",
+    "break_even_lift",
+    "campaign_table",
+    "category_week_panel",
+    "coupon_cost",
+    "daily_sales",
+    "did",
+    "discount_economics",
+    "max_discount_for_lift",
+    "other_promotion_days",
+    "promotion_effects",
+    "roas",
+    "roi",
+    "scope_elasticity",
+    "scope_mask",
+]
