@@ -106,10 +106,13 @@ def run(args: argparse.Namespace) -> int:
     out_dir = Path(args.out)
 
     if args.chapter != "all":
-        from ecomlib.reports.chapters import check_chapter
+        from ecomlib.reports.chapters import chapter_notebook, notebook_parameters
+        from ecomlib.reports.runner import prepare_parameters
 
-        check_chapter(args.chapter)
-        print(f"Running chapter '{args.chapter}' ...", flush=True)
+        path = chapter_notebook(args.chapter)
+        if path.exists():  # refuse bad parameters before saying anything runs
+            prepare_parameters(notebook_parameters(path), params, where=f"chapter '{args.chapter}'")
+        print(f"Running chapter '{args.chapter}' ({path.name}) ...", flush=True)
         rec = run_report(args.chapter, params, out_dir, time_limit=limit)
         if rec.ok:
             print(rec.message())

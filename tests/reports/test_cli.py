@@ -24,7 +24,9 @@ def test_list_prints_parameters_types_defaults_help(with_notebooks, capsys):
 
 def test_unknown_parameter_fails_before_running_and_suggests(with_notebooks, tmp_path, capsys):
     assert main(["report", "basics", "-p", "nonsense=1", "--out", str(tmp_path)]) == 2
-    err = capsys.readouterr().err
+    captured = capsys.readouterr()
+    assert captured.out == ""  # nothing claims to run
+    err = captured.err
     assert "`nonsense` is not a parameter of chapter 'basics'" in err
     assert "ecomlib report --list" in err
     assert main(["report", "basics", "-p", "mod=ok", "--out", str(tmp_path)]) == 2
