@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from ecomlib.errors import DataError, ParameterError
 from ecomlib.validation import closest_names
@@ -138,13 +140,12 @@ def _read_text(open_binary: Callable[[], BinaryIO], target: Any, where: str, suf
         header = pd.read_csv(io.StringIO(first), sep=sep, nrows=0).columns.tolist()
     except pd.errors.EmptyDataError:
         raise DataError(f"{where} has no header row.", fix="The first line must name the columns.") from None
-    dtype = {c: "str" for c in text_columns(header)} if text_columns else None
-    arrow_enc = "utf-8" if enc == "utf-8-sig" else enc
+    text = text_columns(header) if text_columns else []
+    dtype = {c: "str" for c in text} or None
     try:
-        frame = pd.read_csv(target, sep=sep, engine="pyarrow", encoding=arrow_enc, dtype=dtype,
-                            compression=compression)
-        # hand pyarrow's parse buffers back before cleaning allocates (halves the peak on big files)
-        pa.default_memory_pool().release_unused()
+        if len(set(header)) != len(header):
+            raise ValueError("repeated column names: the C parser renames them")
+        frame = _read_arrow(target, sep, enc, text)
     except (pd.errors.ParserError, ValueError, TypeError):
         try:  # the pyarrow parser is strict about quoting and ragged lines; the C parser is not
             target_again = target.getvalue() if isinstance(target, io.BytesIO) else target
@@ -158,6 +159,32 @@ def _read_text(open_binary: Callable[[], BinaryIO], target: Any, where: str, suf
     if sep != ",":
         notes.append(f"separator: {sep!r}")
     return RawSource(frame, where, enc, notes)
+
+
+_STRING_TYPES = {pa.string(): pd.StringDtype("pyarrow", na_value=np.nan),
+                 pa.large_string(): pd.StringDtype("pyarrow", na_value=np.nan)}
+
+
+def _read_arrow(target: Any, sep: str, encoding: str, text: list[str]) -> pd.DataFrame:
+    """Parse with pyarrow's multi-threaded reader; ``text`` columns are read as strings.
+
+    Columns are typed while parsing (no cast afterwards) and the Arrow table is handed to
+    pandas column by column (``self_destruct``), which keeps the peak memory low.
+    """
+    arrow_encoding = "utf8" if encoding in ("utf-8", "utf-8-sig") else encoding
+    source = str(target) if isinstance(target, os.PathLike) else target  # .gz paths decompress
+    table = pacsv.read_csv(
+        source,
+        read_options=pacsv.ReadOptions(encoding=arrow_encoding),
+        parse_options=pacsv.ParseOptions(delimiter=sep),
+        convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in text},
+                                             strings_can_be_null=True),
+    )
+    frame = table.to_pandas(types_mapper=_STRING_TYPES.get, self_destruct=True, split_blocks=True,
+                            date_as_object=False)
+    del table
+    pa.default_memory_pool().release_unused()  # hand parse buffers back before cleaning allocates
+    return frame
 
 
 def _read_excel(target: Any, where: str, sheet: Any) -> RawSource:
