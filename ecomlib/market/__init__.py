@@ -19,18 +19,16 @@ from ecomlib.market.competitors import competitor_benchmark
 from ecomlib.market.concentration import (
     HHI_BANDS,
     ConcentrationResult,
-    MergerResult,
     concentration,
     concentration_by_period,
     hhi_band,
     market_shares,
-    merger_hhi,
-    merger_scenario,
 )
 from ecomlib.market.decomposition import Decomposition, stl_decompose
 from ecomlib.market.festivals import FESTIVALS, FestivalEffects, festival_calendar, festival_effects
 from ecomlib.market.forecasting import ForecastResult, forecast
 from ecomlib.market.growth import cagr, cagr_table, growth_rates
+from ecomlib.market.merger import MergerResult, merger_hhi, merger_scenario
 from ecomlib.market.pareto import ABCResult, abc_analysis
 from ecomlib.market.segments import (
     DEFAULT_SEGMENT_WEIGHTS,

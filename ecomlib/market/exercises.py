@@ -13,8 +13,9 @@ from them with this chapter's functions, so they follow the notebook's parameter
 from __future__ import annotations
 
 from ecomlib.market.competitors import competitor_benchmark
-from ecomlib.market.concentration import concentration, market_shares, merger_hhi
+from ecomlib.market.concentration import concentration, market_shares
 from ecomlib.market.growth import cagr_table
+from ecomlib.market.merger import merger_hhi
 from ecomlib.market.pareto import abc_analysis
 from ecomlib.market.shop_sales import daily_sales
 from ecomlib.teaching import Mistake, Question

@@ -12,10 +12,11 @@ import pandas as pd
 from ecomlib import viz
 from ecomlib.errors import ParameterError
 from ecomlib.market.backtest import BacktestResult
-from ecomlib.market.concentration import HHI_BANDS, MergerResult
+from ecomlib.market.concentration import HHI_BANDS
 from ecomlib.market.decomposition import Decomposition
 from ecomlib.market.festivals import FestivalEffects
 from ecomlib.market.forecasting import ForecastResult
+from ecomlib.market.merger import MergerResult
 from ecomlib.market.pareto import ABCResult
 from ecomlib.validation import check_columns
 
