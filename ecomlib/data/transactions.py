@@ -14,6 +14,7 @@ unparseable dates              dropped; more than 5 % raises DataError with exam
 dates outside requested range  dropped (``start`` / ``end``, inclusive days)
 missing or unparseable qty     dropped
 non-integer quantities         dropped
+quantities out of range        dropped (more than 1e9 units on a line)
 missing or unparseable prices  dropped
 negative prices                dropped (bad-debt adjustments and similar)
 exact duplicates               dropped (every column equal to an earlier line)
@@ -34,16 +35,24 @@ import numpy as np
 import pandas as pd
 
 from ecomlib.data.columns import load_mapping, missing_columns_error, plan_renames
-from ecomlib.data.parsing import clean_text, outside_range, parse_dates, parse_ids, parse_numbers
+from ecomlib.data.parsing import (
+    clean_text,
+    is_blank,
+    outside_range,
+    parse_dates,
+    parse_ids,
+    parse_numbers,
+)
 from ecomlib.data.presets import Preset, get_preset, guess_preset
 from ecomlib.data.quality import CheckLog, QualityReport
 from ecomlib.data.schemas import SCHEMAS, STATUSES
 from ecomlib.data.sources import RawSource, read_source, resolve_path
 from ecomlib.errors import DataError
 
-__all__ = ["load_transactions", "normalise_status", "MAX_BAD_DATE_SHARE", "STATUS_WORDS"]
+__all__ = ["load_transactions", "normalise_status", "MAX_BAD_DATE_SHARE", "MAX_QUANTITY", "STATUS_WORDS"]
 
 MAX_BAD_DATE_SHARE = 0.05
+MAX_QUANTITY = 1e9  # units on one line; beyond this a value is an export error (and overflows int64 later)
 SCHEMA = SCHEMAS["transactions"]
 OUTPUT_COLUMNS = ("order_id", "order_date", "customer_id", "product_id", "product_name", "category",
                   "quantity", "unit_price", "revenue", "channel", "country", "status")
@@ -64,6 +73,8 @@ _STATUS_LOOKUP = {word: status for status, words in STATUS_WORDS.items() for wor
 def normalise_status(values: pd.Series) -> pd.Series:
     """Map shop status words onto ``completed`` / ``cancelled`` / ``returned``.
 
+    A blank status counts as ``completed`` (a negative quantity later makes it ``returned``).
+
     Raises
     ------
     DataError
@@ -71,7 +82,8 @@ def normalise_status(values: pd.Series) -> pd.Series:
     """
     if values.isin(STATUSES).all():
         return values.astype("str")
-    text = values.astype("str").str.strip().str.lower()
+    blank = is_blank(values)
+    text = values.astype("str").str.strip().str.lower().where(~blank, "completed")
     mapped = text.map(_STATUS_LOOKUP)
     unknown = text[mapped.isna()].unique().tolist()
     if unknown:
@@ -115,9 +127,10 @@ def _duplicated(frame: pd.DataFrame) -> np.ndarray:
 def _repeated_header(frame: pd.DataFrame, renames: dict[str, str]) -> np.ndarray:
     hit = np.zeros(len(frame), dtype=bool)
     for file_col, canonical in renames.items():
-        if canonical in ("order_id", "quantity", "order_date") and not pd.api.types.is_numeric_dtype(frame[canonical]) \
-                and not pd.api.types.is_datetime64_dtype(frame[canonical]):
-            hit |= (frame[canonical].astype("str") == str(file_col)).to_numpy()
+        column = frame[canonical]
+        typed = pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_dtype(column)
+        if canonical in ("order_id", "quantity", "order_date") and not typed:
+            hit |= (column.astype("str") == str(file_col)).to_numpy()
     return hit
 
 
@@ -253,6 +266,8 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
         checks.drop("dates outside the requested range", outside_range(dates, start, end))
     checks.drop("missing or unparseable quantities", quantity.isna().to_numpy())
     checks.drop("non-integer quantities", (quantity != np.round(quantity)).to_numpy())
+    checks.drop("quantities out of range", (quantity.abs() > MAX_QUANTITY).to_numpy(),
+                f"dropped (more than {MAX_QUANTITY:,.0f} units on one line)")
     checks.drop("missing or unparseable prices", price.isna().to_numpy())
     checks.drop("negative prices", (price < 0).to_numpy())
 

@@ -402,8 +402,16 @@ def test_load_table_unknown_table_name():
 def test_quantity_overflow_is_not_silent(tmp_path):
     lines = GOOD + ["A7,2024-06-18,C1,P1,1e30,1"]
     df, report = load_transactions(write(tmp_path, lines))
-    assert np.isfinite(df["revenue"]).all()
+    assert report.count("quantities out of range") == 1
+    assert np.isfinite(df["revenue"]).all() and df["quantity"].between(-10, 10).all()
     assert report.rows_read == report.rows_kept + report.rows_dropped
+
+
+def test_blank_status_counts_as_completed(tmp_path):
+    header = HEADER.strip() + ",status\n"
+    lines = [GOOD[0] + ",", GOOD[1] + ",returned", "R1,2024-06-21,C1,P1,-1,10.5,"]
+    df, _ = load_transactions(write(tmp_path, lines, header=header))
+    assert df["status"].tolist() == ["completed", "returned", "returned"]
 
 
 def test_quoted_line_break_inside_a_field(tmp_path):
