@@ -1,0 +1,112 @@
+"""Figures of the promotion chapter. Each takes a computed result, draws on ``ax`` and returns it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ecomlib import viz
+
+__all__ = ["plot_baseline", "plot_break_even", "plot_campaigns", "plot_did_leads", "plot_effects"]
+
+_PERIOD_SHADE = {"during": "#E69F00", "post": "#CC79A7"}
+
+
+def plot_baseline(result, *, ax=None, title: str | None = None):
+    """Actual daily units against the baseline and its band; promotion and after-weeks shaded.
+
+    ``result`` is a :class:`BaselineResult` or a :class:`PromotionEffects` (its lift baseline).
+    """
+    ax = viz.get_ax(ax, figsize=(9, 4))
+    base = result.baselines["lift"] if hasattr(result, "baselines") else result
+    f = base.frame
+    ax.fill_between(f.index, f["lower"], f["upper"], color=viz.NEUTRAL, alpha=0.2, label="baseline band")
+    ax.plot(f.index, f["baseline"], color=viz.NEUTRAL, lw=1.5, label=f"baseline ({base.method})")
+    ax.plot(f.index, f["actual"], color="#0072B2", lw=1.2, label="actual")
+    for period, colour in _PERIOD_SHADE.items():
+        days = f.index[f["period"] == period]
+        if len(days):
+            ax.axvspan(days[0], days[-1] + pd.Timedelta(days=1), color=colour, alpha=0.12,
+                       label="promotion" if period == "during" else "after")
+    ax.set_ylabel("units per day")
+    ax.set_title(title or "Actual sales against the baseline")
+    ax.legend(loc="upper left", fontsize="small")
+    return ax
+
+
+def plot_effects(effects, *, ax=None, truth: dict | None = None):
+    """Each effect with its interval (fractions); the simulation's truth as a diamond when given."""
+    ax = viz.get_ax(ax)
+    t = effects.table
+    y = np.arange(len(t))[::-1]
+    ax.errorbar(t["estimate"], y, xerr=[t["estimate"] - t["low"], t["high"] - t["estimate"]], fmt="o",
+                color="#0072B2", capsize=4, label="estimate")
+    if truth:
+        vals = [truth.get(name, np.nan) for name in t.index]
+        ax.scatter(vals, y, marker="D", color="#D55E00", zorder=3, label="truth")
+    ax.axvline(0, color="black", lw=1)
+    ax.set_yticks(y, t.index)
+    ax.xaxis.set_major_formatter(viz.percent_formatter())
+    ax.set_title(f"Effects of {effects.promo_id}")
+    ax.legend(fontsize="small")
+    return ax
+
+
+def plot_campaigns(table: pd.DataFrame, *, ax=None):
+    """ROI of every promotion (bars, best at the top) with the break-even line at 0."""
+    ax = viz.get_ax(ax, figsize=(8, 0.45 * len(table) + 1.5))
+    t = table.dropna(subset=["roi"]).iloc[::-1]
+    colours = np.where(t["roi"] >= 0, "#009E73", "#D55E00")
+    ax.barh(t["name"].astype("str"), t["roi"], color=colours)
+    ax.axvline(0, color="black", lw=1)
+    ax.xaxis.set_major_formatter(viz.percent_formatter())
+    ax.set_xlabel("ROI = (net incremental margin - cost) / cost")
+    ax.set_title("Which promotions paid?")
+    return ax
+
+
+def plot_did_leads(result, *, ax=None):
+    """Treated-minus-control gaps before the promotion (should straddle 0) and the DiD estimate."""
+    ax = viz.get_ax(ax)
+    leads = result.leads
+    labels, est, lo, hi = [], [], [], []
+    if leads is not None:
+        for _, row in leads.iterrows():
+            labels.append(pd.Timestamp(row["time"]).strftime("%m-%d") if not isinstance(row["time"], str) else row["time"])
+            est.append(row["estimate"])
+            lo.append(row["low"])
+            hi.append(row["high"])
+    labels += ["reference", "promotion"]
+    est += [0.0, result.estimate]
+    lo += [0.0, result.ci_low]
+    hi += [0.0, result.ci_high]
+    x = np.arange(len(labels))
+    est, lo, hi = map(np.asarray, (est, lo, hi))
+    colours = ["#0072B2"] * (len(labels) - 1) + ["#D55E00"]
+    ax.errorbar(x, est, yerr=[est - lo, hi - est], fmt="none", ecolor=viz.NEUTRAL, capsize=4)
+    ax.scatter(x, est, color=colours, zorder=3)
+    ax.axhline(0, color="black", lw=1)
+    ax.set_xticks(x, labels, rotation=30)
+    p = leads.attrs.get("p_value") if leads is not None else None
+    ax.set_title("Parallel trends check" + (f" (joint p = {p:.3f})" if p is not None and np.isfinite(p) else ""))
+    ax.set_ylabel("treated - control (log units)")
+    return ax
+
+
+def plot_break_even(economics, *, ax=None):
+    """Break-even lift against discount depth, with the chosen discount and expected lift."""
+    ax = viz.get_ax(ax)
+    c = economics.curve
+    ax.plot(c["discount"], c["break_even_lift"], color="#0072B2", label=f"break-even lift at {economics.margin:.0%} margin")
+    ax.fill_between(c["discount"], c["break_even_lift"], c["break_even_lift"].max() * 1.1, color="#009E73",
+                    alpha=0.08, label="pays")
+    ok = economics.lift >= economics.break_even_lift
+    ax.scatter([economics.discount], [economics.lift], color="#009E73" if ok else "#D55E00", zorder=3, s=60,
+               label=f"this promotion: profit change {viz.fmt_cny(economics.profit_change)}")
+    ax.xaxis.set_major_formatter(viz.percent_formatter())
+    ax.yaxis.set_major_formatter(viz.percent_formatter())
+    ax.set_ylim(0, min(c["break_even_lift"].max() * 1.1, 5))
+    ax.set_xlabel("discount (share of price)")
+    ax.set_ylabel("lift in units needed")
+    ax.legend(fontsize="small")
+    return ax
