@@ -59,6 +59,10 @@ class Shop:
     def __contains__(self, table: object) -> bool:
         return table in self.tables
 
+    def get(self, table: str, default: Any = None) -> pd.DataFrame | Any:
+        """The table called ``table``, or ``default`` when the shop does not have it."""
+        return self.tables.get(table, default)
+
     def summary(self) -> pd.DataFrame:
         """One row per canonical table: ``table, rows, columns, rows_dropped, file`` (0 rows if missing)."""
         rows = []

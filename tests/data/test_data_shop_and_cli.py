@@ -36,6 +36,7 @@ def test_load_shop_folder(shop_folder):
     assert set(shop.missing) == set(TABLES) - set(shop.tables)
     assert shop.quality["transactions"].count("exact duplicates") == 1
     assert len(shop["transactions"]) == 2 and "products" in shop
+    assert shop.get("sessions") is None and shop.get("products") is shop["products"]
     text = str(shop)
     assert "3 table(s) loaded" in text and "1 dropped" in text and "missing: sessions" in text
     summary = shop.summary()
