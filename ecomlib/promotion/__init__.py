@@ -7,9 +7,13 @@
 * :func:`roi`, :func:`roas`, :func:`coupon_cost`, :func:`break_even_lift`,
   :func:`max_discount_for_lift`, :func:`discount_economics` — promotion economics.
 * :func:`campaign_table`, :func:`allocate_budget` — every promotion ranked; next year's festival budget.
+* :func:`who_responds`, :func:`product_contributions` — which customers, channels and products
+  carried a promotion.
+* :func:`festival_calendar`, :func:`promotions_from_discounts` — a calendar when the data has none.
 """
 
 from ecomlib.promotion.baseline import BASELINE_METHODS, BaselineResult, baseline
+from ecomlib.promotion.calendar import festival_calendar, promotions_from_discounts
 from ecomlib.promotion.campaigns import allocate_budget, campaign_table
 from ecomlib.promotion.did import DiDResult, did
 from ecomlib.promotion.economics import (
@@ -23,6 +27,7 @@ from ecomlib.promotion.economics import (
 )
 from ecomlib.promotion.effects import PromotionEffects, promotion_effects, scope_elasticity
 from ecomlib.promotion.panel import category_week_panel
+from ecomlib.promotion.response import product_contributions, who_responds
 from ecomlib.promotion.sales import DailySales, daily_sales, other_promotion_days, scope_mask
 
 __all__ = [
@@ -41,11 +46,15 @@ __all__ = [
     "daily_sales",
     "did",
     "discount_economics",
+    "festival_calendar",
     "max_discount_for_lift",
     "other_promotion_days",
+    "product_contributions",
     "promotion_effects",
+    "promotions_from_discounts",
     "roas",
     "roi",
     "scope_elasticity",
     "scope_mask",
+    "who_responds",
 ]

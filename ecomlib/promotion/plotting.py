@@ -7,7 +7,14 @@ import pandas as pd
 
 from ecomlib import viz
 
-__all__ = ["plot_baseline", "plot_break_even", "plot_campaigns", "plot_did_leads", "plot_effects"]
+__all__ = [
+    "plot_baseline",
+    "plot_break_even",
+    "plot_calendar",
+    "plot_campaigns",
+    "plot_did_leads",
+    "plot_effects",
+]
 
 _PERIOD_SHADE = {"during": "#E69F00", "post": "#CC79A7"}
 
@@ -109,4 +116,18 @@ def plot_break_even(economics, *, ax=None):
     ax.set_xlabel("discount (share of price)")
     ax.set_ylabel("lift in units needed")
     ax.legend(fontsize="small")
+    return ax
+
+
+def plot_calendar(daily, promotions: pd.DataFrame, *, ax=None):
+    """Daily units of the whole shop with every promotion shaded (festivals darker)."""
+    ax = viz.get_ax(ax, figsize=(10, 3.5))
+    total = daily.units.sum(axis=1)
+    ax.plot(total.index, total.to_numpy(), color="#0072B2", lw=0.8)
+    for _, promo in promotions.iterrows():
+        festival = promo.get("kind") == "festival"
+        ax.axvspan(promo["start"], promo["end"] + pd.Timedelta(days=1), color="#D55E00" if festival else "#E69F00",
+                   alpha=0.25 if festival else 0.15)
+    ax.set_ylabel("units per day")
+    ax.set_title("Daily units; promotions shaded (festivals darker)")
     return ax
