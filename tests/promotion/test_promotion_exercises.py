@@ -1,0 +1,39 @@
+"""The promotion exercise bank: solutions pass, blanks are not attempted, wrong answers fail."""
+
+import pytest
+
+from ecomlib.promotion import campaign_table, category_week_panel, daily_sales, promotion_effects
+from ecomlib.teaching import ____, exercises
+
+
+@pytest.fixture(scope="module")
+def ctx(promo_shop):
+    tx, promos = promo_shop
+    d = daily_sales(tx)
+    cat = promos.iloc[0].copy()
+    cat["scope_type"], cat["scope"] = "category", "a"
+    return {"campaigns": campaign_table(d, promos, method="pre_period", pre_weeks=8),
+            "effects": promotion_effects(d, promos.iloc[0], promos, method="pre_period", pre_weeks=8),
+            "panel": category_week_panel(d, cat, pre_weeks=8), "margin": 0.4, "discount": 0.2}
+
+
+def test_solutions_pass_and_blanks_are_not_attempted(ctx):
+    ex = exercises.load("promotion", **ctx)
+    assert len(ex) >= 5
+    for q in ex:
+        assert q.check(q.run_solution()).correct, q.name
+        assert q.check(____).status == "not attempted"
+
+
+def test_wrong_answers_get_targeted_hints(ctx):
+    ex = exercises.load("promotion", **ctx)
+    assert "m - d" in ex.q1.check(0.2 / 0.4).message
+    e = ctx["effects"].baselines["lift"].effect("during")
+    assert "minus 1" in ex.q4.check(e["actual"] / e["baseline"]).message
+    assert not ex.q2.check("nope").correct
+    assert not ex.q6.check(1.0).correct
+
+
+def test_missing_panel_makes_q5_unavailable(ctx):
+    ex = exercises.load("promotion", **{**ctx, "panel": None})
+    assert ex.q5.check(0.1).status == "unavailable"
