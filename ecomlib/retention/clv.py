@@ -58,6 +58,7 @@ def customer_lifetime_value(
     discount_rate: float = 0.1,
     margin: float = 0.3,
     time_unit: str = "D",
+    step_months: int = 1,
 ) -> pd.DataFrame:
     """Expected purchases, spend, probability alive and discounted CLV per customer.
 
@@ -78,6 +79,10 @@ def customer_lifetime_value(
         Gross margin as a share of revenue (0-1).
     time_unit : {"D", "W"}
         Time unit of ``summary`` and of the fitted BG/NBD model.
+    step_months : int
+        Discounting step: 1 discounts month by month; 12 year by year (each year's purchases
+        discounted to the end of that year), which is much faster for long horizons.
+        ``horizon_months`` must be a multiple of it.
 
     Returns
     -------
@@ -99,13 +104,18 @@ def customer_lifetime_value(
     check_argument("time_unit", list(TIME_UNITS), time_unit)
     if not isinstance(horizon_months, int | np.integer) or horizon_months < 1:
         raise ParameterError(f"`horizon_months` must be an integer >= 1, but {horizon_months!r} was passed.")
+    if not isinstance(step_months, int | np.integer) or step_months < 1 or horizon_months % step_months:
+        raise ParameterError(
+            f"`step_months` must be a positive integer dividing horizon_months={horizon_months}, "
+            f"but {step_months!r} was passed."
+        )
     d = _check_rate("discount_rate", discount_rate)
     m = check_probability("margin", margin, open_interval=False)
     check_summary_columns(summary, ["frequency", "recency", "T", "monetary_value"])
     x = summary["frequency"].to_numpy(dtype=float)[:, None]
     t_x = summary["recency"].to_numpy(dtype=float)[:, None]
     T = summary["T"].to_numpy(dtype=float)[:, None]
-    months = np.arange(0, horizon_months + 1)
+    months = np.arange(0, horizon_months + 1, step_months)
     t = months * DAYS_PER_MONTH / TIME_UNITS[time_unit]
     cumulative = bgnbd.conditional_expected_purchases(t[None, :], x, t_x, T)
     per_month = np.diff(cumulative, axis=1)

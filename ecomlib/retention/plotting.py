@@ -57,7 +57,9 @@ def plot_cohort_heatmap(table: pd.DataFrame, *, ax=None, max_periods: int | None
     ax.set_yticks(range(len(shown)), [str(i) for i in shown.index])
     ax.set_xlabel("periods since first purchase 首購後期數")
     ax.set_ylabel("cohort (first purchase) 首購同期群")
-    ax.figure.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
+    bar = ax.figure.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
+    if rate_like:
+        bar.ax.yaxis.set_major_formatter(viz.percent_formatter(0))
     ax.grid(False)
     return ax
 
@@ -77,7 +79,7 @@ def plot_retention_curves(table: pd.DataFrame, average: pd.DataFrame | None = No
         ax.legend(loc="upper right")
     ax.set_xlabel("periods since first purchase 首購後期數")
     ax.set_ylabel("share of cohort buying 回購比例")
-    ax.yaxis.set_major_formatter(viz.percent_formatter(0))
+    ax.yaxis.set_major_formatter(viz.percent_formatter(1))
     ax.set_ylim(bottom=0)
     return ax
 

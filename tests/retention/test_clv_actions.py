@@ -161,3 +161,17 @@ def test_clv_by_group_hand():
     assert out.loc["email", "prob_alive"] == pytest.approx(0.7)
     with pytest.raises(ParameterError, match="groups"):
         clv_by_group(clv, ["email"])
+
+
+def test_clv_yearly_steps_by_hand(cdnow_models, cdnow_summary):
+    bg, gg = cdnow_models
+    head = cdnow_summary.head(4)
+    out = customer_lifetime_value(bg, gg, head, 24, discount_rate=0.1, margin=0.5, time_unit="W", step_months=12)
+    year = 365.25 / 7
+    args = (head["frequency"], head["recency"], head["T"])
+    y1 = bg.conditional_expected_purchases(year, *args)
+    y2 = bg.conditional_expected_purchases(2 * year, *args) - y1
+    value = gg.conditional_expected_average_value(head["frequency"], head["monetary_value"])
+    np.testing.assert_allclose(out["clv"], 0.5 * value * (y1 / 1.1 + y2 / 1.1**2), rtol=1e-10)
+    with pytest.raises(ParameterError, match="step_months"):
+        customer_lifetime_value(bg, gg, head, 18, step_months=12)
