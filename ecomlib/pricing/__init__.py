@@ -28,7 +28,7 @@ from ecomlib.pricing.scenarios import (
     break_even_scenario,
     price_scenario,
 )
-from ecomlib.pricing.unit_economics import line_costs, price_index, unit_economics
+from ecomlib.pricing.unit_economics import line_costs, price_index, price_tiers, unit_economics
 from ecomlib.pricing.van_westendorp import (
     NMSResult,
     VanWestendorpResult,
@@ -61,6 +61,7 @@ __all__ = [
     "price_quantity_observations",
     "price_response",
     "price_scenario",
+    "price_tiers",
     "unit_economics",
     "van_westendorp",
 ]

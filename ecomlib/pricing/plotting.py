@@ -19,6 +19,7 @@ __all__ = [
     "plot_break_even_scenario",
     "plot_unit_economics",
     "plot_price_index",
+    "plot_price_tiers",
     "plot_discount_depth",
     "plot_van_westendorp",
     "plot_nms",
@@ -162,6 +163,23 @@ def plot_price_index(table: pd.DataFrame, *, year=None, ax=None):
     ax.barh(t["company"], t["price_index"], color=colors)
     ax.axvline(100, color="black", linewidth=1)
     ax.set_xlabel(f"price index {year} (100 = competitors' sales-weighted average price)")
+    return ax
+
+
+def plot_price_tiers(table: pd.DataFrame, *, by: str = "category", ax=None):
+    """Stacked bars per group: each price tier's share of units (tier 1 = cheapest)."""
+    ax = viz.get_ax(ax)
+    shares = table.pivot(index=by, columns="tier", values="unit_share").fillna(0.0)
+    left = np.zeros(len(shares))
+    from matplotlib import colormaps
+
+    blues = colormaps["Blues"](np.linspace(0.35, 0.9, shares.shape[1]))
+    for k, tier in enumerate(shares.columns):
+        ax.barh(shares.index, shares[tier], left=left, color=blues[k], label=f"tier {tier}")
+        left += shares[tier].to_numpy()
+    ax.xaxis.set_major_formatter(viz.percent_formatter())
+    ax.set_xlabel("share of units (tier 1 = the cheapest products of the group)")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
     return ax
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 from ecomlib.errors import DataError, ParameterError, SchemaError
 from ecomlib.validation import check_argument, check_columns, check_frame, check_numeric
 
-__all__ = ["line_costs", "unit_economics", "price_index"]
+__all__ = ["line_costs", "unit_economics", "price_index", "price_tiers"]
 
 
 def _sales(transactions: pd.DataFrame, quantity_col: str, price_col: str, status_col: str) -> pd.DataFrame:
@@ -200,3 +200,70 @@ def price_index(
     out["is_own"] = is_own.to_numpy()
     return out.sort_values([year_col, "price_index"], ascending=[True, False]).reset_index(drop=True)
 
+
+
+def price_tiers(
+    transactions: pd.DataFrame,
+    *,
+    by: str = "category",
+    n_tiers: int = 3,
+    product_col: str = "product_id",
+    quantity_col: str = "quantity",
+    price_col: str = "unit_price",
+    status_col: str = "status",
+) -> pd.DataFrame:
+    """Price tiers within each group: products split by their average paid price.
+
+    Within each group the products are ranked by average paid price and cut into
+    ``n_tiers`` tiers of (nearly) equal numbers of products (tier 1 = cheapest). Each tier
+    then gets its price range and its share of the group's units and revenue, which shows
+    whether a category sells mostly at the entry price or at the premium end.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Order lines with ``product_id``, ``quantity``, ``unit_price`` and the ``by`` column;
+        ``status`` is used if present (completed sales only).
+    by : str, default "category"
+        Group column.
+    n_tiers : int, default 3
+        Number of tiers (2-10); groups with fewer products get fewer tiers.
+
+    Returns
+    -------
+    DataFrame
+        One row per group and tier: ``products``, ``min_price`` / ``max_price`` /
+        ``avg_price`` (CNY per unit), ``units``, ``revenue`` (CNY), ``unit_share`` and
+        ``revenue_share`` (fractions of the group).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> lines = pd.DataFrame({"category": "tea", "product_id": ["a", "b", "c", "d"],
+    ...                       "quantity": [5, 3, 1, 1], "unit_price": [10.0, 20.0, 40.0, 60.0]})
+    >>> price_tiers(lines, n_tiers=2)[["tier", "products", "unit_share"]].to_dict("list")
+    {'tier': [1, 2], 'products': [2, 2], 'unit_share': [0.8, 0.2]}
+    """
+    check_frame(transactions, "transactions")
+    check_columns(transactions, [by, product_col, quantity_col, price_col], "transactions")
+    check_numeric(transactions, [quantity_col, price_col], "transactions")
+    if isinstance(n_tiers, bool) or not isinstance(n_tiers, int) or not 2 <= n_tiers <= 10:
+        raise ParameterError(f"`n_tiers` must be an integer from 2 to 10, but {n_tiers!r} was passed.")
+    sales = _sales(transactions, quantity_col, price_col, status_col)
+    qty = sales[quantity_col].astype(float)
+    lines = pd.DataFrame({"group": sales[by].astype("str"), "product": sales[product_col].astype("str"),
+                          "units": qty, "revenue": qty * sales[price_col]})  # fmt: skip
+    per_product = lines.groupby(["group", "product"], sort=True)[["units", "revenue"]].sum().reset_index()
+    per_product["avg_price"] = per_product["revenue"] / per_product["units"]
+    rank = per_product.groupby("group")["avg_price"].rank(method="first") - 1
+    size = per_product.groupby("group")["product"].transform("size")
+    per_product["tier"] = (rank * n_tiers // size).astype(int) + 1
+    g = per_product.groupby(["group", "tier"], sort=True)
+    out = pd.DataFrame({
+        "products": g.size(), "min_price": g["avg_price"].min(), "max_price": g["avg_price"].max(),
+        "units": g["units"].sum(), "revenue": g["revenue"].sum(),
+    })  # fmt: skip
+    out["avg_price"] = out["revenue"] / out["units"]
+    out["unit_share"] = out["units"] / out.groupby(level="group")["units"].transform("sum")
+    out["revenue_share"] = out["revenue"] / out.groupby(level="group")["revenue"].transform("sum")
+    return out.reset_index().rename(columns={"group": by})

@@ -6,6 +6,8 @@ import pytest
 
 from ecomlib.errors import NotIdentifiableError, ParameterError
 from ecomlib.pricing import (
+    BreakEvenScenario,
+    PriceScenario,
     break_even_scenario,
     break_even_table,
     discount_depth,
@@ -16,6 +18,7 @@ from ecomlib.pricing import (
     price_index,
     price_response,
     price_scenario,
+    price_tiers,
     unit_economics,
     van_westendorp,
 )
@@ -69,6 +72,7 @@ def test_every_figure_draws(fitted, lines_three):
         lambda ax: plotting.plot_break_even_scenario(break_even_scenario(), ax=ax),
         lambda ax: plotting.plot_unit_economics(unit_economics(lines_three, unit_cost_ratio=0.5), ax=ax),
         lambda ax: plotting.plot_price_index(price_index(comp, own="us"), ax=ax),
+        lambda ax: plotting.plot_price_tiers(price_tiers(lines_three, by="category"), ax=ax),
         lambda ax: plotting.plot_discount_depth(discount_depth(lines), ax=ax),
         lambda ax: plotting.plot_van_westendorp(van_westendorp(survey), ax=ax),
         lambda ax: plotting.plot_nms(nms_purchase_probability(survey), ax=ax),
@@ -88,3 +92,34 @@ def test_scenario_for_unidentifiable_group(lines_three):
     compute = price_scenario(estimate_elasticity(flat), {"rice": 5.0})
     with pytest.raises(NotIdentifiableError):
         compute("rice", 0.0)
+
+
+def test_price_slider_panel_reruns_the_computation(fitted):
+    from ecomlib.teaching import Dropdown, Slider, panel
+
+    trainer = panel(
+        compute=price_scenario(fitted, {"tea": 30.0, "cups": 50.0}),
+        plot=plotting.plot_price_scenario,
+        controls={"group": Dropdown(["tea", "cups"], value="tea"),
+                  "price_change": Slider(-0.4, 0.6, 0.01, value=0.1)},
+        describe=PriceScenario.headline,
+    )
+    calls = trainer.calls
+    trainer.set(price_change=0.2)
+    assert trainer.calls > calls
+    assert trainer.result.price == pytest.approx(1.2 * fitted.demand("tea").ref_price)
+    trainer.set(group="cups")
+    assert trainer.result.group == "cups"
+    plt.close("all")
+
+
+def test_break_even_panel_reruns_the_computation():
+    from ecomlib.teaching import Slider, panel
+
+    trainer = panel(compute=break_even_scenario, plot=plotting.plot_break_even_scenario,
+                    controls={"price_change": Slider(-0.3, 0.3, 0.01, value=-0.1),
+                              "margin": Slider(0.35, 0.9, 0.01, value=0.4)},
+                    describe=BreakEvenScenario.headline)
+    trainer.set(price_change=-0.2)
+    assert trainer.result.required_volume_change == pytest.approx(1.0)
+    plt.close("all")

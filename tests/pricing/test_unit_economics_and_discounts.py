@@ -129,3 +129,23 @@ def test_discount_depth_bad_inputs(lines, products):
         discount_depth(lines.assign(order_date="2024-01-01"))
     with pytest.raises(DataError, match="missing from `products`"):
         discount_depth(lines.drop(columns="discount"), products.iloc[:1])
+
+
+def test_price_tiers_hand_case():
+    from ecomlib.pricing import price_tiers
+
+    lines = pd.DataFrame({"category": ["tea"] * 4 + ["cups"] * 3, "product_id": list("abcdxyz"),
+                          "quantity": [5, 3, 1, 1, 2, 2, 4], "unit_price": [10.0, 20.0, 40.0, 60.0, 5.0, 9.0, 7.0]})
+    table = price_tiers(lines, n_tiers=2).set_index(["category", "tier"])
+    # tea: tier 1 = a, b (8 units, revenue 110), tier 2 = c, d (2 units, revenue 100)
+    assert table.loc[("tea", 1), "unit_share"] == pytest.approx(0.8)
+    assert table.loc[("tea", 1), "revenue_share"] == pytest.approx(110 / 210)
+    assert table.loc[("tea", 2), ["min_price", "max_price", "avg_price"]].tolist() == pytest.approx([40, 60, 50])
+    # cups: 3 products in 2 tiers -> x, z (cheapest two) then y
+    assert table.loc[("cups", 1), "products"] == 2 and table.loc[("cups", 2), "max_price"] == 9.0
+    with pytest.raises(ParameterError, match="n_tiers"):
+        price_tiers(lines, n_tiers=1)
+    with pytest.raises(SchemaError, match="product_id"):
+        price_tiers(lines.drop(columns="product_id"))
+    with pytest.raises(DataError):
+        price_tiers(lines.iloc[0:0])
