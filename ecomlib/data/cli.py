@@ -74,7 +74,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     check.add_argument("--preset", choices=sorted(PRESETS), help="known export format")
     check.add_argument("--columns", metavar="MAP",
                        help="YAML or JSON file mapping your column names to canonical ones")
-    check.add_argument("--table", choices=TABLES, help="canonical table the file holds (default: transactions)")
+    check.add_argument("--table", choices=TABLES, metavar="TABLE",
+                       help=f"canonical table the file holds: {', '.join(TABLES)} (default: transactions)")
     check.add_argument("--sheet", help="Excel sheet name or 0-based position")
     check.add_argument("--encoding", help="text encoding (default: detect UTF-8 / UTF-8-BOM / GB18030)")
     check.add_argument("--start", help="first day to keep, YYYY-MM-DD")

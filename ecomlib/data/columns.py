@@ -175,9 +175,15 @@ def missing_columns_error(missing: list[str], required: tuple[str, ...], found: 
             hints.append(f"{col!r} <- {close[0]!r}?")
     hint_text = f" Closest matches: {', '.join(hints)}." if hints else ""
     example = ", ".join(f'"<your column>": "{c}"' for c in missing[:2])
+    shown = found if len(found) <= 30 else found[:30] + [f"... ({len(found) - 30} more)"]
+    if table == "transactions":
+        fix = (f"Pass columns={{{example}}} (a dict, or a YAML/JSON file of that map), or a preset "
+               "(preset='online_retail' | 'shopify' | 'olist'); on the command line: --columns MAP or --preset P.")
+    else:
+        fix = (f"Pass columns={{{example}}} (a dict, or a YAML/JSON file of that map); "
+               "on the command line: --columns MAP.")
     return SchemaError(
         f"{where} lacks required {table} column(s) {missing}. Required: {list(required)}; "
-        f"found: {found}.{hint_text}{suggestion}",
-        fix=f"Pass columns={{{example}}} (a dict, or a YAML/JSON file of that map), or a preset "
-        "(preset='online_retail' | 'shopify' | 'olist'); on the command line: --columns MAP or --preset P.",
+        f"found: {shown}.{hint_text}{suggestion}",
+        fix=fix,
     )

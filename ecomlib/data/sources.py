@@ -158,7 +158,7 @@ def _read_text(open_binary: Callable[[], BinaryIO], target: Any, where: str, suf
     notes = [f"encoding: {enc}" + (" (GBK-compatible)" if enc == "gb18030" else "")]
     if sep != ",":
         notes.append(f"separator: {sep!r}")
-    return RawSource(frame, where, enc, notes)
+    return RawSource(frame, _origin(where), enc, notes)
 
 
 _STRING_TYPES = {pa.string(): pd.StringDtype("pyarrow", na_value=np.nan),
@@ -210,7 +210,7 @@ def _read_excel(target: Any, where: str, sheet: Any) -> RawSource:
             raise ParameterError(f"`sheet` must be one of {names} (or a 0-based position), but {sheet!r} was passed.")
         frame = pd.read_excel(book, sheet_name=key)
         notes.append(f"sheet: {key!r}")
-    return RawSource(frame, where, None, notes)
+    return RawSource(frame, _origin(where), None, notes)
 
 
 def _open_zip(path: Path) -> tuple[zipfile.ZipFile, str]:
@@ -227,6 +227,11 @@ def _open_zip(path: Path) -> tuple[zipfile.ZipFile, str]:
             fix="Unzip it and pass the one file you mean, or pass the folder to load_shop.",
         )
     return archive, members[0]
+
+
+def _origin(where: str) -> str:
+    """``"`source` '/a/b.csv'"`` (for error messages) -> ``"'/a/b.csv'"`` (for report titles)."""
+    return where.split("` ", 1)[1] if where.startswith("`") else where
 
 
 def read_source(source: Any, *, encoding: str | None = None, sheet: Any = None,
@@ -260,7 +265,7 @@ def read_source(source: Any, *, encoding: str | None = None, sheet: Any = None,
         if inner in EXCEL_SUFFIXES:
             return _read_excel(io.BytesIO(data), where, sheet)
         if inner in PARQUET_SUFFIXES:
-            return RawSource(pd.read_parquet(io.BytesIO(data)), where)
+            return RawSource(pd.read_parquet(io.BytesIO(data)), _origin(where))
         if inner_gz:
             data = gzip.decompress(data)
         raw = _read_text(lambda: io.BytesIO(data), io.BytesIO(data), where, inner, encoding, text_columns, None)
@@ -269,7 +274,7 @@ def read_source(source: Any, *, encoding: str | None = None, sheet: Any = None,
     if suffix in EXCEL_SUFFIXES:
         return _read_excel(path, where, sheet)
     if suffix in PARQUET_SUFFIXES:
-        return RawSource(pd.read_parquet(path), where)
+        return RawSource(pd.read_parquet(path), _origin(where))
     if suffix in TEXT_SUFFIXES or suffix == "":
         opener = (lambda: gzip.open(path, "rb")) if gz else (lambda: open(path, "rb"))
         try:

@@ -150,3 +150,10 @@ def test_load_shop_folder_with_one_export_of_any_name(tmp_path):
     shop = load_shop(tmp_path, preset="online_retail")
     assert len(shop["transactions"]) == 19
     assert "read as transactions: Online Retail.csv" in shop.quality["transactions"].notes[0]
+
+
+def test_cli_wrong_table_for_a_file(capsys):
+    assert main(["data", "check", str(FIXTURES / "shopify_orders.csv"), "--table", "products"]) == 2
+    err = capsys.readouterr().err
+    assert "lacks required products column(s) ['product_id', 'category', 'unit_cost', 'list_price']" in err
+    assert "(49 more)" in err and "--columns MAP" in err and "--preset" not in err  # 79 headers, 30 shown
