@@ -61,8 +61,21 @@ def rule_weights(
     Returns
     -------
     ndarray of float, one weight per touch.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tp = pd.DataFrame({"user_id": ["a"] * 4, "channel": ["w", "x", "y", "z"],
+    ...                    "timestamp": pd.date_range("2024-01-01", periods=4),
+    ...                    "converted": True})
+    >>> rule_weights(build_journeys(tp), "position").tolist()
+    [0.4, 0.1, 0.1, 0.4]
     """
     check_argument("model", ATTRIBUTION_MODELS[:5], model)
+    if not isinstance(journeys, Journeys):
+        raise ParameterError(
+            f"`journeys` must be a Journeys object, but a {type(journeys).__name__} was passed."
+        )
     pos, length = journeys.position, journeys.length
     is_first, is_last = pos == 0, pos == length - 1
     if model == "last":

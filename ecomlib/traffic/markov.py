@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ecomlib.errors import NotIdentifiableError
+from ecomlib.errors import NotIdentifiableError, ParameterError
 from ecomlib.traffic.journeys import Journeys
 
 __all__ = ["MarkovAttribution", "markov_attribution"]
@@ -96,6 +96,11 @@ def markov_attribution(journeys: Journeys) -> MarkovAttribution:
     >>> markov_attribution(build_journeys(tp)).conversions.round(3).tolist()
     [0.2, 0.4, 0.4]
     """
+    if not isinstance(journeys, Journeys):
+        raise ParameterError(
+            f"`journeys` must be a Journeys object, but a {type(journeys).__name__} was passed.",
+            fix="Build it with ecomlib.traffic.build_journeys(touchpoints), or call attribute().",
+        )
     k = len(journeys.channels)
     if journeys.n_conversions == 0:
         raise NotIdentifiableError(

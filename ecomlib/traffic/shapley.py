@@ -87,6 +87,11 @@ def shapley_attribution(journeys: Journeys) -> ShapleyAttribution:
     >>> shapley_attribution(build_journeys(tp)).conversions.tolist()
     [1.75, 1.25]
     """
+    if not isinstance(journeys, Journeys):
+        raise ParameterError(
+            f"`journeys` must be a Journeys object, but a {type(journeys).__name__} was passed.",
+            fix="Build it with ecomlib.traffic.build_journeys(touchpoints), or call attribute().",
+        )
     k = len(journeys.channels)
     if k > MAX_SHAPLEY_CHANNELS:
         raise ParameterError(

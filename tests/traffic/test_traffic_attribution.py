@@ -124,3 +124,10 @@ def test_attribution_bad_inputs():
     many = _tp([([f"ch{i}" for i in range(13)], True)])
     with pytest.raises(ParameterError, match="at most"):
         attribute(many, model="shapley")
+
+
+def test_models_need_journeys():
+    with pytest.raises(ParameterError, match="Journeys"):
+        markov_attribution(TOY)
+    with pytest.raises(ParameterError, match="Journeys"):
+        shapley_attribution(TOY)

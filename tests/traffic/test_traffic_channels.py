@@ -154,3 +154,11 @@ def test_customer_economics_hand_case():
         customer_economics(tx, lifetime_years=0)
     with pytest.raises(DataError):
         customer_economics(tx.assign(customer_id=None))
+
+
+def test_channel_performance_does_not_mutate():
+    spend, sessions, tx = _tables()
+    before = [t.copy() for t in (spend, sessions, tx)]
+    channel_performance(spend, sessions, tx, customer_value={"search": 900.0})
+    for b, a in zip(before, (spend, sessions, tx), strict=True):
+        pd.testing.assert_frame_equal(a, b)
