@@ -27,7 +27,7 @@ __all__ = [
 
 #: Categories: bilingual name, constant price elasticity, median base list price (CNY),
 #: spend share at base prices, number of products, unit cost as a share of list price,
-#: return rate (share of sold lines returned).
+#: return rate (share of sold units returned).
 CATEGORIES = pd.DataFrame(
     {
         "category": [

@@ -14,8 +14,9 @@
 * Cancellations: ``CANCEL_SHARE`` of all orders are cancelled attempts, each placed by the
   same buyer a few minutes before one of their completed orders (same day, channel and
   products), so they never change a customer's purchase days.
-* Returns: each completed line is returned in full with its category's return rate, as a
-  separate line with negative quantity and status ``returned``, 3-21 days after the sale
+* Returns: each unit of a completed line is returned with its category's return rate; the
+  returned units of a line form one separate line with negative quantity and status
+  ``returned``, 3-21 days after the sale
   (returns falling after the period's end are not in the data).
 """
 
@@ -191,10 +192,11 @@ def make_returns(rng, lines: pd.DataFrame, orders: pd.DataFrame, products: pd.Da
     done = lines[lines["status"] == "completed"]
     cat_rate = CATEGORIES.set_index("category")["return_rate"]
     rate = cat_rate.reindex(products["category"].to_numpy()).to_numpy()[done["product"].to_numpy()]
-    ret = done[rng.random(len(done)) < rate].copy()
+    units_back = rng.binomial(done["quantity"].to_numpy(), rate)
+    ret = done[units_back > 0].copy()
     lo, hi = RETURN_DELAY_DAYS
     delay = rng.integers(lo, hi, len(ret)) + rng.random(len(ret))
     ret["t"] = np.floor(orders["t"].to_numpy()[ret["order"].to_numpy()]) + delay
-    ret["quantity"] = -ret["quantity"]
+    ret["quantity"] = -units_back[units_back > 0]
     ret["status"] = "returned"
     return ret[ret["t"] < n_days]

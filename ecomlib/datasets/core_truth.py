@@ -78,7 +78,7 @@ def core_truth(*, ctx, plan, products, index, days, multiplier, latent, customer
         "currency": "currency of every money amount in the sample shop",
         "categories": "per category: constant price elasticity of units to paid price (unitless), "
                       "spend share of order value at base prices, median base list price (CNY), unit "
-                      "cost as a share of list price, return rate (share of completed lines returned)",
+                      "cost as a share of list price, return rate (share of completed units returned)",
         "elasticity": "category -> constant price elasticity d log(units) / d log(paid price)",
         "price_index": "daily list-price index per category (1 = each product's base list_price in "
                        "products; list prices change in steps every 5-10 weeks)",
