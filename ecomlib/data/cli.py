@@ -14,6 +14,8 @@ prints one clear error and exits non-zero (the top-level command turns an
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from pathlib import Path
 
 from ecomlib.data.presets import PRESETS
@@ -26,6 +28,14 @@ def _sheet(value: str) -> str | int:
     return int(value) if value.isdigit() else value
 
 
+def _emit(text: str) -> None:
+    """Print, staying quiet when the reader has gone (``ecomlib data check x.csv | head``)."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def _check(args: argparse.Namespace) -> int:
     from ecomlib.data.shop import load_shop
     from ecomlib.data.tables import load_table
@@ -34,14 +44,11 @@ def _check(args: argparse.Namespace) -> int:
     options = {"columns": args.columns, "start": args.start, "end": args.end}
     if path.is_dir() and args.table is None:
         shop = load_shop(path, preset=args.preset, **options)
-        print(shop)
-        for report in shop.quality.values():
-            print()
-            print(report)
+        _emit("\n\n".join([str(shop), *(str(r) for r in shop.quality.values())]))
         return 0
     _, report = load_table(path, args.table or "transactions", preset=args.preset, encoding=args.encoding,
                            sheet=None if args.sheet is None else _sheet(args.sheet), **options)
-    print(report)
+    _emit(str(report))
     return 0
 
 

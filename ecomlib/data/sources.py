@@ -133,8 +133,8 @@ def _read_text(open_binary: Callable[[], BinaryIO], target: Any, where: str, suf
         if not fh.read(1):
             raise DataError(f"{where} is empty (0 bytes).", fix="Export the data again; the file holds nothing.")
     enc = encoding or detect_encoding(open_binary, where)
-    with open_binary() as fh:
-        first = io.TextIOWrapper(fh, encoding=enc, errors="replace", newline="").readline()
+    with open_binary() as fh, io.TextIOWrapper(fh, encoding=enc, errors="replace", newline="") as lines:
+        first = lines.readline()
     sep = _sniff_separator(first, suffix)
     try:
         header = pd.read_csv(io.StringIO(first), sep=sep, nrows=0).columns.tolist()
@@ -187,29 +187,31 @@ def _read_arrow(target: Any, sep: str, encoding: str, text: list[str]) -> pd.Dat
     return frame
 
 
-def _read_excel(target: Any, where: str, sheet: Any) -> RawSource:
-    book = pd.ExcelFile(target)
+def _read_sheet(book: pd.ExcelFile, sheet: Any) -> tuple[pd.DataFrame, list[str]]:
+    """The sheet asked for (name or 0-based position), or the first that holds data."""
     names = book.sheet_names
-    notes = []
     if sheet is None:
-        chosen = names[0]
         for name in names:
             frame = pd.read_excel(book, sheet_name=name)
             if len(frame.columns):
-                chosen = name
                 break
-        if chosen != names[0]:
-            notes.append(f"sheet: {chosen!r} (the first sheet {names[0]!r} is empty)")
-    else:
-        key = sheet
-        if isinstance(sheet, int) and not isinstance(sheet, bool):
-            if not 0 <= sheet < len(names):
-                raise ParameterError(f"`sheet` must be 0-{len(names) - 1} or one of {names}, but {sheet!r} was passed.")
-            key = names[sheet]
-        elif sheet not in names:
-            raise ParameterError(f"`sheet` must be one of {names} (or a 0-based position), but {sheet!r} was passed.")
-        frame = pd.read_excel(book, sheet_name=key)
-        notes.append(f"sheet: {key!r}")
+        else:
+            name = names[0]
+        notes = [] if name == names[0] else [f"sheet: {name!r} (the first sheet {names[0]!r} is empty)"]
+        return frame, notes
+    key = sheet
+    if isinstance(sheet, int) and not isinstance(sheet, bool):
+        if not 0 <= sheet < len(names):
+            raise ParameterError(f"`sheet` must be 0-{len(names) - 1} or one of {names}, but {sheet!r} was passed.")
+        key = names[sheet]
+    elif sheet not in names:
+        raise ParameterError(f"`sheet` must be one of {names} (or a 0-based position), but {sheet!r} was passed.")
+    return pd.read_excel(book, sheet_name=key), [f"sheet: {key!r}"]
+
+
+def _read_excel(target: Any, where: str, sheet: Any) -> RawSource:
+    with pd.ExcelFile(target) as book:
+        frame, notes = _read_sheet(book, sheet)
     return RawSource(frame, _origin(where), None, notes)
 
 
