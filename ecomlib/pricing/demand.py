@@ -136,7 +136,7 @@ def markup_rule_price(unit_cost: float, elasticity: float) -> float:
         )
     if e >= -1:
         raise NotIdentifiableError(
-            f"With constant elasticity e = {e:g} demand is inelastic (-1 <= e < 0): "
+            f"With constant elasticity e = {e:.2f} demand is inelastic (-1 <= e < 0): "
             "no finite profit-maximising price exists under this model.",
             fix=_INELASTIC_FIX,
         )

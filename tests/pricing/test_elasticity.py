@@ -64,6 +64,7 @@ def test_identical_to_plain_statsmodels_ols(lines_three):
         assert row["r_squared"] == pytest.approx(plain.rsquared, abs=1e-10)
 
 
+@pytest.mark.slow
 def test_period_effects_identical_to_formula_ols(lines_three):
     res = estimate_elasticity(lines_three, controls=("period",))
     data = res.observations.query("units > 0").assign(week=lambda d: d["period_start"].astype("str"))
@@ -78,6 +79,7 @@ def test_period_effects_identical_to_formula_ols(lines_three):
         assert row["std_error"] == pytest.approx(plain.bse[name] * keep, abs=1e-10)
 
 
+@pytest.mark.slow
 def test_stored_reference_from_regenerate_script():
     # values written by tests/pricing/references/regenerate.py (statsmodels formula API)
     stored = json.loads((REFERENCES / "elasticity_statsmodels.json").read_text())
@@ -98,6 +100,7 @@ def test_recovers_known_elasticities_and_covers_them():
         assert table.loc[group, "ci_low"] < e < table.loc[group, "ci_high"]
 
 
+@pytest.mark.slow
 def test_period_effects_remove_shared_confounding():
     # shop-wide sales coincide with a demand boost: per-group seasonality controls are
     # biased, period fixed effects are not
@@ -187,6 +190,7 @@ def test_unknown_group_and_bad_result_type(lines_three):
         fit_linear_demand(res.table, "tea")
 
 
+@pytest.mark.slow
 def test_share_adjustment_hand_case(lines_three):
     res = estimate_elasticity(lines_three, controls=("period",)).summary()
     raw = estimate_elasticity(lines_three, controls=("period",), share_adjust=False).summary()
@@ -195,3 +199,22 @@ def test_share_adjustment_hand_case(lines_three):
     expected = (raw["elasticity"] + 1) * (1 - res["revenue_share"]) - 1
     assert res["elasticity"].to_numpy() == pytest.approx(expected.to_numpy(), abs=1e-12)
     assert raw["elasticity"].to_numpy() == pytest.approx(res["relative_elasticity"].to_numpy())
+
+
+@pytest.mark.slow
+def test_inputs_are_not_modified(lines_three):
+    from ecomlib.pricing import discount_depth, price_tiers, unit_economics, van_westendorp
+
+    lines = lines_three.assign(discount=0.0)
+    before = lines.copy()
+    estimate_elasticity(lines, controls=("period",))
+    estimate_elasticity(lines, pooled=True)
+    unit_economics(lines, unit_cost_ratio=0.5)
+    discount_depth(lines)
+    price_tiers(lines)
+    pd.testing.assert_frame_equal(lines, before)
+    survey = pd.DataFrame({"too_cheap": [1.0, 3.0, 1.5], "cheap": [2.0, 2.0, 2.5],
+                           "expensive": [3.0, 4.0, 3.5], "too_expensive": [4.0, 5.0, 4.5]})
+    kept = survey.copy()
+    van_westendorp(survey)
+    pd.testing.assert_frame_equal(survey, kept)

@@ -54,6 +54,7 @@ def test_break_even_scenario_hand_values():
     assert row == pytest.approx(1 / 3)
 
 
+@pytest.mark.slow
 def test_every_figure_draws(fitted, lines_three):
     truth = {"tea": -2.0, "cups": -1.5, "rice": -0.8}
     survey = pd.DataFrame({"too_cheap": [10.0, 12, 14, 9], "cheap": [20.0, 18, 22, 15],
