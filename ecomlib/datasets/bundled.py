@@ -135,7 +135,7 @@ def _csv_bytes(df: pd.DataFrame) -> bytes:
 
 def _gzip(data: bytes) -> bytes:
     buf = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0, compresslevel=9) as fh:
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0, compresslevel=6) as fh:
         fh.write(data)
     return buf.getvalue()
 
