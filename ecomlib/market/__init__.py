@@ -1,6 +1,7 @@
 """Market analysis and target customers (book 3.1 and chapter 4).
 
-- market size: :func:`market_size`, :func:`market_size_sensitivity` (TAM / SAM / SOM);
+- market size: :func:`market_size`, :func:`compare_market_sizes`, :func:`bottom_up_inputs`,
+  :func:`market_size_sensitivity` (TAM / SAM / SOM);
 - growth: :func:`growth_rates`, :func:`cagr`, :func:`cagr_table`;
 - shares and concentration: :func:`market_shares`, :func:`concentration`,
   :func:`concentration_by_period`, :func:`merger_hhi`, :func:`hhi_band`;
@@ -38,6 +39,7 @@ from ecomlib.market.segments import (
 from ecomlib.market.shop_sales import category_shares, completed_lines, daily_sales, sales_by_period
 from ecomlib.market.sizing import (
     bottom_up_inputs,
+    compare_market_sizes,
     market_size,
     market_size_headline,
     market_size_sensitivity,
@@ -60,6 +62,7 @@ __all__ = [
     "cagr",
     "cagr_table",
     "category_shares",
+    "compare_market_sizes",
     "competitor_benchmark",
     "completed_lines",
     "concentration",

@@ -51,15 +51,25 @@ def _frame(df, columns, param):
 
 
 def plot_market_size(table: pd.DataFrame, *, ax=None):
-    """TAM / SAM / SOM as a funnel of horizontal bars (output of ``market_size``)."""
+    """TAM / SAM / SOM as a funnel of horizontal bars (``market_size`` or ``compare_market_sizes``).
+
+    With two methods in the table their bars stand side by side per level.
+    """
     _frame(table, ["level", "value"], "table")
     ax = viz.get_ax(ax, figsize=(7, 3))
-    y = np.arange(len(table))[::-1]
-    colors = [viz.PALETTE[0], viz.PALETTE[5], SHOP_COLOR][: len(table)]
-    ax.barh(y, table["value"], color=colors)
-    for yi, (level, value) in zip(y, table[["level", "value"]].itertuples(index=False), strict=True):
-        ax.text(value, yi, f" {level} {viz.fmt_cny(value, compact=True)}", va="center")
-    ax.set_yticks(y, table["level"])
+    methods = list(dict.fromkeys(table["method"])) if "method" in table else [None]
+    levels = list(dict.fromkeys(table["level"]))
+    height = 0.8 / len(methods)
+    level_colors = {"TAM": viz.PALETTE[0], "SAM": viz.PALETTE[5], "SOM": SHOP_COLOR}
+    for k, method in enumerate(methods):
+        part = table if method is None else table[table["method"] == method]
+        y = len(levels) - 1 - np.array([levels.index(lv) for lv in part["level"]]) + (k - (len(methods) - 1) / 2) * height
+        colors = [level_colors.get(lv, viz.NEUTRAL) for lv in part["level"]]
+        ax.barh(y, part["value"], height=height * 0.9, color=colors, alpha=1.0 if k == 0 else 0.6)
+        for yi, (level, value) in zip(y, part[["level", "value"]].itertuples(index=False), strict=True):
+            label = f" {level} {viz.fmt_cny(value, compact=True)}" + (f" ({method})" if len(methods) > 1 else "")
+            ax.text(value, yi, label, va="center", fontsize="small" if len(methods) > 1 else None)
+    ax.set_yticks(np.arange(len(levels))[::-1], levels)
     ax.set_xscale("log")
     ax.set_xlabel("CNY per year (log scale)")
     ax.set_title("Market size 市場規模: TAM / SAM / SOM")

@@ -30,6 +30,7 @@ from ecomlib.validation import check_argument, check_positive, check_probability
 __all__ = [
     "MARKET_SIZE_METHODS",
     "bottom_up_inputs",
+    "compare_market_sizes",
     "market_size",
     "market_size_headline",
     "market_size_sensitivity",
@@ -88,8 +89,8 @@ def market_size(method: str = "top_down", **assumptions: float) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Three rows (TAM, SAM, SOM) with columns ``level``, ``value`` (CNY per year),
-        ``formula`` and ``assumptions`` (the inputs used, written out).
+        Three rows (TAM, SAM, SOM) with columns ``method``, ``level``, ``value`` (CNY per
+        year), ``formula`` and ``assumptions`` (the inputs used, written out).
 
     Examples
     --------
@@ -106,6 +107,7 @@ def market_size(method: str = "top_down", **assumptions: float) -> pd.DataFrame:
     tam_text = ", ".join(f"{k}={a[k]:,.4g}" for k in names)
     return pd.DataFrame(
         {
+            "method": method,
             "level": ["TAM", "SAM", "SOM"],
             "value": [tam, sam, som],
             "formula": [
@@ -120,6 +122,40 @@ def market_size(method: str = "top_down", **assumptions: float) -> pd.DataFrame:
             ],
         }
     )
+
+
+def compare_market_sizes(top_down: dict[str, float], bottom_up: dict[str, float]) -> pd.DataFrame:
+    """Top-down and bottom-up TAM / SAM / SOM in one tidy table, to check one against the other.
+
+    Parameters
+    ----------
+    top_down, bottom_up : dict of str to float
+        The assumptions of each method, as in :func:`market_size`.
+
+    Returns
+    -------
+    DataFrame
+        Six rows (three per method) with the columns of :func:`market_size`, plus
+        ``ratio``: each figure over the same level of the other method (1 = they agree).
+
+    Examples
+    --------
+    >>> both = compare_market_sizes(
+    ...     dict(population=1e6, penetration=0.1, spend_per_buyer=500, serviceable_share=0.5,
+    ...          obtainable_share=0.1),
+    ...     dict(buyers=1e5, orders_per_year=4, order_value=100, serviceable_share=0.5,
+    ...          obtainable_share=0.1))
+    >>> both["ratio"].round(2).tolist()
+    [1.25, 1.25, 1.25, 0.8, 0.8, 0.8]
+    """
+    for name, value in {"top_down": top_down, "bottom_up": bottom_up}.items():
+        if not isinstance(value, dict):
+            raise ParameterError(f"`{name}` must be a dict of assumptions, but a {type(value).__name__} was passed.")
+    top = market_size("top_down", **top_down)
+    bottom = market_size("bottom_up", **bottom_up)
+    top["ratio"] = top["value"].to_numpy() / bottom["value"].to_numpy()
+    bottom["ratio"] = 1.0 / top["ratio"].to_numpy()
+    return pd.concat([top, bottom], ignore_index=True)
 
 
 def market_size_sensitivity(
@@ -185,13 +221,15 @@ def market_size_sensitivity(
 def market_size_headline(table: pd.DataFrame) -> str:
     """One line naming TAM, SAM and SOM of a :func:`market_size` table (CNY per year).
 
+    With several methods in the table, the first method's figures are named.
+
     Examples
     --------
     >>> market_size_headline(market_size("bottom_up", buyers=1000, orders_per_year=4,
     ...     order_value=150, serviceable_share=0.5, obtainable_share=0.1))
     'TAM 600,000 CNY > SAM 300,000 CNY > SOM 30,000 CNY per year'
     """
-    values = table.set_index("level")["value"]
+    values = table.drop_duplicates("level").set_index("level")["value"]
     parts = [f"{level} {values[level]:,.0f} CNY" for level in ("TAM", "SAM", "SOM")]
     return " > ".join(parts) + " per year"
 

@@ -9,6 +9,7 @@ from ecomlib.market import (
     bottom_up_inputs,
     cagr,
     cagr_table,
+    compare_market_sizes,
     growth_rates,
     market_size,
     market_size_headline,
@@ -176,3 +177,18 @@ def test_bottom_up_inputs_reproduce_the_shops_revenue():
         bottom_up_inputs(t.assign(customer_id=None))
     with pytest.raises(SchemaError, match="order_id"):
         bottom_up_inputs(t.drop(columns="order_id"))
+
+
+def test_compare_market_sizes_hand_case():
+    top = dict(population=2e6, penetration=0.1, spend_per_buyer=300, serviceable_share=0.5, obtainable_share=0.2)
+    bottom = dict(buyers=1e5, orders_per_year=3, order_value=100, serviceable_share=0.5, obtainable_share=0.2)
+    both = compare_market_sizes(top, bottom)
+    # top-down TAM 6e7, bottom-up TAM 3e7: top-down is twice bottom-up at every level
+    assert both["method"].tolist() == ["top_down"] * 3 + ["bottom_up"] * 3
+    assert both["value"].tolist() == pytest.approx([6e7, 3e7, 6e6, 3e7, 1.5e7, 3e6])
+    assert both["ratio"].tolist() == pytest.approx([2, 2, 2, 0.5, 0.5, 0.5])
+    assert market_size_headline(both).startswith("TAM 60,000,000 CNY")
+    with pytest.raises(ParameterError, match="bottom_up"):
+        compare_market_sizes(top, [1, 2])
+    with pytest.raises(ParameterError, match="buyers"):
+        compare_market_sizes(top, {**bottom, "buyers": 0})

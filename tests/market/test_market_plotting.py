@@ -17,6 +17,7 @@ from ecomlib.market import (  # noqa: E402
     abc_analysis,
     backtest,
     category_shares,
+    compare_market_sizes,
     competitor_benchmark,
     concentration_by_period,
     festival_effects,
@@ -64,6 +65,8 @@ def results():
                              "margin": [0.3, 0.2]})  # fmt: skip
     return [
         (mp.plot_market_size, market_size("top_down", **sizing), {}),
+        (mp.plot_market_size, compare_market_sizes(sizing, dict(buyers=5e5, orders_per_year=2, order_value=50,
+                                                                serviceable_share=0.3, obtainable_share=0.1)), {}),
         (mp.plot_sensitivity, market_size_sensitivity("top_down", **sizing), {}),
         (mp.plot_market_growth, growth_rates(market, "market_size", "year", by="segment"), {}),
         (mp.plot_shares, shares[shares["year"] == 2024], {"highlight": "shop"}),
