@@ -124,7 +124,7 @@ def purchase_log(
     >>> import pandas as pd
     >>> tx = pd.DataFrame({"customer_id": ["a", "a", "b"],
     ...                    "order_date": pd.to_datetime(["2024-01-01 09:00", "2024-01-01 18:00",
-    ...                                                  "2024-01-03"]),
+    ...                                                  "2024-01-03 10:00"]),
     ...                    "revenue": [10.0, 5.0, 7.0]})
     >>> purchase_log(tx)["value"].tolist()
     [15.0, 7.0]
