@@ -146,13 +146,15 @@ def make_lines(rng, orders: pd.DataFrame, choice: dict, products: pd.DataFrame) 
     k = np.minimum(1 + rng.poisson(LINES_PER_CNY * orders["budget"].to_numpy()), MAX_LINES)
     order = np.repeat(np.arange(n_orders), k)
     day = np.floor(orders["t"].to_numpy()[order]).astype(int)
+    n_days, n_products = choice["prob"].shape
     cum = np.cumsum(choice["prob"], axis=1)
-    u = rng.random(len(order)) * cum[day, -1]
-    product = np.empty(len(order), dtype=int)
-    for d in np.unique(day):  # one searchsorted per day (hundreds), not per line
-        sel = day == d
-        product[sel] = np.searchsorted(cum[d], u[sel], side="right")
-    product = np.minimum(product, cum.shape[1] - 1)
+    cum = cum / cum[:, -1:]
+    # one sorted array for all days: day d occupies (d, d + 1], so a single searchsorted
+    # finds every line's product (inverse-CDF draw within its day)
+    flat = (np.arange(n_days)[:, None] + cum).ravel()
+    u = rng.random(len(order))
+    pos = np.searchsorted(flat, day + u, side="right")
+    product = np.clip(pos - day * n_products, 0, n_products - 1)
     price = choice["price"][day, product]
     qty = _round_budget(rng, order, k, orders["budget"].to_numpy(), price)
     lines = pd.DataFrame({"order": order, "product": product, "quantity": qty,

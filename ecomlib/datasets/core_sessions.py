@@ -66,50 +66,44 @@ def make_sessions(rng, orders: pd.DataFrame) -> pd.DataFrame:
         parts.append((STEPS[step_pos - 1], stopped))
         reached = reached + stopped
     anchor = np.concatenate([np.repeat(np.arange(n), cnt) for _, cnt in parts])
-    step = np.concatenate([np.repeat(name, cnt.sum()) for name, cnt in parts])
+    step_code = np.concatenate([np.repeat(STEPS.index(name), cnt.sum()) for name, cnt in parts])
     m = len(anchor)
-    own = (rng.random(m) < OWN_BROWSING_SHARE) & orders["customer_id"].notna().to_numpy()[anchor]
+    has_customer = orders["customer_id"].notna().to_numpy()
+    own = (rng.random(m) < OWN_BROWSING_SHARE) & has_customer[anchor]
     pool = max(int(m / ANONYMOUS_VISITS_PER_VISITOR), 1)
     anon = rng.integers(0, pool, m)
-    cust = orders["customer_id"].to_numpy(dtype=object)[anchor]
-    browse = pd.DataFrame({
-        "visitor_key": np.where(own, "V" + pd.Series(cust).fillna("").str[1:].to_numpy(dtype=object),
-                                "A" + pd.Series(anon).astype(str).str.zfill(7).to_numpy(dtype=object)),
-        "customer_id": np.where(own, cust, None),
-        "date": orders["date"].to_numpy()[anchor],
-        "channel": orders["channel"].to_numpy()[anchor],
-        "device": orders["device"].to_numpy()[anchor],
-        "step": step,
-        "order_id": None,
-        "first_of_customer": np.where(own, orders["is_first"].to_numpy()[anchor], False),
-        "tie": rng.random(m),
-    })
-    guest_key = "G" + orders["order_id"].str[1:]
-    buy = pd.DataFrame({
-        "visitor_key": np.where(orders["customer_id"].notna(),
-                                "V" + orders["customer_id"].fillna("").str[1:], guest_key),
-        "customer_id": orders["customer_id"].to_numpy(dtype=object),
-        "date": orders["date"].to_numpy(),
-        "channel": orders["channel"].to_numpy(),
-        "device": orders["device"].to_numpy(),
-        "step": "purchase",
-        "order_id": orders["order_id"].to_numpy(),
-        "first_of_customer": orders["is_first"].to_numpy(),
-        "tie": rng.random(n),
-    })
-    s = pd.concat([buy, browse], ignore_index=True).sort_values(["date", "tie"], kind="stable")
-    is_customer = s["visitor_key"].str.startswith("V")
-    seen_before = s.duplicated("visitor_key", keep="first")
-    s["is_new_visitor"] = np.where(is_customer, s["first_of_customer"].astype(bool), ~seen_before)
-    s = s.reset_index(drop=True)
+    tie_browse = rng.random(m)
+    tie = np.concatenate([rng.random(n), tie_browse])
+    # every session as integers: the order it belongs to, its visitor (kind, number)
+    cust_number = pd.to_numeric(orders["customer_id"].str[1:], errors="coerce").fillna(0).to_numpy(np.int64)
+    order_number = pd.to_numeric(orders["order_id"].str[1:]).to_numpy(np.int64)
+    anchor = np.concatenate([np.arange(n), anchor])  # purchase sessions first, then the others
+    step_code = np.concatenate([np.full(n, len(STEPS) - 1), step_code])
+    own = np.concatenate([has_customer, own])
+    kind = np.where(own, 0, np.concatenate([np.full(n, 2), np.ones(m, dtype=int)]))  # 0 V, 1 A, 2 G
+    number = np.where(kind == 0, cust_number[anchor],
+                      np.where(kind == 2, order_number[anchor], np.concatenate([np.zeros(n, int), anon])))
+    first = own & orders["is_first"].to_numpy(dtype=bool)[anchor]
+    date = orders["date"].to_numpy()[anchor]
+    order = np.lexsort((tie, date))
+    anchor, step_code, own, kind, number, first = (a[order] for a in (anchor, step_code, own, kind, number, first))
+    seen_before = pd.Series(kind * 10**9 + number).duplicated(keep="first").to_numpy()
+    is_new = np.where(kind == 0, first, ~seen_before)
+    digits = pd.Series(number).astype("str")
+    visitor = np.where(kind == 0, "V" + digits.str.zfill(6), np.where(kind == 1, "A", "G") + digits.str.zfill(7))
+    purchase = step_code == len(STEPS) - 1
+
+    def take(col):
+        return orders[col].take(anchor).reset_index(drop=True).astype("str")
+
     return pd.DataFrame({
-        "session_id": ("S" + pd.Series(np.arange(1, len(s) + 1)).astype("str").str.zfill(7)).astype("str"),
-        "visitor_id": pd.array(s["visitor_key"].to_numpy(dtype=object), dtype="str"),
-        "customer_id": pd.array(s["customer_id"].to_numpy(dtype=object), dtype="str"),
-        "date": s["date"].astype("datetime64[us]").to_numpy(),
-        "channel": pd.array(s["channel"].to_numpy(dtype=object), dtype="str"),
-        "device": pd.array(s["device"].to_numpy(dtype=object), dtype="str"),
-        "step": pd.array(s["step"].to_numpy(dtype=object), dtype="str"),
-        "order_id": pd.array(s["order_id"].to_numpy(dtype=object), dtype="str"),
-        "is_new_visitor": s["is_new_visitor"].to_numpy(dtype=bool),
+        "session_id": ("S" + pd.Series(np.arange(1, n + m + 1)).astype("str").str.zfill(7)).astype("str"),
+        "visitor_id": pd.array(visitor, dtype="str"),
+        "customer_id": take("customer_id").where(own),
+        "date": date[order].astype("datetime64[us]"),
+        "channel": take("channel"),
+        "device": take("device"),
+        "step": pd.array(np.array(STEPS, dtype=object)[step_code], dtype="str"),
+        "order_id": take("order_id").where(purchase),
+        "is_new_visitor": is_new.astype(bool),
     })
