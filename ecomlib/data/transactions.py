@@ -99,7 +99,7 @@ def normalise_status(values: pd.Series) -> pd.Series:
 def _duplicated(frame: pd.DataFrame) -> np.ndarray:
     """Exact duplicate rows (all but the first of each group), fast on large tables.
 
-    Rows are first grouped by a cheap numeric key (date, quantity, price, text lengths);
+    Rows are first grouped by a cheap numeric key (date, quantity, prices, product id length);
     only rows sharing a key with another row can be duplicates, and only those are
     compared column by column.
     """
@@ -112,7 +112,7 @@ def _duplicated(frame: pd.DataFrame) -> np.ndarray:
             part = s.to_numpy().astype(np.uint64)
         elif pd.api.types.is_float_dtype(s):
             part = np.nan_to_num(s.to_numpy(), nan=-1.0).view(np.uint64)
-        elif col in ("order_id", "product_id"):
+        elif col == "product_id":  # (order ids repeat within an order: their length adds little)
             part = s.str.len().fillna(-1).to_numpy().astype(np.int64).astype(np.uint64)
         else:
             continue
