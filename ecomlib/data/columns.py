@@ -50,7 +50,15 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
 
 
 def normalise_header(name: Any) -> str:
-    """``" Order-ID "`` -> ``"order_id"``: lower case, outer spaces stripped, separators as ``_``."""
+    """Lower case, outer spaces stripped, spaces, hyphens and dots as ``_``.
+
+    Examples
+    --------
+    >>> normalise_header(" Order-ID ")
+    'order_id'
+    >>> normalise_header("Lineitem quantity")
+    'lineitem_quantity'
+    """
     return re.sub(r"[\s\-.]+", "_", str(name).strip().lower()).strip("_")
 
 

@@ -137,4 +137,4 @@ def test_docstring_examples_run(module):
     import importlib
 
     result = doctest.testmod(importlib.import_module(f"ecomlib.data.{module}"))
-    assert result.failed == 0
+    assert result.attempted > 0 and result.failed == 0
