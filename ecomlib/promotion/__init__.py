@@ -14,7 +14,7 @@
 
 from ecomlib.promotion.baseline import BASELINE_METHODS, BaselineResult, baseline
 from ecomlib.promotion.calendar import festival_calendar, promotions_from_discounts
-from ecomlib.promotion.campaigns import allocate_budget, campaign_table
+from ecomlib.promotion.campaigns import allocate_budget, by_kind, campaign_table, last_festivals
 from ecomlib.promotion.did import DiDResult, did
 from ecomlib.promotion.economics import (
     DiscountEconomics,
@@ -25,7 +25,12 @@ from ecomlib.promotion.economics import (
     roas,
     roi,
 )
-from ecomlib.promotion.effects import PromotionEffects, promotion_effects, scope_elasticity
+from ecomlib.promotion.effects import (
+    PromotionEffects,
+    category_elasticities,
+    promotion_effects,
+    scope_elasticity,
+)
 from ecomlib.promotion.panel import category_week_panel
 from ecomlib.promotion.response import product_contributions, who_responds
 from ecomlib.promotion.sales import DailySales, daily_sales, other_promotion_days, scope_mask
@@ -40,13 +45,16 @@ __all__ = [
     "allocate_budget",
     "baseline",
     "break_even_lift",
+    "by_kind",
     "campaign_table",
+    "category_elasticities",
     "category_week_panel",
     "coupon_cost",
     "daily_sales",
     "did",
     "discount_economics",
     "festival_calendar",
+    "last_festivals",
     "max_discount_for_lift",
     "other_promotion_days",
     "product_contributions",

@@ -27,7 +27,7 @@ from ecomlib.promotion.effects import promotion_effects
 from ecomlib.promotion.sales import DailySales
 from ecomlib.validation import check_columns, check_frame, check_positive
 
-__all__ = ["allocate_budget", "campaign_table"]
+__all__ = ["allocate_budget", "by_kind", "campaign_table", "last_festivals"]
 
 
 def campaign_table(
@@ -135,3 +135,25 @@ def allocate_budget(
     out["expected_roi"] = (out["expected_net_margin"] - out["budget"]) / out["budget"].where(out["budget"] > 0)
     out["marginal_roi"] = marginal
     return out
+
+
+def by_kind(campaigns: pd.DataFrame) -> pd.DataFrame:
+    """Promotion types compared: count, mean lift, total cost and net margin, pooled ROI.
+
+    Pooled ROI = (sum of net margins - sum of costs) / sum of costs, so a large festival weighs
+    more than a small coupon.
+    """
+    check_columns(campaigns, ["kind", "lift", "net_margin", "cost"], "campaigns")
+    g = campaigns.dropna(subset=["lift"]).groupby("kind")
+    out = pd.DataFrame({"promotions": g.size(), "mean_lift": g["lift"].mean(), "cost": g["cost"].sum(),
+                        "net_margin": g["net_margin"].sum()})
+    out["pooled_roi"] = (out["net_margin"] - out["cost"]) / out["cost"].where(out["cost"] > 0)
+    return out.sort_values("pooled_roi", ascending=False)
+
+
+def last_festivals(campaigns: pd.DataFrame) -> pd.DataFrame:
+    """The latest run of each festival (names without their year), ready for :func:`allocate_budget`."""
+    check_columns(campaigns, ["kind", "name", "start", "net_margin", "cost"], "campaigns")
+    fest = campaigns[(campaigns["kind"] == "festival") & campaigns["net_margin"].notna()].copy()
+    fest["festival"] = fest["name"].astype("str").str.replace(r"\s*\d{4}$", "", regex=True)
+    return fest.sort_values("start").groupby("festival").tail(1).reset_index(drop=True)

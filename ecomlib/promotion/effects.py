@@ -27,7 +27,7 @@ from ecomlib.promotion.baseline import BaselineResult, baseline
 from ecomlib.promotion.sales import DailySales, other_promotion_days, scope_mask
 from ecomlib.validation import check_columns
 
-__all__ = ["PromotionEffects", "promotion_effects", "scope_elasticity"]
+__all__ = ["PromotionEffects", "category_elasticities", "promotion_effects", "scope_elasticity"]
 
 _PROMO_COLUMNS = ["promo_id", "start", "end", "scope_type", "scope"]
 
@@ -58,6 +58,27 @@ class PromotionEffects:
 
     def summary(self) -> pd.DataFrame:
         return self.table
+
+
+def category_elasticities(transactions: pd.DataFrame) -> tuple[dict, str]:
+    """Category price elasticities for the ``forecast`` baseline, from the pricing chapter.
+
+    Returns ``(elasticities, note)``: the identifiable categories' estimates from
+    :func:`ecomlib.pricing.estimate_elasticity`, and a sentence for the report. When none can be
+    estimated (too little price variation, too short a history) the dict is empty and the baseline
+    estimates the price effect from its own pre-period.
+    """
+    from ecomlib.errors import EcomlibError
+    from ecomlib.pricing import estimate_elasticity
+
+    try:
+        table = estimate_elasticity(transactions).summary()
+    except EcomlibError as exc:
+        return {}, f"No category elasticities could be estimated ({exc.message}); each baseline estimates its own."
+    values = table["elasticity"].dropna().to_dict()
+    if not values:
+        return {}, "No category has enough price variation for an elasticity; each baseline estimates its own."
+    return values, f"Category elasticities from the pricing chapter for {len(values)} of {len(table)} categories."
 
 
 def scope_elasticity(elasticities: dict | None, daily: DailySales, mask: np.ndarray) -> float | None:
