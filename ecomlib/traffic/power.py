@@ -91,7 +91,7 @@ def _power_prop(n, p1, p2, alpha, ratio, tails, method):
     """Power for proportions with ``n`` control users (vectorised over ``n``)."""
     n = np.asarray(n, dtype=float)
     if method == "cohen_h":
-        h = abs(2 * math.asin(math.sqrt(p2)) - 2 * math.asin(math.sqrt(p1)))
+        h = np.abs(2 * np.arcsin(np.sqrt(p2)) - 2 * np.arcsin(np.sqrt(p1)))
         z = stats.norm.isf(alpha / tails)
         n_eff = n / (1 + 1 / ratio)
         out = stats.norm.sf(z - h * np.sqrt(n_eff))
@@ -104,7 +104,7 @@ def _power_prop(n, p1, p2, alpha, ratio, tails, method):
     se0 = np.sqrt(pbar * (1 - pbar) * (1 / n + 1 / n2))
     se1 = np.sqrt(p1 * (1 - p1) / n + p2 * (1 - p2) / n2)
     z = stats.norm.isf(alpha / tails)
-    return stats.norm.cdf((abs(p2 - p1) - z * se0) / se1)
+    return stats.norm.cdf((np.abs(p2 - p1) - z * se0) / se1)
 
 
 def _power_mean(n, delta, sd, alpha, ratio, tails):

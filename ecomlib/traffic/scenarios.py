@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ecomlib.errors import DataError, ParameterError
-from ecomlib.traffic.power import duration_days, power, sample_size
+from ecomlib.traffic.power import _power_prop, duration_days, sample_size
 from ecomlib.validation import check_argument, check_columns, check_frame, check_positive
 
 __all__ = ["ExperimentPlan", "FunnelWhatIf", "funnel_what_if", "plan_experiment", "value_of_one_point"]
@@ -262,7 +262,7 @@ def plan_experiment(
     horizon = np.unique(np.linspace(1, max(4 * days, 28), 60).round().astype(int))
     per_day = daily_visitors * share_in_test / (1 + ratio)
     users = horizon * per_day
-    detectable = np.array([_detectable(baseline, u, alpha, power, ratio, method) for u in users])
+    detectable = _detectable(baseline, users, alpha, power, ratio, method)
     curve = pd.DataFrame({"days": horizon, "users_per_arm": users, "detectable_mde": detectable})
     return ExperimentPlan(baseline=float(baseline), mde=float(mde), alpha=float(alpha),
                           power=float(power), method=method, n_per_arm=n_arm,
@@ -270,15 +270,16 @@ def plan_experiment(
                           daily_visitors=float(daily_visitors), ratio=float(ratio), curve=curve)
 
 
-def _detectable(baseline, n, alpha, target, ratio, method) -> float:
-    """Smallest positive lift with power >= target at n control users (bisection)."""
-    lo, hi = 0.0, 1 - baseline - 1e-9
-    if power(baseline, hi, n, alpha=alpha, ratio=ratio, method=method) < target:
-        return np.nan
-    for _ in range(40):  # bisection to ~1e-12 on a bounded interval
+def _detectable(baseline, n, alpha, target, ratio, method) -> np.ndarray:
+    """Smallest positive lift with power >= target at each of ``n`` control users (bisection,
+    vectorised over ``n``; power rises with the lift for a fixed n)."""
+    n = np.asarray(n, dtype=float)
+    lo = np.zeros_like(n)
+    hi = np.full_like(n, 1 - baseline - 1e-9)
+    reachable = _power_prop(n, baseline, baseline + hi, alpha, ratio, 2, method) >= target
+    for _ in range(45):  # halves the bracket each time: about 1e-14 at the end
         mid = (lo + hi) / 2
-        if mid > 0 and power(baseline, mid, n, alpha=alpha, ratio=ratio, method=method) >= target:
-            hi = mid
-        else:
-            lo = mid
-    return hi
+        ok = _power_prop(n, baseline, baseline + mid, alpha, ratio, 2, method) >= target
+        hi = np.where(ok, mid, hi)
+        lo = np.where(ok, lo, mid)
+    return np.where(reachable, hi, np.nan)
