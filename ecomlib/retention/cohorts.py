@@ -71,21 +71,32 @@ def _counts(transactions, metric, freq, *, customer_col, date_col, value_col, or
     cohort = first[codes]
     has_cohort = cohort != never
     codes, period, cohort = codes[has_cohort], period[has_cohort], cohort[has_cohort]
-    cohorts, cohort_idx = np.unique(cohort, return_inverse=True)
-    n_periods = last - int(cohorts.min()) + 1
-    cell = cohort_idx.astype(np.int64) * n_periods + (period - cohort)
-    if metric == "revenue":
+    # cohorts present, numbered 0.. in time order (periods are small integers: no sort needed)
+    lowest = int(cohort.min())
+    present = np.bincount(cohort - lowest) > 0
+    cohorts = np.flatnonzero(present) + lowest
+    number = np.cumsum(present) - 1
+    n_periods = last - lowest + 1
+    if metric == "customers":
+        # each (customer, period) once, marked in a customers x periods grid
+        seen = np.zeros((codes.max() + 1) * n_periods, dtype=bool)
+        seen[codes.astype(np.int64) * n_periods + (period - lowest)] = True
+        pairs = np.flatnonzero(seen)
+        customer, period = pairs // n_periods, pairs % n_periods + lowest
+        start = first[customer]
+        cell = number[start - lowest] * n_periods + (period - start)
+        sums = np.bincount(cell, minlength=len(cohorts) * n_periods).astype(float)
+    elif metric == "revenue":
+        cell = number[cohort - lowest] * n_periods + (period - cohort)
         weights = transactions[value_col].to_numpy(dtype=float)[keep][has_cohort]
         sums = np.bincount(cell, weights=weights, minlength=len(cohorts) * n_periods)
     else:
-        if metric == "orders":
-            ids, _ = pd.factorize(transactions[order_col])
-            ids = ids[keep][has_cohort]
-        else:
-            ids = codes
+        cell = number[cohort - lowest] * n_periods + (period - cohort)
+        ids, _ = pd.factorize(transactions[order_col])
+        ids = ids[keep][has_cohort]
         n_ids = np.int64(ids.max() + 2)
         pairs = np.sort(cell * n_ids + (ids + 1))
-        distinct = pairs[np.r_[True, pairs[1:] != pairs[:-1]]]  # each (cell, id) pair once
+        distinct = pairs[np.r_[True, pairs[1:] != pairs[:-1]]]  # each (cell, order) pair once
         sums = np.bincount(distinct // n_ids, minlength=len(cohorts) * n_periods).astype(float)
     values = sums.reshape(len(cohorts), n_periods)
     reachable = (cohorts[:, None] + np.arange(n_periods)[None, :]) <= last
