@@ -43,7 +43,8 @@ def core_truth(*, ctx, plan, products, index, days, multiplier, latent, customer
         "shop_name": shop_name,
         "currency": "CNY",
         "categories": cats[["category", "elasticity", "spend_share", "median_price", "cost_ratio",
-                            "return_rate"]].astype({"category": "str"}),
+                            "return_rate"]].assign(
+            choice_exponent=(1 + cats["elasticity"]) / (1 - cats["spend_share"])).astype({"category": "str"}),
         "elasticity": dict(zip(cats["category"], cats["elasticity"].astype(float), strict=True)),
         "price_index": price_index,
         "bgnbd": {**{k: float(v) for k, v in cc.BGNBD.items()}, "time_unit": "week"},
@@ -78,8 +79,11 @@ def core_truth(*, ctx, plan, products, index, days, multiplier, latent, customer
         "currency": "currency of every money amount in the sample shop",
         "categories": "per category: constant price elasticity of units to paid price (unitless), "
                       "spend share of order value at base prices, median base list price (CNY), unit "
-                      "cost as a share of list price, return rate (share of completed units returned)",
-        "elasticity": "category -> constant price elasticity d log(units) / d log(paid price)",
+                      "cost as a share of list price, return rate (share of completed units returned), "
+                      "choice_exponent (1 + elasticity) / (1 - spend_share) of the line choice model",
+        "elasticity": "category -> constant own-price elasticity d log(units) / d log(paid price) of "
+                      "the category's units when its prices move together, other prices fixed "
+                      "(exact at the category's base spend share)",
         "price_index": "daily list-price index per category (1 = each product's base list_price in "
                        "products; list prices change in steps every 5-10 weeks)",
         "bgnbd": "BG/NBD purchase process: purchase rate lambda ~ Gamma(shape r, rate alpha) per week, "
