@@ -162,3 +162,17 @@ def test_channel_performance_does_not_mutate():
     channel_performance(spend, sessions, tx, customer_value={"search": 900.0})
     for b, a in zip(before, (spend, sessions, tx), strict=True):
         pd.testing.assert_frame_equal(a, b)
+
+
+def test_customer_economics_bad_inputs():
+    _, _, tx = _tables()
+    with pytest.raises(DataError):
+        customer_economics(tx.iloc[0:0])
+    with pytest.raises(SchemaError, match="customer_id"):
+        customer_economics(tx.drop(columns="customer_id"))
+    with pytest.raises(SchemaError):
+        customer_economics(tx.assign(revenue="1"))
+    with pytest.raises(DataError, match="completed"):
+        customer_economics(tx.assign(status="returned"))
+    with pytest.raises(ParameterError):
+        customer_economics(tx.drop(columns="status"), margin_rate=1.5)
