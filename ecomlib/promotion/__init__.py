@@ -33,7 +33,13 @@ from ecomlib.promotion.effects import (
 )
 from ecomlib.promotion.panel import category_week_panel
 from ecomlib.promotion.response import product_contributions, who_responds
-from ecomlib.promotion.sales import DailySales, daily_sales, other_promotion_days, scope_mask
+from ecomlib.promotion.sales import (
+    DailySales,
+    daily_sales,
+    other_promotion_days,
+    scope_mask,
+    scope_masks,
+)
 
 __all__ = [
     "BASELINE_METHODS",
@@ -64,5 +70,6 @@ __all__ = [
     "roi",
     "scope_elasticity",
     "scope_mask",
+    "scope_masks",
     "who_responds",
 ]

@@ -153,6 +153,8 @@ def _forecast(y: pd.Series, used: pd.Series, frame_days: pd.DatetimeIndex, perio
     offset = np.zeros(len(y))
     if log_price is not None and elasticity is not None:
         offset = float(elasticity) * X.pop("log_price").to_numpy()
+    elif log_price is not None and np.ptp(X.loc[used, "log_price"].to_numpy()) < 1e-9:
+        X = X.drop(columns="log_price")  # prices did not move before the promotion: nothing to learn
     fit = GLM(y[used], X[used], family=families.Poisson(), offset=offset[used.to_numpy()]).fit(scale="X2")
     rows = np.flatnonzero(np.asarray(y.index.isin(frame_days)))
     Xf = X.to_numpy()[rows]

@@ -24,7 +24,7 @@ import pandas as pd
 
 from ecomlib.errors import DataError, ParameterError
 from ecomlib.promotion.effects import promotion_effects
-from ecomlib.promotion.sales import DailySales
+from ecomlib.promotion.sales import DailySales, scope_masks
 from ecomlib.validation import check_columns, check_frame, check_positive
 
 __all__ = ["allocate_budget", "by_kind", "campaign_table", "last_festivals"]
@@ -62,13 +62,14 @@ def campaign_table(
     check_frame(promotions, "promotions")
     check_columns(promotions, ["promo_id", "start", "end", "scope_type", "scope", "cost"], "promotions")
     rows = []
+    masks = scope_masks(promotions, daily.products)
     for _, promo in promotions.iterrows():  # one estimate per promotion (dozens at most)
         base = {"promo_id": promo["promo_id"], "name": promo.get("name", promo["promo_id"]),
                 "kind": promo.get("kind", ""), "start": promo["start"], "end": promo["end"],
                 "cost": float(promo["cost"])}
         try:
             eff = promotion_effects(daily, promo, promotions, method=method, pre_weeks=pre_weeks,
-                                    post_weeks=post_weeks, elasticities=elasticities)
+                                    post_weeks=post_weeks, elasticities=elasticities, masks=masks)
         except DataError as exc:
             rows.append({**base, "note": exc.message})
             continue

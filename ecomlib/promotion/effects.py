@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ecomlib.promotion.baseline import BaselineResult, baseline
-from ecomlib.promotion.sales import DailySales, other_promotion_days, scope_mask
+from ecomlib.promotion.sales import DailySales, other_promotion_days, scope_mask, scope_masks
 from ecomlib.validation import check_columns
 
 __all__ = ["PromotionEffects", "category_elasticities", "promotion_effects", "scope_elasticity"]
@@ -129,6 +129,7 @@ def promotion_effects(
     elasticities: dict | None = None,
     halo_categories=None,
     level: float = 0.95,
+    masks: dict | None = None,
 ) -> PromotionEffects:
     """Lift, pull-forward, cannibalisation, halo and net margin of one promotion.
 
@@ -151,6 +152,8 @@ def promotion_effects(
         changes (e.g. from :func:`ecomlib.pricing.estimate_elasticity`).
     halo_categories : list of str, optional
         Categories expected to gain from the promotion (complements).
+    masks : dict, optional
+        Precomputed :func:`scope_masks` of ``promotions`` (speed only).
 
     Returns
     -------
@@ -159,6 +162,7 @@ def promotion_effects(
     check_columns(promotion.to_frame().T, _PROMO_COLUMNS, "promotion")
     calendar = promotions if promotions is not None else promotion.to_frame().T
     products = daily.products
+    masks = masks if masks is not None else scope_masks(calendar, products)
     mask = scope_mask(promotion, products)
     cats_in_scope = products["category"].to_numpy()[mask]
     same_cat = np.isin(products["category"].to_numpy(), cats_in_scope) & ~mask
@@ -168,7 +172,7 @@ def promotion_effects(
 
     def run(sub_mask):
         skip = other_promotion_days(calendar, promotion["promo_id"], daily.days, products, sub_mask,
-                                    post_weeks, units=daily.units)
+                                    post_weeks, units=daily.units, masks=masks)
         control = daily.total(control_mask) if (method == "control" and control_mask.any()) else None
         return baseline(daily.total(sub_mask), promotion["start"], promotion["end"], method=method,
                         pre_weeks=pre_weeks, post_weeks=post_weeks, control=control, exclude=skip,

@@ -17,7 +17,7 @@ import pandas as pd
 from ecomlib.errors import DataError, ParameterError
 from ecomlib.validation import check_columns, check_frame, check_numeric, check_probability
 
-__all__ = ["DailySales", "daily_sales", "scope_mask", "other_promotion_days"]
+__all__ = ["DailySales", "daily_sales", "other_promotion_days", "scope_mask", "scope_masks"]
 
 PROMOTION_COLUMNS = ["promo_id", "start", "end", "discount", "scope_type", "scope", "cost"]
 
@@ -171,26 +171,34 @@ def scope_mask(promotion: pd.Series, products: pd.DataFrame) -> np.ndarray:
     return np.asarray(mask)
 
 
+def scope_masks(promotions: pd.DataFrame, products: pd.DataFrame) -> dict:
+    """``promo_id -> scope_mask`` for a whole calendar (computed once, reused by every baseline)."""
+    return {row["promo_id"]: scope_mask(row, products) for _, row in promotions.iterrows()}
+
+
 def other_promotion_days(promotions: pd.DataFrame, promo_id, days: pd.DatetimeIndex, products: pd.DataFrame,
                          mask: np.ndarray, post_weeks: int, *, units: pd.DataFrame | None = None,
-                         min_overlap: float = 0.25) -> np.ndarray:
+                         min_overlap: float = 0.25, masks: dict | None = None) -> np.ndarray:
     """Days touched by *other* promotions that overlap ``mask`` (their run plus ``post_weeks``).
 
     A baseline must not learn from days that other promotions lifted or depressed; this marks
     them so they are left out of every pre-period. With ``units`` (day x product), another
     promotion counts only when its products carry at least ``min_overlap`` of the units in
     ``mask`` — a one-category offer barely moves a whole-shop festival's baseline, and leaving out
-    its weeks would starve the festival's pre-period.
+    its weeks would starve the festival's pre-period. ``masks`` (from :func:`scope_masks`) saves
+    recomputing each promotion's scope.
     """
+    masks = masks if masks is not None else scope_masks(promotions, products)
     touched = np.zeros(len(days), dtype=bool)
     weights = None if units is None else units.to_numpy()[:, mask].sum(axis=0)
-    for _, other in promotions[promotions["promo_id"] != promo_id].iterrows():  # a few dozen promotions
-        overlap = scope_mask(other, products) & mask
+    day_values = days.to_numpy()
+    others = promotions[promotions["promo_id"] != promo_id]
+    for pid, start, end in zip(others["promo_id"], others["start"], others["end"], strict=True):  # dozens
+        overlap = masks[pid] & mask
         if not overlap.any():
             continue
-        if weights is not None and weights.sum() > 0:
-            if weights[overlap[mask]].sum() / weights.sum() < min_overlap:
-                continue
-        stop = other["end"] + pd.Timedelta(weeks=post_weeks)
-        touched |= np.asarray((days >= other["start"]) & (days <= stop))
+        if weights is not None and weights.sum() > 0 and weights[overlap[mask]].sum() / weights.sum() < min_overlap:
+            continue
+        stop = np.datetime64(end + pd.Timedelta(weeks=post_weeks))
+        touched |= (day_values >= np.datetime64(start)) & (day_values <= stop)
     return touched
