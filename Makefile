@@ -5,6 +5,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
+# One BLAS thread per process: the tests run two workers on two cores, and scipy's optimisers
+# slow down several-fold when OpenBLAS starts more threads than there are free cores.
+export OPENBLAS_NUM_THREADS ?= 1
+export OMP_NUM_THREADS ?= 1
+export MKL_NUM_THREADS ?= 1
+
 .PHONY: setup lab reports test lint data bench clean help
 
 help:
