@@ -41,7 +41,7 @@ INCIDENTS = (
     ("refund_rate", "courier loss", +1),
     ("return_rate", "size-chart error", +1),
 )
-ANOMALY_SIZE_SD = 8.0
+ANOMALY_SIZE_SD = 10.0
 MIN_GAP_DAYS = 10
 FESTIVAL_MARGIN_DAYS = 21
 
