@@ -79,3 +79,11 @@ def test_rfm_summary_equals_lifetimes_on_cdnow_master(time_unit, multiplier):
     np.testing.assert_array_equal(ours["frequency"], theirs["frequency"])
     np.testing.assert_allclose(ours[["recency", "T"]], theirs[["recency", "T"]], rtol=0, atol=1e-12)
     np.testing.assert_allclose(ours["monetary_value"], theirs["monetary_value"], rtol=1e-12)
+
+
+def test_numeric_customer_ids_and_missing_dates(hand_tx):
+    numeric = hand_tx.assign(customer_id=hand_tx["customer_id"].map({"a": 10.0, "b": 2.0, "c": 3.0}))
+    numeric.loc[4, "order_date"] = pd.NaT  # a's 2024-02-10 purchase loses its date and is ignored
+    out = rfm_summary(numeric)
+    assert out.index.tolist() == [2.0, 3.0, 10.0]  # sorted by id
+    np.testing.assert_allclose(out.loc[10.0, ["frequency", "recency", "monetary_value"]], [1, 65, 70])
