@@ -178,3 +178,24 @@ def test_analytic_gradients_match_finite_differences():
     numeric = approx_fprime(params, lambda p: gamma_gamma_log_likelihood(p, [1, 3, 6], [20.0, 8.0, 15.0]), 1e-7)
     np.testing.assert_allclose(gamma_gamma_gradient(params, [1, 3, 6], [20.0, 8.0, 15.0]), numeric, rtol=1e-4,
                                atol=1e-5)
+
+
+@pytest.mark.parametrize("with_gradient", [True, False])
+def test_positive_mle_on_an_exponential_sample(with_gradient):
+    # exponential rate: MLE n / sum(x), standard error rate / sqrt(n) (textbook results)
+    from ecomlib.retention.likelihood import fit_positive_mle
+
+    x = np.random.default_rng(1).exponential(1 / 2.5, 400)
+    n, total = len(x), x.sum()
+
+    def ll(p):
+        return n * np.log(p[0]) - p[0] * total
+
+    def grad(p):
+        return np.array([n / p[0] - total])
+
+    fit = fit_positive_mle(ll, np.array([1.0]), model="exponential", gradient=grad if with_gradient else None,
+                           scale=float(n))
+    assert fit.params[0] == pytest.approx(n / total, rel=1e-6)
+    assert fit.standard_errors[0] == pytest.approx(fit.params[0] / np.sqrt(n), rel=1e-4)
+    assert fit.converged
