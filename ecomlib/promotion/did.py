@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.sm_exceptions import ValueWarning
 
 from ecomlib.errors import DataError, NotIdentifiableError, ParameterError
 from ecomlib.validation import (
@@ -211,8 +212,9 @@ def _leads(df, y, tr, po, unit, time, cov_type, groups, n_leads, level) -> pd.Da
     out["low"], out["high"] = out["estimate"] - z * out["se"], out["estimate"] + z * out["se"]
     constraints = np.eye(len(X.columns))[[list(X.columns).index(n) for n in names]]
     with warnings.catch_warnings(record=True) as caught:  # local: a rank-deficient test is reported as NaN
-        warnings.simplefilter("always")
+        warnings.simplefilter("always", ValueWarning)
         wald = fit.wald_test(constraints, scalar=True)
-    out.attrs["p_value"] = float("nan") if caught else float(wald.pvalue)
+    degenerate = any(issubclass(w.category, ValueWarning) for w in caught)
+    out.attrs["p_value"] = float("nan") if degenerate else float(wald.pvalue)
     out.attrs["reference"] = reference
     return out

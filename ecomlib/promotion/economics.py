@@ -110,6 +110,10 @@ class DiscountEconomics:
         """ROI = (incremental margin - cost) / cost = profit change / cost; NaN without a fixed cost."""
         return (self.profit_change / self.cost) if self.cost > 0 else float("nan")
 
+    def headline(self) -> str:
+        """One line for a widget: the break-even lift and the profit change."""
+        return f"break-even lift {100 * self.break_even_lift:.0f}%; profit change ¥{self.profit_change:,.0f}"
+
     def summary(self) -> pd.DataFrame:
         rows = {"discount": self.discount, "lift": self.lift, "margin": self.margin,
                 "break_even_lift": self.break_even_lift, "profit_without": self.profit_without,

@@ -59,6 +59,12 @@ class PromotionEffects:
     def summary(self) -> pd.DataFrame:
         return self.table
 
+    def headline(self) -> str:
+        """One line for a widget: the lift with its interval."""
+        lift = self.table.loc["lift"]
+        return (f"{self.promo_id}: lift {100 * lift['estimate']:+.0f}% "
+                f"[{100 * lift['low']:+.0f}%, {100 * lift['high']:+.0f}%] ({self.method} baseline)")
+
 
 def category_elasticities(transactions: pd.DataFrame) -> tuple[dict, str]:
     """Category price elasticities for the ``forecast`` baseline, from the pricing chapter.

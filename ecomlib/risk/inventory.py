@@ -206,6 +206,12 @@ class ServiceLevelTradeoff:
     def summary(self) -> pd.DataFrame:
         return self.chosen.to_frame("value").rename_axis("statistic")
 
+    def headline(self) -> str:
+        """One line for a widget: the safety stock at the chosen service level."""
+        c = self.chosen
+        return (f"{100 * c['service_level']:.1f}% service: safety stock {c['safety_stock']:,.0f} units, "
+                f"{c['expected_short_per_cycle']:.2f} short per cycle")
+
 
 def service_level_tradeoff(
     daily_demand_mean: float,
@@ -306,6 +312,9 @@ def festival_order_plan(
         ``order_quantity`` (units, rounded up) and ``expected_short`` (units).
     """
     salvage_share = check_probability("salvage_share", salvage_share, open_interval=False)
+    check_frame(transactions, "transactions")
+    check_columns(transactions, ["order_date", "product_id", "product_name", "quantity", "revenue", "status"],
+                  "transactions")
     profile = demand_profile(transactions, start=festival_start, end=festival_end)
     top = profile.sort_values("total_units", ascending=False).head(int(top_n))
     done = transactions[(transactions["status"] == "completed")

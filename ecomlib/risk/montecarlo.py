@@ -88,6 +88,10 @@ class ProfitSimulation:
         cut = np.quantile(self.profit, 1 - self.level)
         return float(-self.profit[self.profit <= cut].mean())
 
+    def headline(self) -> str:
+        """One line for a widget or a log: probability of a loss and value at risk."""
+        return f"P(loss) {100 * self.prob_loss:.1f}%, VaR ({100 * self.level:g}%) ¥{self.var:,.0f}"
+
     def summary(self) -> pd.DataFrame:
         """Mean, spread, percentiles, probability of loss, VaR and expected shortfall."""
         p = self.profit

@@ -39,3 +39,20 @@ def test_chapter_notebook_follows_the_contract(path):
     )
     sources = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert "sys.path" not in sources
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_chapter_notebook_defines_no_functions(path):
+    """All logic lives in ecomlib: no def, class or lambda in any code cell (teaching cells too)."""
+    import ast
+
+    nb = nbformat.read(path, as_version=4)
+    found = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        source = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!")))
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
+                found.append(f"cell {i}: {type(node).__name__} at line {node.lineno}")
+    assert not found, f"{path.name} defines logic that belongs in ecomlib: {found}"
