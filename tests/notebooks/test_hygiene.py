@@ -1,5 +1,8 @@
 """Committed notebooks carry no outputs, and chapter notebooks follow the notebook contract."""
 
+import ast
+import re
+
 import nbformat
 import pytest
 from chapter_paths import COMMITTED_NOTEBOOKS, NOTEBOOKS, ROOT
@@ -44,8 +47,6 @@ def test_chapter_notebook_follows_the_contract(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
 def test_chapter_notebook_defines_no_functions(path):
     """All logic lives in ecomlib: no def, class or lambda in any code cell (teaching cells too)."""
-    import ast
-
     nb = nbformat.read(path, as_version=4)
     found = []
     for i, cell in enumerate(nb.cells):
@@ -56,3 +57,19 @@ def test_chapter_notebook_defines_no_functions(path):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
                 found.append(f"cell {i}: {type(node).__name__} at line {node.lineno}")
     assert not found, f"{path.name} defines logic that belongs in ecomlib: {found}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_exercises_and_widgets_are_teaching_cells(path):
+    """CHAPTERS.md: >= 5 exercises (4 for chapter 2) and >= 1 trainer widget, all tagged `teaching`."""
+    nb = nbformat.read(path, as_version=4)
+
+    def is_teaching(cell):
+        return "teaching" in cell.get("metadata", {}).get("tags", [])
+
+    checks = [c for c in nb.cells if c.cell_type == "code" and ".check(" in c.source]
+    widgets = [c for c in nb.cells if c.cell_type == "code" and re.search(r"(?<![\w.])panel\(", c.source)]
+    assert len(checks) >= (4 if path.stem == "00_basics" else 5), f"{path.name}: {len(checks)} exercises"
+    assert widgets, f"{path.name} has no trainer widget"
+    untagged = [nb.cells.index(c) for c in checks + widgets if not is_teaching(c)]
+    assert not untagged, f"{path.name}: exercise/widget cells {untagged} are not tagged 'teaching'"
