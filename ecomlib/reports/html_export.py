@@ -229,9 +229,12 @@ def render_header(info: dict[str, Any]) -> str:
 
 
 _CJK_FAMILY = "ecomlib CJK"
+# The embedded subset holds only the page's CJK characters, so listing it first costs Latin text
+# nothing (those characters fall through to the system fonts) while Chinese text never meets a
+# system font that claims a character but draws a box (seen in headless Chromium on Debian).
 _FONT_STACK = (
-    'system-ui, -apple-system, "Segoe UI", Helvetica, Arial, "PingFang SC", "Microsoft YaHei", '
-    f'"Noto Sans CJK SC", "{_CJK_FAMILY}", sans-serif'
+    f'"{_CJK_FAMILY}", system-ui, -apple-system, "Segoe UI", Helvetica, Arial, "PingFang SC", '
+    '"Microsoft YaHei", "Noto Sans CJK SC", sans-serif'
 )
 
 
@@ -240,8 +243,8 @@ def cjk_font_css(page: str) -> str:
 
     The Noto Sans CJK SC font shipped in the ``mplfonts`` wheel (SIL Open Font License,
     see :func:`ecomlib.viz.cjk_font_path`) is cut down to the characters of the page
-    (typically a few tens of kB) and embedded as a data URL; the page lists it after the
-    system fonts. Returns '' when the page has no CJK text or the font is unavailable.
+    (typically a few tens of kB) and embedded as a data URL; the page lists it first, which
+    only affects CJK characters because the subset holds nothing else. Returns '' when the page has no CJK text or the font is unavailable.
     """
     chars = "".join(sorted({c for c in page if ord(c) >= 0x2E80}))
     if not chars:
