@@ -30,6 +30,10 @@ def who_responds(
     *,
     by: str = "customer_type",
     pre_weeks: int = 4,
+    date_col: str = "order_date",
+    quantity_col: str = "quantity",
+    status_col: str = "status",
+    customer_col: str = "customer_id",
 ) -> pd.DataFrame:
     """Units per day by segment, during the promotion against the weeks before it.
 
@@ -48,10 +52,14 @@ def who_responds(
     DataFrame
         Per segment: ``units_per_day_before``, ``units_per_day_during``, ``change`` (relative),
         ``share_of_extra_units`` (its part of the rise over all segments).
+
+    Other parameters: ``date_col``, ``quantity_col``, ``status_col``, ``customer_col`` name your
+    columns when they differ from the canonical ones.
     """
     check_frame(transactions, "transactions")
-    check_columns(transactions, ["order_date", "quantity", "status"], "transactions")
-    tx = transactions[transactions["status"] == "completed"]
+    check_columns(transactions, [date_col, quantity_col, status_col], "transactions")
+    tx = transactions[transactions[status_col] == "completed"].rename(
+        columns={date_col: "order_date", quantity_col: "quantity", customer_col: "customer_id"})
     if by == "customer_type":
         check_columns(tx, ["customer_id"], "transactions")
         first = tx.groupby("customer_id")["order_date"].transform("min")

@@ -31,6 +31,12 @@ def daily_kpis(
     *,
     start=None,
     end=None,
+    order_col: str = "order_id",
+    date_col: str = "order_date",
+    quantity_col: str = "quantity",
+    revenue_col: str = "revenue",
+    status_col: str = "status",
+    session_date_col: str = "date",
 ) -> pd.DataFrame:
     """One row of KPIs per day from order lines (and sessions).
 
@@ -43,6 +49,8 @@ def daily_kpis(
         Canonical sessions with ``date``; adds ``sessions`` and ``conversion_rate``.
     start, end : date-like, optional
         The days to cover; default from the first to the last order.
+    order_col, date_col, quantity_col, revenue_col, status_col, session_date_col : str
+        Column names, when yours differ from the canonical ones.
 
     Returns
     -------
@@ -57,10 +65,11 @@ def daily_kpis(
     [30.0, 2.0, 15.0]
     """
     check_frame(transactions, "transactions")
-    check_columns(transactions, ["order_id", "order_date", "quantity", "revenue", "status"], "transactions")
-    check_numeric(transactions, ["quantity", "revenue"], "transactions")
-    tx = transactions
-    day = pd.to_datetime(tx["order_date"]).dt.floor("D")
+    check_columns(transactions, [order_col, date_col, quantity_col, revenue_col, status_col], "transactions")
+    check_numeric(transactions, [quantity_col, revenue_col], "transactions")
+    tx = transactions.rename(columns={order_col: "order_id", quantity_col: "quantity", revenue_col: "revenue",
+                                      status_col: "status"})
+    day = pd.to_datetime(transactions[date_col]).dt.floor("D")
     lo = pd.Timestamp(start) if start not in (None, "") else day.min()
     hi = pd.Timestamp(end) if end not in (None, "") else day.max()
     days = pd.date_range(lo, hi, freq="D", unit="us", name="date")
@@ -71,8 +80,8 @@ def daily_kpis(
     out["sales"] = tx.loc[sold, "revenue"].groupby(day[sold]).sum().reindex(days, fill_value=0.0).astype("float64")
     out["orders"] = tx.loc[sold, "order_id"].groupby(day[sold]).nunique().reindex(days, fill_value=0).astype("int64")
     if sessions is not None:
-        check_columns(sessions, ["date"], "sessions")
-        per_day = sessions.groupby(pd.to_datetime(sessions["date"]).dt.floor("D")).size()
+        check_columns(sessions, [session_date_col], "sessions")
+        per_day = sessions.groupby(pd.to_datetime(sessions[session_date_col]).dt.floor("D")).size()
         out["sessions"] = per_day.reindex(days, fill_value=0).astype("int64")
         out["conversion_rate"] = out["orders"] / out["sessions"].where(out["sessions"] > 0)
     out["aov"] = out["sales"] / out["orders"].where(out["orders"] > 0)

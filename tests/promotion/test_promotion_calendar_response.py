@@ -56,3 +56,12 @@ def test_product_contributions(promo_shop):
     assert out["product_id"].tolist() == ["A1"]
     assert out.loc[0, "extra_units"] > 0 and out.loc[0, "share_of_extra"] == 1.0
     assert np.isfinite(out.loc[0, "extra_revenue"])
+
+
+def test_who_responds_with_renamed_columns():
+    tx = pd.DataFrame({"day": pd.to_datetime(["2025-01-01", "2025-01-15"]), "qty": [7, 6],
+                       "state": "completed", "buyer": ["c1", "c1"], "channel": ["a", "a"]})
+    promo = pd.Series({"start": pd.Timestamp("2025-01-15"), "end": pd.Timestamp("2025-01-15")})
+    t = who_responds(tx, promo, by="channel", pre_weeks=2, date_col="day", quantity_col="qty",
+                     status_col="state", customer_col="buyer")
+    assert t.loc["a", "units_per_day_during"] == 6.0 and t.loc["a", "units_per_day_before"] == 0.5

@@ -102,3 +102,9 @@ def test_sample_assessment_scores_every_item():
     s = compliance_score(sample_assessment())
     assert s.loc["overall", "unanswered"] == 0
     assert 0 < s.loc["overall", "score"] < 1
+
+
+def test_daily_kpis_with_renamed_columns():
+    renamed = _tx().rename(columns={"order_id": "InvoiceNo", "order_date": "InvoiceDate", "status": "state"})
+    k = daily_kpis(renamed, order_col="InvoiceNo", date_col="InvoiceDate", status_col="state")
+    assert k["sales"].tolist() == daily_kpis(_tx())["sales"].tolist()
