@@ -59,6 +59,12 @@ def normal_loss(z):
     return stats.norm.pdf(z) - z * stats.norm.sf(z)
 
 
+def _normal_order(critical_ratio, mean, sd):
+    """Newsvendor order ``mean + sd x z(CR)`` and expected units short ``sd x G(z)``; arrays broadcast."""
+    z = stats.norm.ppf(critical_ratio)
+    return mean + sd * z, sd * normal_loss(z)
+
+
 @dataclass(frozen=True)
 class NewsvendorResult:
     """Best single order quantity and its expected consequences (units)."""
@@ -119,9 +125,7 @@ def newsvendor(
     if mean is None or sd is None:
         raise ParameterError("Give normal demand as `mean` and `sd`, or a `demand_sample`.")
     sd = check_positive("sd", sd)
-    z = stats.norm.ppf(cr)
-    q = float(mean + sd * z)
-    short = float(sd * normal_loss(z))
+    q, short = (float(v) for v in _normal_order(cr, mean, sd))
     leftover = float(q - mean + short)
     return NewsvendorResult(cr, q, float(mean - short), short, leftover, "normal")
 
@@ -338,7 +342,7 @@ def festival_order_plan(
     out["cu"] = (out["price"] - out["unit_cost"]).clip(lower=1e-9)
     out["co"] = (out["unit_cost"] * (1 - salvage_share)).clip(lower=1e-9)
     out["critical_ratio"] = out["cu"] / (out["cu"] + out["co"])
-    z = stats.norm.ppf(out["critical_ratio"])
-    out["order_quantity"] = np.ceil(out["mean_demand"] + z * out["sd_demand"])
-    out["expected_short"] = out["sd_demand"] * normal_loss(z)
+    quantity, short = _normal_order(out["critical_ratio"], out["mean_demand"], out["sd_demand"])
+    out["order_quantity"] = np.ceil(quantity)
+    out["expected_short"] = short
     return out.reset_index()

@@ -26,7 +26,7 @@ import pandas as pd
 
 from ecomlib.errors import DataError
 from ecomlib.risk.distributions import LogNormal, Normal, Triangular, Uniform
-from ecomlib.risk.montecarlo import ProfitSimulation, simulate_profit
+from ecomlib.risk.montecarlo import INPUTS, ProfitSimulation, profit_formula, simulate_profit
 from ecomlib.validation import check_columns, check_frame, check_positive, check_probability
 
 __all__ = ["DEFAULT_CORRELATION", "LaunchScenario", "launch_scenario", "launch_what_if"]
@@ -162,5 +162,5 @@ def launch_what_if(
     draws = sim.draws.copy()
     draws["demand"] *= 1 + demand_change
     draws["price"] *= 1 + price_change
-    draws["profit"] = draws["demand"] * (draws["price"] * draws["fx"] - draws["unit_cost"]) - draws["fixed_costs"]
+    draws["profit"] = profit_formula(*(draws[name].to_numpy() for name in INPUTS))
     return ProfitSimulation(draws=draws, inputs=sim.inputs, level=sim.level, seed=seed)
