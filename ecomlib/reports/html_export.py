@@ -238,6 +238,10 @@ _FONT_STACK = (
 )
 
 
+# printed output (stream text, plain tables) is monospace; Chinese in it needs the subset too
+_CODE_STACK = f'"{_CJK_FAMILY}", Menlo, Consolas, "DejaVu Sans Mono", monospace'
+
+
 def cjk_font_css(page: str) -> str:
     """CSS embedding the CJK glyphs ``page`` uses, so Chinese text renders on any machine.
 
@@ -272,7 +276,8 @@ def cjk_font_css(page: str) -> str:
     return (
         f'@font-face {{ font-family: "{_CJK_FAMILY}"; '
         f'src: url(data:font/otf;base64,{data}) format("opentype"); }}\n'
-        f":root {{ --jp-content-font-family: {_FONT_STACK}; --jp-ui-font-family: {_FONT_STACK}; }}\n"
+        f":root {{ --jp-content-font-family: {_FONT_STACK}; --jp-ui-font-family: {_FONT_STACK}; "
+        f"--jp-code-font-family: {_CODE_STACK}; }}\n"
         f"body, .ecomlib-header {{ font-family: {_FONT_STACK}; }}\n"
     )
 
