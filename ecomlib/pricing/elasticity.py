@@ -57,6 +57,9 @@ class ElasticityResult:
         Columns of ``observations`` used as regressors, in order, after the constant.
     by, freq, controls, pooled, alpha
         The settings used.
+    price_measure : str
+        ``"index"`` (fixed-weight price index) or ``"unit_value"``: the price measure the
+        regression used (see :func:`price_quantity_observations`).
     """
 
     table: pd.DataFrame
@@ -67,6 +70,7 @@ class ElasticityResult:
     controls: tuple[str, ...]
     pooled: bool
     alpha: float
+    price_measure: str = "index"
 
     def summary(self) -> pd.DataFrame:
         """The per-group table, indexed by group."""
@@ -105,15 +109,19 @@ def estimate_elasticity(
     min_price_points: int = 3,
     min_log_price_sd: float = 0.01,
     alpha: float = 0.05,
+    price_measure: str = "index",
     date_col: str = "order_date",
     quantity_col: str = "quantity",
     price_col: str = "unit_price",
     status_col: str = "status",
+    product_col: str = "product_id",
 ) -> ElasticityResult:
     """Estimate the price elasticity of demand per group with a log-log regression.
 
-    Order lines are aggregated to units and average paid price per group and period
-    (:func:`price_quantity_observations`), then ``log(units)`` is regressed on
+    Order lines are aggregated to units and paid price per group and period
+    (:func:`price_quantity_observations`; by default the price is a fixed-weight index
+    of the products' paid prices, so that a shift between cheap and dear products is not
+    mistaken for a price change), then ``log(units)`` is regressed on
     ``log(price)`` plus the controls, by OLS with HC1 robust standard errors and a
     t-based confidence interval. The slope on ``log(price)`` is the elasticity.
 
@@ -158,7 +166,12 @@ def estimate_elasticity(
         Smallest standard deviation of log price (about 1% price variation).
     alpha : float, default 0.05
         One minus the confidence level of ``ci_low`` / ``ci_high``.
-    date_col, quantity_col, price_col, status_col : str
+    price_measure : {"index", "unit_value"}, default "index"
+        Price of a group in a period: the fixed-weight price index of its products (needs
+        ``product_col``; without it the unit value is used, and ``result.price_measure``
+        says so) or the plain unit value ``revenue / units``, which is biased toward zero
+        when buyers' product mix varies (see :func:`price_quantity_observations`).
+    date_col, quantity_col, price_col, status_col, product_col : str
         Column names, when they differ from the canonical ones.
 
     Returns
@@ -199,8 +212,9 @@ def estimate_elasticity(
             "effects already absorb trend and seasonality. Pass controls=('period',)."
         )
     obs = price_quantity_observations(
-        transactions, by=by, freq=freq, controls=column_controls, date_col=date_col,
-        quantity_col=quantity_col, price_col=price_col, status_col=status_col,
+        transactions, by=by, freq=freq, controls=column_controls, price_measure=price_measure,
+        date_col=date_col, quantity_col=quantity_col, price_col=price_col,
+        status_col=status_col, product_col=product_col,
     )  # fmt: skip
     regressors = tuple(["log_price"] + [c for name in column_controls for c in CONTROLS[name]])
     checks = _variation_checks(obs, len(regressors) + 1, min_price_points, min_log_price_sd)
@@ -217,6 +231,7 @@ def estimate_elasticity(
     return ElasticityResult(
         table=table, observations=obs, regressors=regressors, by=by, freq=freq,
         controls=controls, pooled=bool(pooled), alpha=alpha,
+        price_measure=obs.attrs.get("price_measure", "unit_value"),
     )  # fmt: skip
 
 

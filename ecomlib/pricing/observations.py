@@ -2,9 +2,20 @@
 
 This is the first step of every elasticity estimate: the regression does not see single
 order lines but, for each group (category or product) and period (day, week or month),
-the units sold and the average price actually paid. Seasonality and trend controls are
-added as columns so that the regression table can be inspected (and refitted with plain
+the units sold and the price actually paid. Seasonality and trend controls are added as
+columns so that the regression table can be inspected (and refitted with plain
 statsmodels) exactly as the estimator used it.
+
+Which price? For a group of several products the plain average paid price (the *unit
+value*, revenue / units) moves whenever buyers pick cheaper or dearer products, even
+when no price changed. That noise sits in the price *and* in the units (the same lines
+make both), so a regression on the unit value is biased: with the sample shop's 20,000
+customers the category elasticities came out about 0.05 too close to zero (the unit
+value bias of Deaton 1988 and Diewert & von der Lippe 2010). The default price measure
+is therefore a **fixed-weight price index**: each product's paid price in the period
+relative to its own usual price, averaged (in logs) with fixed weights (the product's
+revenue over the whole data), so only price changes move it, not the mix of products
+bought. It is scaled to the group's overall unit value, so it reads in CNY.
 """
 
 from __future__ import annotations
@@ -15,7 +26,10 @@ import pandas as pd
 from ecomlib.errors import DataError, SchemaError
 from ecomlib.validation import check_argument, check_columns, check_frame, check_numeric
 
-__all__ = ["price_quantity_observations", "CONTROLS", "FREQUENCIES"]
+__all__ = ["price_quantity_observations", "CONTROLS", "FREQUENCIES", "PRICE_MEASURES"]
+
+#: Price measures understood by ``price_measure``.
+PRICE_MEASURES = ("index", "unit_value")
 
 #: Period lengths understood by ``freq`` and their length in days (for the trend column).
 FREQUENCIES = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
@@ -46,17 +60,37 @@ def price_quantity_observations(
     by: str | None = "category",
     freq: str = "W",
     controls: tuple[str, ...] | list[str] = ("trend", "season"),
+    price_measure: str = "index",
     date_col: str = "order_date",
     quantity_col: str = "quantity",
     price_col: str = "unit_price",
     status_col: str = "status",
+    product_col: str = "product_id",
 ) -> pd.DataFrame:
-    """Aggregate order lines to units and average paid price per group and period.
+    """Aggregate order lines to units and paid price per group and period.
 
     Only completed sales count: lines with ``status`` other than ``completed`` (when the
     column exists), returns (negative quantity) and lines without a positive price are left
-    out. The average price is the unit-weighted mean paid price,
-    ``sum(quantity * unit_price) / sum(quantity)`` (CNY per unit).
+    out. ``unit_value`` is the unit-weighted mean paid price,
+    ``sum(quantity * unit_price) / sum(quantity)`` (CNY per unit). ``price`` is the price
+    the regression uses:
+
+    * ``price_measure="index"`` (default): a fixed-weight price index, scaled to the
+      group's overall unit value ``U_g`` (CNY),
+
+          log price_gt = log U_g + sum_j w_j * log(p_jt / pbar_j) / sum_j w_j,
+
+      summed over the products ``j`` of group ``g`` sold in period ``t``, with ``p_jt``
+      the product's unit value in the period, ``pbar_j`` its geometric mean over the
+      periods it sold in, and ``w_j`` its revenue over all periods. It moves only when
+      prices move, not when buyers switch between cheap and dear products (see the
+      module notes). When the data has no ``product_col`` column, or the groups are the
+      products themselves, it equals the unit value up to a constant and the unit value
+      is used.
+    * ``price_measure="unit_value"``: the unit value itself (what the chapter's older
+      versions used; biased toward zero when the product mix is noisy).
+
+    The measure actually used is stored in ``result.attrs["price_measure"]``.
 
     Periods in which a group sold nothing have no observed price, so they cannot enter a
     log-log regression; they are listed with ``units = 0`` and ``price = NaN`` and the
@@ -76,16 +110,26 @@ def price_quantity_observations(
         Columns to add: ``trend`` (periods since the first period of the data),
         ``season`` (two yearly Fourier harmonics of the period's mid-point),
         ``month`` (11 month-of-year dummies, January the base).
-    date_col, quantity_col, price_col, status_col : str
+    price_measure : {"index", "unit_value"}, default "index"
+        How ``price`` is measured (see above).
+    date_col, quantity_col, price_col, status_col, product_col : str
         Column names, when they differ from the canonical ones.
 
     Returns
     -------
     DataFrame
         One row per group and period: ``group``, ``period_start`` (datetime), ``units``,
-        ``revenue`` (CNY), ``price`` (CNY per unit, NaN when ``units`` is 0),
-        ``log_units``, ``log_price`` (natural logs, NaN when ``units`` is 0) and the control
-        columns.
+        ``revenue`` (CNY), ``unit_value`` and ``price`` (CNY per unit, NaN when ``units``
+        is 0), ``log_units``, ``log_price`` (natural logs, NaN when ``units`` is 0) and the
+        control columns. ``attrs["price_measure"]`` names the price measure used.
+
+    References
+    ----------
+    Deaton, A. (1988). Quality, quantity, and spatial variation of price. *American
+    Economic Review* 78(3), 418-430 (unit values mix quality choice into price).
+    Diewert, W. E., von der Lippe, P. (2010). Notes on unit value index bias. *Journal of
+    Economics and Statistics* 230(6), 690-708.
+    ILO et al. (2004). *Consumer Price Index Manual*, ch. 20 (elementary price indices).
 
     Examples
     --------
@@ -100,6 +144,7 @@ def price_quantity_observations(
     """
     check_frame(transactions, "transactions")
     check_argument("freq", list(FREQUENCIES), freq)
+    check_argument("price_measure", list(PRICE_MEASURES), price_measure)
     controls = tuple(controls)
     for name in controls:
         check_argument("controls", list(CONTROLS), name)
@@ -134,11 +179,45 @@ def price_quantity_observations(
     )
     agg = lines.groupby(["group", "period_start"], sort=True, observed=True).sum()
     agg = _fill_empty_periods(agg, freq)
-    agg["price"] = (agg["revenue"] / agg["units"]).where(agg["units"] > 0)
+    agg["unit_value"] = (agg["revenue"] / agg["units"]).where(agg["units"] > 0)
+    use_index = price_measure == "index" and product_col in sales.columns and by != product_col
+    if use_index:
+        lines["product"] = sales[product_col].astype("str").to_numpy()
+        log_index = _log_price_index(lines)
+        agg["period_start"] = agg["period_start"].astype("datetime64[us]")
+        agg = agg.merge(log_index, on=["group", "period_start"], how="left")
+        agg["price"] = np.exp(_log_overall_unit_value(agg) + agg["log_index"]).where(agg["units"] > 0)
+        agg = agg.drop(columns="log_index")
+    else:
+        agg["price"] = agg["unit_value"]
     agg["log_units"] = np.log(agg["units"].where(agg["units"] > 0))
     agg["log_price"] = np.log(agg["price"])
     agg["period_start"] = agg["period_start"].astype("datetime64[us]")
-    return _add_controls(agg, controls, freq)
+    agg = _add_controls(agg, controls, freq)
+    agg.attrs["price_measure"] = "index" if use_index else "unit_value"
+    return agg
+
+
+def _log_price_index(lines: pd.DataFrame) -> pd.DataFrame:
+    """Per group and period: the revenue-weighted mean of log(p_jt / pbar_j) over the
+    products sold in the period (``log_index``); see :func:`price_quantity_observations`."""
+    cells = lines.groupby(["group", "product", "period_start"], sort=True, observed=True)[
+        ["units", "revenue"]].sum().reset_index()  # fmt: skip
+    log_p = np.log(cells["revenue"] / cells["units"])
+    relative = log_p - log_p.groupby(cells["product"]).transform("mean")
+    weight = cells["revenue"].groupby(cells["product"]).transform("sum")
+    parts = pd.DataFrame({"group": cells["group"], "period_start": cells["period_start"],
+                          "weighted": weight * relative, "weight": weight})
+    sums = parts.groupby(["group", "period_start"], sort=True, observed=True)[["weighted", "weight"]].sum()
+    out = (sums["weighted"] / sums["weight"]).rename("log_index").reset_index()
+    out["period_start"] = out["period_start"].astype("datetime64[us]")
+    return out
+
+
+def _log_overall_unit_value(agg: pd.DataFrame) -> pd.Series:
+    """log(total revenue / total units) of each row's group (the index's CNY level)."""
+    totals = agg.groupby("group", sort=False)[["revenue", "units"]].transform("sum")
+    return np.log(totals["revenue"] / totals["units"])
 
 
 def _fill_empty_periods(agg: pd.DataFrame, freq: str) -> pd.DataFrame:

@@ -34,6 +34,8 @@ def test_observations_bad_parameters(lines_three):
         price_quantity_observations(lines_three, freq="Y")
     with pytest.raises(ParameterError, match="controls"):
         price_quantity_observations(lines_three, controls=("period",))
+    with pytest.raises(ParameterError, match="price_measure"):
+        price_quantity_observations(lines_three, price_measure="mean")
 
 
 def test_linear_demand_degenerate_cases(lines_three):

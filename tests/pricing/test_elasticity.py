@@ -36,6 +36,49 @@ def test_observations_hand_case_with_empty_week_and_excluded_lines():
     assert lines["quantity"].tolist() == [1, 3, -1, 2, 5, 4]  # input untouched
 
 
+def _two_products(price_a_week2: float) -> pd.DataFrame:
+    # product A sells 3 then 1 units, B 1 then 3, in two consecutive weeks
+    return pd.DataFrame({
+        "order_date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-08", "2024-01-08"]).astype("datetime64[us]"),
+        "category": "tea", "product_id": ["A", "B", "A", "B"],
+        "quantity": [3, 1, 1, 3], "unit_price": [10.0, 20.0, price_a_week2, 20.0],
+    })
+
+
+def test_price_index_ignores_a_shift_in_the_product_mix():
+    # hand case: no price changes, buyers move from A (10) to B (20). The unit value goes
+    # 12.5 -> 17.5; the fixed-weight index stays at the overall unit value 120 / 8 = 15.
+    obs = price_quantity_observations(_two_products(10.0), controls=())
+    assert obs["unit_value"].tolist() == pytest.approx([12.5, 17.5])
+    assert obs["price"].tolist() == pytest.approx([15.0, 15.0])
+    assert obs.attrs["price_measure"] == "index"
+    plain = price_quantity_observations(_two_products(10.0), controls=(), price_measure="unit_value")
+    assert plain["price"].tolist() == pytest.approx([12.5, 17.5])
+    assert plain.attrs["price_measure"] == "unit_value"
+
+
+def test_price_index_hand_case_with_one_price_change():
+    # A costs 10 then 11; B stays at 20. Weights are the products' revenues (A 30 + 11 = 41,
+    # B 20 + 60 = 80); A's price relative to its geometric mean is 1.1 ** -0.5 then 1.1 ** 0.5,
+    # B's is 1. Level: overall unit value (41 + 80) / 8.
+    obs = price_quantity_observations(_two_products(11.0), controls=())
+    shift = 41 * 0.5 * np.log(1.1) / (41 + 80)
+    level = np.log(121 / 8)
+    assert obs["log_price"].tolist() == pytest.approx([level - shift, level + shift], abs=1e-12)
+
+
+def test_price_index_falls_back_to_unit_value_without_products():
+    lines = _two_products(10.0).drop(columns="product_id")
+    obs = price_quantity_observations(lines, controls=())
+    assert obs.attrs["price_measure"] == "unit_value"
+    assert obs["price"].tolist() == pytest.approx([12.5, 17.5])
+    res = estimate_elasticity(_two_products(10.0).drop(columns="product_id"), controls=(), min_price_points=2)
+    assert res.price_measure == "unit_value"
+    # grouping by product: each group is one product, so the index is the unit value
+    by_product = price_quantity_observations(_two_products(11.0), by="product_id", controls=())
+    assert by_product.attrs["price_measure"] == "unit_value"
+
+
 def test_noise_free_constant_elasticity_is_exact():
     # hand case: units = 1e6 * p**-2 exactly (prices chosen so units are integers)
     price = np.tile([10.0, 20.0, 40.0, 50.0], 6)
