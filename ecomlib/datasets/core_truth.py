@@ -115,7 +115,10 @@ def core_truth(*, ctx, plan, products, index, days, multiplier, latent, customer
                              "during the promotion vs without it), pull_forward (relative dip in in-scope "
                              "units over post_weeks after), cannibalisation (relative drop in non-promoted "
                              "products of the same category during it), halo (relative rise in "
-                             "halo_category units during it), and the simulation settings behind them",
+                             "halo_category units during it), and the simulation settings behind them. A "
+                             "festival's incidence_boost and post_dip_setting act on repeat purchases "
+                             "only (first purchases follow the acquisition trend), so its lift and "
+                             "pull_forward on all units are smaller than the settings suggest",
         "guest_order_share": "share of completed orders placed by guests (missing customer_id); guests "
                              "are one-off buyers outside the BG/NBD process",
         "cancel_share": "share of all orders that are cancelled attempts (a twin placed minutes before "

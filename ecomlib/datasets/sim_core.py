@@ -44,16 +44,24 @@ def _promotions_table(plan: pd.DataFrame) -> pd.DataFrame:
     return out.astype({c: "str" for c in ["promo_id", "name", "kind", "scope_type", "scope"]})
 
 
-def _promotion_truth(plan, products, index, days, choice, day_value, multiplier):
+def _promotion_truth(plan, products, index, days, choice, day_value, timed_share, multiplier):
     """True lift, pull-forward, cannibalisation and halo of each promotion (expected units
-    with everything as simulated vs the same days without that promotion)."""
+    with everything as simulated vs the same days without that promotion).
+
+    A festival changes the purchase intensity ``m(t)``, which times *repeat* purchases only
+    (first purchases follow the acquisition trend, guests copy the days of known customers'
+    orders). So without a festival a day's order value would be
+    ``V_t * (1 - timed_share_t * (1 - m_cf(t) / m(t)))``, where ``timed_share_t`` is the
+    share of the day's known-customer order value that comes from repeat purchases.
+    """
     full_units = day_value[:, None] * choice["prob"] / choice["price"]
     d = days.values
     rows = []
     for _, row in plan.iterrows():  # a dozen promotions
         cf = core_catalog.choice_arrays(products, index, days, plan, exclude=row["promo_id"])
         _, m_cf = cal.intensity_multiplier(days, plan, exclude=row["promo_id"])
-        cf_units = (day_value * m_cf / multiplier)[:, None] * cf["prob"] / cf["price"]
+        cf_value = day_value * (1 - timed_share * (1 - m_cf / multiplier))
+        cf_units = cf_value[:, None] * cf["prob"] / cf["price"]
         scope = core_catalog.in_scope(row, products)
         during = (d >= row["start"]) & (d <= row["end"])
         post = (d > row["end"]) & (d <= row["end"] + pd.Timedelta(weeks=int(row["post_weeks"])))
@@ -161,8 +169,14 @@ def simulate(ctx: SimContext) -> SimResult:
     sessions = core_sessions.make_sessions(rng, session_orders)
 
     done = orders[orders["status"] == "completed"]
-    day_value = np.bincount(np.floor(done["t"]).astype(int), weights=done["budget"], minlength=len(days))
-    promo_truth = _promotion_truth(plan, products, index, days, choice, day_value, multiplier)
+    day = np.floor(done["t"]).astype(int)
+    day_value = np.bincount(day, weights=done["budget"], minlength=len(days))
+    known = done["cust"].to_numpy() >= 0
+    repeat = known & (done["repeat"].to_numpy() > 0)
+    known_value = np.bincount(day[known], weights=done["budget"][known], minlength=len(days))
+    repeat_value = np.bincount(day[repeat], weights=done["budget"][repeat], minlength=len(days))
+    timed_share = np.divide(repeat_value, known_value, out=np.zeros(len(days)), where=known_value > 0)
+    promo_truth = _promotion_truth(plan, products, index, days, choice, day_value, timed_share, multiplier)
 
     tables = {
         "products": products.drop(columns=["weight", "code"]),

@@ -146,6 +146,25 @@ def test_promotion_windows_show_the_lift(sample_store, completed):
     assert {"F618-24", "D11-24", "F618-25", "D11-25"} <= set(effects.index)
 
 
+def test_festival_truth_counts_repeat_purchases_only(sample_store, completed):
+    """A festival's incidence boost and dip act on repeat purchases; first purchases follow the
+    acquisition trend. So its true unit lift lies strictly between the discount alone,
+    1 / (1 - d) - 1, and the boost on every order, (1 + boost) / (1 - d) - 1, and its true dip
+    is below the dip setting, by about the share of first-order value (hand bounds)."""
+    effects = sample_store.truth["promotion_effects"].set_index("promo_id")
+    festivals = sample_store.promotions.loc[sample_store.promotions["kind"] == "festival", "promo_id"]
+    is_first = completed.groupby("customer_id")["order_date"].transform("min") == completed["order_date"]
+    first_share = (completed["revenue"].where(is_first, 0).sum()
+                   / completed.loc[completed["customer_id"].notna(), "revenue"].sum())
+    assert 0.2 < first_share < 0.6  # 20,000 first orders among about 59,000
+    for pid in festivals:
+        row = effects.loc[pid]
+        discount_only = 1 / (1 - row["discount"]) - 1
+        every_order = (1 + row["incidence_boost"]) / (1 - row["discount"]) - 1
+        assert discount_only + 0.02 < row["lift"] < every_order - 0.02, pid
+        assert 0.3 * row["post_dip_setting"] < row["pull_forward"] < 0.95 * row["post_dip_setting"], pid
+
+
 def test_membership_and_channels_in_truth_match_the_customers(sample_store):
     truth = sample_store.truth
     cust = sample_store.customers
