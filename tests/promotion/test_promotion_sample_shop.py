@@ -44,6 +44,10 @@ def test_lift_signs_always_right(estimates):
 
 
 def test_pull_forward_intervals_cover_the_truth_for_most(estimates):
+    # On the bundled shop all 10 intervals cover, but 3 of 10 point estimates have the wrong
+    # sign: true dips of 5-14 % against standard errors of 6-18 points, so all ten signs come
+    # out right on only about 14 % of draws of a shop this size
+    # (tests/promotion/references/pull_forward_power.py). Signs are not asserted.
     est, truth = estimates
     hits, n = _covered(est, truth, "pull_forward")
     assert hits >= 7, f"{hits} of {n}"
