@@ -81,7 +81,7 @@ def compliance_score(answers, *, id_col: str = "id", answer_col: str = "answer")
     Examples
     --------
     >>> ids = compliance_checklist()["id"]
-    >>> compliance_score({i: "yes" for i in ids}).loc["overall", "score"]
+    >>> float(compliance_score({i: "yes" for i in ids}).loc["overall", "score"])
     1.0
     """
     if isinstance(answers, dict):

@@ -55,7 +55,7 @@ def dependence_risk(
     --------
     >>> sup = pd.DataFrame({"supplier": ["A", "B", "C"], "share_of_purchases": [0.6, 0.3, 0.1]})
     >>> table, summary = dependence_risk(sup, by="supplier", value="share_of_purchases")
-    >>> summary["hhi"], table["single_point_of_failure"].tolist()
+    >>> round(float(summary["hhi"]), 6), table["single_point_of_failure"].tolist()
     (4600.0, [True, False, False])
     """
     spof_share = check_probability("spof_share", spof_share)

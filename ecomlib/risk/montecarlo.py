@@ -190,7 +190,7 @@ def simulate_profit(
     --------
     >>> from ecomlib.risk import Normal
     >>> sim = simulate_profit(10_000, demand=Normal(1000, 100), price=20, unit_cost=12, seed=1)
-    >>> round(sim.summary().loc["mean", "value"], -2)
+    >>> round(float(sim.summary().loc["mean", "value"]), -2)
     8000.0
     """
     if not isinstance(n, int | np.integer) or n < 100:

@@ -171,8 +171,9 @@ def risk_matrix(
     --------
     >>> reg = pd.DataFrame({"risk": ["stock-out"], "category": ["supply"], "likelihood": [4],
     ...                     "impact": [5], "owner": ["ops"], "response": ["reduce"]})
-    >>> risk_matrix(reg).register[["score", "rating", "residual_score"]].iloc[0].tolist()
-    [20, 'critical', 12]
+    >>> row = risk_matrix(reg).register.iloc[0]
+    >>> int(row["score"]), row["rating"], int(row["residual_score"])
+    (20, 'critical', 12)
     """
     check_frame(register, "register")
     cols = {"risk": risk_col, "likelihood": likelihood_col, "impact": impact_col,

@@ -129,12 +129,3 @@ def test_optional_whole_numbers_may_have_gaps(tmp_path):
     df, _ = load_table(path, "marketing_spend")
     assert df["clicks"].isna().tolist() == [True, False]
     assert df["spend"].tolist() == [100.0, 120.0] and df["impressions"].dtype == "int64"
-
-
-@pytest.mark.parametrize("module", ["parsing", "schemas", "columns"])
-def test_docstring_examples_run(module):
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(f"ecomlib.data.{module}"))
-    assert result.attempted > 0 and result.failed == 0
