@@ -21,11 +21,25 @@ the counterfactual is built. Three ways, each with an interval:
 
 Days touched by other promotions are left out of the pre-period.
 
+**Intervals of totals.** A lift is a total over the promotion's days, and daily sales are not
+independent: a busy day tends to be followed by busy days (on the sample shop the pre-period
+residuals are correlated about 0.1-0.17 at lags 1-3). Summing ``n`` days then has variance
+
+    Var(total) = n sigma^2 x (1 + 2 sum_{k=1..K} (1 - k/n) rho_k),   K = min(6, n - 1),
+
+with ``rho_k`` the lag-``k`` autocorrelation of the pre-period residuals (the Bartlett-type
+correction of Newey & West 1987, truncated at six days). The factor in brackets is estimated on
+the days the baseline learnt from and never taken below 1. Without it, placebo windows of the
+sample shop (no promotion at all) got 95 % intervals that covered zero lift only 91 % (7 days)
+and 88 % (14 days) of the time.
+
 References
 ----------
 Hyndman, R. J. & Athanasopoulos, G. (2021). *Forecasting: Principles and Practice*, 3rd ed.,
 OTexts, ch. 7 (regression with predictors). McCullagh, P. & Nelder, J. A. (1989). *Generalized
-Linear Models*, 2nd ed., ch. 6 (quasi-Poisson). Brodersen, K. H. et al. (2015). Inferring causal impact using Bayesian
+Linear Models*, 2nd ed., ch. 6 (quasi-Poisson). Newey, W. K. & West, K. D. (1987). A simple,
+positive semi-definite, heteroskedasticity and autocorrelation consistent covariance matrix.
+*Econometrica* 55(3), 703-708. Brodersen, K. H. et al. (2015). Inferring causal impact using Bayesian
 structural time-series models. *Annals of Applied Statistics* 9(1), 247-274 (control series).
 """
 
@@ -60,9 +74,15 @@ class BaselineResult:
         Level of the intervals.
     level_sd : float
         Standard error of the baseline's level per day, in the series' units (for the interval
-        of totals: a total over ``n`` days has variance ``n x noise_sd^2 + n^2 x level_sd^2``).
+        of totals: a total over ``n`` days has variance
+        ``n x noise_sd^2 x inflation(n) + n^2 x level_sd^2``).
     noise_sd : float
         Day-to-day standard deviation of actual around the baseline in the pre-period.
+    total_sd : dict, optional
+        Standard deviation of the ``during`` and ``post`` totals, when the method computes them
+        itself (``forecast``).
+    autocorrelation : tuple of float
+        Lag-1.. autocorrelations of the pre-period residuals behind ``inflation`` (module notes).
     """
 
     frame: pd.DataFrame
@@ -71,6 +91,11 @@ class BaselineResult:
     level_sd: float
     noise_sd: float
     total_sd: dict | None = None
+    autocorrelation: tuple = ()
+
+    def inflation(self, n: int) -> float:
+        """Variance factor of a total over ``n`` days against independent days (>= 1)."""
+        return sum_inflation(self.autocorrelation, n)
 
     def window(self, period: str) -> pd.DataFrame:
         return self.frame[self.frame["period"] == period]
@@ -90,7 +115,7 @@ class BaselineResult:
         if self.total_sd and period in self.total_sd:
             sd = self.total_sd[period]
         else:
-            sd = float(np.sqrt(n * self.noise_sd**2 + (n * self.level_sd) ** 2))
+            sd = float(np.sqrt(n * self.noise_sd**2 * self.inflation(n) + (n * self.level_sd) ** 2))
         z = stats.norm.ppf(0.5 + self.level / 2)
         inc = actual - base
         rel = inc / base if base > 0 else np.nan
@@ -106,6 +131,42 @@ class BaselineResult:
     def summary(self) -> pd.DataFrame:
         """The effect during the promotion and after it."""
         return pd.DataFrame({p: self.effect(p) for p in ("during", "post") if len(self.window(p))}).T
+
+
+MAX_LAG = 6  # days of residual autocorrelation counted in the variance of a total
+
+
+def residual_autocorrelation(resid: np.ndarray, max_lag: int = MAX_LAG) -> tuple:
+    """Lag-1..``max_lag`` autocorrelations of daily residuals; NaN marks days not used.
+
+    Each lag uses only the pairs of days that are both present, so days left out (other
+    promotions) do not join unrelated days.
+    """
+    r = np.asarray(resid, dtype=float)
+    r = r - np.nanmean(r)
+    var = np.nanmean(r**2)
+    if not np.isfinite(var) or var <= 0:
+        return ()
+    out = []
+    for k in range(1, max_lag + 1):  # a handful of lags
+        pairs = r[:-k] * r[k:]
+        out.append(float(np.nanmean(pairs) / var) if np.isfinite(pairs).sum() >= 10 else 0.0)
+    return tuple(out)
+
+
+def sum_inflation(autocorrelation, n: int) -> float:
+    """``1 + 2 sum_{k<n} (1 - k/n) rho_k`` over the given lags, never below 1.
+
+    Examples
+    --------
+    >>> sum_inflation((0.5,), 2)  # two days correlated 0.5: variance 2 x 1.5 instead of 2
+    1.5
+    >>> sum_inflation((-0.3,), 7)
+    1.0
+    """
+    rho = np.asarray(autocorrelation, dtype=float)[: max(int(n) - 1, 0)]
+    k = np.arange(1, len(rho) + 1)
+    return float(max(1.0, 1.0 + 2.0 * np.sum((1.0 - k / n) * rho)))
 
 
 def _periods(days: pd.DatetimeIndex, start, end, pre_weeks: int, post_weeks: int) -> pd.Series:
@@ -131,7 +192,9 @@ def _pre_period(y: pd.Series, used: pd.Series, frame_days: pd.DatetimeIndex):
     base = level * f.reindex(frame_days.day_of_week).to_numpy()
     resid = pre - level * f.reindex(pre.index.day_of_week).to_numpy()
     noise = float(resid.std(ddof=1))
-    return base, noise, noise / np.sqrt(len(pre)), None
+    pre_days = y.index[(y.index >= pre.index.min()) & (y.index <= pre.index.max())]
+    rho = residual_autocorrelation(resid.reindex(pre_days).to_numpy())
+    return base, noise, noise / np.sqrt(len(pre)), None, rho
 
 
 def _design(days: pd.DatetimeIndex, log_price: pd.Series | None) -> pd.DataFrame:
@@ -161,14 +224,21 @@ def _forecast(y: pd.Series, used: pd.Series, frame_days: pd.DatetimeIndex, perio
     mu = np.exp(Xf @ fit.params.to_numpy() + offset[rows])
     phi = float(fit.scale)
     cov = fit.cov_params().to_numpy()
+    # Pearson residuals of the days learnt from, NaN elsewhere (keeps the calendar spacing)
+    pre_rows = periods.to_numpy()[rows] == "pre"
+    pearson = np.where(used.to_numpy()[rows][pre_rows],
+                       (y.to_numpy()[rows][pre_rows] - mu[pre_rows]) / np.sqrt(mu[pre_rows]), np.nan)
+    rho = residual_autocorrelation(pearson)
     total_sd = {}
     for p in ("during", "post"):
         sel = periods.to_numpy()[rows] == p
         if sel.any():
             grad = (mu[sel, None] * Xf[sel]).sum(axis=0)
-            total_sd[p] = float(np.sqrt(phi * mu[sel].sum() + grad @ cov @ grad))
-    noise = float(np.sqrt(phi * mu[periods.to_numpy()[rows] == "pre"].mean()))
-    return mu, noise, 0.0, total_sd
+            noise_var = phi * mu[sel].sum() * sum_inflation(rho, int(sel.sum()))
+            fit_var = float(grad @ cov @ grad) * sum_inflation(rho, MAX_LAG + 1)  # long-run factor
+            total_sd[p] = float(np.sqrt(noise_var + fit_var))
+    noise = float(np.sqrt(phi * mu[pre_rows].mean()))
+    return mu, noise, 0.0, total_sd, rho
 
 
 def _control(y: pd.Series, control: pd.Series, used: pd.Series, frame_days: pd.DatetimeIndex):
@@ -176,7 +246,9 @@ def _control(y: pd.Series, control: pd.Series, used: pd.Series, frame_days: pd.D
     base = ratio * control.reindex(frame_days).to_numpy()
     resid = y[used] - ratio * control[used]
     noise = float(resid.std(ddof=1))
-    return base, noise, noise / np.sqrt(int(used.sum())), None
+    pre_days = y.index[(y.index >= resid.index.min()) & (y.index <= resid.index.max())]
+    rho = residual_autocorrelation(resid.reindex(pre_days).to_numpy())
+    return base, noise, noise / np.sqrt(int(used.sum())), None, rho
 
 
 def baseline(
@@ -242,16 +314,16 @@ def baseline(
             fix="Lower `pre_weeks` conflicts by choosing another promotion, or use method='control'.")
     frame_days = y.index[in_frame]
     if method == "pre_period":
-        base, noise, level_sd, total_sd = _pre_period(y, used, frame_days)
+        base, noise, level_sd, total_sd, rho = _pre_period(y, used, frame_days)
     elif method == "forecast":
-        base, noise, level_sd, total_sd = _forecast(y, used, frame_days, periods, log_price, elasticity)
+        base, noise, level_sd, total_sd, rho = _forecast(y, used, frame_days, periods, log_price, elasticity)
     else:
         if control is None:
             raise ParameterError("`control` (daily sales of untreated products) is required for method='control'.")
         control = control.reindex(y.index).astype("float64")
         if control[used].sum() <= 0:
             raise DataError("The control series has no sales in the pre-period.")
-        base, noise, level_sd, total_sd = _control(y, control, used, frame_days)
+        base, noise, level_sd, total_sd, rho = _control(y, control, used, frame_days)
     z = stats.norm.ppf(0.5 + level / 2)
     frame = pd.DataFrame({"actual": y[in_frame].to_numpy(), "baseline": base}, index=frame_days)
     frame["lower"] = frame["baseline"] - z * noise
@@ -259,4 +331,4 @@ def baseline(
     frame["period"] = periods[in_frame].to_numpy()
     frame["used"] = used[in_frame].to_numpy()
     return BaselineResult(frame=frame, method=method, level=level, level_sd=float(level_sd),
-                          noise_sd=float(noise), total_sd=total_sd)
+                          noise_sd=float(noise), total_sd=total_sd, autocorrelation=rho)
