@@ -67,6 +67,24 @@ def test_price_index_hand_case_with_one_price_change():
     assert obs["log_price"].tolist() == pytest.approx([level - shift, level + shift], abs=1e-12)
 
 
+def test_a_mix_shift_without_price_changes_is_not_an_elasticity():
+    # 12 weeks, two products at fixed prices (10 and 20), buyers drift from A to B: the unit
+    # value moves from 10.9 to 19.1, so a unit-value regression finds a "price effect" that no
+    # price change caused; with the index the price never moves and the group is reported as
+    # not identifiable
+    weeks = pd.date_range("2024-01-01", periods=12, freq="W-MON").astype("datetime64[us]")
+    share_b = np.linspace(0.1, 0.9, 12)
+    lines = pd.DataFrame({
+        "order_date": np.repeat(weeks, 2), "category": "tea", "product_id": np.tile(["A", "B"], 12),
+        "unit_price": np.tile([10.0, 20.0], 12),
+        "quantity": np.column_stack([np.round(100 * (1 - share_b)), np.round(100 * share_b)]).ravel().astype("int64"),
+    })
+    index_fit = estimate_elasticity(lines, controls=()).summary().loc["tea"]
+    assert not index_fit["identifiable"] and "only 1 distinct price" in index_fit["reason"]
+    unit_value_fit = estimate_elasticity(lines, controls=(), price_measure="unit_value").summary().loc["tea"]
+    assert unit_value_fit["identifiable"] and np.isfinite(unit_value_fit["elasticity"])
+
+
 def test_price_index_falls_back_to_unit_value_without_products():
     lines = _two_products(10.0).drop(columns="product_id")
     obs = price_quantity_observations(lines, controls=())
