@@ -27,6 +27,7 @@ Python", *Proc. 9th Python in Science Conference*.
 from __future__ import annotations
 
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -118,6 +119,10 @@ class ForecastResult:
         Whether the model was fitted to log values.
     aic : float
         Akaike information criterion of the fit (NaN for naive).
+    warnings : tuple of str
+        What the fit reported about itself: the optimiser did not converge, or the
+        parameter covariance is singular. Empty when the fit went through cleanly. Such a
+        forecast can still be usable, but compare it with the naive method before trusting it.
     """
 
     method: str
@@ -127,10 +132,33 @@ class ForecastResult:
     seasonal_period: int = 1
     log: bool = False
     aic: float = float("nan")
+    warnings: tuple = ()
 
     def summary(self) -> pd.DataFrame:
         """The forecast table with a ``date`` column."""
         return self.table.rename_axis("date").reset_index()
+
+
+@contextmanager
+def _fit_warnings(found: list):
+    """Collect the statsmodels warnings that say something about the fit (convergence, a
+    singular covariance) into ``found``; drop the rest (frequency inference, for instance),
+    which would only alarm a student."""
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for w in caught:
+        message = " ".join(str(w.message).split())
+        if issubclass(w.category, ConvergenceWarning):
+            note = f"the optimiser stopped before it converged (statsmodels: {message})"
+        elif "covariance matrix" in message.lower():
+            note = f"the parameter covariance is unreliable (statsmodels: {message})"
+        else:
+            continue
+        if note not in found:
+            found.append(note)
 
 
 def _future_index(index: pd.DatetimeIndex, horizon: int) -> pd.DatetimeIndex:
@@ -148,7 +176,7 @@ def _naive(y: np.ndarray, horizon: int, m: int, z: float):
     return mean, mean - half, mean + half, {}, float("nan")
 
 
-def _ets(y: np.ndarray, horizon: int, m: int, alpha: float, index):
+def _ets(y: np.ndarray, horizon: int, m: int, alpha: float, index, found: list):
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     seasonal = "add" if m > 1 else None
@@ -162,8 +190,7 @@ def _ets(y: np.ndarray, horizon: int, m: int, alpha: float, index):
         seasonal=seasonal,
         seasonal_periods=m if m > 1 else None,
     )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with _fit_warnings(found):
         # return_params skips the numerical Hessian (standard errors of the smoothing
         # parameters), which costs more than the fit itself and is not needed to forecast.
         params = model.fit(disp=False, maxiter=200, return_params=True)
@@ -178,7 +205,7 @@ def _ets(y: np.ndarray, horizon: int, m: int, alpha: float, index):
     )
 
 
-def _sarima(y, horizon, m, alpha, index, order, seasonal_order, exog, exog_future, simple_diff):
+def _sarima(y, horizon, m, alpha, index, order, seasonal_order, exog, exog_future, simple_diff, found):
     from statsmodels.tsa.statespace.sarimax import SARIMAX
 
     seasonal = (*seasonal_order, m) if m > 1 else (0, 0, 0, 0)
@@ -192,8 +219,7 @@ def _sarima(y, horizon, m, alpha, index, order, seasonal_order, exog, exog_futur
             simple_differencing=simple,
         )
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with _fit_warnings(found):
         estimate = model(simple_diff).fit(disp=False)
         # A simply differenced model forecasts the differences; run the same parameters
         # through the undifferenced model so the forecast is in the series' own unit.
@@ -310,10 +336,11 @@ def forecast(
         y = np.log(y)
     future = _future_index(series.index, int(horizon))
     z = stats.norm.ppf(1 - alpha / 2)
+    found: list[str] = []
     if method == "naive":
         mean, lower, upper, params, aic = _naive(y, int(horizon), int(m), z)
     elif method == "ets":
-        mean, lower, upper, params, aic = _ets(y, int(horizon), int(m), alpha, series.index)
+        mean, lower, upper, params, aic = _ets(y, int(horizon), int(m), alpha, series.index, found)
     else:
         exog, exog_future = _festival_regressors(festivals, series.index, future)
         mean, lower, upper, params, aic = _sarima(
@@ -327,6 +354,7 @@ def forecast(
             exog,
             exog_future,
             bool(simple_differencing),
+            found,
         )
     if log:
         mean, lower, upper = np.exp(mean), np.exp(lower), np.exp(upper)
@@ -339,4 +367,5 @@ def forecast(
         seasonal_period=int(m),
         log=bool(log),
         aic=aic,
+        warnings=tuple(found),
     )

@@ -77,6 +77,31 @@ def test_log_forecast_is_positive_and_input_untouched():
     assert (t["lower"] > 0).all()
 
 
+def test_fit_problems_are_reported_not_hidden(monkeypatch):
+    # A clean weekly series fits without complaint; a SARIMA fit that warns of non-convergence
+    # is reported in result.warnings (once), while statsmodels' frequency chatter is dropped.
+    import warnings
+
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning, ValueWarning
+    from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+    y = _weekly()
+    assert forecast(y, 7, "ets").warnings == ()
+    fit = SARIMAX.fit
+
+    def noisy_fit(self, *args, **kwargs):
+        warnings.warn("Maximum Likelihood optimization failed to converge.", ConvergenceWarning, stacklevel=2)
+        warnings.warn("Maximum Likelihood optimization failed to converge.", ConvergenceWarning, stacklevel=2)
+        warnings.warn("No frequency information was provided.", ValueWarning, stacklevel=2)
+        return fit(self, *args, **kwargs)
+
+    monkeypatch.setattr(SARIMAX, "fit", noisy_fit)
+    result = forecast(y, 7, "sarima")
+    assert len(result.warnings) == 1
+    assert "stopped before it converged" in result.warnings[0]
+    assert np.isfinite(result.table["mean"]).all()
+
+
 def test_forecast_bad_inputs():
     s = _weekly()
     with pytest.raises(ParameterError, match="method"):
