@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ecomlib.errors import DataError, SchemaError
-from ecomlib.pricing.observations import FREQUENCIES
+from ecomlib.pricing.observations import FREQUENCIES, completed_sales
 from ecomlib.validation import check_argument, check_columns, check_frame, check_numeric
 
 __all__ = ["DiscountDepth", "discount_depth"]
@@ -108,12 +108,7 @@ def discount_depth(
     if not pd.api.types.is_datetime64_any_dtype(transactions[date_col]):
         raise SchemaError(f"`transactions` column {date_col!r} must be datetime, but has dtype "
                           f"{transactions[date_col].dtype}.")  # fmt: skip
-    keep = (transactions[quantity_col] > 0) & (transactions[price_col] > 0)
-    if status_col in transactions.columns:
-        keep &= transactions[status_col].astype("str").str.lower().eq("completed")
-    sales = transactions.loc[keep]
-    if sales.empty:
-        raise DataError("`transactions` holds no completed sales with a positive quantity and price.")
+    sales = completed_sales(transactions, quantity_col=quantity_col, price_col=price_col, status_col=status_col)
     list_price, source = _list_prices(sales, products, quantity_col, price_col, discount_col)
     discount = 1 - sales[price_col].to_numpy(dtype=float) / list_price
     lines = pd.DataFrame({

@@ -26,7 +26,7 @@ import pandas as pd
 from ecomlib.errors import DataError, SchemaError
 from ecomlib.validation import check_argument, check_columns, check_frame, check_numeric
 
-__all__ = ["price_quantity_observations", "CONTROLS", "FREQUENCIES", "PRICE_MEASURES"]
+__all__ = ["price_quantity_observations", "completed_sales", "CONTROLS", "FREQUENCIES", "PRICE_MEASURES"]
 
 #: Price measures understood by ``price_measure``.
 PRICE_MEASURES = ("index", "unit_value")
@@ -44,14 +44,33 @@ CONTROLS = {
 _PERIOD_CODES = {"D": "D", "W": "W-SUN", "M": "M"}
 
 
-def _completed_sales(
-    transactions: pd.DataFrame, *, quantity_col: str, price_col: str, status_col: str
-) -> pd.Series:
-    """Boolean mask of lines that are completed sales with a positive quantity and price."""
+def completed_sales(
+    transactions: pd.DataFrame,
+    *,
+    quantity_col: str = "quantity",
+    price_col: str = "unit_price",
+    status_col: str = "status",
+) -> pd.DataFrame:
+    """The lines every pricing function counts as sales: ``status`` is ``completed`` (any case;
+    when the column exists) and quantity and price are positive. Raises DataError if none is left.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"quantity": [2, -1, 1], "unit_price": [9.9, 9.9, 0.0],
+    ...                   "status": ["Completed", "returned", "completed"]})
+    >>> completed_sales(t).index.tolist()
+    [0]
+    """
     keep = (transactions[quantity_col] > 0) & (transactions[price_col] > 0)
     if status_col in transactions.columns:
         keep &= transactions[status_col].astype("str").str.lower().eq("completed")
-    return keep
+    sales = transactions.loc[keep]
+    if sales.empty:
+        raise DataError(
+            "`transactions` holds no completed sales with a positive quantity and price.",
+            fix=f"Check the `{status_col}`, `{quantity_col}` and `{price_col}` columns.",
+        )
+    return sales
 
 
 def price_quantity_observations(
@@ -159,15 +178,9 @@ def price_quantity_observations(
             "pandas.to_datetime.",
         )
 
-    keep = _completed_sales(
+    sales = completed_sales(
         transactions, quantity_col=quantity_col, price_col=price_col, status_col=status_col
     )
-    sales = transactions.loc[keep]
-    if sales.empty:
-        raise DataError(
-            "`transactions` holds no completed sales with a positive quantity and price.",
-            fix="Check the `status`, `quantity` and `unit_price` columns.",
-        )
     group = sales[by].astype("str") if by is not None else pd.Series("all", index=sales.index)
     lines = pd.DataFrame(
         {

@@ -11,19 +11,10 @@ from __future__ import annotations
 import pandas as pd
 
 from ecomlib.errors import DataError, ParameterError, SchemaError
+from ecomlib.pricing.observations import completed_sales
 from ecomlib.validation import check_argument, check_columns, check_frame, check_numeric
 
 __all__ = ["line_costs", "unit_economics", "price_index", "price_tiers"]
-
-
-def _sales(transactions: pd.DataFrame, quantity_col: str, price_col: str, status_col: str) -> pd.DataFrame:
-    keep = (transactions[quantity_col] > 0) & (transactions[price_col] > 0)
-    if status_col in transactions.columns:
-        keep &= transactions[status_col].astype("str").str.lower().eq("completed")
-    sales = transactions.loc[keep]
-    if sales.empty:
-        raise DataError("`transactions` holds no completed sales with a positive quantity and price.")
-    return sales
 
 
 def line_costs(
@@ -123,7 +114,7 @@ def unit_economics(
     fee = float(fee_rate)
     if not 0 <= fee < 1:
         raise ParameterError(f"`fee_rate` must be in [0, 1), but {fee_rate!r} was passed.")
-    sales = _sales(transactions, quantity_col, price_col, status_col)
+    sales = completed_sales(transactions, quantity_col=quantity_col, price_col=price_col, status_col=status_col)
     cost, source = line_costs(sales, products, unit_cost_ratio=unit_cost_ratio, price_col=price_col)
     qty = sales[quantity_col].astype(float)
     parts = pd.DataFrame({
@@ -249,7 +240,7 @@ def price_tiers(
     check_numeric(transactions, [quantity_col, price_col], "transactions")
     if isinstance(n_tiers, bool) or not isinstance(n_tiers, int) or not 2 <= n_tiers <= 10:
         raise ParameterError(f"`n_tiers` must be an integer from 2 to 10, but {n_tiers!r} was passed.")
-    sales = _sales(transactions, quantity_col, price_col, status_col)
+    sales = completed_sales(transactions, quantity_col=quantity_col, price_col=price_col, status_col=status_col)
     qty = sales[quantity_col].astype(float)
     lines = pd.DataFrame({"group": sales[by].astype("str"), "product": sales[product_col].astype("str"),
                           "units": qty, "revenue": qty * sales[price_col]})  # fmt: skip
