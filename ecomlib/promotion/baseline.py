@@ -154,6 +154,12 @@ def residual_autocorrelation(resid: np.ndarray, max_lag: int = MAX_LAG) -> tuple
     return tuple(out)
 
 
+def _on_calendar(resid: pd.Series) -> np.ndarray:
+    """Daily residuals from the first to the last day given, NaN on the days left out."""
+    days = pd.date_range(resid.index.min(), resid.index.max(), freq="D", unit=resid.index.unit)
+    return resid.reindex(days).to_numpy(dtype=float)
+
+
 def sum_inflation(autocorrelation, n: int) -> float:
     """``1 + 2 sum_{k<n} (1 - k/n) rho_k`` over the given lags, never below 1.
 
@@ -192,8 +198,7 @@ def _pre_period(y: pd.Series, used: pd.Series, frame_days: pd.DatetimeIndex):
     base = level * f.reindex(frame_days.day_of_week).to_numpy()
     resid = pre - level * f.reindex(pre.index.day_of_week).to_numpy()
     noise = float(resid.std(ddof=1))
-    pre_days = y.index[(y.index >= pre.index.min()) & (y.index <= pre.index.max())]
-    rho = residual_autocorrelation(resid.reindex(pre_days).to_numpy())
+    rho = residual_autocorrelation(_on_calendar(resid))
     return base, noise, noise / np.sqrt(len(pre)), None, rho
 
 
@@ -224,11 +229,9 @@ def _forecast(y: pd.Series, used: pd.Series, frame_days: pd.DatetimeIndex, perio
     mu = np.exp(Xf @ fit.params.to_numpy() + offset[rows])
     phi = float(fit.scale)
     cov = fit.cov_params().to_numpy()
-    # Pearson residuals of the days learnt from, NaN elsewhere (keeps the calendar spacing)
     pre_rows = periods.to_numpy()[rows] == "pre"
-    pearson = np.where(used.to_numpy()[rows][pre_rows],
-                       (y.to_numpy()[rows][pre_rows] - mu[pre_rows]) / np.sqrt(mu[pre_rows]), np.nan)
-    rho = residual_autocorrelation(pearson)
+    fitted = pd.Series(mu[pre_rows], index=y.index[rows][pre_rows])[used[used].index]
+    rho = residual_autocorrelation(_on_calendar((y[used] - fitted) / np.sqrt(fitted)))  # Pearson
     total_sd = {}
     for p in ("during", "post"):
         sel = periods.to_numpy()[rows] == p
@@ -246,8 +249,7 @@ def _control(y: pd.Series, control: pd.Series, used: pd.Series, frame_days: pd.D
     base = ratio * control.reindex(frame_days).to_numpy()
     resid = y[used] - ratio * control[used]
     noise = float(resid.std(ddof=1))
-    pre_days = y.index[(y.index >= resid.index.min()) & (y.index <= resid.index.max())]
-    rho = residual_autocorrelation(resid.reindex(pre_days).to_numpy())
+    rho = residual_autocorrelation(_on_calendar(resid))
     return base, noise, noise / np.sqrt(int(used.sum())), None, rho
 
 
