@@ -40,7 +40,8 @@ def plot_elasticities(result, *, truth: Mapping[str, float] | None = None, ax=No
     if truth is not None:
         ax.scatter([truth.get(g, np.nan) for g in table.index], y, marker="x", color="black",
                    zorder=3, label="truth")  # fmt: skip
-        ax.legend(loc="lower right")
+        # above the axes: inside, the legend's marker read as a truth value of the last row
+        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False)
     ax.axvline(-1, color=viz.NEUTRAL, linestyle="--", linewidth=1)
     ax.set_yticks(y, [g if k else f"{g} (not identifiable)" for g, k in zip(table.index, ok, strict=True)])
     ax.set_xlabel("price elasticity (dashed: -1, unit elastic)")
