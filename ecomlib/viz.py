@@ -354,6 +354,9 @@ def theme_rc(context: str = "notebook") -> dict:
             "axes.spines.top": False,
             "axes.spines.right": False,
             "figure.figsize": (8.0, 4.5),
+            # text from the data (a category called "Gift card $$") is drawn as it is, never
+            # parsed as mathtext; ecomlib's own labels use no mathtext
+            "text.parse_math": False,
             "figure.dpi": 100,
             "savefig.dpi": 150,
             "savefig.bbox": "tight",

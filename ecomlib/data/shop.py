@@ -22,7 +22,7 @@ from ecomlib.data.schemas import TABLES
 from ecomlib.data.sources import resolve_path
 from ecomlib.data.tables import load_table
 from ecomlib.data.transactions import load_transactions
-from ecomlib.errors import DataError
+from ecomlib.errors import DataError, EcomlibError
 
 __all__ = ["Shop", "load_shop", "FILE_SUFFIXES", "find_table_file"]
 
@@ -45,6 +45,9 @@ class Shop:
         The folder or file read.
     files : dict of str to str
         The file each table came from.
+    unreadable : dict of str to str
+        Optional tables whose file could not be read, with the reason; they are left out
+        (and listed in ``missing``) so that the rest of the shop still loads.
     """
 
     tables: dict[str, pd.DataFrame]
@@ -52,6 +55,7 @@ class Shop:
     missing: tuple[str, ...]
     source: str
     files: dict[str, str] = field(default_factory=dict)
+    unreadable: dict[str, str] = field(default_factory=dict)
 
     def __getitem__(self, table: str) -> pd.DataFrame:
         return self.tables[table]
@@ -83,6 +87,8 @@ class Shop:
             lines.append(f"  {name:<16} {len(df):>10,} rows{dropped}")
         if self.missing:
             lines.append(f"  missing: {', '.join(self.missing)}")
+        for name, why in self.unreadable.items():
+            lines.append(f"  could not read {name} (left out): {why}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -140,7 +146,7 @@ def load_shop(folder_or_file: Any, *, preset: str | None = None, columns: Any = 
         tx, report = load_transactions(path, preset=preset, columns=tx_columns, start=start, end=end)
         return Shop({"transactions": tx}, {"transactions": report},
                     tuple(t for t in TABLES if t != "transactions"), str(path), {"transactions": str(path)})
-    tables, quality, files = {}, {}, {}
+    tables, quality, files, unreadable = {}, {}, {}, {}
     for table in TABLES:
         file = find_table_file(path, table)
         if file is None:
@@ -148,8 +154,18 @@ def load_shop(folder_or_file: Any, *, preset: str | None = None, columns: Any = 
         if table == "transactions":
             df, rep = load_transactions(file, preset=preset, columns=tx_columns, start=start, end=end)
         else:
-            df, rep = load_table(file, table, columns=per_table.get(table) or None, start=start, end=end)
+            try:
+                df, rep = load_table(file, table, columns=per_table.get(table) or None, start=start, end=end)
+            except EcomlibError as exc:  # an optional table: report it and go on without it
+                unreadable[table] = f"{file.name}: {getattr(exc, 'message', exc)}"
+                continue
         tables[table], quality[table], files[table] = df, rep, str(file)
+    if unreadable and "transactions" not in tables:
+        raise DataError(
+            f"`folder_or_file` {str(path)!r} has no transactions file, and these could not be read: "
+            + "; ".join(unreadable.values()),
+            fix="Add transactions.csv (every chapter needs it) and fix or remove the unreadable files.",
+        )
     if not tables:
         data_files = [p for p in sorted(path.iterdir()) if p.is_file() and p.name.lower().endswith(FILE_SUFFIXES)]
         if len(data_files) == 1:  # a folder holding one export: read it as the transactions
@@ -166,4 +182,4 @@ def load_shop(folder_or_file: Any, *, preset: str | None = None, columns: Any = 
             "the transactions file itself, or preset='olist' for an Olist folder.",
         )
     missing = tuple(t for t in TABLES if t not in tables)
-    return Shop(tables, quality, missing, str(path), files)
+    return Shop(tables, quality, missing, str(path), files, unreadable)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ecomlib.reports.coverage import attempt, attempt_part, substitute_note
 from ecomlib.reports.key_figures import KeyFigure, clear_recorded, record, recorded
 from ecomlib.reports.parameters import ParameterSpec, parse_parameters, validate_parameters
 from ecomlib.reports.shop_data import ShopData, open_data, skip_note
@@ -31,6 +32,8 @@ __all__ = [
     "KeyFigure",
     "ParameterSpec",
     "RunRecord",
+    "attempt",
+    "attempt_part",
     "ShopData",
     "clear_recorded",
     "chapter_parameters",
@@ -41,6 +44,7 @@ __all__ = [
     "run_report",
     "run_all",
     "skip_note",
+    "substitute_note",
     "validate_parameters",
 ]
 

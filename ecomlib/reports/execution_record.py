@@ -18,6 +18,7 @@ from typing import Any
 import nbformat
 
 from ecomlib import errors
+from ecomlib.reports.coverage import section_coverage
 from ecomlib.reports.key_figures import MIME_DATA_SUMMARY, MIME_KEY_FIGURE, MIME_SKIP_NOTE
 from ecomlib.reports.parameters import ParameterSpec
 
@@ -49,6 +50,7 @@ class Collected:
     skipped: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     data: dict[str, Any] | None = None
+    coverage: list[dict[str, Any]] = field(default_factory=list)
 
 
 def collect(nb: nbformat.NotebookNode) -> Collected:
@@ -69,6 +71,7 @@ def collect(nb: nbformat.NotebookNode) -> Collected:
                     if _WARNING_LINE.match(line.strip()):
                         found.warnings.append(line.strip())
     found.key_figures = list(figures.values())
+    found.coverage = section_coverage(nb)
     return found
 
 

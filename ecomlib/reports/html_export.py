@@ -169,13 +169,32 @@ def _quality_html(name: str, quality: Any) -> str:
     return title + f"<pre>{html.escape(str(text))}</pre>"
 
 
+_COVERAGE_LABELS = {"ran": "ran", "substitute": "ran on a substitute", "skipped": "skipped",
+                    "failed": "failed", "not run": "not run"}
+
+
+def _coverage_html(coverage: list[dict[str, Any]]) -> str:
+    """The coverage table: every section, ran / ran on a substitute / skipped, and why."""
+    if not coverage:
+        return ""
+    from ecomlib.reports.coverage import coverage_counts
+
+    counts = coverage_counts(coverage)
+    lead = (f"<p>{counts['ran'] + counts['substitute']} of {counts['total']} sections ran "
+            f"({counts['substitute']} on a substitute); {counts['skipped']} skipped.</p>")
+    rows = [[r["section"], _COVERAGE_LABELS.get(r["status"], r["status"]), r.get("why", "")]
+            for r in coverage]
+    return "<h2>Coverage</h2>" + lead + _table(["section", "status", "why"], rows)
+
+
 def render_header(info: dict[str, Any]) -> str:
     """Build the report's header HTML; every value is escaped.
 
     ``info`` holds ``title``, ``chapter``, ``status``, ``message`` (failure sentence),
     ``started``, ``duration_s``, ``versions`` (dict), ``parameters`` (list of dicts with
     name, value, default, type, help), ``data`` (the ``open_data`` summary or None),
-    ``key_figures`` (list of dicts) and ``skipped`` (list of dicts).
+    ``key_figures`` (list of dicts), ``skipped`` (list of dicts) and ``coverage`` (list of
+    dicts with section, status, why; shown first, as the coverage table).
     """
     parts = ['<section class="ecomlib-header">']
     parts.append(f"<h1>{html.escape(info.get('title') or info.get('chapter', 'Report'))}</h1>")
@@ -189,6 +208,7 @@ def render_header(info: dict[str, Any]) -> str:
     if info.get("message"):
         parts.append(f"<p><strong>{html.escape(info['message'])}</strong></p>")
     parts.append("</div>")
+    parts.append(_coverage_html(info.get("coverage") or []))
     params = info.get("parameters") or []
     parts.append("<h2>Parameters</h2>")
     parts.append(
@@ -206,6 +226,9 @@ def render_header(info: dict[str, Any]) -> str:
         parts.append(_table(["table", "rows"], [[k, f"{v:,}"] for k, v in data.get("tables", {}).items()]))
         missing = ", ".join(data.get("missing") or []) or "none"
         parts.append(f"<p>Tables not present: {html.escape(missing)}</p>")
+        for name, why in (data.get("unreadable") or {}).items():
+            parts.append(f"<p><strong>Could not read {html.escape(name)}</strong> (left out): "
+                         f"{html.escape(str(why))}</p>")
         for name, quality in (data.get("quality") or {}).items():
             parts.append(_quality_html(name, quality))
         if not data.get("quality"):

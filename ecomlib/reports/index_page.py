@@ -8,6 +8,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from ecomlib.reports.coverage import coverage_counts
 from ecomlib.reports.html_export import cjk_font_css
 from ecomlib.reports.key_figures import format_value
 
@@ -50,9 +51,17 @@ def render_index(records: Sequence, out_dir: Path) -> str:
         )
         note = "" if rec.ok or rec.status == "not available" else f"<br>{html.escape(rec.message())}"
         duration = f"{rec.duration_s:.1f} s" if rec.status != "not available" else ""
+        coverage = getattr(rec, "coverage", None) or []
+        if coverage:
+            counts = coverage_counts(coverage)
+            sections = (f"{counts['ran'] + counts['substitute']} of {counts['total']} sections"
+                        + (f" ({counts['substitute']} on a substitute)" if counts["substitute"] else ""))
+        else:
+            sections = ""
         rows.append(
             f"<tr><td>{html.escape(rec.chapter)}</td>"
             f'<td class="{html.escape(rec.status.replace(" ", "-"))}">{html.escape(rec.status)}{note}</td>'
+            f"<td>{html.escape(sections)}</td>"
             f"<td>{duration}</td><td><ul>{figures}</ul></td><td>{links}</td></tr>"
         )
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -62,7 +71,7 @@ def render_index(records: Sequence, out_dir: Path) -> str:
         f"<style>{_STYLE}</style></head><body>"
         "<h1>ecomlib chapter reports</h1>"
         f"<p>Run {stamp}. Each report is a single offline HTML file.</p>"
-        "<table><thead><tr><th>chapter</th><th>status</th><th>duration</th>"
+        "<table><thead><tr><th>chapter</th><th>status</th><th>sections</th><th>duration</th>"
         "<th>key figures</th><th>files</th></tr></thead><tbody>"
         + "".join(rows)
         + "</tbody></table></body></html>"

@@ -75,7 +75,10 @@ class RunRecord:
     key_figures : list of dict
         ``name``, ``value``, ``label``, ``unit`` of each recorded figure.
     skipped : list of dict
-        Sections skipped for missing data.
+        Skip notes shown (sections or parts skipped for missing or thin data).
+    coverage : list of dict
+        One row per report section: ``section``, ``status`` (``ran``, ``substitute``,
+        ``skipped``; ``failed`` / ``not run`` after an error) and ``why``.
     warnings : list of str
         Warnings the notebook printed to stderr (``file:line: Category: message``).
     error : dict or None
@@ -99,6 +102,7 @@ class RunRecord:
     duration_s: float = 0.0
     key_figures: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[dict[str, Any]] = field(default_factory=list)
+    coverage: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     error: dict[str, Any] | None = None
     html: str = ""
@@ -132,7 +136,8 @@ class RunRecord:
             "status": self.status,
             "duration_s": round(self.duration_s, 2),
             "key_figures": len(self.key_figures),
-            "skipped_sections": len(self.skipped),
+            "skipped_sections": sum(r["status"] == "skipped" for r in self.coverage),
+            "sections": len(self.coverage),
             "html": self.html,
         }
         return pd.DataFrame({"value": pd.Series(facts, dtype=object)})
@@ -235,6 +240,7 @@ def _export(executed, chapter, specs, effective, found, base, duration) -> tuple
             "data": found.data,
             "key_figures": found.key_figures,
             "skipped": found.skipped,
+            "coverage": found.coverage,
         }
     )
     try:
@@ -327,6 +333,7 @@ def run_report(
         duration_s=round(duration, 3),
         key_figures=found.key_figures,
         skipped=found.skipped,
+        coverage=found.coverage,
         warnings=found.warnings,
         data=found.data,
         error=error,

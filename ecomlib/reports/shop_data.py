@@ -129,6 +129,8 @@ class ShopData:
         Canonical tables the data does not have.
     source : str
         Human description of the data (the path, or "bundled sample shop").
+    unreadable : dict of str to str
+        Optional tables present as files that could not be read (left out), with the reason.
     """
 
     tables: dict[str, pd.DataFrame]
@@ -137,6 +139,7 @@ class ShopData:
     quality: dict[str, Any] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
     source: str = ""
+    unreadable: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_sample(self) -> bool:
@@ -155,7 +158,8 @@ class ShopData:
         """Return the table, or None when the data lacks it."""
         return self.tables.get(table)
 
-    def needs(self, table: str, columns: Iterable[str] = (), *, section: str = "") -> bool:
+    def needs(self, table: str, columns: Iterable[str] = (), *, section: str = "",
+              part: bool = False) -> bool:
         """Return True when ``table`` is present with ``columns``; else show a skip note.
 
         Parameters
@@ -166,6 +170,8 @@ class ShopData:
             Columns the section uses.
         section : str, optional
             The section heading, named in the note.
+        part : bool, default False
+            True when the guarded code is only a part of its section (see :func:`skip_note`).
         """
         columns = list(columns)
         frame = self.tables.get(table)
@@ -177,7 +183,7 @@ class ShopData:
             if frame is None
             else (f"the table '{table}' has no rows" if not absent else f"'{table}' lacks {absent}")
         )
-        skip_note(table, columns, section=section, reason=reason)
+        skip_note(table, columns, section=section, reason=reason, part=part)
         return False
 
     def summary(self) -> pd.DataFrame:
@@ -196,26 +202,46 @@ class ShopData:
             "is_sample": self.is_sample,
             "tables": {name: int(len(frame)) for name, frame in self.tables.items()},
             "missing": list(self.missing),
+            "unreadable": dict(self.unreadable),
             "quality": {name: quality_to_json(q) for name, q in self.quality.items()},
         }
 
 
 def skip_note(
-    table: str, columns: Iterable[str] = (), *, section: str = "", reason: str = ""
+    table: str, columns: Iterable[str] = (), *, section: str = "", reason: str = "",
+    part: bool = False,
 ) -> None:
-    """Show a visible note that a section is skipped because its data is missing.
+    """Show a visible note that a section is skipped because its data is missing or too thin.
 
-    The note says which table and columns the section needs and how to supply them.
-    In a plain script it is printed.
+    The note says which table and columns the section needs, why it was skipped, and how to
+    supply the data. In a plain script it is printed.
+
+    Parameters
+    ----------
+    table : str
+        Canonical table the section needs; '' when the table is there but too thin (then
+        ``reason`` says what is missing, e.g. "needs at least 2 categories").
+    columns : iterable of str
+        Columns the section needs.
+    section : str, optional
+        The section's name for the note (the coverage table uses the heading above the cell).
+    reason : str, optional
+        Why it was skipped, in plain words.
+    part : bool, default False
+        True when only a part of the section is skipped (a by-channel split, a second
+        figure): the section still counts as run in the coverage table.
     """
     columns = list(columns)
-    where = f"Section '{section}'" if section else "This section"
+    where = f"Section '{section}'" if section else ("This part of the section" if part else "This section")
     cols = f" with the columns {', '.join(columns)}" if columns else ""
     why = f" Skipped because {reason}." if reason else " Skipped."
-    text = (
-        f"{where} needs the table '{table}'{cols}.{why} Supply it as {table}.csv (or .xlsx, "
-        f".parquet) in the folder passed as --data; use --columns to map your column names."
-    )
+    if table:
+        text = (
+            f"{where} needs the table '{table}'{cols}.{why} Supply it as {table}.csv (or .xlsx, "
+            f".parquet) in the folder passed as --data; use --columns to map your column names."
+        )
+    else:
+        text = f"{where} could not run.{why}"
     shown = publish(
         {
             "text/plain": f"Note: {text}",
@@ -224,7 +250,8 @@ def skip_note(
                 'background:#fff8e1;padding:0.5em 1em;margin:0.5em 0">'
                 f"<strong>Skipped.</strong> {html.escape(text)}</div>"
             ),
-            MIME_SKIP_NOTE: {"section": section, "table": table, "columns": columns, "text": text},
+            MIME_SKIP_NOTE: {"section": section, "table": table, "columns": columns, "text": text,
+                             "reason": reason or text, "scope": "part" if part else "section"},
         }
     )
     if not shown:
@@ -340,6 +367,7 @@ def open_data(
             quality=dict(getattr(loaded, "quality", {}) or {}),
             missing=list(getattr(loaded, "missing", []) or []),
             source=str(path),
+            unreadable=dict(getattr(loaded, "unreadable", {}) or {}),
         )
     if show:
         _show_summary(shop)
@@ -352,6 +380,12 @@ def _show_summary(shop: ShopData) -> None:
         for name, frame in shop.tables.items()
     )
     missing = ", ".join(shop.missing) or "none"
+    unreadable = "".join(
+        f"<p><strong>Could not read {html.escape(name)}</strong> (left out): {html.escape(why)}</p>"
+        for name, why in shop.unreadable.items()
+    )
+    if shop.unreadable:
+        print("\n".join(f"Could not read {name} (left out): {why}" for name, why in shop.unreadable.items()))
     publish(
         {
             "text/plain": f"Data: {shop.source}; tables: "
@@ -360,7 +394,7 @@ def _show_summary(shop: ShopData) -> None:
             "text/html": (
                 f'<div class="ecomlib-data-summary"><p><strong>Data:</strong> '
                 f"{html.escape(shop.source)}</p><table><tr><th>table</th><th>rows</th></tr>"
-                f"{rows}</table><p>Tables not present: {html.escape(missing)}</p></div>"
+                f"{rows}</table><p>Tables not present: {html.escape(missing)}</p>{unreadable}</div>"
             ),
             MIME_DATA_SUMMARY: shop.to_json(),
         }

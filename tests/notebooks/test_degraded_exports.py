@@ -1,0 +1,61 @@
+"""Every chapter report succeeds on every degraded export (issue 13).
+
+The exports come from :func:`ecomlib.datasets.degraded.write_degraded_exports`: the sample
+shop's order lines with a column removed, cut to four weeks, reduced to one product, turned
+into a weekly store x product panel, written as GBK with Chinese headers, ... Each chapter
+must succeed on each, with a coverage table whose every skipped or substituted section says
+why; ``expected_coverage/<chapter>.yaml`` names the sections each export must skip or run on
+a substitute (section-name prefixes), so a section that silently stops running is caught.
+"""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ecomlib.datasets.degraded import DEGRADATIONS, write_degraded_exports
+from ecomlib.reports.chapters import CHAPTERS
+from ecomlib.reports.runner import run_report
+
+pytestmark = [pytest.mark.slow, pytest.mark.notebook]
+
+EXPECTED_DIR = Path(__file__).parent / "expected_coverage"
+
+
+def expected(chapter: str) -> dict:
+    path = EXPECTED_DIR / f"{chapter}.yaml"
+    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
+
+
+@pytest.fixture(scope="session")
+def exports(tmp_path_factory):
+    return write_degraded_exports(tmp_path_factory.mktemp("degraded"))
+
+
+def matches(rows: list[dict], prefix: str) -> list[dict]:
+    return [r for r in rows if r["section"].startswith(prefix)]
+
+
+@pytest.mark.parametrize("kind", list(DEGRADATIONS))
+@pytest.mark.parametrize("chapter", list(CHAPTERS))
+def test_chapter_report_on_degraded_export(chapter, kind, exports, tmp_path):
+    export = exports[kind]
+    params = {"data": export["data"]}
+    if export["columns"]:
+        params["columns"] = export["columns"]
+    rec = run_report(chapter, params, tmp_path)
+    assert rec.ok, rec.message() + (f"\nexecuted notebook: {rec.ipynb}" if rec.ipynb else "")
+    assert rec.coverage, "the report has no coverage table"
+    assert any(r["status"] in ("ran", "substitute") for r in rec.coverage), rec.coverage
+    for row in rec.coverage:
+        assert row["status"] in ("ran", "substitute", "skipped"), row
+        if row["status"] != "ran":
+            assert row["why"], f"section {row['section']!r} is {row['status']} without saying why"
+    for status, prefixes in (expected(chapter).get(kind) or {}).items():
+        for prefix in prefixes:
+            found = matches(rec.coverage, prefix)
+            assert found, f"no section starts with {prefix!r}: {[r['section'] for r in rec.coverage]}"
+            assert {r["status"] for r in found} == {status}, (prefix, found)
+    html_text = Path(rec.html).read_text(encoding="utf-8")
+    assert "<h2>Coverage</h2>" in html_text
+    assert "Traceback" not in html_text
