@@ -11,10 +11,11 @@ export OPENBLAS_NUM_THREADS ?= 1
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: setup lab reports test lint data bench clean help
+.PHONY: setup lab reports reports-real test lint data bench clean help
 
 help:
 	@echo "make reports   build the virtualenv and run every chapter report on the sample shop"
+	@echo "make reports-real   the same on the bundled real UCI Online Retail export (reports-real/)"
 	@echo "make test      build the virtualenv and run all tests, notebooks included"
 	@echo "make setup | lab | lint | data | bench | clean"
 
@@ -33,6 +34,9 @@ lab: $(STAMP)
 reports: $(STAMP)
 	$(BIN)/ecomlib report all --out reports
 
+reports-real: $(STAMP)
+	$(BIN)/ecomlib report all --data online_retail --out reports-real --jobs 2
+
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
@@ -46,5 +50,5 @@ bench: $(STAMP)
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) reports .pytest_cache .ruff_cache .hypothesis benchmarks/output
+	rm -rf $(VENV) reports reports-real .pytest_cache .ruff_cache .hypothesis benchmarks/output
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -143,11 +143,23 @@ class RunRecord:
         return pd.DataFrame({"value": pd.Series(facts, dtype=object)})
 
 
+def bundled_data(value: Any) -> tuple[Path, str] | None:
+    """The bundled data set named by a ``data`` value (see :mod:`ecomlib.datasets.online_retail`)."""
+    from ecomlib.datasets.online_retail import bundled_data as lookup
+
+    return lookup(value)
+
+
 def prepare_parameters(
     specs: Mapping[str, ParameterSpec], params: Mapping[str, Any] | None, *, where: str
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Validate ``params``; make path values absolute. Return (passed, effective)."""
     passed = validate_parameters(specs, params, where=where)
+    named = bundled_data(passed.get("data"))
+    if named is not None:  # --data online_retail: the bundled file, with its preset
+        passed["data"] = str(named[0])
+        if "preset" in specs and not passed.get("preset"):
+            passed["preset"] = named[1]
     for name, value in passed.items():
         if specs[name].is_path and isinstance(value, str) and value.strip():
             passed[name] = str(Path(value).expanduser().resolve())

@@ -319,7 +319,8 @@ def open_data(
     Parameters
     ----------
     data : str or path
-        A shop export (file or folder). Empty means the bundled sample shop.
+        A shop export (file or folder). Empty means the bundled sample shop; the name of a
+        bundled real data set (``"online_retail"``) opens it with its preset.
     preset : str, optional
         Name of a known export format (see ``ecomlib data presets``); empty for none.
     columns : str or dict, optional
@@ -349,6 +350,11 @@ def open_data(
                 raise ParameterError(
                     f"`{name}` must be a date written YYYY-MM-DD, but {value!r} was passed."
                 ) from None
+    from ecomlib.datasets.online_retail import bundled_data
+
+    named = bundled_data(data)
+    if named is not None:  # a bundled real data set opened by name, e.g. "online_retail"
+        data, preset = str(named[0]), (preset if not _blank(preset) else named[1])
     if _blank(data):
         shop = _open_sample(start, end)
     else:
