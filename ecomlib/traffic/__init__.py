@@ -37,8 +37,10 @@ from ecomlib.traffic.response import ResponseCurves, response_curve
 from ecomlib.traffic.scenarios import (
     ExperimentPlan,
     FunnelWhatIf,
+    PlanningInputs,
     funnel_what_if,
     plan_experiment,
+    planning_inputs,
     value_of_one_point,
 )
 from ecomlib.traffic.shapley import ShapleyAttribution, shapley_attribution
@@ -53,6 +55,7 @@ __all__ = [
     "Journeys",
     "MarkovAttribution",
     "PeekingResult",
+    "PlanningInputs",
     "ResponseCurves",
     "SRMResult",
     "ShapleyAttribution",
@@ -68,6 +71,7 @@ __all__ = [
     "funnel_what_if",
     "markov_attribution",
     "plan_experiment",
+    "planning_inputs",
     "poisson_interval",
     "power",
     "response_curve",

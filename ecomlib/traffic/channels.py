@@ -126,6 +126,7 @@ def customer_economics(
     *,
     lifetime_years: float = 3.0,
     margin_rate: float = 0.3,
+    min_days: int = 365,
     order_col: str = "order_id",
     customer_col: str = "customer_id",
     date_col: str = "order_date",
@@ -146,10 +147,20 @@ def customer_economics(
         Assumed years a customer stays (the retention chapter estimates it).
     margin_rate : float, default 0.3
         Gross margin as a share of revenue, used only when ``unit_cost`` is missing.
+    min_days : int, default 365
+        Days of orders needed to annualise the purchase frequency. Over a shorter window
+        nearly every customer is seen once, so orders per customer per year come out near
+        ``365 / days`` whatever the true frequency (four weeks would read as 13 orders a year).
 
     Returns
     -------
     CustomerEconomics
+
+    Raises
+    ------
+    DataError
+        When no completed line has a ``customer_id`` (guest orders, a store x product panel)
+        or the orders cover fewer than ``min_days`` days: the customer value would mislead.
 
     Examples
     --------
@@ -181,8 +192,15 @@ def customer_economics(
     margin_per_order = float(margin.sum() / orders)
     known = done.dropna(subset=[customer_col])
     days = (done[date_col].max() - done[date_col].min()).days + 1
-    if known.empty or days < 1:
-        raise DataError("Need identified customers (customer_id) to measure purchase frequency.")
+    if known.empty:
+        raise DataError("Need identified customers (customer_id) to measure purchase frequency; "
+                        "no completed order line has one, so the customer value (and LTV:CAC, "
+                        "payback) is left out.")
+    needed = int(check_positive("min_days", min_days))
+    if days < needed:
+        raise DataError(f"Purchase frequency needs {needed} days of orders to be annualised; the "
+                        f"data cover {days} day(s), over which most customers are seen only once, "
+                        "so the customer value (and LTV:CAC, payback) is left out.")
     per_year = known[order_col].nunique() / known[customer_col].nunique() / (days / 365.25)
     return CustomerEconomics(
         margin_per_order=margin_per_order, orders_per_year=float(per_year), lifetime_years=life,
@@ -201,17 +219,24 @@ def _as_channel_series(value, name: str, channels) -> pd.Series:
     return pd.Series(check_positive(name, value), index=channels)
 
 
-def _new_customers(transactions, customers, by, cols):
+def _new_customers(done, customers, by, cols, min_history_days):
+    """New customers per channel, or (NaN series, the reason) when they cannot be counted."""
     if customers is not None:
         customers = check_frame(customers, "customers")
         check_columns(customers, [cols["acquisition"]], "customers")
-        return customers[cols["acquisition"]].value_counts().rename("new_customers")
-    done = transactions
-    if cols["status"] in transactions:
-        done = transactions[transactions[cols["status"]] == "completed"]
-    done = done.dropna(subset=[cols["customer"]])
-    first = done.sort_values(cols["date"], kind="stable").drop_duplicates(cols["customer"])
-    return first[by].value_counts().rename("new_customers")
+        return customers[cols["acquisition"]].value_counts().rename("new_customers"), None
+    known = done.dropna(subset=[cols["customer"]])
+    unknown = pd.Series(np.nan, index=pd.Index([], dtype=object), name="new_customers")
+    if known.empty:
+        return unknown, ("new customers per channel need customer ids (customer_id) in the "
+                         "transactions or a customers table with acquisition_channel")
+    days = (done[cols["date"]].max() - done[cols["date"]].min()).days + 1
+    if min_history_days and days < min_history_days:
+        return unknown, (f"new customers per channel need {int(min_history_days)} days of orders "
+                         f"(or a customers table with acquisition_channel); in {days} day(s) a "
+                         "customer's first order in the data is mostly not their first ever")
+    first = known.sort_values(cols["date"], kind="stable").drop_duplicates(cols["customer"])
+    return first[by].value_counts().rename("new_customers"), None
 
 
 def channel_performance(
@@ -224,6 +249,7 @@ def channel_performance(
     customer_value: float | dict | pd.Series | None = None,
     monthly_margin: float | dict | pd.Series | None = None,
     alpha: float = 0.05,
+    min_history_days: int = 0,
     purchase_step: str = "purchase",
     step_col: str = "step",
     spend_col: str = "spend",
@@ -257,6 +283,10 @@ def channel_performance(
         Gross margin per customer per month (CNY); adds ``payback_months``.
     alpha : float, default 0.05
         One minus the level of the CAC interval.
+    min_history_days : int, default 0
+        When new customers come from the transactions (no ``customers`` table), the days of
+        orders needed to count them: in a short window a customer's first order in the data
+        is mostly a returning customer's. 0 counts them whatever the window.
     purchase_step, step_col, *_col : str
         Column names and the funnel's last step.
 
@@ -266,7 +296,16 @@ def channel_performance(
         Indexed by channel: ``spend``, ``impressions``, ``clicks``, ``ctr``, ``cpc``,
         ``sessions``, ``conversion``, ``orders``, ``revenue``, ``aov``, ``new_customers``,
         ``cac``, ``cac_low``, ``cac_high``, ``roas``, ``ltv_cac``, ``payback_months``.
-        Channels without spend (organic, direct) have NaN cost ratios.
+        Channels without spend (organic, direct) have NaN cost ratios. ``new_customers``
+        (and so CAC) is NaN when it cannot be counted: no customer ids and no customers
+        table, or fewer than ``min_history_days`` days; ``attrs["notes"]`` then says why
+        (a list of sentences, empty when every column could be computed).
+
+    Raises
+    ------
+    DataError
+        When no completed line has a ``by`` value (an export without a channel column: use
+        :func:`ecomlib.data.substitutes.channel_substitute` for one channel "all").
 
     Examples
     --------
@@ -290,10 +329,15 @@ def channel_performance(
         done = transactions[transactions[status_col] == "completed"]
     if done.empty:
         raise DataError("`transactions` has no completed order lines.")
+    if done[by].isna().all():
+        raise DataError(f"`transactions` has no {by!r} on any completed line, so nothing can be "
+                        f"split by {by}; ecomlib.data.substitutes.channel_substitute puts every "
+                        "order in one channel 'all'.")
     sales = done.groupby(by, observed=True).agg(
         orders=(order_col, "nunique"), revenue=(revenue_col, "sum")
     )
-    parts = [sales, _new_customers(transactions, customers, by, cols)]
+    new_customers, why_not = _new_customers(done, customers, by, cols, min_history_days)
+    parts = [sales, new_customers]
     if spend is not None:
         spend = check_frame(spend, "spend")
         check_columns(spend, [by, spend_col, impressions_col, clicks_col], "spend")
@@ -314,7 +358,7 @@ def channel_performance(
     for col in ("spend", "impressions", "clicks", "sessions", "purchase_sessions"):
         if col not in out:
             out[col] = np.nan
-    for col in ("orders", "revenue", "new_customers"):
+    for col in ("orders", "revenue") if why_not else ("orders", "revenue", "new_customers"):
         out[col] = out[col].fillna(0)
     paid = out["spend"] > 0
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -335,4 +379,6 @@ def channel_performance(
     cols_out = ["spend", "impressions", "clicks", "ctr", "cpc", "sessions", "conversion", "orders",
                 "revenue", "aov", "new_customers", "cac", "cac_low", "cac_high", "roas", "ltv_cac",
                 "payback_months"]
-    return out[cols_out].sort_values("revenue", ascending=False)
+    out = out[cols_out].sort_values("revenue", ascending=False)
+    out.attrs["notes"] = [why_not] if why_not else []
+    return out

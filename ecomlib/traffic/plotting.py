@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ecomlib import viz
-from ecomlib.errors import ParameterError
+from ecomlib.errors import DataError, ParameterError
 from ecomlib.traffic.abtest import ABTestResult
 from ecomlib.traffic.peeking import PeekingResult
 from ecomlib.traffic.response import ResponseCurves
@@ -95,10 +95,16 @@ def plot_funnel_comparison(funnel_table: pd.DataFrame, by: str, *, truth: pd.Dat
 
 
 def plot_channel_performance(perf: pd.DataFrame, metric: str = "roas", *, ax=None):
-    """Bars of one column of :func:`channel_performance` per channel (CAC with its interval)."""
+    """Bars of one column of :func:`channel_performance` per channel (CAC with its interval).
+
+    Raises :class:`~ecomlib.errors.DataError` when no channel has a value of ``metric`` (CAC
+    without new customers, costs without a spend table).
+    """
     _frame(perf, [metric], "perf")
-    ax = viz.get_ax(ax, figsize=(7, 3.5))
     data = perf[metric].dropna().sort_values()
+    if data.empty:
+        raise DataError(f"No channel has a value of {metric!r} to plot.")
+    ax = viz.get_ax(ax, figsize=(7, 3.5))
     colors = [viz.channel_color(c) for c in data.index]
     xerr = None
     if metric == "cac" and {"cac_low", "cac_high"} <= set(perf.columns):

@@ -22,7 +22,12 @@ from ecomlib.errors import DataError, ParameterError
 from ecomlib.traffic.power import _power_prop, duration_days, sample_size
 from ecomlib.validation import check_argument, check_columns, check_frame, check_positive
 
-__all__ = ["ExperimentPlan", "FunnelWhatIf", "funnel_what_if", "plan_experiment", "value_of_one_point"]
+__all__ = ["ExperimentPlan", "FunnelWhatIf", "PlanningInputs", "funnel_what_if", "plan_experiment",
+           "planning_inputs", "value_of_one_point"]
+
+#: What a test plan assumes when the data have neither an experiment nor sessions.
+ASSUMED_BASELINE = 0.03
+ASSUMED_DAILY_VISITORS = 1000.0
 
 
 @dataclass(frozen=True)
@@ -283,3 +288,103 @@ def _detectable(baseline, n, alpha, target, ratio, method) -> np.ndarray:
         hi = np.where(ok, mid, hi)
         lo = np.where(ok, lo, mid)
     return np.where(reachable, hi, np.nan)
+
+
+@dataclass(frozen=True)
+class PlanningInputs:
+    """Result of :func:`planning_inputs`: what a test plan starts from, and where it came from.
+
+    Attributes
+    ----------
+    baseline : float
+        Conversion rate of the control (0-1).
+    daily_visitors : float
+        Visitors a day (users/day).
+    baseline_source, traffic_source : str
+        ``"experiment"``, ``"sessions"`` or ``"assumed"``.
+    note : str or None
+        One sentence saying which inputs are assumed (for a report's substitute note); None
+        when both came from the data.
+    """
+
+    baseline: float
+    daily_visitors: float
+    baseline_source: str
+    traffic_source: str
+    note: str | None = None
+
+    @property
+    def assumed(self) -> bool:
+        """True when the baseline or the traffic is an assumption, not a measurement."""
+        return self.note is not None
+
+
+def planning_inputs(
+    experiment: pd.DataFrame | None = None,
+    sessions: pd.DataFrame | None = None,
+    funnel_table: pd.DataFrame | None = None,
+    *,
+    assumed_baseline: float = ASSUMED_BASELINE,
+    assumed_daily_visitors: float = ASSUMED_DAILY_VISITORS,
+    control: str = "control",
+    variant_col: str = "variant",
+    converted_col: str = "converted",
+    date_col: str = "date",
+) -> PlanningInputs:
+    """Baseline conversion and daily traffic for :func:`plan_experiment`, from the data when it can.
+
+    The baseline is the control arm's conversion in ``experiment``, else the overall
+    conversion of ``funnel_table`` (a :func:`~ecomlib.traffic.funnel` of the sessions), else
+    ``assumed_baseline``. Daily visitors are the mean sessions per calendar day that has
+    sessions, else ``assumed_daily_visitors``. Transactions alone give neither: orders are
+    not visitors.
+
+    Parameters
+    ----------
+    experiment : DataFrame, optional
+        With ``variant`` and ``converted`` (0/1).
+    sessions : DataFrame, optional
+        With ``date``.
+    funnel_table : DataFrame, optional
+        With ``overall_conversion`` (its last row is the purchase rate).
+    assumed_baseline, assumed_daily_visitors : float
+        Used, and named in ``note``, when the data lack them.
+
+    Returns
+    -------
+    PlanningInputs
+
+    Examples
+    --------
+    >>> inputs = planning_inputs()
+    >>> inputs.baseline, inputs.daily_visitors, inputs.baseline_source
+    (0.03, 1000.0, 'assumed')
+    >>> inputs.note
+    'no experiment or sessions table: the plan assumes a 3.0% baseline conversion and 1,000 visitors a day'
+    """
+    baseline, baseline_source = float("nan"), "assumed"
+    if experiment is not None:
+        check_columns(check_frame(experiment, "experiment"), [variant_col, converted_col], "experiment")
+        arm = experiment.loc[experiment[variant_col] == control, converted_col]
+        baseline, baseline_source = float(pd.to_numeric(arm, errors="coerce").mean()), "experiment"
+    if not 0 < baseline < 1 and funnel_table is not None and len(funnel_table):
+        check_columns(funnel_table, ["overall_conversion"], "funnel_table")
+        baseline, baseline_source = float(funnel_table["overall_conversion"].iloc[-1]), "sessions"
+    if not 0 < baseline < 1:
+        baseline, baseline_source = float(assumed_baseline), "assumed"
+    daily, traffic_source = float(assumed_daily_visitors), "assumed"
+    if sessions is not None and date_col in sessions and sessions[date_col].notna().any():
+        days = sessions[date_col].dropna()
+        daily, traffic_source = float(days.groupby(days.dt.normalize()).size().mean()), "sessions"
+    assumed = []
+    if baseline_source == "assumed":
+        assumed.append(f"a {100 * baseline:.1f}% baseline conversion")
+    if traffic_source == "assumed":
+        assumed.append(f"{daily:,.0f} visitors a day")
+    note = None
+    if assumed:
+        missing = "no experiment or sessions table" if traffic_source == "assumed" and baseline_source == "assumed" \
+            else ("no sessions table" if traffic_source == "assumed" else "no conversion in the data")
+        note = f"{missing}: the plan assumes {' and '.join(assumed)}"
+    return PlanningInputs(baseline=baseline, daily_visitors=daily, baseline_source=baseline_source,
+                          traffic_source=traffic_source, note=note)
