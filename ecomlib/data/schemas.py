@@ -199,6 +199,10 @@ SCHEMAS: dict[str, TableSchema] = {
             _c("product_name", "str", False, True),
             _c("launch_date", "datetime", False, True),
         )),
+        TableSchema("categories", (
+            _c("product_id", "str"),
+            _c("category", "str"),
+        ), "optional mapping product_id -> category, for exports without a category column"),
         TableSchema("customers", (
             _c("customer_id", "str"),
             _c("signup_date", "datetime", nullable=True),
@@ -291,6 +295,9 @@ SCHEMAS: dict[str, TableSchema] = {
 }
 
 TABLES: tuple[str, ...] = tuple(SCHEMAS)
+#: Tables that only help to complete another one (a ``categories`` map for the transactions):
+#: read when present, never listed as missing.
+HELPER_TABLES: tuple[str, ...] = ("categories",)
 
 
 def get_schema(table: Any) -> TableSchema:

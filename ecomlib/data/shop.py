@@ -18,13 +18,13 @@ import pandas as pd
 
 from ecomlib.data.columns import load_mapping
 from ecomlib.data.quality import QualityReport
-from ecomlib.data.schemas import TABLES
+from ecomlib.data.schemas import HELPER_TABLES, TABLES
 from ecomlib.data.sources import resolve_path
 from ecomlib.data.tables import load_table
 from ecomlib.data.transactions import load_transactions
 from ecomlib.errors import DataError, EcomlibError
 
-__all__ = ["Shop", "load_shop", "FILE_SUFFIXES", "find_table_file"]
+__all__ = ["Shop", "load_shop", "apply_categories", "FILE_SUFFIXES", "find_table_file"]
 
 FILE_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt", ".parquet", ".xlsx", ".zip")
 
@@ -145,7 +145,7 @@ def load_shop(folder_or_file: Any, *, preset: str | None = None, columns: Any = 
     if path.is_file() or preset == "olist":
         tx, report = load_transactions(path, preset=preset, columns=tx_columns, start=start, end=end)
         return Shop({"transactions": tx}, {"transactions": report},
-                    tuple(t for t in TABLES if t != "transactions"), str(path), {"transactions": str(path)})
+                    tuple(t for t in TABLES if t != "transactions" and t not in HELPER_TABLES), str(path), {"transactions": str(path)})
     tables, quality, files, unreadable = {}, {}, {}, {}
     for table in TABLES:
         file = find_table_file(path, table)
@@ -173,7 +173,7 @@ def load_shop(folder_or_file: Any, *, preset: str | None = None, columns: Any = 
             report = replace(report, notes=(f"the only data file in the folder, read as transactions: "
                                             f"{data_files[0].name}",) + report.notes)
             return Shop({"transactions": tx}, {"transactions": report},
-                        tuple(t for t in TABLES if t != "transactions"), str(path),
+                        tuple(t for t in TABLES if t != "transactions" and t not in HELPER_TABLES), str(path),
                         {"transactions": str(data_files[0])})
         names = sorted(p.name for p in path.iterdir())[:20]
         raise DataError(
@@ -181,5 +181,62 @@ def load_shop(folder_or_file: Any, *, preset: str | None = None, columns: Any = 
             fix="Name the files after their tables (transactions.csv, products.csv, ...), or pass "
             "the transactions file itself, or preset='olist' for an Olist folder.",
         )
-    missing = tuple(t for t in TABLES if t not in tables)
+    if "transactions" in tables:
+        tx, note = apply_categories(tables["transactions"], tables.get("categories"), tables.get("products"))
+        if note:
+            tables["transactions"] = tx
+            quality["transactions"] = replace(quality["transactions"],
+                                              notes=quality["transactions"].notes + (note,))
+    missing = tuple(t for t in TABLES if t not in tables and t not in HELPER_TABLES)
     return Shop(tables, quality, missing, str(path), files, unreadable)
+
+
+def apply_categories(tx: pd.DataFrame, categories: pd.DataFrame | None = None,
+                     products: pd.DataFrame | None = None) -> tuple[pd.DataFrame, str | None]:
+    """Fill the transactions' missing ``category`` from a ``categories`` or ``products`` table.
+
+    Parameters
+    ----------
+    tx : DataFrame
+        Canonical transactions; lines whose ``category`` is missing (or all lines, when the
+        column is absent) are looked up by ``product_id``.
+    categories : DataFrame, optional
+        The optional ``categories`` table (``product_id``, ``category``); it wins.
+    products : DataFrame, optional
+        The ``products`` table; its ``category`` is used for products not in ``categories``.
+
+    Returns
+    -------
+    (DataFrame, str or None)
+        A copy with ``category`` filled, and the note for the quality report (None when
+        nothing was filled, and then ``tx`` itself).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({"product_id": ["a", "b", "c"]})
+    >>> cats = pd.DataFrame({"product_id": ["a", "b"], "category": ["Toys", "Books"]})
+    >>> out, note = apply_categories(tx, cats)
+    >>> out["category"].tolist(), note
+    (['Toys', 'Books', nan], 'category: 2 of 3 lines (2 of 3 products) filled from the categories table; 1 line(s) still without one')
+    """
+    sources = [(name, t) for name, t in (("categories", categories), ("products", products))
+               if t is not None and {"product_id", "category"} <= set(t.columns) and t["category"].notna().any()]
+    if not sources:
+        return tx, None
+    current = tx["category"] if "category" in tx.columns else pd.Series(pd.NA, index=tx.index, dtype="str")
+    lookup = pd.concat([t.loc[t["category"].notna(), ["product_id", "category"]] for _, t in sources])
+    lookup = lookup.drop_duplicates("product_id", keep="first").set_index("product_id")["category"]
+    todo = current.isna()
+    found = tx["product_id"].map(lookup).where(todo)
+    if not found.notna().any():
+        return tx, None
+    out = tx.copy()
+    out["category"] = current.astype("str").where(~todo, found.astype("str"))
+    filled = int(found.notna().sum())
+    left = int(out["category"].isna().sum())
+    products_filled = int(tx.loc[found.notna(), "product_id"].nunique())
+    names = " and ".join(f"the {name} table" for name, _ in sources)
+    note = (f"category: {filled:,} of {len(tx):,} lines ({products_filled:,} of {tx['product_id'].nunique():,} "
+            f"products) filled from {names}" + (f"; {left:,} line(s) still without one" if left else ""))
+    return out, note

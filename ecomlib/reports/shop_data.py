@@ -294,15 +294,9 @@ def _open_sample(start: Any, end: Any) -> ShopData:
 
 
 def _canonical_table_names() -> list[str]:
-    try:
-        from ecomlib.data import schemas
+    from ecomlib.data.schemas import HELPER_TABLES, TABLES
 
-        names = getattr(schemas, "TABLES", None) or getattr(schemas, "SCHEMAS", None)
-        if names:
-            return list(names)
-    except ImportError:  # pragma: no cover - the data layer is part of ecomlib
-        pass
-    return list(DATE_COLUMNS)
+    return [name for name in TABLES if name not in HELPER_TABLES]
 
 
 def open_data(

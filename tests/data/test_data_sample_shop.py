@@ -17,7 +17,7 @@ def loaded_sample():
 @pytest.mark.slow
 def test_sample_shop_loads_every_table_cleanly(loaded_sample):
     assert loaded_sample.missing == ()
-    assert set(loaded_sample.tables) == set(TABLES)
+    assert set(loaded_sample.tables) == set(TABLES) - {"categories"}  # the sample shop has categories in its lines
     for name, report in loaded_sample.quality.items():
         assert report.rows_dropped == 0, (name, str(report))
         assert report.rows_kept == len(loaded_sample[name])

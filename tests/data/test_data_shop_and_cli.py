@@ -33,7 +33,7 @@ def shop_folder(tmp_path):
 def test_load_shop_folder(shop_folder):
     shop = load_shop(shop_folder)
     assert set(shop.tables) == {"transactions", "products", "customers"}
-    assert set(shop.missing) == set(TABLES) - set(shop.tables)
+    assert set(shop.missing) == set(TABLES) - set(shop.tables) - {"categories"}  # a helper table, never missing
     assert shop.quality["transactions"].count("exact duplicates") == 1
     assert len(shop["transactions"]) == 2 and "products" in shop
     assert shop.get("sessions") is None and shop.get("products") is shop["products"]
@@ -53,7 +53,7 @@ def test_load_shop_date_range_applies_to_every_dated_table(shop_folder):
 
 def test_load_shop_single_file_and_preset_folder():
     shop = load_shop(FIXTURES / "online_retail.csv", preset="online_retail")
-    assert list(shop.tables) == ["transactions"] and len(shop.missing) == len(TABLES) - 1
+    assert list(shop.tables) == ["transactions"] and len(shop.missing) == len(TABLES) - 2  # not transactions, not the helper table categories
     olist = load_shop(FIXTURES / "olist", preset="olist")
     assert len(olist["transactions"]) == 9
 
@@ -157,3 +157,49 @@ def test_cli_wrong_table_for_a_file(capsys):
     err = capsys.readouterr().err
     assert "lacks required products column(s) ['product_id', 'category', 'unit_cost', 'list_price']" in err
     assert "(49 more)" in err and "--columns MAP" in err and "--preset" not in err  # 79 headers, 30 shown
+
+
+def test_an_unreadable_optional_table_is_reported_and_left_out(tmp_path):
+    import pandas as pd
+
+    from ecomlib.data import load_shop
+
+    pd.DataFrame({"order_id": ["o1", "o2"], "order_date": ["2024-01-01", "2024-01-02"],
+                  "product_id": ["a", "b"], "quantity": [1, 2], "unit_price": [3.0, 4.0]}
+                 ).to_csv(tmp_path / "transactions.csv", index=False)
+    broken = b"\x00\x01garbage;;\n\xff\xfe\"unterminated\n"
+    (tmp_path / "products.csv").write_bytes(broken)
+    shop = load_shop(tmp_path)
+    assert list(shop.tables) == ["transactions"] and len(shop["transactions"]) == 2
+    assert "products" in shop.missing and "products.csv" in shop.unreadable["products"]
+    assert "could not read products" in str(shop)
+    assert (tmp_path / "products.csv").read_bytes() == broken  # inputs are never modified
+
+
+def test_an_unreadable_transactions_file_still_fails_clearly(tmp_path):
+    import pytest
+
+    from ecomlib.data import load_shop
+    from ecomlib.errors import DataError
+
+    (tmp_path / "transactions.csv").write_bytes(b"\x00\x01garbage\n\xff\xfe\n")
+    with pytest.raises(DataError, match="encoding"):
+        load_shop(tmp_path)
+
+
+def test_a_categories_table_fills_the_missing_category(tmp_path):
+    import pandas as pd
+
+    from ecomlib.data import load_shop
+
+    pd.DataFrame({"order_id": ["o1", "o1", "o2"], "order_date": ["2024-01-01"] * 3,
+                  "product_id": ["a", "b", "c"], "quantity": [1, 2, 1], "unit_price": [3.0, 4.0, 5.0]}
+                 ).to_csv(tmp_path / "transactions.csv", index=False)
+    pd.DataFrame({"product_id": ["a", "b"], "category": ["Toys", "Books"]}).to_csv(
+        tmp_path / "categories.csv", index=False)
+    shop = load_shop(tmp_path)
+    assert shop["transactions"]["category"].tolist()[:2] == ["Toys", "Books"]
+    assert shop["transactions"]["category"].isna().tolist() == [False, False, True]
+    note = [n for n in shop.quality["transactions"].notes if n.startswith("category:")]
+    assert note == ["category: 2 of 3 lines (2 of 3 products) filled from the categories table; "
+                    "1 line(s) still without one"]
