@@ -34,7 +34,7 @@ from ecomlib.retention.clv import (
 from ecomlib.retention.cohorts import average_retention, cohort_table
 from ecomlib.retention.gammagamma import GammaGammaModel, gamma_gamma_log_likelihood
 from ecomlib.retention.holdout import HoldoutCheck, holdout_comparison
-from ecomlib.retention.purchases import purchase_log
+from ecomlib.retention.purchases import NO_CUSTOMER_IDS, purchase_log
 from ecomlib.retention.rfm import calibration_holdout_split, rfm_summary
 from ecomlib.retention.segments import (
     DEFAULT_SEGMENTS,
@@ -71,6 +71,7 @@ __all__ = [
     "holdout_comparison",
     "inter_purchase_times",
     "purchase_log",
+    "NO_CUSTOMER_IDS",
     "repurchase_by_group",
     "repeat_purchase_rate",
     "retention_clv",

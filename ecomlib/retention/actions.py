@@ -201,6 +201,12 @@ def repurchase_by_group(
                                           customer_col=customer_col, date_col=date_col)
     out = pd.DataFrame(rows).T
     out.index.name = "group"
+    if out["repeat_customers"].sum() == 0:
+        raise DataError(
+            f"No customer made a second purchase within {within_days} days of the first, in any "
+            "group: there is no repeat rate to compare.",
+            fix="Use a longer `within_days` or data with repeat buyers.",
+        )
     lower, upper = proportion_confint(out["repeat_customers"].astype(int), out["customers"].astype(int),
                                       method="wilson")
     out["lower"], out["upper"] = lower, upper

@@ -180,7 +180,8 @@ class BetaGeoModel:
 
         total_x, total_T = _dot(x, weights), _dot(T, weights)
         start = np.array([1.0, max(total_T / max(total_x, 1.0), 1e-3), 1.0, 1.0])
-        fit = fit_positive_mle(ll, start, model="BG/NBD", gradient=grad, scale=float(len(data)))
+        fit = fit_positive_mle(ll, start, model="BG/NBD", gradient=grad, scale=float(len(data)),
+                               names=_PARAMS)
         self.params_ = pd.Series(fit.params, index=_PARAMS, name="estimate")
         self.standard_errors_ = pd.Series(fit.standard_errors, index=_PARAMS, name="std_error")
         self.log_likelihood_ = fit.log_likelihood

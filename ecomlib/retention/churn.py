@@ -123,9 +123,10 @@ def suggest_churn_threshold(gaps: pd.DataFrame | pd.Series, quantile: float = 0.
     values = gaps["gap_days"] if isinstance(gaps, pd.DataFrame) and "gap_days" in gaps else gaps
     values = pd.Series(values).dropna().to_numpy(dtype=float)
     if len(values) < 2:
+        found = ("no customer made a second purchase, so there is no time between purchases"
+                 if len(values) == 0 else "only 1 found (a single repeat purchase)")
         raise NotIdentifiableError(
-            f"At least 2 inter-purchase times are needed to suggest a churn threshold; "
-            f"{len(values)} found (too few repeat purchases).",
+            f"At least 2 inter-purchase times are needed to suggest a churn threshold; {found}.",
             fix="Choose `churn_days` from business knowledge, e.g. 2-3 times the usual "
             "repurchase cycle of the category.",
         )

@@ -143,6 +143,12 @@ def cohort_table(
         periods since the first purchase). Cells a cohort has not reached yet are NaN; the
         last calendar period may be incomplete.
 
+    Raises
+    ------
+    DataError
+        When no line has a customer id, or when all purchases fall in one period (a cohort
+        table needs at least 2 periods).
+
     Examples
     --------
     >>> import pandas as pd
@@ -178,6 +184,13 @@ def cohort_table(
         status_col=status_col,
         quantity_col=quantity_col,
     )
+    if table.shape[1] < 2:
+        unit = {"W": "week", "M": "month", "Q": "quarter"}[freq]
+        raise DataError(
+            f"A cohort table needs at least 2 periods; every purchase in these data falls in "
+            f"one {unit}, so no cohort can be followed into a later {unit}.",
+            fix="Use a shorter period (freq='W') or data that cover a longer time.",
+        )
     if normalize:
         base = table[0].replace(0, np.nan)
         table = table.div(base, axis=0)

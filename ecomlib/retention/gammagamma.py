@@ -141,7 +141,8 @@ class GammaGammaModel:
 
         # start where the population mean p gamma / (q - 1) equals the observed mean
         start = np.array([1.0, 3.0, 2.0 * float(m.mean())])
-        fit = fit_positive_mle(ll, start, model="Gamma-Gamma", gradient=grad, scale=float(len(x)))
+        fit = fit_positive_mle(ll, start, model="Gamma-Gamma", gradient=grad, scale=float(len(x)),
+                               names=_PARAMS)
         self.params_ = pd.Series(fit.params, index=_PARAMS, name="estimate")
         self.standard_errors_ = pd.Series(fit.standard_errors, index=_PARAMS, name="std_error")
         self.log_likelihood_ = fit.log_likelihood

@@ -18,7 +18,12 @@ from scipy import optimize
 from ecomlib.errors import DataError, NotIdentifiableError
 from ecomlib.validation import check_columns, check_frame, check_numeric
 
-__all__ = ["MLEFit", "fit_positive_mle", "check_summary_columns"]
+__all__ = ["MLEFit", "fit_positive_mle", "check_summary_columns", "MAX_RELATIVE_SE"]
+
+#: A parameter whose standard error exceeds this multiple of its estimate is not identified:
+#: its 95 % interval spans orders of magnitude (e.g. a BG/NBD drop-out process with a -> 0,
+#: b -> infinity when almost nobody came back), so the estimate would mislead.
+MAX_RELATIVE_SE = 10.0
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,7 @@ def fit_positive_mle(
     gradient: Callable[[np.ndarray], np.ndarray] | None = None,
     scale: float = 1.0,
     max_iter: int = 2000,
+    names: list[str] | tuple[str, ...] | None = None,
 ) -> MLEFit:
     """Maximise ``log_likelihood(params)`` over positive ``params``.
 
@@ -90,6 +96,14 @@ def fit_positive_mle(
         customers), so its tolerances do not depend on the size of the data.
     max_iter : int
         Iteration limit of the optimiser.
+    names : sequence of str, optional
+        Parameter names, used in the error when some are not identified.
+
+    Raises
+    ------
+    NotIdentifiableError
+        When the Hessian at the optimum is singular (a flat likelihood) or a parameter's
+        standard error exceeds :data:`MAX_RELATIVE_SE` times its estimate.
     """
 
     def negative(log_params: np.ndarray) -> float:
@@ -136,6 +150,18 @@ def fit_positive_mle(
             fix="Use more customers or a longer observation period; check that some "
             "customers made repeat purchases.",
         ) from None
+    loose = se > MAX_RELATIVE_SE * params
+    if loose.any():
+        labels = list(names) if names is not None else [f"parameter {i + 1}" for i in range(len(params))]
+        which = ", ".join(f"{labels[i]} = {params[i]:.3g} (standard error {se[i]:.3g})"
+                          for i in np.flatnonzero(loose))
+        raise NotIdentifiableError(
+            f"The {model} parameters are not identified by these data: the likelihood is almost "
+            f"flat in {which}; a standard error above {MAX_RELATIVE_SE:g} times the estimate "
+            "means the value could be anything, so the fitted model would mislead.",
+            fix="Use more customers or a longer observation period; the model needs customers "
+            "who came back, and enough of them.",
+        )
     return MLEFit(params, ll, se, converged, iterations)
 
 

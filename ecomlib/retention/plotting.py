@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ecomlib import viz
-from ecomlib.errors import ParameterError
+from ecomlib.errors import DataError, ParameterError
 from ecomlib.retention.clv import BookCLV
 from ecomlib.retention.holdout import HoldoutCheck
 from ecomlib.retention.survival import SurvivalResult
@@ -89,8 +89,11 @@ def plot_inter_purchase_times(gaps: pd.DataFrame, threshold: float | None = None
     """Histogram of the days between purchases, with the chosen churn threshold."""
     check_frame(gaps, "gaps")
     check_columns(gaps, ["gap_days"], "gaps")
+    days = gaps["gap_days"].dropna().to_numpy(dtype=float)
+    if len(days) == 0:
+        raise DataError("`gaps` is empty: no customer made a second purchase, so there are no "
+                        "inter-purchase times to plot.")
     ax = viz.get_ax(ax, figsize=(8, 4))
-    days = gaps["gap_days"].to_numpy(dtype=float)
     upper = max_days if max_days is not None else float(np.quantile(days, 0.99))
     ax.hist(days[days <= upper], bins=50, color=viz.PALETTE[0], alpha=0.8)
     if threshold is not None:

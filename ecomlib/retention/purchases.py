@@ -21,7 +21,10 @@ import pandas as pd
 from ecomlib.errors import DataError, SchemaError
 from ecomlib.validation import check_columns, check_frame, check_numeric
 
-__all__ = ["purchase_log"]
+__all__ = ["purchase_log", "NO_CUSTOMER_IDS"]
+
+#: The reason every customer-level method gives when an export has no customer ids at all.
+NO_CUSTOMER_IDS = "needs customer_id; the export has none"
 
 _NS_PER_DAY = 86_400 * 10**6  # microseconds per day (timestamps are datetime64[us])
 
@@ -51,6 +54,12 @@ def check_transactions(
     _check_dates(transactions, date_col, param)
     if value_col:
         check_numeric(transactions, [value_col], param)
+    if len(transactions) and not transactions[customer_col].notna().any():
+        raise DataError(
+            f"Retention {NO_CUSTOMER_IDS} (column {customer_col!r} is empty on every line: all "
+            "orders are guest orders, so no customer can be followed from one purchase to the next).",
+            fix="Export the buyer id with the orders and map it with --columns YOURS=customer_id.",
+        )
 
 
 def known_customer_lines(

@@ -36,7 +36,8 @@ class SurvivalResult:
         ``upper`` (pointwise confidence band, log(-log) transform), ``at_risk``.
     groups : DataFrame
         Per group: ``customers``, ``churned``, ``median_days`` (first time S(t) <= 0.5;
-        NaN if more than half survive to the end) and ``survival_at`` (S at ``horizon_days``).
+        NaN if more than half survive to the end) and ``survival_at`` (S at ``horizon_days``;
+        NaN when no customer of the group was followed that long: the curve says nothing there).
     horizon_days : int
         Day at which ``survival_at`` is read.
     chi2, df, p_value : float
@@ -94,7 +95,8 @@ def survival_by_group(
         A column of ``churn``, or a Series mapping customer id to group (e.g.
         ``customers.set_index("customer_id")["acquisition_channel"]``). None: one curve.
     horizon_days : int
-        Day at which each group's survival is reported (``survival_at``).
+        Day at which each group's survival is reported (``survival_at``; NaN for a group
+        whose longest follow-up is shorter).
     level : float
         Confidence level of the pointwise bands.
     duration_col, event_col : str
@@ -148,7 +150,7 @@ def survival_by_group(
         step = curve["survival"].to_numpy()[np.searchsorted(curve["time"].to_numpy(), horizon_days, side="right") - 1]
         rows.append({"group": name, "customers": int(mask.sum()), "churned": int(event[mask].sum()),
                      "median_days": float(below[0]) if len(below) else np.nan,
-                     "survival_at": float(step)})
+                     "survival_at": float(step) if duration[mask].max() >= horizon_days else np.nan})
     if event.sum() == 0:
         raise NotIdentifiableError(
             "No customer in `churn` has churned yet, so survival curves are flat at 1.",
