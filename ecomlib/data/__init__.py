@@ -13,6 +13,7 @@ Presets for known exports live in :mod:`ecomlib.data.presets` (``online_retail``
 ``shopify``, ``olist``); schemas in :mod:`ecomlib.data.schemas`.
 """
 
+from ecomlib.data.derived import derive_discounts, reference_prices
 from ecomlib.data.presets import PRESETS
 from ecomlib.data.quality import QualityCheck, QualityReport
 from ecomlib.data.schemas import SCHEMAS, TABLES
@@ -27,7 +28,9 @@ __all__ = [
     "SCHEMAS",
     "Shop",
     "TABLES",
+    "derive_discounts",
     "load_shop",
     "load_table",
     "load_transactions",
+    "reference_prices",
 ]
