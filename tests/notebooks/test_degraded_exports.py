@@ -2,7 +2,8 @@
 
 The exports come from :func:`ecomlib.datasets.degraded.write_degraded_exports`: the sample
 shop's order lines with a column removed, cut to four weeks, reduced to one product, turned
-into a weekly store x product panel, written as GBK with Chinese headers, ... Each chapter
+into a weekly store x product panel, written as GBK with Chinese headers, ... (plus the tiny
+Olist and Shopify fixtures through their presets). Each chapter
 must succeed on each, with a coverage table whose every skipped or substituted section says
 why; ``expected_coverage/<chapter>.yaml`` names the sections each export must skip or run on
 a substitute (section-name prefixes), so a section that silently stops running is caught.
@@ -20,6 +21,12 @@ from ecomlib.reports.runner import run_report
 pytestmark = [pytest.mark.slow, pytest.mark.notebook]
 
 EXPECTED_DIR = Path(__file__).parent / "expected_coverage"
+FIXTURES = Path(__file__).resolve().parents[1] / "data" / "fixtures"
+# Real export formats through their presets, a handful of lines each: thin in every direction.
+PRESET_EXPORTS = {
+    "olist_fixture": {"data": str(FIXTURES / "olist"), "preset": "olist"},
+    "shopify_fixture": {"data": str(FIXTURES / "shopify_orders.csv"), "preset": "shopify"},
+}
 
 
 def expected(chapter: str) -> dict:
@@ -36,13 +43,15 @@ def matches(rows: list[dict], prefix: str) -> list[dict]:
     return [r for r in rows if r["section"].startswith(prefix)]
 
 
-@pytest.mark.parametrize("kind", list(DEGRADATIONS))
+@pytest.mark.parametrize("kind", list(DEGRADATIONS) + list(PRESET_EXPORTS))
 @pytest.mark.parametrize("chapter", list(CHAPTERS))
 def test_chapter_report_on_degraded_export(chapter, kind, exports, tmp_path):
-    export = exports[kind]
-    params = {"data": export["data"]}
-    if export["columns"]:
-        params["columns"] = export["columns"]
+    if kind in PRESET_EXPORTS:
+        params = dict(PRESET_EXPORTS[kind])
+    else:
+        params = {"data": exports[kind]["data"]}
+        if exports[kind]["columns"]:
+            params["columns"] = exports[kind]["columns"]
     rec = run_report(chapter, params, tmp_path)
     assert rec.ok, rec.message() + (f"\nexecuted notebook: {rec.ipynb}" if rec.ipynb else "")
     assert rec.coverage, "the report has no coverage table"
