@@ -65,6 +65,10 @@ def test_chapter_report_on_degraded_export(chapter, kind, exports, tmp_path):
             found = matches(rec.coverage, prefix)
             assert found, f"no section starts with {prefix!r}: {[r['section'] for r in rec.coverage]}"
             assert {r["status"] for r in found} == {status}, (prefix, found)
+    assert rec.data and "sessions" in rec.data["missing"], "the report should list the missing tables"
+    assert rec.skipped, "sections needing other tables should show a skip note"
+    if kind == "broken_optional":
+        assert "products" in rec.data["unreadable"], "the unreadable products.csv should be reported"
     html_text = Path(rec.html).read_text(encoding="utf-8")
     assert "<h2>Coverage</h2>" in html_text
     assert "Traceback" not in html_text
