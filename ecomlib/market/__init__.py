@@ -4,7 +4,8 @@
   :func:`market_size_sensitivity` (TAM / SAM / SOM);
 - growth: :func:`growth_rates`, :func:`cagr`, :func:`cagr_table`;
 - shares and concentration: :func:`market_shares`, :func:`concentration`,
-  :func:`concentration_by_period`, :func:`merger_hhi`, :func:`hhi_band`;
+  :func:`concentration_by_period`, :func:`merger_hhi`, :func:`hhi_band`; without competitors,
+  :func:`sales_shares` (the shop's own revenue by country or product);
 - competitors: :func:`competitor_benchmark` (price index, rating, share, growth);
 - the shop's own sales: :func:`daily_sales`, :func:`sales_by_period`,
   :func:`category_shares`, :func:`abc_analysis`;
@@ -12,7 +13,8 @@
 - trends: :func:`stl_decompose`, :func:`forecast`, :func:`festival_calendar`,
   :func:`festival_effects`, :func:`backtest`.
 
-Plots live in :mod:`ecomlib.market.plotting`, exercises in :mod:`ecomlib.market.exercises`.
+Plots live in :mod:`ecomlib.market.plotting`, exercises in :mod:`ecomlib.market.exercises`,
+trainer panels whose ranges follow the data in :mod:`ecomlib.market.widgets`.
 """
 
 from ecomlib.market.backtest import BacktestResult, backtest
@@ -30,6 +32,7 @@ from ecomlib.market.festivals import FESTIVALS, FestivalEffects, festival_calend
 from ecomlib.market.forecasting import ForecastResult, forecast
 from ecomlib.market.growth import cagr, cagr_table, growth_rates
 from ecomlib.market.merger import MergerResult, merger_hhi, merger_scenario
+from ecomlib.market.own_shares import SalesShares, sales_shares
 from ecomlib.market.pareto import ABCResult, abc_analysis
 from ecomlib.market.segments import (
     DEFAULT_SEGMENT_WEIGHTS,
@@ -56,6 +59,7 @@ __all__ = [
     "ForecastResult",
     "HHI_BANDS",
     "MergerResult",
+    "SalesShares",
     "abc_analysis",
     "backtest",
     "bottom_up_inputs",
@@ -80,6 +84,7 @@ __all__ = [
     "merger_hhi",
     "merger_scenario",
     "sales_by_period",
+    "sales_shares",
     "segment_attractiveness",
     "segment_profiles",
     "stl_decompose",

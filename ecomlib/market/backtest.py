@@ -134,9 +134,10 @@ def backtest(
     n = len(series)
     first_origin = n - horizon - (n_origins - 1) * step
     if first_origin < 3 * m + 2:
+        needed = horizon + (n_origins - 1) * step + 3 * m + 2
         raise DataError(
             f"The series has {n} observations: too short for {n_origins} origin(s) of horizon "
-            f"{horizon} with step {step} and a season of {m}.",
+            f"{horizon} with step {step} and a season of {m}, which need at least {needed}.",
             fix="Lower n_origins, horizon or step, or use a longer series.",
         )
     y = series.to_numpy()

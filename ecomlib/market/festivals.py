@@ -164,8 +164,10 @@ def festival_effects(
 
     series = prepare_series(series, min_length=28)
     if np.any(series.to_numpy() <= 0):
+        zero = int(np.sum(series.to_numpy() <= 0))
         raise DataError(
-            "Festival lifts are estimated on log sales, which needs every day's sales above 0.",
+            "Festival lifts are estimated on log sales, which needs every day's sales above 0; "
+            f"{zero} of {len(series)} days have no sales.",
             fix="Aggregate to a level without zero days, or drop the zero days' series start.",
         )
     if calendar is None:

@@ -275,7 +275,7 @@ def forecast(
     *,
     level: float = 0.8,
     seasonal_period: int | None = None,
-    log: bool = False,
+    log: bool | str = False,
     festivals: bool | pd.DataFrame | None = None,
     order: tuple[int, int, int] = (1, 0, 1),
     seasonal_order: tuple[int, int, int] = (0, 1, 1),
@@ -295,8 +295,10 @@ def forecast(
         Interval coverage, strictly between 0 and 1.
     seasonal_period : int, optional
         Season length m; default from the index frequency (7 for days, 12 for months).
-    log : bool, default False
-        Fit to log values (needs positive values) and map the forecast back.
+    log : bool or "auto", default False
+        Fit to log values (needs positive values) and map the forecast back. ``"auto"`` fits
+        to log values when every value is above 0, else to the values themselves, with the
+        interval cut at 0 and a note in ``warnings`` (a shop with days without sales).
     festivals : True, DataFrame or None
         SARIMA only: festival regressors. True builds the default 618 / Double 11 calendar
         (:func:`ecomlib.market.festival_calendar`); a DataFrame must cover history and horizon.
@@ -330,13 +332,21 @@ def forecast(
             fix="Use method='sarima', or measure festival lifts with festival_effects().",
         )
     y = series.to_numpy()
+    found: list[str] = []
+    floor = False
+    if isinstance(log, str):
+        check_argument("log", ["auto"], log)
+        log = bool(np.all(y > 0))
+        if not log:
+            floor = True
+            found.append(f"{int(np.sum(y <= 0))} of {len(y)} values are 0 or below, so the model is fitted "
+                         "to the values, not their logs (the interval is cut at 0)")
     if log:
         if np.any(y <= 0):
             raise DataError("`log=True` needs positive values, but the series has zeros or negatives.")
         y = np.log(y)
     future = _future_index(series.index, int(horizon))
     z = stats.norm.ppf(1 - alpha / 2)
-    found: list[str] = []
     if method == "naive":
         mean, lower, upper, params, aic = _naive(y, int(horizon), int(m), z)
     elif method == "ets":
@@ -358,6 +368,8 @@ def forecast(
         )
     if log:
         mean, lower, upper = np.exp(mean), np.exp(lower), np.exp(upper)
+    elif floor:
+        mean, lower, upper = np.maximum(mean, 0.0), np.maximum(lower, 0.0), np.maximum(upper, 0.0)
     table = pd.DataFrame({"mean": mean, "lower": lower, "upper": upper}, index=future)
     return ForecastResult(
         method=method,

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ecomlib import viz
-from ecomlib.errors import ParameterError
+from ecomlib.errors import DataError, ParameterError
 from ecomlib.market.backtest import BacktestResult
 from ecomlib.market.concentration import HHI_BANDS
 from ecomlib.market.decomposition import Decomposition
@@ -106,18 +106,27 @@ def plot_market_growth(table: pd.DataFrame, *, by: str = "segment", period: str 
     return ax
 
 
-def plot_shares(shares: pd.DataFrame, *, by: str = "company", highlight: str | None = None, ax=None):
-    """Horizontal bars of shares (one period of ``market_shares``), ``highlight`` in orange."""
+def plot_shares(shares: pd.DataFrame, *, by: str = "company", highlight: str | None = None,
+                top: int | None = None, title: str = "Market shares 市場份額", ax=None):
+    """Horizontal bars of shares (one period of ``market_shares``), ``highlight`` in orange.
+
+    ``top`` keeps the largest ``top`` groups (the title says how many there are in all).
+    """
     _frame(shares, [by, "share"], "shares")
+    if shares.empty:
+        raise DataError("`shares` is empty: there is no share to plot.")
     ax = viz.get_ax(ax, figsize=(7, 4))
     ordered = shares.sort_values("share")
+    if top is not None and len(ordered) > top:
+        title = f"{title} (largest {top} of {len(ordered)})"
+        ordered = ordered.iloc[-int(top):]
     colors = [SHOP_COLOR if c == highlight else viz.PALETTE[0] for c in ordered[by]]
     ax.barh(ordered[by].astype(str), ordered["share"], color=colors)
     for i, s in enumerate(ordered["share"]):
         ax.text(s, i, f" {viz.fmt_pct(s)}", va="center", fontsize="small")
     ax.xaxis.set_major_formatter(viz.percent_formatter())
     ax.set_xlabel("share of sales")
-    ax.set_title("Market shares 市場份額")
+    ax.set_title(title)
     return ax
 
 
@@ -180,6 +189,9 @@ def plot_positioning(benchmark: pd.DataFrame, *, ax=None):
 def plot_category_shares(table: pd.DataFrame, *, category_col: str = "category", ax=None):
     """Stacked area of each category's revenue share over periods (``category_shares``)."""
     _frame(table, ["period", category_col, "share"], "table")
+    if table.empty:
+        raise DataError("`table` is empty: there is no category share to plot.",
+                        fix="Group by product when the data has no category (category_substitute).")
     ax = viz.get_ax(ax, figsize=(8, 4))
     wide = table.pivot_table(index="period", columns=category_col, values="share", aggfunc="sum").fillna(0)
     palette = viz.category_palette(wide.columns)

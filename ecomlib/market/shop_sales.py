@@ -181,6 +181,13 @@ def daily_sales(
     return out.rename("sales")
 
 
+def _complete_periods(dates: pd.Series, starts: pd.Series, freq: str) -> pd.Series:
+    """True where the data's days cover the whole period that starts at ``starts``."""
+    first, last = dates.min().normalize(), dates.max().normalize()
+    ends = starts.dt.to_period(freq).dt.end_time.dt.normalize()
+    return (starts >= first) & (ends <= last)
+
+
 def category_shares(
     transactions: pd.DataFrame,
     freq: str = "Q",
@@ -206,7 +213,15 @@ def category_shares(
     -------
     DataFrame
         Columns ``period, category, revenue`` (CNY), ``share`` (fraction of the period's
-        revenue) and ``growth`` (vs the previous period, fraction; missing for the first).
+        revenue) and ``growth`` (vs the previous period, fraction). ``growth`` is missing for
+        the first period and wherever this period or the previous one is not fully covered
+        by the data (a year that starts in December is not compared with a whole year).
+
+    Raises
+    ------
+    DataError
+        If no completed line has a category (the column is empty): group by something else,
+        e.g. with :func:`ecomlib.data.substitutes.category_substitute`.
 
     Examples
     --------
@@ -216,6 +231,7 @@ def category_shares(
     >>> category_shares(t)["share"].tolist()
     [0.75, 0.25]
     """
+    freq = _check_freq(freq)
     table = sales_by_period(
         transactions,
         freq,
@@ -225,9 +241,16 @@ def category_shares(
         status_col=status_col,
         status=status,
     )
+    if table.empty:
+        raise DataError(
+            f"No completed line has a {category_col!r}: the category mix needs categories on the order lines.",
+            fix="Group by product instead: ecomlib.data.substitutes.category_substitute(transactions).",
+        )
     total = table.groupby("period")["revenue"].transform("sum")
     table["share"] = table["revenue"] / total.where(total > 0)
     table = table.sort_values([category_col, "period"])
     previous = table.groupby(category_col)["revenue"].shift(1)
-    table["growth"] = table["revenue"] / previous.where(previous > 0) - 1.0
+    complete = _complete_periods(transactions[date_col], table["period"], freq)
+    both = complete & complete.groupby(table[category_col]).shift(1, fill_value=False)
+    table["growth"] = (table["revenue"] / previous.where(previous > 0) - 1.0).where(both)
     return table.sort_values(["period", "revenue"], ascending=[True, False]).reset_index(drop=True)

@@ -248,7 +248,8 @@ def bottom_up_inputs(
     """The shop's own buyers, orders per buyer per year and order value, for a bottom-up size.
 
     Measured over the last ``days`` days of the data (completed lines of known customers),
-    and scaled to a year when ``days`` differs from 365.
+    and scaled to a year when ``days`` differs from 365. The data must cover the whole window:
+    a few weeks of orders hold fewer repeat orders per buyer than a year does.
 
     Parameters
     ----------
@@ -267,6 +268,12 @@ def bottom_up_inputs(
         ``order_value`` (CNY per order): the inputs of ``market_size("bottom_up", ...)``
         for the shop itself, so buyers x orders_per_year x order_value = its yearly revenue
         from known customers.
+
+    Raises
+    ------
+    DataError
+        If the data cover fewer than ``days`` days, or no completed order in the window has
+        a customer id.
 
     Examples
     --------
@@ -287,9 +294,20 @@ def bottom_up_inputs(
         status=status,
     )
     last = lines[date_col].max()
+    covered = (last.normalize() - lines[date_col].min().normalize()).days + 1
+    if covered < int(days):
+        raise DataError(
+            f"The orders cover {covered} days: orders per buyer per year need a window of {days} days "
+            "(a shorter span counts fewer repeat orders than a year holds).",
+            fix=f"Supply at least {days} days of orders, or pass a shorter `days` window.",
+        )
     window = lines[(lines[date_col] > last - pd.Timedelta(days=int(days))) & lines[customer_col].notna()]
     if window.empty:
-        raise DataError(f"No completed order of a known customer in the last {days} days.")
+        raise DataError(
+            f"No completed order of a known customer in the last {days} days: the bottom-up size "
+            f"needs customer ids ({customer_col}) to count buyers and their orders per year.",
+            fix="Supply customer ids, or size the market top-down only.",
+        )
     buyers = float(window[customer_col].nunique())
     orders = float(window[order_col].nunique())
     return {

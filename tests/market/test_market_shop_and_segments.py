@@ -50,11 +50,27 @@ def test_sales_by_period_and_daily_hand_case(lines):
 
 
 def test_category_shares_hand_case(lines):
-    out = category_shares(lines, "Y")
+    # two zero-revenue lines stretch the data over both whole calendar years
+    ends = lines.iloc[[0, 0]].assign(order_date=pd.to_datetime(["2023-01-01", "2024-12-31"]).as_unit("us"),
+                                     revenue=0.0)
+    out = category_shares(pd.concat([lines, ends], ignore_index=True), "Y")
     y2024 = out[out["period"] == pd.Timestamp("2024-01-01")].set_index("category")
     assert y2024.loc["home", "share"] == pytest.approx(300 / 360)
     assert y2024.loc["home", "growth"] == pytest.approx(0.5)  # 200 -> 300
     assert y2024.loc["toys", "growth"] == pytest.approx(0.5)  # 40 -> 60
+
+
+def test_category_growth_is_left_out_for_years_the_data_do_not_cover(lines):
+    # the data run from 2023-01-10 to 2024-02-03: neither year is whole, so January-February
+    # 2024 is not compared with most of 2023 (a "growth" of +50 % for home that says nothing)
+    out = category_shares(lines, "Y")
+    assert out["growth"].isna().all()
+    assert out.loc[out["period"] == pd.Timestamp("2024-01-01"), "share"].sum() == pytest.approx(1.0)
+
+
+def test_category_shares_without_categories_says_what_it_needs(lines):
+    with pytest.raises(DataError, match="needs categories"):
+        category_shares(lines.assign(category=None), "Q")
 
 
 def test_abc_hand_case(lines):
