@@ -6,7 +6,9 @@
 * :func:`newsvendor`, :func:`safety_stock`, :func:`demand_profile` — inventory buffers (9.2).
 * :func:`dependence_risk` — concentration on suppliers, channels, platforms (9.2).
 * :func:`individuals_chart`, :func:`ewma_chart`, :func:`cusum_chart`, :func:`detect_anomalies`,
-  :func:`change_point`, :func:`detection_scores` — KPI monitoring (9.3).
+  :func:`change_point`, :func:`detection_scores`, :func:`kpi_control_charts` — KPI monitoring (9.3).
+* :func:`festival_window`, :func:`check_daily`, :func:`partial_months` — which days of a thin or
+  coarse export the analyses can use.
 * :func:`compliance_checklist`, :func:`compliance_score` — compliance self-assessment (9.4).
 """
 
@@ -14,18 +16,21 @@ from ecomlib.risk.anomalies import ChangePoint, change_point, detect_anomalies, 
 from ecomlib.risk.compliance import compliance_checklist, compliance_score, sample_assessment
 from ecomlib.risk.control_charts import (
     ChartResult,
+    KpiCharts,
     cusum_chart,
     d2,
     d3,
     ewma_chart,
     individuals_chart,
+    kpi_control_charts,
 )
-from ecomlib.risk.dependence import dependence_risk
+from ecomlib.risk.dependence import ShopDependence, dependence_risk, shop_dependence
 from ecomlib.risk.distributions import Constant, Empirical, LogNormal, Normal, Triangular, Uniform
 from ecomlib.risk.inventory import (
     NewsvendorResult,
     ServiceLevelTradeoff,
     demand_profile,
+    everyday_demand,
     festival_order_plan,
     newsvendor,
     normal_loss,
@@ -33,21 +38,39 @@ from ecomlib.risk.inventory import (
     service_level_curve,
     service_level_tradeoff,
 )
-from ecomlib.risk.kpis import KPI_COLUMNS, daily_kpis
+from ecomlib.risk.kpis import KPI_COLUMNS, check_kpi_history, daily_kpis
 from ecomlib.risk.montecarlo import (
     ProfitSimulation,
     simulate_profit,
     tornado,
     variance_contribution,
 )
+from ecomlib.risk.periods import (
+    FestivalWindow,
+    check_daily,
+    completed_lines,
+    festival_window,
+    partial_months,
+)
 from ecomlib.risk.register import DEFAULT_BANDS, RESPONSES, RiskMatrixResult, risk_matrix
-from ecomlib.risk.scenario import LaunchScenario, launch_scenario, launch_what_if
+from ecomlib.risk.scenario import WHOLE_SHOP, LaunchScenario, launch_scenario, launch_what_if
 
 __all__ = [
     "DEFAULT_BANDS",
     "RESPONSES",
     "ChangePoint",
     "ChartResult",
+    "ShopDependence",
+    "shop_dependence",
+    "FestivalWindow",
+    "KpiCharts",
+    "WHOLE_SHOP",
+    "check_daily",
+    "check_kpi_history",
+    "completed_lines",
+    "festival_window",
+    "kpi_control_charts",
+    "partial_months",
     "Constant",
     "Empirical",
     "LogNormal",
@@ -64,6 +87,7 @@ __all__ = [
     "d2",
     "d3",
     "demand_profile",
+    "everyday_demand",
     "festival_order_plan",
     "daily_kpis",
     "KPI_COLUMNS",

@@ -152,11 +152,16 @@ def detect_anomalies(
     Returns
     -------
     DataFrame
-        One row per (day, KPI): ``date``, ``kpi``, ``value``, ``expected`` (trend + season),
+        One row per (day, KPI) for each KPI with a value on at least half of the days (others
+        are left out; missing days in between are interpolated for the fit, and their
+        ``value`` stays missing): ``date``, ``kpi``, ``value``, ``expected`` (trend + season),
         ``remainder`` (on the log scale when ``log``), ``score`` and ``flagged`` (bool); sorted by
         date and KPI.
     """
-    check_frame(kpis, "kpis", min_rows=2 * period + 1)
+    check_frame(kpis, "kpis")
+    if len(kpis) < 2 * period + 1:
+        raise DataError(f"Seasonal anomaly detection with a period of {period} needs at least {2 * period + 1} "
+                        f"days (two cycles and a day), but `kpis` has {len(kpis)}.")
     check_columns(kpis, [date_col], "kpis")
     threshold = check_positive("threshold", threshold)
     if columns is None:
@@ -170,9 +175,16 @@ def detect_anomalies(
     dates = pd.to_datetime(frame[date_col])
     if dates.duplicated().any():
         raise DataError("`kpis` has more than one row for some dates; aggregate to one row per day first.")
+    values = {col: pd.to_numeric(frame[col], errors="coerce").astype("float64") for col in columns}
+    # a KPI observed on fewer than half the days (aov of a shop that sells once a week) would be
+    # mostly interpolation: it is left out
+    columns = [col for col in columns if values[col].notna().sum() >= max(2 * period + 1, len(frame) / 2)]
+    if not columns:
+        raise DataError(f"No KPI has a value on at least half of the {len(frame)} days (and {2 * period + 1} "
+                        "days in all), which seasonal anomaly detection needs.")
     parts = []
     for col in columns:  # a handful of KPI series, not rows
-        y = pd.to_numeric(frame[col], errors="coerce").astype("float64")
+        y = values[col]
         if y.isna().any():
             y = y.interpolate(limit_direction="both")
         use_log = bool(log) if log != "auto" else bool((y > 0).all())
@@ -184,7 +196,7 @@ def detect_anomalies(
         }))
     out = pd.concat(parts, ignore_index=True)
     out["kpi"] = out["kpi"].astype("str")
-    out["flagged"] = out["score"].abs() > threshold
+    out["flagged"] = (out["score"].abs() > threshold) & out["value"].notna()  # never an interpolated day
     return out.sort_values(["date", "kpi"], ignore_index=True)
 
 

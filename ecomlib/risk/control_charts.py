@@ -30,16 +30,22 @@ import pandas as pd
 from scipy import integrate, signal, stats
 
 from ecomlib.errors import DataError, ParameterError
-from ecomlib.validation import check_positive
+from ecomlib.validation import check_columns, check_positive
 
 __all__ = [
     "ChartResult",
+    "KpiCharts",
     "cusum_chart",
     "d2",
     "d3",
     "ewma_chart",
     "individuals_chart",
+    "kpi_control_charts",
 ]
+
+#: KPIs that hover around a stable level (preferred for control charts: sales grow with the
+#: shop, which a chart reads as a signal).
+RATIO_KPIS = ("conversion_rate", "aov", "return_rate")
 
 
 def d2(n: int) -> float:
@@ -224,3 +230,85 @@ def cusum_chart(values, *, k: float = 0.5, h: float = 5.0, baseline=None, target
                          index=s.index)
     table["signal"] = (upper > h * sig) | (lower > h * sig)
     return ChartResult(table, "cusum", {"centre": mu0, "sigma": sig, "k": k, "h": h})
+
+
+@dataclass(frozen=True)
+class KpiCharts:
+    """Individuals, moving-range, EWMA and CUSUM charts of one daily KPI.
+
+    Attributes
+    ----------
+    kpi : str
+        The KPI charted.
+    series : Series
+        Its observed values by date (days without a value left out).
+    baseline : int
+        Number of first values that set the limits.
+    individuals, moving_range, ewma, cusum : ChartResult
+        The four charts.
+    """
+
+    kpi: str
+    series: pd.Series
+    baseline: int
+    individuals: ChartResult
+    moving_range: ChartResult
+    ewma: ChartResult
+    cusum: ChartResult
+
+    def summary(self) -> pd.DataFrame:
+        """Signals per chart, with the centre and sigma of the limits."""
+        return pd.DataFrame({
+            "chart": ["individuals", "ewma", "cusum"],
+            "signals": [int(c.table["signal"].sum()) for c in (self.individuals, self.ewma, self.cusum)],
+            "observations": len(self.series),
+            "centre": self.individuals.params["centre"],
+            "sigma": self.individuals.params["sigma"],
+        })
+
+
+def kpi_control_charts(kpis: pd.DataFrame, *, columns=None, kpi: str | None = None, date_col: str = "date",
+                       baseline: int = 90, min_days: int = 20) -> KpiCharts:
+    """Control charts of one daily KPI, chosen from ``columns`` (a ratio KPI first).
+
+    Parameters
+    ----------
+    kpis : DataFrame
+        One row per day: ``date`` and KPI columns (as :func:`ecomlib.risk.daily_kpis` builds).
+    columns : list of str, optional
+        KPIs that may be charted; default every column but the date.
+    kpi : str, optional
+        The KPI to chart; default the first of :data:`RATIO_KPIS` in ``columns`` with at least
+        ``min_days`` values, else the first such column.
+    baseline : int
+        Limits come from the first ``baseline`` values (all of them when the series is shorter).
+    min_days : int
+        Fewest observed values to set limits on (Montgomery, 6.4, asks for 20-25).
+
+    Returns
+    -------
+    KpiCharts
+
+    Raises
+    ------
+    DataError
+        No KPI has ``min_days`` observed values, or the chosen one never varies.
+    """
+    check_columns(kpis, [date_col], "kpis")
+    columns = [c for c in kpis.columns if c != date_col] if columns is None else list(columns)
+    check_columns(kpis, columns if kpi is None else [kpi], "kpis")
+    observed = {c: pd.to_numeric(kpis[c], errors="coerce").notna().sum() for c in columns}
+    if kpi is None:
+        deep = [c for c in columns if observed[c] >= min_days]
+        kpi = next((c for c in RATIO_KPIS if c in deep), deep[0] if deep else None)
+        if kpi is None:
+            best = max(observed.values(), default=0)
+            raise DataError(f"Control limits need at least {min_days} days with a value of one KPI, but the "
+                            f"longest KPI series has {best}.")
+    series = kpis.set_index(date_col)[kpi].dropna().astype("float64")
+    if len(series) < min_days:
+        raise DataError(f"Control limits need at least {min_days} days with a value of {kpi!r}, "
+                        f"but it has {len(series)}.")
+    n = min(int(baseline), len(series))
+    ind, mr = individuals_chart(series, baseline=n)
+    return KpiCharts(kpi, series, n, ind, mr, ewma_chart(series, baseline=n), cusum_chart(series, baseline=n))

@@ -8,13 +8,17 @@ losing it would stop a large part of the business at once.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
 
+from ecomlib.errors import DataError
 from ecomlib.market.concentration import concentration, market_shares
-from ecomlib.validation import check_probability
+from ecomlib.risk.periods import completed_lines
+from ecomlib.validation import check_frame, check_probability
 
-__all__ = ["dependence_risk"]
+__all__ = ["ShopDependence", "dependence_risk", "shop_dependence"]
 
 
 def dependence_risk(
@@ -73,3 +77,61 @@ def dependence_risk(
         "single_points_of_failure": int(table["single_point_of_failure"].sum()),
     }, dtype="object")
     return table, summary
+
+
+@dataclass(frozen=True)
+class ShopDependence:
+    """Concentration of a shop on its suppliers and sales channels.
+
+    Attributes
+    ----------
+    summary : DataFrame
+        One row per dimension it could measure (``supplier``, ``channel``), indexed by
+        ``dimension``, with :func:`dependence_risk`'s summary fields.
+    tables : dict
+        Per dimension, the partner table of :func:`dependence_risk`.
+    missing : dict
+        Per dimension it could not measure: ``(table, columns, reason)`` for a report's note.
+    """
+
+    summary: pd.DataFrame
+    tables: dict = field(default_factory=dict)
+    missing: dict = field(default_factory=dict)
+
+
+def shop_dependence(transactions: pd.DataFrame, suppliers: pd.DataFrame | None = None, *,
+                    spof_share: float = 0.4) -> ShopDependence:
+    """Supplier concentration (from ``suppliers``) and channel concentration (revenue by channel).
+
+    A dimension the data cannot measure is listed in ``missing`` rather than faked: an export
+    without a channel column would otherwise show one channel with all the revenue, an HHI of
+    10,000 that says nothing about the shop.
+
+    Raises
+    ------
+    DataError
+        When neither dimension can be measured.
+    """
+    check_frame(transactions, "transactions")
+    rows, tables, missing = [], {}, {}
+    if suppliers is not None and {"supplier", "share_of_purchases"} <= set(suppliers.columns) and len(suppliers):
+        tables["supplier"], summary = dependence_risk(suppliers, by="supplier", value="share_of_purchases",
+                                                      spof_share=spof_share)
+        rows.append(summary)
+    else:
+        missing["supplier"] = ("suppliers", ["supplier", "share_of_purchases"],
+                               "the data has no suppliers table" if suppliers is None
+                               else "the suppliers table lacks supplier or share_of_purchases")
+    has_channel = "channel" in transactions.columns and transactions["channel"].notna().any()
+    if has_channel and "revenue" in transactions.columns:
+        sold = completed_lines(transactions)
+        sold = sold[sold["channel"].notna()]
+        tables["channel"], summary = dependence_risk(sold, by="channel", value="revenue", spof_share=spof_share)
+        rows.append(summary)
+    else:
+        missing["channel"] = ("transactions", ["channel", "revenue"],
+                              "the transactions have no channel column, so channel dependence is unknown")
+    if not rows:
+        raise DataError("Dependence needs a suppliers table (supplier, share_of_purchases) or a channel "
+                        "column in the transactions; the data has neither.")
+    return ShopDependence(pd.DataFrame(rows).set_index("dimension"), tables, missing)

@@ -31,7 +31,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ecomlib.errors import ParameterError
+from ecomlib.errors import DataError, ParameterError
+from ecomlib.risk.periods import check_daily, completed_lines
 from ecomlib.validation import (
     check_columns,
     check_frame,
@@ -43,6 +44,7 @@ from ecomlib.validation import (
 __all__ = [
     "NewsvendorResult",
     "demand_profile",
+    "everyday_demand",
     "festival_order_plan",
     "normal_loss",
     "newsvendor",
@@ -245,26 +247,38 @@ def demand_profile(
 ) -> pd.DataFrame:
     """Mean and standard deviation of daily units per product (or any ``by`` column).
 
-    Days without sales count as zero demand. Only completed lines count when ``status_col`` is
-    present.
+    Days without sales count as zero demand; the window is cut to the days the data cover
+    (a ``start`` before the first order would otherwise add unobserved days as zeros). Only
+    completed lines count when ``status_col`` is present, net of cancellation invoices (see
+    :func:`ecomlib.risk.periods.completed_lines`).
 
     Returns
     -------
     DataFrame
         Indexed by ``by``: ``days``, ``mean_daily_units``, ``sd_daily_units``, ``total_units``.
+
+    Raises
+    ------
+    DataError
+        No completed sales in the window, or the dates are weekly totals (see
+        :func:`ecomlib.risk.periods.check_daily`).
     """
     check_frame(transactions, "transactions")
     check_columns(transactions, [by, date_col, quantity_col], "transactions")
     check_numeric(transactions, [quantity_col], "transactions")
     df = transactions
+    all_days = pd.to_datetime(df[date_col]).dt.floor("D")
     if status_col and status_col in df.columns:
-        df = df[df[status_col] == "completed"]
+        df = completed_lines(df, status_col=status_col, quantity_col=quantity_col)
     day = pd.to_datetime(df[date_col]).dt.floor("D")
-    lo = pd.Timestamp(start) if start is not None else day.min()
-    hi = pd.Timestamp(end) if end is not None else day.max()
+    # days before the first or after the last line of the data are unobserved, not days without sales
+    lo = max(pd.Timestamp(start), all_days.min()) if start is not None else day.min()
+    hi = min(pd.Timestamp(end), all_days.max() + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)) \
+        if end is not None else day.max()
     keep = (day >= lo) & (day <= hi)
     if not keep.any():
-        raise ParameterError(f"No completed sales between {lo.date()} and {hi.date()}.")
+        raise DataError(f"No completed sales between {lo.date()} and {hi.date()}.")
+    check_daily(transactions[date_col], what="Estimating daily demand")
     n_days = (hi - lo).days + 1
     daily = df.loc[keep].groupby([df.loc[keep, by], day[keep]])[quantity_col].sum()
     grouped = daily.groupby(level=0)
@@ -278,6 +292,28 @@ def demand_profile(
         "sd_daily_units": np.sqrt(var.clip(lower=0)),
         "total_units": total,
     }).rename_axis(by)
+
+
+def everyday_demand(transactions: pd.DataFrame, product_id, *, days: int = 90) -> pd.Series:
+    """Daily demand of one product over the last ``days`` days of data (for safety stock).
+
+    A product without sales in the window has zero mean and spread. The window starts at the
+    last order's time minus ``days - 1`` days and is cut to the data (see
+    :func:`demand_profile`).
+
+    Returns
+    -------
+    Series
+        ``days``, ``mean_daily_units``, ``sd_daily_units``, ``total_units``.
+    """
+    check_frame(transactions, "transactions")
+    check_columns(transactions, ["order_date"], "transactions")
+    last = pd.to_datetime(transactions["order_date"]).max()
+    profile = demand_profile(transactions, start=last - pd.Timedelta(days=int(days) - 1), end=last)
+    if product_id in profile.index:
+        return profile.loc[product_id]
+    return pd.Series({"days": int(profile["days"].iloc[0]), "mean_daily_units": 0.0, "sd_daily_units": 0.0,
+                      "total_units": 0}, name=product_id)
 
 
 def festival_order_plan(
@@ -300,7 +336,10 @@ def festival_order_plan(
     Parameters
     ----------
     transactions : DataFrame
-        Canonical order lines; ``unit_cost`` is used when present, else ``cost_ratio`` x price.
+        Canonical order lines with ``order_date``, ``product_id``, ``quantity``, ``revenue``
+        (``status`` and ``product_name`` when present; a missing name shows the product id);
+        ``unit_cost`` is used when every line of the planned products has it, else
+        ``cost_ratio`` x price.
     festival_start, festival_end : date-like
         The festival window of the *previous* occurrence (e.g. last year's Double 11 days).
     top_n : int
@@ -312,24 +351,28 @@ def festival_order_plan(
     -------
     DataFrame
         Per product: ``product_id``, ``product_name``, ``units_last_time``, ``mean_demand``,
-        ``sd_demand``, ``price``, ``unit_cost``, ``cu``, ``co``, ``critical_ratio``,
-        ``order_quantity`` (units, rounded up) and ``expected_short`` (units).
+        ``sd_demand``, ``price``, ``unit_cost``, ``cost_source`` (``"data"`` or the cost
+        assumption used), ``cu``, ``co``, ``critical_ratio``, ``order_quantity`` (units, rounded
+        up) and ``expected_short`` (units).
     """
     salvage_share = check_probability("salvage_share", salvage_share, open_interval=False)
+    cost_ratio = check_probability("cost_ratio", cost_ratio)
     check_frame(transactions, "transactions")
-    check_columns(transactions, ["order_date", "product_id", "product_name", "quantity", "revenue", "status"],
-                  "transactions")
+    check_columns(transactions, ["order_date", "product_id", "quantity", "revenue"], "transactions")
     profile = demand_profile(transactions, start=festival_start, end=festival_end)
     top = profile.sort_values("total_units", ascending=False).head(int(top_n))
-    done = transactions[(transactions["status"] == "completed")
-                        & transactions["product_id"].isin(top.index)]
-    per = done.groupby("product_id").agg(revenue=("revenue", "sum"), units=("quantity", "sum"),
-                                         product_name=("product_name", "first"))
+    sold = completed_lines(transactions)
+    done = sold[sold["product_id"].isin(top.index)]
+    names = done["product_name"] if "product_name" in done.columns else pd.Series(pd.NA, index=done.index)
+    per = done.assign(product_name=names).groupby("product_id").agg(
+        revenue=("revenue", "sum"), units=("quantity", "sum"), product_name=("product_name", "first"))
+    per["product_name"] = per["product_name"].astype("str").where(per["product_name"].notna(),
+                                                                  per.index.astype("str"))
     price = per["revenue"] / per["units"]
     if "unit_cost" in done.columns and done["unit_cost"].notna().all():
-        cost = done.groupby("product_id")["unit_cost"].mean()
+        cost, source = done.groupby("product_id")["unit_cost"].mean(), "data"
     else:
-        cost = cost_ratio * price
+        cost, source = cost_ratio * price, f"assumed {cost_ratio:.0%} of price"
     days = top["days"]
     out = pd.DataFrame({
         "product_name": per["product_name"],
@@ -339,6 +382,7 @@ def festival_order_plan(
         "price": price,
         "unit_cost": cost,
     }).loc[top.index]
+    out["cost_source"] = source
     out["cu"] = (out["price"] - out["unit_cost"]).clip(lower=1e-9)
     out["co"] = (out["unit_cost"] * (1 - salvage_share)).clip(lower=1e-9)
     out["critical_ratio"] = out["cu"] / (out["cu"] + out["co"])

@@ -17,9 +17,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ecomlib.errors import DataError
+from ecomlib.risk.periods import check_daily
 from ecomlib.validation import check_columns, check_frame, check_numeric
 
-__all__ = ["KPI_COLUMNS", "daily_kpis"]
+__all__ = ["KPI_COLUMNS", "check_kpi_history", "daily_kpis"]
+
+#: Fewest days of KPIs that monitoring needs: STL with a weekly season needs two weeks and a day.
+MIN_KPI_DAYS = 15
 
 #: The KPIs :func:`daily_kpis` builds (``sessions`` and ``conversion_rate`` only with sessions).
 KPI_COLUMNS = ("sales", "orders", "sessions", "conversion_rate", "aov", "return_rate", "refund_rate")
@@ -57,6 +62,12 @@ def daily_kpis(
     DataFrame
         ``date`` and the KPIs listed in :data:`KPI_COLUMNS`.
 
+    Raises
+    ------
+    DataError
+        When the order dates are weekly totals (every date on one weekday at midnight): daily
+        KPIs would read six days without sales and one huge day.
+
     Examples
     --------
     >>> tx = pd.DataFrame({"order_id": ["a", "b"], "order_date": pd.to_datetime(["2025-01-01"] * 2),
@@ -69,6 +80,7 @@ def daily_kpis(
     check_numeric(transactions, [quantity_col, revenue_col], "transactions")
     tx = transactions.rename(columns={order_col: "order_id", quantity_col: "quantity", revenue_col: "revenue",
                                       status_col: "status"})
+    check_daily(transactions[date_col], what="Building daily KPIs")
     day = pd.to_datetime(transactions[date_col]).dt.floor("D")
     lo = pd.Timestamp(start) if start not in (None, "") else day.min()
     hi = pd.Timestamp(end) if end not in (None, "") else day.max()
@@ -90,3 +102,27 @@ def daily_kpis(
     out["return_rate"] = ret_units / units.where(units > 0)
     out["refund_rate"] = refunds / out["sales"].where(out["sales"] > 0)
     return out.reset_index()
+
+
+def check_kpi_history(kpis: pd.DataFrame, *, min_days: int = MIN_KPI_DAYS, date_col: str = "date") -> pd.DataFrame:
+    """Return ``kpis`` sorted by date, or raise a :class:`~ecomlib.errors.DataError` if too short.
+
+    Monitoring reads a KPI's usual weekday swing from its own history: the seasonal detector
+    needs two full weeks and a day (15 days), control limits more (see
+    :func:`ecomlib.risk.kpi_control_charts`).
+
+    Examples
+    --------
+    >>> k = pd.DataFrame({"date": pd.date_range("2025-01-01", periods=7), "sales": 1.0})
+    >>> check_kpi_history(k)
+    Traceback (most recent call last):
+    ...
+    ecomlib.errors.DataError: KPI monitoring needs at least 15 days of daily KPIs (two weekly cycles and a day), but the data cover 7 day(s).
+    """
+    check_frame(kpis, "kpis")
+    check_columns(kpis, [date_col], "kpis")
+    days = int(pd.to_datetime(kpis[date_col]).dt.floor("D").nunique())
+    if days < int(min_days):
+        raise DataError(f"KPI monitoring needs at least {int(min_days)} days of daily KPIs (two weekly cycles "
+                        f"and a day), but the data cover {days} day(s).")
+    return kpis.sort_values(date_col, ignore_index=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ecomlib import viz
+from ecomlib.errors import DataError
 
 __all__ = [
     "plot_anomalies",
@@ -67,9 +68,11 @@ def plot_profit_distribution(sim, *, ax=None, bins: int = 80):
 
 def plot_tornado(table, *, ax=None):
     """Tornado chart: profit range as each input moves between its low and high percentiles."""
+    if table.empty:
+        raise DataError("The tornado table is empty: every input of the simulation is a constant.")
     ax = viz.get_ax(ax)
     rows = table.iloc[::-1]
-    base = float(table["base_profit"].iloc[0]) if len(table) else 0.0
+    base = float(table["base_profit"].iloc[0])
     y = np.arange(len(rows))
     ax.barh(y, rows["profit_high"] - base, left=base, color="#009E73", label="input at its 90th percentile")
     ax.barh(y, rows["profit_low"] - base, left=base, color="#D55E00", label="input at its 10th percentile")
@@ -101,8 +104,10 @@ def plot_control_chart(chart, *, ax=None, title: str | None = None):
 
 def plot_anomalies(flags, kpi: str, *, ax=None, truth=None):
     """One KPI's daily values, its expected level (trend + weekly season) and the flagged days."""
-    ax = viz.get_ax(ax)
     d = flags[flags["kpi"] == kpi]
+    if d.empty:
+        raise DataError(f"The anomaly table has no rows for KPI {kpi!r}; it has {sorted(flags['kpi'].unique())}.")
+    ax = viz.get_ax(ax)
     ax.plot(d["date"], d["value"], color="#0072B2", lw=1, label=kpi)
     ax.plot(d["date"], d["expected"], color=viz.NEUTRAL, lw=1, label="expected")
     hit = d[d["flagged"]]

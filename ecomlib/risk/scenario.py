@@ -15,6 +15,11 @@ monthly history so that the risk analysis speaks about *this* shop:
 * fixed costs: normal, ``fixed_cost_share`` of the mean monthly revenue, sd 10 % of that.
 
 Every assumption is a parameter and is listed in the returned ``assumptions`` table.
+
+Thin exports: without a ``category`` column the whole shop is simulated as one line of
+business; without ``unit_cost`` the cost is ``cost_ratio`` x price; a month only partly covered
+by the data (the first or last) is left out. Each such stand-in is one sentence in
+``LaunchScenario.notes``, for a report to show.
 """
 
 from __future__ import annotations
@@ -24,12 +29,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ecomlib.errors import DataError
+from ecomlib.errors import DataError, ParameterError
 from ecomlib.risk.distributions import LogNormal, Normal, Triangular, Uniform
 from ecomlib.risk.montecarlo import INPUTS, ProfitSimulation, profit_formula, simulate_profit
+from ecomlib.risk.periods import completed_lines, partial_months
 from ecomlib.validation import check_columns, check_frame, check_positive, check_probability
 
-__all__ = ["DEFAULT_CORRELATION", "LaunchScenario", "launch_scenario", "launch_what_if"]
+__all__ = ["DEFAULT_CORRELATION", "WHOLE_SHOP", "LaunchScenario", "launch_scenario", "launch_what_if"]
+
+#: The launch's "category" when the data has none: the whole shop as one line of business.
+WHOLE_SHOP = "the whole shop"
 
 #: Dependence between the inputs: a higher price goes with fewer units; a weaker CNY (higher
 #: fx) tends to come with dearer imported components.
@@ -44,6 +53,8 @@ class LaunchScenario:
     inputs: dict
     assumptions: pd.DataFrame
     correlation: dict
+    notes: tuple[str, ...] = ()
+    """Stand-ins the data forced (no category, no unit cost), one sentence each."""
 
     def simulate(self, n: int = 100_000, *, seed: int | None = None, level: float = 0.95) -> ProfitSimulation:
         """Run :func:`ecomlib.risk.simulate_profit` on these inputs."""
@@ -89,22 +100,41 @@ def launch_scenario(
     LaunchScenario
     """
     check_frame(transactions, "transactions")
-    check_columns(transactions, ["order_date", "category", "quantity", "revenue", "status"], "transactions")
+    check_columns(transactions, ["order_date", "quantity", "revenue"], "transactions")
     fx_median = check_positive("fx_median", fx_median)
     fx_sigma = check_positive("fx_sigma", fx_sigma)
     cost_ratio = check_probability("cost_ratio", cost_ratio)
     fixed_cost_share = check_positive("fixed_cost_share", fixed_cost_share, allow_zero=True)
-    done = transactions[transactions["status"] == "completed"]
-    if category is None:
-        category = str(done.groupby("category")["revenue"].sum().idxmax())
-    sub = done[done["category"] == category]
+    if not isinstance(months, int | np.integer) or months < 3:
+        raise ParameterError(f"`months` must be a whole number >= 3, but {months!r} was passed.")
+    done = completed_lines(transactions)
+    notes = []
+    has_category = "category" in done.columns and done["category"].notna().any()
+    if not has_category:
+        if category is not None:
+            raise DataError(f"`category` {category!r} was asked for, but the data has no category column.")
+        category = WHOLE_SHOP
+        sub = done
+        notes.append("no category column: the whole shop is simulated as one line of business")
+    else:
+        if category is None:
+            category = str(done.groupby("category", observed=True)["revenue"].sum().idxmax())
+        elif not (done["category"] == category).any():
+            known = sorted(done["category"].dropna().astype("str").unique().tolist())
+            raise DataError(f"Category {category!r} has no completed sales; the data's categories are "
+                            f"{known[:10]}{' ...' if len(known) > 10 else ''}.")
+        sub = done[done["category"] == category]
     month = pd.to_datetime(sub["order_date"]).dt.to_period("M")
     monthly = sub.groupby(month).agg(units=("quantity", "sum"), revenue=("revenue", "sum"))
+    partial = partial_months(transactions["order_date"])
+    dropped = monthly.index.isin(partial)  # a first or last month the data only partly cover
+    left_out = [str(m) for m in monthly.index[dropped]]
+    monthly = monthly[~dropped]
     monthly = monthly[monthly["units"] > 0].iloc[-int(months):]
     if len(monthly) < 3:
         raise DataError(
-            f"Category {category!r} has {len(monthly)} month(s) of sales; at least 3 are needed to "
-            "estimate demand and price spreads.")
+            f"{'The shop' if category == WHOLE_SHOP else f'Category {category!r}'} has {len(monthly)} "
+            "whole month(s) of sales; at least 3 are needed to estimate demand and price spreads.")
     price_cny = monthly["revenue"] / monthly["units"]
     p10, p50, p90 = np.percentile(price_cny, [10, 50, 90]) / fx_median
     log_units = np.log(monthly["units"])
@@ -114,6 +144,8 @@ def launch_scenario(
     else:
         cost = cost_ratio * float(np.median(price_cny))
         cost_source = f"assumed {cost_ratio:.0%} of the median price"
+        notes.append(f"no unit_cost column: the unit cost is assumed at {cost_ratio:.0%} of the median "
+                     "monthly price (the cost_ratio assumption)")
     fixed = fixed_cost_share * float(monthly["revenue"].mean())
     inputs = {
         "demand": LogNormal(float(np.median(log_units)), max(float(np.std(log_units, ddof=1)), 0.05)),
@@ -124,7 +156,8 @@ def launch_scenario(
     }
     assumptions = pd.DataFrame([
         ("demand", "units per month", f"log-normal, median {np.exp(np.median(log_units)):,.0f}",
-         f"{len(monthly)} months of {category}"),
+         f"{len(monthly)} months of {category}"
+         + (f" (partly covered {', '.join(left_out)} left out)" if left_out else "")),
         ("price", "selling currency per unit", f"triangular {p10:,.2f} / {p50:,.2f} / {p90:,.2f}",
          "10th / 50th / 90th percentile of monthly average paid price"),
         ("unit_cost", "CNY per unit", f"uniform {0.9 * cost:,.2f} - {1.1 * cost:,.2f}", cost_source),
@@ -134,7 +167,8 @@ def launch_scenario(
          f"{fixed_cost_share:.0%} of mean monthly revenue"),
     ], columns=["input", "unit", "distribution", "source"])
     return LaunchScenario(category=category, inputs=inputs, assumptions=assumptions,
-                          correlation=dict(DEFAULT_CORRELATION if correlation is None else correlation))
+                          correlation=dict(DEFAULT_CORRELATION if correlation is None else correlation),
+                          notes=tuple(notes))
 
 
 def launch_what_if(
