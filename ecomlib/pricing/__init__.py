@@ -32,6 +32,7 @@ from ecomlib.pricing.elasticity import (
     choose_controls,
     estimate_elasticity,
     fit_linear_demand,
+    focus_group,
 )
 from ecomlib.pricing.observations import price_quantity_observations
 from ecomlib.pricing.scenarios import (
@@ -65,6 +66,7 @@ __all__ = [
     "discount_depth",
     "estimate_elasticity",
     "fit_linear_demand",
+    "focus_group",
     "line_costs",
     "markup_rule_price",
     "nms_purchase_probability",

@@ -143,7 +143,7 @@ def markup_rule_price(unit_cost: float, elasticity: float) -> float:
     return c * e / (1 + e)
 
 
-def optimal_price(demand, unit_cost: float) -> OptimalPrice:
+def optimal_price(demand, unit_cost: float, *, require_elastic_interval: bool = False) -> OptimalPrice:
     """Profit-maximising price of a constant-elasticity or linear demand curve.
 
     Unlike :func:`markup_rule_price` this never raises for an inelastic curve: it returns
@@ -155,6 +155,11 @@ def optimal_price(demand, unit_cost: float) -> OptimalPrice:
         The fitted curve.
     unit_cost : float
         Marginal cost per unit (CNY), > 0.
+    require_elastic_interval : bool, default False
+        Constant elasticity only: give no price (``finite=False``, with the reason in
+        ``note``) when the elasticity's interval reaches -1 or above. There profit has no
+        peak, so the markup rule's price depends on where in the interval the truth lies and
+        the data do not pin it down.
 
     Returns
     -------
@@ -164,6 +169,9 @@ def optimal_price(demand, unit_cost: float) -> OptimalPrice:
     --------
     >>> optimal_price(LinearDemand(100.0, -2.0, ref_price=20.0), 10.0).price
     30.0
+    >>> wide = ConstantElasticityDemand(-1.2, 10.0, 100.0, elasticity_low=-1.9, elasticity_high=-0.5)
+    >>> round(optimal_price(wide, 5.0).price, 6), optimal_price(wide, 5.0, require_elastic_interval=True).finite
+    (30.0, False)
     """
     c = check_positive("unit_cost", unit_cost)
     if isinstance(demand, ConstantElasticityDemand):
@@ -173,6 +181,12 @@ def optimal_price(demand, unit_cost: float) -> OptimalPrice:
             return OptimalPrice(np.nan, np.nan, np.nan, np.nan, c, "markup rule", False,
                                 f"{err.message} {err.fix}")  # fmt: skip
         rule = "markup rule p* = c * e / (1 + e)"
+        high = demand.elasticity_high
+        if require_elastic_interval and np.isfinite(high) and high >= -1:
+            note = (f"the elasticity's interval reaches {high:.2f}, at or above -1, where profit has no "
+                    "peak: a markup-rule price would rest on the point estimate alone, and the data do "
+                    "not pin down a best price. Test moderate price changes and re-estimate.")
+            return OptimalPrice(np.nan, np.nan, np.nan, np.nan, c, "markup rule", False, note)
     elif isinstance(demand, LinearDemand):
         if demand.slope >= 0:
             raise ParameterError("`demand.slope` must be negative for a linear demand curve.")

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ecomlib.errors import DataError, SchemaError
-from ecomlib.pricing.observations import FREQUENCIES, completed_sales
+from ecomlib.pricing.observations import FREQUENCIES, completed_sales, group_labels
 from ecomlib.validation import check_argument, check_columns, check_frame, check_numeric
 
 __all__ = ["DiscountDepth", "discount_depth"]
@@ -68,10 +68,10 @@ def discount_depth(
     """Distribution of effective discounts from list price by group and period.
 
     The list price of a line comes from its ``discount`` column (money off the line vs the
-    list price of that day) when present: ``list = unit_price + discount / quantity``; else
+    list price of that day) when it has values: ``list = unit_price + discount / quantity``; else
     from ``products`` (``list_price`` joined on ``product_id``), which is right only when list
     prices never changed. Lines paid above list price get a negative discount (kept, so
-    surcharges are visible).
+    surcharges are visible). Without either source a SchemaError says what to supply.
 
     Parameters
     ----------
@@ -112,7 +112,7 @@ def discount_depth(
     list_price, source = _list_prices(sales, products, quantity_col, price_col, discount_col)
     discount = 1 - sales[price_col].to_numpy(dtype=float) / list_price
     lines = pd.DataFrame({
-        "group": sales[by].astype("str").to_numpy(),
+        "group": group_labels(sales, by).to_numpy(),
         "period_start": sales[date_col].dt.to_period(_PERIOD_CODES[freq]).dt.start_time
         .astype("datetime64[us]").to_numpy(),
         "quantity": sales[quantity_col].to_numpy(),
@@ -134,7 +134,7 @@ def discount_depth(
 
 def _list_prices(sales, products, quantity_col, price_col, discount_col) -> tuple[np.ndarray, str]:
     """List price per line (CNY) and its source."""
-    if discount_col in sales.columns:
+    if discount_col in sales.columns and sales[discount_col].notna().any():  # an all-empty column says nothing
         check_numeric(sales, [discount_col], "transactions")
         money_off = sales[discount_col].fillna(0.0).to_numpy(dtype=float)
         return sales[price_col].to_numpy(dtype=float) + money_off / sales[quantity_col].to_numpy(dtype=float), "discount column"
@@ -150,7 +150,8 @@ def _list_prices(sales, products, quantity_col, price_col, discount_col) -> tupl
                             "missing from `products`, so no list price.")  # fmt: skip
         return price, "products"
     raise SchemaError(
-        "No list prices: pass `products` with `list_price`, or give `transactions` a "
-        f"{discount_col!r} column (money off the line).",
-        fix="Load the products table (ecomlib.data.load_table(..., table='products')).",
+        f"No list prices: the transactions have no (filled) {discount_col!r} column (money off the "
+        "line) and there is no products table with list_price",
+        fix=f"Supply a {discount_col!r} column in the transactions, or products (product_id, "
+        "list_price); from Python pass products=.",
     )

@@ -25,7 +25,7 @@ from ecomlib.pricing.demand import ConstantElasticityDemand, LinearDemand
 from ecomlib.pricing.observations import CONTROLS, price_quantity_observations
 from ecomlib.validation import check_argument, check_probability
 
-__all__ = ["ElasticityResult", "choose_controls", "estimate_elasticity", "fit_linear_demand"]
+__all__ = ["ElasticityResult", "choose_controls", "estimate_elasticity", "fit_linear_demand", "focus_group"]
 
 TABLE_COLUMNS = [
     "group", "model", "elasticity", "std_error", "ci_low", "ci_high", "p_value", "n_obs",
@@ -76,6 +76,44 @@ class ElasticityResult:
         """The per-group table, indexed by group."""
         return self.table.set_index("group")
 
+    def identified_groups(self) -> pd.DataFrame:
+        """The rows of :meth:`summary` whose elasticity is identifiable.
+
+        Raises
+        ------
+        NotIdentifiableError
+            When no group's elasticity is identifiable; the message names each group's reason
+            (too few periods, too few distinct prices, a price that hardly moved).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> lines = pd.DataFrame({"order_date": pd.date_range("2024-01-01", periods=4, freq="W-MON"),
+        ...                       "category": "tea", "quantity": 5, "unit_price": 10.0})
+        >>> estimate_elasticity(lines, controls=()).identified_groups()
+        Traceback (most recent call last):
+        ...
+        ecomlib.errors.NotIdentifiableError: too few periods with sales in every group (a short date range for this freq): elasticities not identifiable (tea: only 4 period(s) with sales; at least 8 needed for this model)
+        How to fix: Use a longer date range (a year or more of weeks is best), a shorter period (freq='D'), or groups whose prices changed.
+        """
+        table = self.summary()
+        ok = table[table["identifiable"]]
+        if len(ok):
+            return ok
+        if len(table) > 1 and table["reason"].nunique() == 1:  # the same cause everywhere: say it once
+            shown, more = [f"all {len(table)} groups: {table['reason'].iloc[0]}"], ""
+        else:
+            shown = [f"{g}: {r}" for g, r in table["reason"].head(3).items()]
+            more = f"; and {len(table) - 3} more group(s)" if len(table) > 3 else ""
+        short = table["reason"].str.contains("period(s) with sales", regex=False).all()
+        what = ("too few periods with sales in every group (a short date range for this freq)" if short
+                else "no price varied enough in any group")
+        raise NotIdentifiableError(
+            f"{what}: elasticities not identifiable ({'; '.join(shown)}{more})",
+            fix="Use a longer date range (a year or more of weeks is best), a shorter period "
+            "(freq='D'), or groups whose prices changed.",
+        )
+
     def demand(self, group: str) -> ConstantElasticityDemand:
         """The fitted constant-elasticity demand curve of ``group`` (with its interval)."""
         table = self.summary()
@@ -85,6 +123,7 @@ class ElasticityResult:
             )
         row = table.loc[group]
         if not row["identifiable"]:
+            self.identified_groups()  # raises the summary when no group is identifiable
             raise NotIdentifiableError(
                 f"The elasticity of {group!r} is not identifiable: {row['reason']}",
                 fix="Use a group with more price variation, a longer period or pooled=True.",
@@ -108,6 +147,7 @@ def estimate_elasticity(
     share_adjust: bool = True,
     min_price_points: int = 3,
     min_log_price_sd: float = 0.01,
+    min_periods: int = 8,
     alpha: float = 0.05,
     price_measure: str = "index",
     date_col: str = "order_date",
@@ -129,8 +169,9 @@ def estimate_elasticity(
     dropped and counted in ``n_zero_periods``; many of them mean the group is too sparse
     for this ``freq`` (use a coarser period or group). A group is reported as not
     identifiable, with the reason, instead of a meaningless number when it has too few
-    periods, fewer than ``min_price_points`` distinct prices, a standard deviation of log
-    price below ``min_log_price_sd`` or prices that move in lockstep with the controls.
+    periods (fewer than ``min_periods``, or too few for the model's parameters), fewer than
+    ``min_price_points`` distinct prices, a standard deviation of log price below
+    ``min_log_price_sd`` or prices that move in lockstep with the controls.
 
     Parameters
     ----------
@@ -164,6 +205,10 @@ def estimate_elasticity(
         Fewest distinct average prices a group needs.
     min_log_price_sd : float, default 0.01
         Smallest standard deviation of log price (about 1% price variation).
+    min_periods : int, default 8
+        Fewest periods with sales a group needs (8 weeks: two months), whatever the model's
+        number of parameters. Fewer can be fitted, but the slope then rests on a handful of
+        points and its interval (and any price derived from it) means little.
     alpha : float, default 0.05
         One minus the confidence level of ``ci_low`` / ``ci_high``.
     price_measure : {"index", "unit_value"}, default "index"
@@ -201,6 +246,8 @@ def estimate_elasticity(
         raise ParameterError(
             f"`min_price_points` must be an integer >= 2, but {min_price_points!r} was passed."
         )
+    if isinstance(min_periods, bool) or not isinstance(min_periods, int | np.integer) or min_periods < 2:
+        raise ParameterError(f"`min_periods` must be an integer >= 2, but {min_periods!r} was passed.")
     controls = tuple(controls)
     for name in controls:
         check_argument("controls", [*CONTROLS, "period"], name)
@@ -217,7 +264,7 @@ def estimate_elasticity(
         status_col=status_col, product_col=product_col,
     )  # fmt: skip
     regressors = tuple(["log_price"] + [c for name in column_controls for c in CONTROLS[name]])
-    checks = _variation_checks(obs, len(regressors) + 1, min_price_points, min_log_price_sd)
+    checks = _variation_checks(obs, len(regressors) + 1, min_price_points, min_log_price_sd, int(min_periods))
     if period_fe:
         rows = _fit_period_effects(obs, checks, alpha, common_slope=bool(pooled),
                                    share_adjust=bool(share_adjust))
@@ -236,7 +283,7 @@ def estimate_elasticity(
 
 
 def _variation_checks(
-    obs: pd.DataFrame, n_params: int, min_price_points: int, min_log_price_sd: float
+    obs: pd.DataFrame, n_params: int, min_price_points: int, min_log_price_sd: float, min_periods: int = 2
 ) -> pd.DataFrame:
     """Per group: counts, price variation and the reason it cannot be fitted ('' if it can)."""
     sold = obs.loc[obs["units"] > 0]
@@ -255,7 +302,7 @@ def _variation_checks(
     )
     revenue = obs.groupby("group", sort=True)["revenue"].sum().reindex(checks.index)
     checks["revenue_share"] = revenue / obs["revenue"].sum()
-    need_obs = n_params + 3
+    need_obs = max(n_params + 3, min_periods)
     reason = pd.Series("", index=checks.index, dtype="str")
     few_sd = checks["log_price_sd"] < min_log_price_sd
     reason = reason.mask(
@@ -351,6 +398,53 @@ def _fit_pooled(obs: pd.DataFrame, regressors, checks: pd.DataFrame, alpha: floa
             float(c["revenue_share"]),
         ])  # fmt: skip
     return rows
+
+
+def focus_group(result: ElasticityResult, requested: str = "all", *, exclude=()) -> str:
+    """The group a price-response analysis should look at.
+
+    ``requested`` when it names a group; with ``"all"`` the identifiable group with the
+    largest revenue share (any group when none is identifiable), leaving out the groups in
+    ``exclude`` (such as a substitute's catch-all ``"other"``) unless nothing else is left.
+
+    Parameters
+    ----------
+    result : ElasticityResult
+        From :func:`estimate_elasticity`.
+    requested : str, default "all"
+        A group of ``result`` or ``"all"``.
+    exclude : iterable of str, optional
+        Groups not to pick automatically.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> weeks = pd.date_range("2024-01-01", periods=30, freq="W-MON")
+    >>> price = 10 * np.exp(np.tile([-0.1, 0.0, 0.1], 10))
+    >>> lines = pd.concat([pd.DataFrame({"order_date": weeks, "category": c, "unit_price": price,
+    ...                                  "quantity": np.round(k * 1e6 * price**-2)})
+    ...                    for c, k in [("tea", 1), ("other", 3)]])
+    >>> fit = estimate_elasticity(lines, controls=())
+    >>> focus_group(fit), focus_group(fit, exclude=["other"])
+    ('other', 'tea')
+    """
+    if not isinstance(result, ElasticityResult):
+        raise ParameterError(
+            f"`result` must be an ElasticityResult, but a {type(result).__name__} was passed."
+        )
+    table = result.summary()
+    check_argument("category", ["all", *table.index], requested)
+    if requested != "all":
+        return requested
+    ok = table[table["identifiable"]]
+    pool = ok if len(ok) else table
+    kept = pool[~pool.index.isin(list(exclude))]
+    pool = kept if len(kept) else pool
+    return str(pool["revenue_share"].idxmax())
 
 
 def choose_controls(transactions: pd.DataFrame, by: str | None = "category") -> tuple[str, ...]:

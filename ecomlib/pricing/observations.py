@@ -26,7 +26,8 @@ import pandas as pd
 from ecomlib.errors import DataError, SchemaError
 from ecomlib.validation import check_argument, check_columns, check_frame, check_numeric
 
-__all__ = ["price_quantity_observations", "completed_sales", "CONTROLS", "FREQUENCIES", "PRICE_MEASURES"]
+__all__ = ["price_quantity_observations", "completed_sales", "group_labels", "CONTROLS", "FREQUENCIES",
+           "PRICE_MEASURES"]
 
 #: Price measures understood by ``price_measure``.
 PRICE_MEASURES = ("index", "unit_value")
@@ -71,6 +72,34 @@ def completed_sales(
             fix=f"Check the `{status_col}`, `{quantity_col}` and `{price_col}` columns.",
         )
     return sales
+
+
+def group_labels(sales: pd.DataFrame, by: str, *, table: str = "transactions") -> pd.Series:
+    """The group of each line as text, for every per-group table of the chapter.
+
+    Lines without a value in ``by`` form the group ``"(no <by>)"`` (so their sales are not
+    silently dropped). When *no* line has a value, as in an export without categories, there
+    is nothing to compare and a DataError says what to do instead.
+
+    Raises
+    ------
+    DataError
+        When ``by`` is empty on every line.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"category": ["tea", None]})
+    >>> group_labels(t, "category").tolist()
+    ['tea', '(no category)']
+    """
+    labels = sales[by]
+    if labels.isna().all():
+        raise DataError(
+            f"`{table}` column {by!r} is empty on every line, so there are no groups to compare.",
+            fix="Group by product instead (ecomlib.data.substitutes.category_substitute), or pass "
+            "by= a column that has values.",
+        )
+    return labels.astype("str").fillna(f"(no {by})")
 
 
 def price_quantity_observations(
@@ -181,7 +210,7 @@ def price_quantity_observations(
     sales = completed_sales(
         transactions, quantity_col=quantity_col, price_col=price_col, status_col=status_col
     )
-    group = sales[by].astype("str") if by is not None else pd.Series("all", index=sales.index)
+    group = group_labels(sales, by) if by is not None else pd.Series("all", index=sales.index)
     lines = pd.DataFrame(
         {
             "group": group.to_numpy(),

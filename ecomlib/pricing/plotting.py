@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ecomlib import viz
+from ecomlib.errors import DataError
 
 __all__ = [
     "plot_elasticities",
@@ -26,8 +27,18 @@ __all__ = [
 ]
 
 
+def _require_rows(table: pd.DataFrame, what: str) -> None:
+    """A clear error instead of an empty figure (or NaN axis limits) when there is nothing to draw."""
+    if len(table) == 0:
+        raise DataError(f"Nothing to draw: {what} has no rows.")
+
+
 def plot_elasticities(result, *, truth: Mapping[str, float] | None = None, ax=None):
-    """Elasticity per group with its confidence interval; the true value as a cross if given."""
+    """Elasticity per group with its confidence interval; the true value as a cross if given.
+
+    Raises NotIdentifiableError (a DataError) when no group's elasticity is identifiable.
+    """
+    result.identified_groups()  # nothing to draw otherwise: raises with the reasons
     ax = viz.get_ax(ax)
     table = result.summary().sort_values("elasticity")
     y = np.arange(len(table))
@@ -55,9 +66,10 @@ def plot_price_quantity(result, group: str, *, ax=None):
     (``units / exp(period_effect)``) and the line has the regression slope ``b``
     (``relative_elasticity``); otherwise raw units and the elasticity.
     """
-    ax = viz.get_ax(ax)
     obs = result.observations
     data = obs[(obs["group"] == group) & (obs["units"] > 0)]
+    _require_rows(data, f"group {group!r} (periods with sales)")
+    ax = viz.get_ax(ax)
     row = result.summary().loc[group]
     adjusted = "period_effect" in data.columns and np.isfinite(row["relative_elasticity"])
     units = data["units"] * np.exp(-data["period_effect"]) if adjusted else data["units"]
@@ -141,6 +153,7 @@ def plot_break_even_scenario(scenario, *, ax=None):
 
 def plot_unit_economics(table: pd.DataFrame, *, by: str = "category", ax=None):
     """Stacked bars per group: unit cost, fees and margin as shares of the average price."""
+    _require_rows(table, "the unit-economics table")
     ax = viz.get_ax(ax)
     t = table.set_index(by)
     parts = pd.DataFrame({"unit cost": t["unit_cost"], "fees": t["fees"],
@@ -167,8 +180,14 @@ def plot_price_index(table: pd.DataFrame, *, year=None, ax=None):
     return ax
 
 
-def plot_price_tiers(table: pd.DataFrame, *, by: str = "category", ax=None):
-    """Stacked bars per group: each price tier's share of units (tier 1 = cheapest)."""
+def plot_price_tiers(table: pd.DataFrame, *, by: str | None = None, ax=None):
+    """Stacked bars per group: each price tier's share of units (tier 1 = cheapest).
+
+    ``by`` is the group column; None takes the table's first column (as
+    :func:`~ecomlib.pricing.price_tiers` returns it: ``category``, or ``group`` with by=None).
+    """
+    _require_rows(table, "the price-tier table")
+    by = table.columns[0] if by is None else by
     ax = viz.get_ax(ax)
     shares = table.pivot(index=by, columns="tier", values="unit_share").fillna(0.0)
     left = np.zeros(len(shares))
@@ -186,6 +205,7 @@ def plot_price_tiers(table: pd.DataFrame, *, by: str = "category", ax=None):
 
 def plot_discount_depth(result, *, ax=None):
     """Heat map of the mean effective discount per group (rows) and period (columns)."""
+    _require_rows(result.table, "the discount-depth table")
     ax = viz.get_ax(ax)
     grid = result.table.pivot(index="group", columns="period_start", values="mean_discount")
     im = ax.imshow(grid.to_numpy(dtype=float), cmap="Reds", aspect="auto", vmin=0)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ecomlib.errors import DataError, ParameterError, SchemaError
-from ecomlib.pricing.observations import completed_sales
+from ecomlib.pricing.observations import completed_sales, group_labels
 from ecomlib.validation import check_argument, check_columns, check_frame, check_numeric
 
 __all__ = ["line_costs", "unit_economics", "price_index", "price_tiers"]
@@ -118,7 +118,7 @@ def unit_economics(
     cost, source = line_costs(sales, products, unit_cost_ratio=unit_cost_ratio, price_col=price_col)
     qty = sales[quantity_col].astype(float)
     parts = pd.DataFrame({
-        "group": sales[by].astype("str"), "units": qty,
+        "group": group_labels(sales, by), "units": qty,
         "revenue": qty * sales[price_col], "cost": qty * cost,
     })  # fmt: skip
     out = parts.groupby("group", sort=True)[["units", "revenue", "cost"]].sum()
@@ -196,7 +196,7 @@ def price_index(
 def price_tiers(
     transactions: pd.DataFrame,
     *,
-    by: str = "category",
+    by: str | None = "category",
     n_tiers: int = 3,
     product_col: str = "product_id",
     quantity_col: str = "quantity",
@@ -215,8 +215,9 @@ def price_tiers(
     transactions : DataFrame
         Order lines with ``product_id``, ``quantity``, ``unit_price`` and the ``by`` column;
         ``status`` is used if present (completed sales only).
-    by : str, default "category"
-        Group column.
+    by : str or None, default "category"
+        Group column; None ranks all products of the shop together (one group ``"all"``),
+        e.g. when the data has no categories.
     n_tiers : int, default 3
         Number of tiers (2-10); groups with fewer products get fewer tiers.
 
@@ -227,6 +228,11 @@ def price_tiers(
         ``avg_price`` (CNY per unit), ``units``, ``revenue`` (CNY), ``unit_share`` and
         ``revenue_share`` (fractions of the group).
 
+    Raises
+    ------
+    DataError
+        When no group has two or more products with sales: there is no ladder of prices.
+
     Examples
     --------
     >>> import pandas as pd
@@ -236,15 +242,24 @@ def price_tiers(
     {'tier': [1, 2], 'products': [2, 2], 'unit_share': [0.8, 0.2]}
     """
     check_frame(transactions, "transactions")
-    check_columns(transactions, [by, product_col, quantity_col, price_col], "transactions")
+    check_columns(transactions, [*([by] if by is not None else []), product_col, quantity_col, price_col],
+                  "transactions")
     check_numeric(transactions, [quantity_col, price_col], "transactions")
     if isinstance(n_tiers, bool) or not isinstance(n_tiers, int) or not 2 <= n_tiers <= 10:
         raise ParameterError(f"`n_tiers` must be an integer from 2 to 10, but {n_tiers!r} was passed.")
     sales = completed_sales(transactions, quantity_col=quantity_col, price_col=price_col, status_col=status_col)
     qty = sales[quantity_col].astype(float)
-    lines = pd.DataFrame({"group": sales[by].astype("str"), "product": sales[product_col].astype("str"),
+    group = group_labels(sales, by) if by is not None else pd.Series("all", index=sales.index, dtype="str")
+    lines = pd.DataFrame({"group": group, "product": sales[product_col].astype("str"),
                           "units": qty, "revenue": qty * sales[price_col]})  # fmt: skip
     per_product = lines.groupby(["group", "product"], sort=True)[["units", "revenue"]].sum().reset_index()
+    if per_product.groupby("group")["product"].size().max() < 2:
+        where = f"No {by} has" if by is not None else "The shop does not have"
+        raise DataError(
+            f"{where} two or more products with sales, so there is no ladder of prices to "
+            "cut into tiers (price tiers need at least 2 products in a group).",
+            fix="Use data with several products per group, or by=None to rank all products together.",
+        )
     per_product["avg_price"] = per_product["revenue"] / per_product["units"]
     rank = per_product.groupby("group")["avg_price"].rank(method="first") - 1
     size = per_product.groupby("group")["product"].transform("size")
@@ -257,4 +272,4 @@ def price_tiers(
     out["avg_price"] = out["revenue"] / out["units"]
     out["unit_share"] = out["units"] / out.groupby(level="group")["units"].transform("sum")
     out["revenue_share"] = out["revenue"] / out.groupby(level="group")["revenue"].transform("sum")
-    return out.reset_index().rename(columns={"group": by})
+    return out.reset_index().rename(columns={"group": by if by is not None else "group"})

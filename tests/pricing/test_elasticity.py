@@ -272,7 +272,7 @@ def test_inputs_are_not_modified(lines_three):
     estimate_elasticity(lines, pooled=True)
     unit_economics(lines, unit_cost_ratio=0.5)
     discount_depth(lines)
-    price_tiers(lines)
+    price_tiers(lines, by=None)  # one product per category: tiers only across the shop
     pd.testing.assert_frame_equal(lines, before)
     survey = pd.DataFrame({"too_cheap": [1.0, 3.0, 1.5], "cheap": [2.0, 2.0, 2.5],
                            "expensive": [3.0, 4.0, 3.5], "too_expensive": [4.0, 5.0, 4.5]})

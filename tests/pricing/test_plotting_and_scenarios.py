@@ -73,7 +73,7 @@ def test_every_figure_draws(fitted, lines_three):
         lambda ax: plotting.plot_break_even_scenario(break_even_scenario(), ax=ax),
         lambda ax: plotting.plot_unit_economics(unit_economics(lines_three, unit_cost_ratio=0.5), ax=ax),
         lambda ax: plotting.plot_price_index(price_index(comp, own="us"), ax=ax),
-        lambda ax: plotting.plot_price_tiers(price_tiers(lines_three, by="category"), ax=ax),
+        lambda ax: plotting.plot_price_tiers(price_tiers(lines_three, by=None), ax=ax),
         lambda ax: plotting.plot_discount_depth(discount_depth(lines), ax=ax),
         lambda ax: plotting.plot_van_westendorp(van_westendorp(survey), ax=ax),
         lambda ax: plotting.plot_nms(nms_purchase_probability(survey), ax=ax),
