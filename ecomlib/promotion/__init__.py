@@ -6,7 +6,9 @@
 * :func:`did`, :func:`category_week_panel` — difference-in-differences with a parallel-trends check.
 * :func:`roi`, :func:`roas`, :func:`coupon_cost`, :func:`break_even_lift`,
   :func:`max_discount_for_lift`, :func:`discount_economics` — promotion economics.
-* :func:`campaign_table`, :func:`allocate_budget` — every promotion ranked; next year's festival budget.
+* :func:`campaign_table`, :func:`allocate_budget` — every promotion ranked; next year's festival budget;
+  :func:`estimated_promotions`, :func:`focus_promotion`, :func:`study_promotion`, :func:`did_promotion`
+  pick the promotions a report studies (a clear :class:`DataError` when there is none).
 * :func:`who_responds`, :func:`product_contributions` — which customers, channels and products
   carried a promotion.
 * :func:`festival_calendar`, :func:`promotions_from_discounts` — a calendar when the data has none.
@@ -14,7 +16,16 @@
 
 from ecomlib.promotion.baseline import BASELINE_METHODS, BaselineResult, baseline
 from ecomlib.promotion.calendar import festival_calendar, promotions_from_discounts
-from ecomlib.promotion.campaigns import allocate_budget, by_kind, campaign_table, last_festivals
+from ecomlib.promotion.campaigns import (
+    allocate_budget,
+    by_kind,
+    campaign_table,
+    did_promotion,
+    estimated_promotions,
+    focus_promotion,
+    last_festivals,
+    study_promotion,
+)
 from ecomlib.promotion.did import DiDResult, did
 from ecomlib.promotion.economics import (
     DiscountEconomics,
@@ -37,6 +48,7 @@ from ecomlib.promotion.sales import (
     DailySales,
     daily_sales,
     other_promotion_days,
+    require_promotion,
     scope_mask,
     scope_masks,
 )
@@ -58,8 +70,11 @@ __all__ = [
     "coupon_cost",
     "daily_sales",
     "did",
+    "did_promotion",
     "discount_economics",
+    "estimated_promotions",
     "festival_calendar",
+    "focus_promotion",
     "last_festivals",
     "max_discount_for_lift",
     "other_promotion_days",
@@ -67,9 +82,11 @@ __all__ = [
     "promotion_effects",
     "promotions_from_discounts",
     "roas",
+    "require_promotion",
     "roi",
     "scope_elasticity",
     "scope_mask",
     "scope_masks",
+    "study_promotion",
     "who_responds",
 ]

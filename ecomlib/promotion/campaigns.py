@@ -24,10 +24,11 @@ import pandas as pd
 
 from ecomlib.errors import DataError, ParameterError
 from ecomlib.promotion.effects import promotion_effects
-from ecomlib.promotion.sales import DailySales, scope_masks
+from ecomlib.promotion.sales import DailySales, require_promotion, scope_masks
 from ecomlib.validation import check_columns, check_frame, check_positive
 
-__all__ = ["allocate_budget", "by_kind", "campaign_table", "last_festivals"]
+__all__ = ["allocate_budget", "by_kind", "campaign_table", "did_promotion", "estimated_promotions",
+           "focus_promotion", "last_festivals", "study_promotion"]
 
 
 def campaign_table(
@@ -59,6 +60,7 @@ def campaign_table(
         cannibalisation, halo), ``net_margin``, ``cost``, ``roi``, ``roas`` and ``rank`` (1 =
         best ROI). Promotions that cannot be estimated (too little history) keep a ``note``.
     """
+    require_promotion(promotions)
     check_frame(promotions, "promotions")
     check_columns(promotions, ["promo_id", "start", "end", "scope_type", "scope", "cost"], "promotions")
     rows = []
@@ -80,9 +82,13 @@ def campaign_table(
                      "incremental_margin": lift["incremental_margin"], "after_effects_margin": after,
                      "net_margin": eff.net_margin, "note": ""})
     table = pd.DataFrame(rows)
+    for col in ("lift", "lift_low", "lift_high", "incremental_revenue", "incremental_margin",
+                "after_effects_margin", "net_margin"):
+        if col not in table.columns:  # no promotion could be estimated
+            table[col] = np.nan
     cost = table["cost"].where(table["cost"] > 0)
-    table["roi"] = (table.get("net_margin") - cost) / cost
-    table["roas"] = table.get("incremental_revenue") / cost
+    table["roi"] = (table["net_margin"] - cost) / cost
+    table["roas"] = table["incremental_revenue"] / cost
     table = table.sort_values("roi", ascending=False, na_position="last", ignore_index=True)
     table["rank"] = np.arange(1, len(table) + 1)
     return table
@@ -144,6 +150,7 @@ def by_kind(campaigns: pd.DataFrame) -> pd.DataFrame:
     Pooled ROI = (sum of net margins - sum of costs) / sum of costs, so a large festival weighs
     more than a small coupon.
     """
+    require_promotion(campaigns)
     check_columns(campaigns, ["kind", "lift", "net_margin", "cost"], "campaigns")
     g = campaigns.dropna(subset=["lift"]).groupby("kind")
     out = pd.DataFrame({"promotions": g.size(), "mean_lift": g["lift"].mean(), "cost": g["cost"].sum(),
@@ -158,3 +165,80 @@ def last_festivals(campaigns: pd.DataFrame) -> pd.DataFrame:
     fest = campaigns[(campaigns["kind"] == "festival") & campaigns["net_margin"].notna()].copy()
     fest["festival"] = fest["name"].astype("str").str.replace(r"\s*\d{4}$", "", regex=True)
     return fest.sort_values("start").groupby("festival").tail(1).reset_index(drop=True)
+
+
+def estimated_promotions(campaigns: pd.DataFrame | None) -> pd.DataFrame:
+    """The rows of :func:`campaign_table` that could be estimated (they have a ``lift``), best ROI first.
+
+    Raises
+    ------
+    DataError
+        When there is no calendar (``campaigns`` is None) or no promotion could be estimated;
+        the message gives the first promotions' reasons (e.g. too little history before them).
+    """
+    require_promotion(campaigns)
+    check_columns(campaigns, ["promo_id", "lift"], "campaigns")
+    est = campaigns.dropna(subset=["lift"])
+    if est.empty:
+        notes = "; ".join(dict.fromkeys(str(n) for n in campaigns.get("note", pd.Series(dtype="str")).dropna()
+                                        if str(n)))
+        raise DataError(f"None of the {len(campaigns)} promotion(s) could be estimated"
+                        + (f": {notes}" if notes else "."),
+                        fix="A baseline needs the weeks before a promotion in the data (pre_weeks); "
+                        "supply a longer history or lower pre_weeks.")
+    return est
+
+
+def _calendar_row(calendar: pd.DataFrame, promo_id) -> pd.Series:
+    row = calendar.set_index("promo_id").loc[promo_id].copy()
+    row["promo_id"] = promo_id
+    if "name" not in row.index or pd.isna(row["name"]):
+        row["name"] = promo_id
+    return row
+
+
+def focus_promotion(estimated: pd.DataFrame | None, calendar: pd.DataFrame | None, *,
+                    kind: str = "festival") -> pd.Series:
+    """The latest estimated promotion of ``kind`` (else the latest estimated one), as its calendar row.
+
+    Parameters
+    ----------
+    estimated : DataFrame or None
+        :func:`estimated_promotions`.
+    calendar : DataFrame or None
+        The promotions calendar the campaigns came from.
+
+    Returns
+    -------
+    Series
+        The calendar row with ``promo_id`` and ``name``.
+    """
+    require_promotion(estimated)
+    require_promotion(calendar)
+    pool = estimated[estimated["kind"] == kind] if "kind" in estimated.columns else estimated
+    pool = pool if len(pool) else estimated
+    return _calendar_row(calendar, pool.sort_values("start")["promo_id"].iloc[-1])
+
+
+def study_promotion(estimated: pd.DataFrame | None, calendar: pd.DataFrame | None) -> pd.Series:
+    """The promotion whose after-effects are studied: the best product promotion (cannibalisation
+    shows on the same category's other products), else the best partial one, else the focus."""
+    require_promotion(estimated)
+    require_promotion(calendar)
+    scope_of = calendar.set_index("promo_id").loc[estimated["promo_id"], "scope_type"].to_numpy()
+    candidates = estimated[scope_of == "product"] if (scope_of == "product").any() else estimated[scope_of != "all"]
+    if len(candidates):
+        return _calendar_row(calendar, candidates["promo_id"].iloc[0])
+    return focus_promotion(estimated, calendar)
+
+
+def did_promotion(estimated: pd.DataFrame | None, calendar: pd.DataFrame | None) -> pd.Series:
+    """The best estimated promotion that covers whole categories (for difference-in-differences)."""
+    require_promotion(estimated)
+    require_promotion(calendar)
+    scope_of = calendar.set_index("promo_id").loc[estimated["promo_id"], "scope_type"].to_numpy()
+    rows = estimated[scope_of == "category"]
+    if rows.empty:
+        raise DataError("No promotion covers whole categories, so there is no untreated category to compare.",
+                        fix="Difference-in-differences needs a promotion of some categories and others left untouched.")
+    return _calendar_row(calendar, rows["promo_id"].iloc[0])

@@ -24,7 +24,13 @@ import numpy as np
 import pandas as pd
 
 from ecomlib.promotion.baseline import BaselineResult, baseline
-from ecomlib.promotion.sales import DailySales, other_promotion_days, scope_mask, scope_masks
+from ecomlib.promotion.sales import (
+    DailySales,
+    other_promotion_days,
+    require_promotion,
+    scope_mask,
+    scope_masks,
+)
 from ecomlib.validation import check_columns
 
 __all__ = ["PromotionEffects", "category_elasticities", "promotion_effects", "scope_elasticity"]
@@ -165,6 +171,7 @@ def promotion_effects(
     -------
     PromotionEffects
     """
+    require_promotion(promotion)
     check_columns(promotion.to_frame().T, _PROMO_COLUMNS, "promotion")
     calendar = promotions if promotions is not None else promotion.to_frame().T
     products = daily.products

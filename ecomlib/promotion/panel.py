@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ecomlib.errors import DataError
-from ecomlib.promotion.sales import DailySales, scope_mask
+from ecomlib.promotion.sales import DailySales, require_promotion, scope_mask
 
 __all__ = ["category_week_panel"]
 
@@ -24,6 +24,7 @@ def category_week_panel(daily: DailySales, promotion: pd.Series, *, pre_weeks: i
     DataFrame
         ``category``, ``week`` (Monday), ``units``, ``log_units``, ``treated`` (0/1), ``post`` (0/1).
     """
+    require_promotion(promotion)
     mask = scope_mask(promotion, daily.products)
     cats = daily.products["category"]
     treated_cats = set(cats[mask])

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ecomlib import viz
+from ecomlib.errors import DataError
 
 __all__ = [
     "plot_baseline",
@@ -60,9 +61,16 @@ def plot_effects(effects, *, ax=None, truth: dict | None = None):
 
 
 def plot_campaigns(table: pd.DataFrame, *, ax=None):
-    """ROI of every promotion (bars, best at the top) with the break-even line at 0."""
-    ax = viz.get_ax(ax, figsize=(8, 0.45 * len(table) + 1.5))
-    t = table.dropna(subset=["roi"]).iloc[::-1]
+    """ROI of every promotion (bars, best at the top) with the break-even line at 0.
+
+    Raises :class:`DataError` when no promotion has an ROI (none estimated, or every cost 0).
+    """
+    t = table.dropna(subset=["roi"]).iloc[::-1] if table is not None and "roi" in table.columns else table
+    if t is None or t.empty:
+        raise DataError("No promotion has an ROI to show: none could be estimated, or none has a known cost "
+                        "(calendars inferred from the data have cost 0).",
+                        fix="Supply a promotions calendar with each promotion's cost.")
+    ax = viz.get_ax(ax, figsize=(8, 0.45 * len(t) + 1.5))
     colours = np.where(t["roi"] >= 0, "#009E73", "#D55E00")
     ax.barh(t["name"].astype("str"), t["roi"], color=colours)
     ax.axvline(0, color="black", lw=1)
@@ -121,6 +129,9 @@ def plot_break_even(economics, *, ax=None):
 
 def plot_calendar(daily, promotions: pd.DataFrame, *, ax=None):
     """Daily units of the whole shop with every promotion shaded (festivals darker)."""
+    if promotions is None:
+        raise DataError("There is no promotions calendar to draw: none was supplied and none was found in the data.",
+                        fix="Supply promotions.csv or festival dates (festival_dates).")
     ax = viz.get_ax(ax, figsize=(10, 3.5))
     total = daily.units.sum(axis=1)
     ax.plot(total.index, total.to_numpy(), color="#0072B2", lw=0.8)

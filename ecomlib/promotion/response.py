@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ecomlib.promotion.sales import DailySales, scope_mask
+from ecomlib.errors import DataError
+from ecomlib.promotion.sales import DailySales, require_promotion, scope_mask
 from ecomlib.validation import check_columns, check_frame
 
 __all__ = ["product_contributions", "who_responds"]
@@ -56,8 +57,12 @@ def who_responds(
     Other parameters: ``date_col``, ``quantity_col``, ``status_col``, ``customer_col`` name your
     columns when they differ from the canonical ones.
     """
+    require_promotion(promotion)
     check_frame(transactions, "transactions")
     check_columns(transactions, [date_col, quantity_col, status_col], "transactions")
+    if by != "customer_type" and by in transactions.columns and transactions[by].isna().all():
+        raise DataError(f"`transactions` column {by!r} is empty on every line, so there are no groups to compare.",
+                        fix=f"Use ecomlib.data.substitutes (e.g. channel_substitute) or supply {by!r}.")
     tx = transactions[transactions[status_col] == "completed"].rename(
         columns={date_col: "order_date", quantity_col: "quantity", customer_col: "customer_id"})
     if by == "customer_type":
@@ -74,6 +79,9 @@ def who_responds(
         "units_per_day_before": tx.loc[before, "quantity"].groupby(segment[before]).sum() / n_before,
         "units_per_day_during": tx.loc[during, "quantity"].groupby(segment[during]).sum() / n_during,
     }).fillna(0.0)
+    if out.empty or not (out["units_per_day_before"] + out["units_per_day_during"]).gt(0).any():
+        raise DataError(f"No completed units by {by} during {promotion.get('promo_id', 'the promotion')!r} or in the "
+                        f"{pre_weeks} weeks before it, so there is nothing to compare.")
     out["change"] = out["units_per_day_during"] / out["units_per_day_before"].where(out["units_per_day_before"] > 0) - 1
     extra = out["units_per_day_during"] - out["units_per_day_before"]
     out["share_of_extra_units"] = extra / extra.sum() if extra.sum() != 0 else np.nan
@@ -90,6 +98,7 @@ def product_contributions(daily: DailySales, promotion: pd.Series, *, pre_weeks:
         day x promotion days), ``extra_units``, ``extra_revenue`` (CNY, at the promotion's paid
         prices) and ``share_of_extra``.
     """
+    require_promotion(promotion)
     mask = scope_mask(promotion, daily.products)
     days = pd.Series(daily.days, index=daily.days)
     during, before, n_during, n_before = _windows(days, promotion["start"], promotion["end"], pre_weeks)
@@ -102,5 +111,8 @@ def product_contributions(daily: DailySales, promotion: pd.Series, *, pre_weeks:
                         "expected_units": expected, "extra_units": got - expected})
     out["extra_revenue"] = out["extra_units"] * price.fillna(0)
     total = out["extra_units"].clip(lower=0).sum()
+    if total <= 0:
+        raise DataError(f"No product in scope of {promotion.get('promo_id', 'the promotion')!r} sold more during it "
+                        f"than in the {pre_weeks} weeks before, so no product carried it.")
     out["share_of_extra"] = out["extra_units"].clip(lower=0) / total if total > 0 else np.nan
     return out.sort_values("extra_units", ascending=False).head(int(top)).rename_axis("product_id").reset_index()

@@ -17,7 +17,7 @@ import pandas as pd
 from ecomlib.errors import DataError, ParameterError
 from ecomlib.validation import check_columns, check_frame, check_numeric, check_probability
 
-__all__ = ["DailySales", "daily_sales", "other_promotion_days", "scope_mask", "scope_masks"]
+__all__ = ["DailySales", "daily_sales", "other_promotion_days", "require_promotion", "scope_mask", "scope_masks"]
 
 PROMOTION_COLUMNS = ["promo_id", "start", "end", "discount", "scope_type", "scope", "cost"]
 
@@ -140,6 +140,21 @@ def daily_sales(
     return DailySales(units=tables["units"][order].astype("float64"), revenue=tables["revenue"][order],
                       margin=tables["margin"][order], products=products, margin_source=source,
                       list_price=list_price)
+
+
+NO_PROMOTION = ("There is no promotion to study: no calendar was supplied and none was found in the "
+                "data, or none had enough history before it for a baseline.")
+
+
+def require_promotion(promotion, what: str = "promotion") -> None:
+    """Raise :class:`DataError` (with the fix) when ``promotion`` is None: nothing to study.
+
+    The chapter's functions that study one promotion call this first, so a report on an export
+    without promotions skips their sections with this message instead of failing.
+    """
+    if promotion is None:
+        raise DataError(NO_PROMOTION, fix="Supply a promotions calendar (promotions.csv), or festival dates "
+                        "(festival_dates), or data with discounted periods of several days.")
 
 
 def _scope_items(scope) -> list[str]:
