@@ -383,8 +383,16 @@ def planning_inputs(
         assumed.append(f"{daily:,.0f} visitors a day")
     note = None
     if assumed:
-        missing = "no experiment or sessions table" if traffic_source == "assumed" and baseline_source == "assumed" \
-            else ("no sessions table" if traffic_source == "assumed" else "no conversion in the data")
-        note = f"{missing}: the plan assumes {' and '.join(assumed)}"
+        no_data = experiment is None and funnel_table is None
+        why = []
+        if baseline_source == "assumed" and not no_data:
+            why.append("no control conversion between 0 and 1 in the data")
+        if traffic_source == "assumed":
+            why.append("no sessions table" if sessions is None else "no session dates")
+        if baseline_source == "assumed" and no_data and sessions is None:
+            why = ["no experiment or sessions table"]
+        elif baseline_source == "assumed" and no_data:
+            why.insert(0, "no funnel of the sessions")
+        note = f"{' and '.join(why)}: the plan assumes {' and '.join(assumed)}"
     return PlanningInputs(baseline=baseline, daily_visitors=daily, baseline_source=baseline_source,
                           traffic_source=traffic_source, note=note)
