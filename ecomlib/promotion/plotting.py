@@ -128,11 +128,13 @@ def plot_break_even(economics, *, ax=None):
 
 
 def plot_calendar(daily, promotions: pd.DataFrame, *, ax=None):
-    """Daily units of the whole shop with every promotion shaded (festivals darker)."""
-    if promotions is None:
-        raise DataError("There is no promotions calendar to draw: none was supplied and none was found in the data.",
-                        fix="Supply promotions.csv or festival dates (festival_dates).")
+    """Daily units of the whole shop with every promotion shaded (festivals darker).
+
+    ``promotions`` None (no calendar supplied or found): the daily units alone, and the title says so.
+    """
     ax = viz.get_ax(ax, figsize=(10, 3.5))
+    if promotions is None:
+        promotions = pd.DataFrame(columns=["start", "end", "kind"])
     total = daily.units.sum(axis=1)
     ax.plot(total.index, total.to_numpy(), color="#0072B2", lw=0.8)
     for _, promo in promotions.iterrows():
@@ -140,5 +142,6 @@ def plot_calendar(daily, promotions: pd.DataFrame, *, ax=None):
         ax.axvspan(promo["start"], promo["end"] + pd.Timedelta(days=1), color="#D55E00" if festival else "#E69F00",
                    alpha=0.25 if festival else 0.15)
     ax.set_ylabel("units per day")
-    ax.set_title("Daily units; promotions shaded (festivals darker)")
+    ax.set_title("Daily units; promotions shaded (festivals darker)" if len(promotions)
+                 else "Daily units (no promotion in the calendar or found in the data)")
     return ax

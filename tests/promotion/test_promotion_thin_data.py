@@ -71,10 +71,14 @@ def test_no_calendar_every_section_gets_the_same_clear_reason(shop):
                  lambda: focus_promotion(None, None), lambda: study_promotion(None, None),
                  lambda: did_promotion(None, None), lambda: by_kind(None),
                  lambda: who_responds(tx, None), lambda: product_contributions(daily, None),
-                 lambda: promotion_effects(daily, None, None), lambda: category_week_panel(daily, None),
-                 lambda: pp.plot_calendar(daily, None)):
+                 lambda: promotion_effects(daily, None, None), lambda: category_week_panel(daily, None)):
         with pytest.raises(DataError, match="no promotion to study|no promotions calendar"):
             call()
+
+
+def test_calendar_plot_without_promotions_draws_the_sales_alone(shop):
+    ax = pp.plot_calendar(daily_sales(shop[0]), None)
+    assert "no promotion" in ax.get_title() and len(ax.lines) == 1 and not ax.patches
 
 
 def test_promotion_without_history_before_it_is_not_estimated(shop):
