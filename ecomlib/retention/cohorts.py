@@ -146,8 +146,7 @@ def cohort_table(
     Raises
     ------
     DataError
-        When no line has a customer id, or when all purchases fall in one period (a cohort
-        table needs at least 2 periods).
+        When no line has a customer id.
 
     Examples
     --------
@@ -184,13 +183,6 @@ def cohort_table(
         status_col=status_col,
         quantity_col=quantity_col,
     )
-    if table.shape[1] < 2:
-        unit = {"W": "week", "M": "month", "Q": "quarter"}[freq]
-        raise DataError(
-            f"A cohort table needs at least 2 periods; every purchase in these data falls in "
-            f"one {unit}, so no cohort can be followed into a later {unit}.",
-            fix="Use a shorter period (freq='W') or data that cover a longer time.",
-        )
     if normalize:
         base = table[0].replace(0, np.nan)
         table = table.div(base, axis=0)
@@ -227,6 +219,12 @@ def average_retention(
         Index ``period``; columns ``retention`` (share of period 0), ``cohorts`` (number of
         cohorts that reached the period) and ``base`` (their period-0 total).
 
+    Raises
+    ------
+    DataError
+        When no line has a customer id, or when every purchase falls in one period (the
+        curve needs at least 2 periods).
+
     Examples
     --------
     >>> import pandas as pd
@@ -237,6 +235,13 @@ def average_retention(
     [1.0, 0.5]
     """
     counts = cohort_table(transactions, freq, metric, normalize=False, **columns)
+    if counts.shape[1] < 2:
+        unit = {"W": "week", "M": "month", "Q": "quarter"}[freq]
+        raise DataError(
+            f"A retention curve needs at least 2 periods; every purchase in these data falls in "
+            f"one {unit}, so no cohort can be followed into a later {unit}.",
+            fix="Use a shorter period (freq='W') or data that cover a longer time.",
+        )
     reached = counts.notna()
     base = reached.mul(counts[0], axis=0).sum()
     total = counts.sum()
