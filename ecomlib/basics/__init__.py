@@ -8,9 +8,10 @@ Book section -> function:
 - why GMV changed between two periods, driver by driver, with contributions that add up
   exactly (:func:`compare_periods`, :func:`decompose_change`; log/LMDI or Shapley), and
   what a move of each driver would do (:func:`what_if`);
-- 2.3 the five elements: product (:func:`category_mix`), positioning
-  (:func:`price_positioning`), users (:func:`customer_mix`), traffic (the top of the tree)
-  and data (``ecomlib.reports.open_data`` and the data-quality report).
+- 2.3 the five elements: product (:func:`category_mix`; by product via :func:`sales_groups`
+  when the data have no categories), positioning (:func:`price_positioning`), users
+  (:func:`customer_mix`), traffic (the top of the tree) and data (:func:`status_mix`,
+  ``ecomlib.reports.open_data`` and the data-quality report).
 
 Figures are in :mod:`ecomlib.basics.plotting`; exercises in :mod:`ecomlib.basics.exercises`.
 """
@@ -25,7 +26,16 @@ from ecomlib.basics.decomposition import (
     what_if,
     year_on_year_periods,
 )
-from ecomlib.basics.elements import category_mix, customer_mix, price_positioning, status_mix
+from ecomlib.basics.elements import (
+    category_mix,
+    customer_mix,
+    describe_customers,
+    describe_mix,
+    price_positioning,
+    sales_groups,
+    status_mix,
+    top_group,
+)
 from ecomlib.basics.kpi_tree import DRIVERS, KPITree, kpi_tree
 
 __all__ = [
@@ -39,9 +49,13 @@ __all__ = [
     "comparison_periods",
     "customer_mix",
     "decompose_change",
+    "describe_customers",
+    "describe_mix",
     "kpi_tree",
     "price_positioning",
+    "sales_groups",
     "status_mix",
+    "top_group",
     "what_if",
     "year_on_year_periods",
 ]

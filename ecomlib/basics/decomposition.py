@@ -76,6 +76,9 @@ class Decomposition:
         ``"log"`` (LMDI-I) or ``"shapley"``.
     base_drivers, current_drivers : DataFrame
         The driver values in each period, one row per group.
+    note : str or None
+        Set when the method asked for could not be used and another one was (a group with a
+        zero driver under ``zero_driver="shapley"``): one sentence for the report.
     """
 
     table: pd.DataFrame
@@ -83,6 +86,7 @@ class Decomposition:
     method: str
     base_drivers: pd.DataFrame
     current_drivers: pd.DataFrame
+    note: str | None = None
 
     @property
     def change(self) -> float:
@@ -147,9 +151,13 @@ def _shapley(x0: np.ndarray, x1: np.ndarray) -> np.ndarray:
     return out
 
 
+ZERO_DRIVER = ("raise", "shapley")
+
+
 def _decompose(base: pd.DataFrame, current: pd.DataFrame, drivers: Sequence[str],
-               method: str) -> Decomposition:
+               method: str, zero_driver: str = "raise") -> Decomposition:
     check_argument("method", METHODS, method)
+    check_argument("zero_driver", ZERO_DRIVER, zero_driver)
     drivers = tuple(drivers)
     index = base.index.union(current.index, sort=False)
     b = base.reindex(index)[list(drivers)].astype(float).fillna(0.0)
@@ -161,17 +169,23 @@ def _decompose(base: pd.DataFrame, current: pd.DataFrame, drivers: Sequence[str]
             "of the periods, so its contribution cannot be computed.",
             fix="Check that both periods have traffic and orders in every group.",
         )
+    note = None
     if method == "log":
         bad = (x0 <= 0).any(axis=1) | (x1 <= 0).any(axis=1)
-        if bad.any():
+        if bad.any() and zero_driver == "shapley":
+            method = "shapley"
+            names = ", ".join(repr(str(g)) for g in index[bad])
+            note = (f"{names} had a driver of zero in one period (no sales or no visitors there), "
+                    f"where the log (LMDI) split is undefined: the change is split by the Shapley "
+                    f"method instead")
+        elif bad.any():
             raise NotIdentifiableError(
                 f"The log (LMDI) decomposition needs every driver above zero in both periods, "
                 f"but group(s) {list(index[bad])} have a zero driver.",
-                fix="Use method='shapley', which handles zeros, or drop those groups.",
+                fix="Use method='shapley' (or zero_driver='shapley'), which handles zeros, or "
+                    "drop those groups.",
             )
-        contrib = _lmdi(x0, x1)
-    else:
-        contrib = _shapley(x0, x1)
+    contrib = _lmdi(x0, x1) if method == "log" else _shapley(x0, x1)
     table = pd.DataFrame(contrib, index=index, columns=list(drivers))
     table.insert(0, "change", x1.prod(axis=1) - x0.prod(axis=1))
     table.insert(0, "gmv_current", x1.prod(axis=1))
@@ -179,10 +193,11 @@ def _decompose(base: pd.DataFrame, current: pd.DataFrame, drivers: Sequence[str]
     if len(index) > 1 or index[0] != "total":
         table.loc["total"] = table.sum(axis=0)
     return Decomposition(table=table, drivers=drivers, method=method,
-                         base_drivers=b, current_drivers=c)
+                         base_drivers=b, current_drivers=c, note=note)
 
 
-def decompose_change(base: KPITree, current: KPITree, *, method: str = "log") -> Decomposition:
+def decompose_change(base: KPITree, current: KPITree, *, method: str = "log",
+                     zero_driver: str = "raise") -> Decomposition:
     """Split the change of GMV from ``base`` to ``current`` into driver contributions.
 
     Parameters
@@ -194,6 +209,11 @@ def decompose_change(base: KPITree, current: KPITree, *, method: str = "log") ->
         price per unit.
     method : {"log", "shapley"}
         LMDI-I log decomposition (default) or Shapley decomposition; see the module notes.
+    zero_driver : {"raise", "shapley"}
+        What ``method="log"`` does when a group has a driver of zero in one period (a
+        channel without sales in the base period), where logs are undefined: raise
+        :class:`~ecomlib.errors.NotIdentifiableError` (default), or split the whole table by
+        the Shapley method and say so in :attr:`Decomposition.note`.
 
     Returns
     -------
@@ -224,7 +244,7 @@ def decompose_change(base: KPITree, current: KPITree, *, method: str = "log") ->
             fix="Build each period's tree with kpi_tree(..., by='channel') or use compare_periods.",
         )
     drivers = DRIVERS if (base.has_traffic and current.has_traffic) else ORDER_DRIVERS
-    return _decompose(base.table, current.table, drivers, method)
+    return _decompose(base.table, current.table, drivers, method, zero_driver)
 
 
 def _period(param: str, value) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -254,6 +274,7 @@ def compare_periods(
     current: tuple,
     by: str | None = None,
     method: str = "log",
+    zero_driver: str = "raise",
     date_col: str = "order_date",
     session_date_col: str = "date",
     **tree_kwargs,
@@ -271,6 +292,9 @@ def compare_periods(
         Decompose each channel's change (the ``"total"`` row then sums the channels).
     method : {"log", "shapley"}
         See :func:`decompose_change`.
+    zero_driver : {"raise", "shapley"}
+        See :func:`decompose_change`: ``"shapley"`` splits by the Shapley method when a group
+        had no sales in one period, and says so in ``note``.
     **tree_kwargs
         Column names and options passed to :func:`~ecomlib.basics.kpi_tree`.
 
@@ -297,7 +321,7 @@ def compare_periods(
             )
         trees.append(kpi_tree(tx, ss, by=by, date_col=date_col, session_date_col=session_date_col,
                               **tree_kwargs))
-    return decompose_change(trees[0], trees[1], method=method)
+    return decompose_change(trees[0], trees[1], method=method, zero_driver=zero_driver)
 
 
 def what_if(
@@ -461,9 +485,19 @@ def _previous_periods(transactions, months, date_col) -> ComparisonPeriods:
     base_start = start - pd.DateOffset(months=months)
     base_end = start - pd.Timedelta(days=1)
     if base_start < first:
+        whole = _whole_months(first, end)
+        fewer = (f"lower `compare_months` to at most {whole // 2}, or supply a longer export"
+                 if whole >= 2 else "supply orders covering at least 2 whole calendar months")
         raise DataError(
-            f"The data run from {first.date()} to {last.date()}, too short to compare two "
-            f"periods of {months} whole month(s).",
-            fix="Choose fewer months (the `compare_months` parameter) or supply a longer export.",
+            f"Comparing two periods of {months} whole month(s) needs at least {2 * months} whole "
+            f"calendar months of orders (2 x compare_months), but the data run from "
+            f"{first.date()} to {last.date()}: {whole} whole month(s), too short; {fewer}.",
+            fix=fewer[0].upper() + fewer[1:] + ".",
         )
     return ComparisonPeriods((base_start, base_end), (start, end), "previous period")
+
+
+def _whole_months(first: pd.Timestamp, end: pd.Timestamp) -> int:
+    """Calendar months that lie wholly between ``first`` and ``end`` (the last whole month's end)."""
+    begin = first if first.day == 1 else first + pd.offsets.MonthBegin(1)
+    return max(0, (end.year - begin.year) * 12 + end.month - begin.month + 1)

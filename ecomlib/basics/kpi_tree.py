@@ -140,7 +140,8 @@ def kpi_tree(
     ----------
     transactions : DataFrame
         Order lines with ``order_id``, ``order_date``, ``quantity``, ``revenue`` (CNY),
-        ``status``, and ``channel`` when grouping by channel.
+        ``status``, and ``channel`` when grouping by channel (a line without one counts in
+        channel ``"unknown"``; a table without any raises :class:`~ecomlib.errors.DataError`).
     sessions : DataFrame, optional
         Visits with ``date``, ``visitor_id`` (or ``session_id`` for ``traffic="sessions"``)
         and ``channel`` when grouping by channel. Without it the traffic half of the tree
@@ -218,7 +219,7 @@ def kpi_tree(
     if "month" in keys:
         frame["month"] = _month(sales[date_col])
     if "channel" in keys:
-        frame["channel"] = sales[channel_col].astype(str)
+        frame["channel"] = _channels(sales[channel_col], "transactions", channel_col)
     if keys:
         grouped = frame.groupby(list(keys), observed=True, sort=True)
         orders = grouped.agg(orders=("order", "nunique"), units=("units", "sum"), gmv=("gmv", "sum"))
@@ -240,6 +241,18 @@ def kpi_tree(
     return KPITree(table=_ratios(table), by=keys, traffic=traffic, has_traffic=has_traffic)
 
 
+def _channels(values: pd.Series, table: str, col: str) -> pd.Series:
+    """Channel names as strings; a missing name is ``"unknown"``, no name at all is an error."""
+    known = values.notna() & (values.astype("str").str.strip() != "")
+    if not known.any():
+        raise DataError(
+            f"`{table}` has no {col!r} on any line that counts, so nothing can be split by "
+            f"channel (a split needs the channel of each order).",
+            fix=f"Supply a {col!r} column, or leave out the split by channel.",
+        )
+    return values.astype("str").where(known, "unknown")
+
+
 def _traffic(sessions, keys, traffic, date_col, visitor_col, session_id_col, channel_col):
     check_frame(sessions, "sessions")
     id_col = visitor_col if traffic == "visitors" else session_id_col
@@ -253,7 +266,7 @@ def _traffic(sessions, keys, traffic, date_col, visitor_col, session_id_col, cha
     if "month" in keys:
         frame["month"] = _month(pd.to_datetime(sessions[date_col]))
     if "channel" in keys:
-        frame["channel"] = sessions[channel_col].astype(str)
+        frame["channel"] = _channels(sessions[channel_col], "sessions", channel_col)
     if not keys:
         return frame["id"].nunique()
     return frame.groupby(list(keys), observed=True, sort=True)["id"].nunique().rename("visitors").to_frame()

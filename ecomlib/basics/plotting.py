@@ -8,7 +8,7 @@ import pandas as pd
 from ecomlib import viz
 from ecomlib.basics.decomposition import Decomposition
 from ecomlib.basics.kpi_tree import KPITree
-from ecomlib.errors import ParameterError
+from ecomlib.errors import DataError, ParameterError
 from ecomlib.validation import check_argument
 
 __all__ = [
@@ -44,6 +44,17 @@ _FORMAT = {
     "units_per_order": lambda v: f"{v:.2f}",
     "price_per_unit": lambda v: viz.fmt_cny(v, 1),
 }
+
+
+# Names from the data ("Gift card $$") are drawn as they are: every Text that shows one is
+# made with parse_math=False, so no figure depends on the theme's text.parse_math setting.
+_PLAIN = {"parse_math": False}
+
+
+def _require_rows(frame: pd.DataFrame, param: str, source: str) -> None:
+    if frame.empty:
+        raise DataError(f"`{param}` has no rows, so there is nothing to draw.",
+                        fix=f"Check what {source} returned before plotting it.")
 
 
 def _require(obj, cls, param):
@@ -92,7 +103,9 @@ def plot_kpi_trend(tree: KPITree, kpi: str = "gmv", *, ax=None):
         for channel in wide.columns:
             ax.plot(wide.index, wide[channel], marker="o", ms=3, label=channel,
                     color=viz.channel_color(channel))
-        ax.legend(title="channel", fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        legend = ax.legend(title="channel", fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        for text in legend.get_texts():
+            text.set_parse_math(False)
     else:
         ax.plot(data.index, data.to_numpy(), marker="o", ms=3, color=viz.PALETTE[0])
     formatter = {"gmv": viz.cny_formatter(), "conversion_rate": viz.percent_formatter(1),
@@ -156,7 +169,7 @@ def plot_contributions(decomposition: Decomposition, *, ax=None):
         neg += np.clip(v, None, 0)
     ax.scatter(table["change"], y, color="black", marker="D", zorder=3, label="total change")
     ax.axvline(0, color=viz.NEUTRAL, lw=1)
-    ax.set_yticks(y, [str(i) for i in table.index])
+    ax.set_yticks(y, [str(i) for i in table.index], **_PLAIN)
     ax.xaxis.set_major_formatter(viz.cny_formatter())
     ax.set_xlabel("contribution to the change of GMV (CNY)")
     ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=3)
@@ -168,15 +181,20 @@ def plot_category_mix(mix: pd.DataFrame, *, ax=None):
     """Bars of each category's share of GMV (from :func:`category_mix`)."""
     if not isinstance(mix, pd.DataFrame) or "share" not in mix.columns:
         raise ParameterError("`mix` must be the DataFrame returned by category_mix().")
+    _require_rows(mix, "mix", "category_mix()")
     ax = viz.get_ax(ax)
-    names = [str(c) for c in mix.index]
-    ax.barh(names[::-1], mix["share"].to_numpy()[::-1],
-            color=[viz.category_color(c) for c in names[::-1]])
-    for i, (share, gmv) in enumerate(zip(mix["share"][::-1], mix["gmv"][::-1], strict=True)):
-        ax.text(share, i, f" {viz.fmt_pct(share)} · {viz.fmt_cny(gmv, compact=True)}",
-                va="center", fontsize="small")
+    names = [str(c) for c in mix.index][::-1]
+    y = np.arange(len(names))
+    shares = mix["share"].to_numpy(dtype=float)[::-1]
+    ax.barh(y, shares, color=[viz.category_color(c) for c in names])
+    ax.set_yticks(y, names, **_PLAIN)
+    for i, (share, gmv) in enumerate(zip(shares, mix["gmv"].to_numpy(dtype=float)[::-1], strict=True)):
+        ax.text(share if np.isfinite(share) else 0.0, i,
+                f" {viz.fmt_pct(share)} · {viz.fmt_cny(gmv, compact=True)}", va="center",
+                fontsize="small", **_PLAIN)
     ax.xaxis.set_major_formatter(viz.percent_formatter())
-    ax.set_xlim(0, mix["share"].max() * 1.35)
+    top = np.nanmax(shares, initial=0.0)
+    ax.set_xlim(0, top * 1.35 if top > 0 else 1.0)
     ax.set_xlabel("share of GMV")
     ax.set_title("Product: where the sales come from")
     return ax
@@ -186,6 +204,7 @@ def plot_price_positioning(positioning: pd.DataFrame, *, ax=None):
     """Price range per category: line from p25 to p75 and a dot at the median (CNY)."""
     if not isinstance(positioning, pd.DataFrame) or "median" not in positioning.columns:
         raise ParameterError("`positioning` must be the DataFrame returned by price_positioning().")
+    _require_rows(positioning, "positioning", "price_positioning()")
     ax = viz.get_ax(ax)
     names = [str(c) for c in positioning.index][::-1]
     y = np.arange(len(names))
@@ -193,7 +212,7 @@ def plot_price_positioning(positioning: pd.DataFrame, *, ax=None):
     colors = [viz.category_color(c) for c in names]
     ax.hlines(y, p["p25"], p["p75"], colors=colors, lw=6, alpha=0.5)
     ax.scatter(p["median"], y, color=colors, zorder=3, s=40)
-    ax.set_yticks(y, names)
+    ax.set_yticks(y, names, **_PLAIN)
     ax.xaxis.set_major_formatter(viz.cny_formatter())
     ax.set_xlabel("price paid per unit (CNY): middle half of units, dot = median")
     ax.set_title("Positioning: price points by category")
@@ -204,6 +223,7 @@ def plot_customer_mix(mix: pd.DataFrame, *, ax=None):
     """Share of orders and of GMV of one-time, repeat and guest buyers."""
     if not isinstance(mix, pd.DataFrame) or "share_of_gmv" not in mix.columns:
         raise ParameterError("`mix` must be the DataFrame returned by customer_mix().")
+    _require_rows(mix, "mix", "customer_mix()")
     ax = viz.get_ax(ax)
     x = np.arange(len(mix))
     ax.bar(x - 0.2, mix["share_of_orders"], width=0.4, color="#56B4E9", label="share of orders")
