@@ -152,9 +152,10 @@ def detect_anomalies(
     Returns
     -------
     DataFrame
-        One row per (day, KPI) for each KPI with a value on at least half of the days (others
-        are left out; missing days in between are interpolated for the fit, and their
-        ``value`` stays missing): ``date``, ``kpi``, ``value``, ``expected`` (trend + season),
+        One row per (day, KPI) for each KPI with a value on at least half of the days and
+        zero on at most half of those (others are left out; missing days in between are
+        interpolated for the fit, never flagged, and their ``value`` stays missing): ``date``,
+        ``kpi``, ``value``, ``expected`` (trend + season),
         ``remainder`` (on the log scale when ``log``), ``score`` and ``flagged`` (bool); sorted by
         date and KPI.
     """
@@ -176,12 +177,16 @@ def detect_anomalies(
     if dates.duplicated().any():
         raise DataError("`kpis` has more than one row for some dates; aggregate to one row per day first.")
     values = {col: pd.to_numeric(frame[col], errors="coerce").astype("float64") for col in columns}
-    # a KPI observed on fewer than half the days (aov of a shop that sells once a week) would be
-    # mostly interpolation: it is left out
-    columns = [col for col in columns if values[col].notna().sum() >= max(2 * period + 1, len(frame) / 2)]
+    # left out: a KPI observed on fewer than half the days (aov of a shop that sells once a week)
+    # would be mostly interpolation; one that is zero on more than half its days (sales of a
+    # handful of customers) has a tiny robust scale that turns every ordinary sale into an outlier
+    columns = [col for col in columns
+               if values[col].notna().sum() >= max(2 * period + 1, len(frame) / 2)
+               and (values[col] == 0).sum() <= values[col].notna().sum() / 2]
     if not columns:
-        raise DataError(f"No KPI has a value on at least half of the {len(frame)} days (and {2 * period + 1} "
-                        "days in all), which seasonal anomaly detection needs.")
+        raise DataError(f"No KPI can be scored: each has a value on fewer than half of the {len(frame)} days, or "
+                        "is zero on more than half of them (a mostly-zero series makes every ordinary day an "
+                        "outlier).")
     parts = []
     for col in columns:  # a handful of KPI series, not rows
         y = values[col]

@@ -107,7 +107,7 @@ def check_daily(dates, *, what: str = "This analysis") -> None:
     distinct = day.drop_duplicates()
     if len(distinct) < 4 or not (distinct == distinct.dt.floor("D")).all():
         return
-    weekdays = distinct.dt.dayofweek.unique()
+    weekdays = distinct.dt.day_of_week.unique()
     if len(weekdays) == 1:
         name = distinct.iloc[0].day_name()
         raise DataError(f"{what} needs daily sales, but every order date falls on a {name} at midnight "
