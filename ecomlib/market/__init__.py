@@ -39,7 +39,13 @@ from ecomlib.market.segments import (
     segment_attractiveness,
     segment_profiles,
 )
-from ecomlib.market.shop_sales import category_shares, completed_lines, daily_sales, sales_by_period
+from ecomlib.market.shop_sales import (
+    category_shares,
+    check_daily_dates,
+    completed_lines,
+    daily_sales,
+    sales_by_period,
+)
 from ecomlib.market.sizing import (
     bottom_up_inputs,
     compare_market_sizes,
@@ -66,6 +72,7 @@ __all__ = [
     "cagr",
     "cagr_table",
     "category_shares",
+    "check_daily_dates",
     "compare_market_sizes",
     "competitor_benchmark",
     "completed_lines",

@@ -13,7 +13,7 @@ import pandas as pd
 from ecomlib.errors import DataError, ParameterError, SchemaError
 from ecomlib.validation import check_columns, check_frame, check_numeric
 
-__all__ = ["category_shares", "completed_lines", "daily_sales", "sales_by_period"]
+__all__ = ["category_shares", "check_daily_dates", "completed_lines", "daily_sales", "sales_by_period"]
 
 _FREQ_ALIASES = {"D": "D", "W": "W", "M": "M", "Q": "Q", "Y": "Y", "A": "Y"}
 
@@ -220,8 +220,8 @@ def category_shares(
     Raises
     ------
     DataError
-        If no completed line has a category (the column is empty): group by something else,
-        e.g. with :func:`ecomlib.data.substitutes.category_substitute`.
+        If no completed line has a category (the column is empty), or all have the same one:
+        group by something else, e.g. with :func:`ecomlib.data.substitutes.category_substitute`.
 
     Examples
     --------
@@ -246,6 +246,12 @@ def category_shares(
             f"No completed line has a {category_col!r}: the category mix needs categories on the order lines.",
             fix="Group by product instead: ecomlib.data.substitutes.category_substitute(transactions).",
         )
+    if table[category_col].nunique() < 2:
+        raise DataError(
+            f"The completed lines have a single {category_col} ({table[category_col].iloc[0]}): a mix "
+            "needs at least 2 categories (or products).",
+            fix="Group by product instead: ecomlib.data.substitutes.category_substitute(transactions).",
+        )
     total = table.groupby("period")["revenue"].transform("sum")
     table["share"] = table["revenue"] / total.where(total > 0)
     table = table.sort_values([category_col, "period"])
@@ -254,3 +260,63 @@ def category_shares(
     both = complete & complete.groupby(table[category_col]).shift(1, fill_value=False)
     table["growth"] = (table["revenue"] / previous.where(previous > 0) - 1.0).where(both)
     return table.sort_values(["period", "revenue"], ascending=[True, False]).reset_index(drop=True)
+
+
+def check_daily_dates(
+    transactions: pd.DataFrame,
+    *,
+    date_col: str = "order_date",
+    revenue_col: str = "revenue",
+    status_col: str = "status",
+    status: str | None = "completed",
+    min_weeks: int = 3,
+) -> int:
+    """Check that orders are dated by the day, not by the week; return the weekdays with sales.
+
+    A weekly panel (one line per store, week and product, dated on the week's first day)
+    turned into daily sales has six empty days in every seven: its "weekday pattern" and
+    daily forecasts would describe the export, not the shop.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Order lines; see :func:`completed_lines`.
+    date_col, revenue_col, status_col, status
+        As in :func:`completed_lines`.
+    min_weeks : int, default 3
+        Data spanning fewer weeks are not judged (a single weekday is then no evidence).
+
+    Returns
+    -------
+    int
+        Distinct weekdays with completed lines (1-7).
+
+    Raises
+    ------
+    DataError
+        If over at least ``min_weeks`` weeks every completed line falls on the same weekday.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"order_date": pd.date_range("2024-01-01", periods=5, freq="W-MON"),
+    ...                   "revenue": 1.0, "status": "completed"})
+    >>> check_daily_dates(t.assign(order_date=pd.date_range("2024-01-01", periods=5, freq="D")))
+    5
+    >>> try:
+    ...     check_daily_dates(t)
+    ... except DataError as err:
+    ...     print(str(err).split(":")[0])
+    Every order is dated on a Monday over 5 weeks
+    """
+    lines = completed_lines(transactions, date_col=date_col, revenue_col=revenue_col,
+                            status_col=status_col, status=status)
+    dates = lines[date_col]
+    weekdays = int(dates.dt.day_of_week.nunique())
+    weeks = (dates.max().normalize() - dates.min().normalize()).days // 7 + 1
+    if weekdays == 1 and weeks >= int(min_weeks):
+        raise DataError(
+            f"Every order is dated on a {dates.iloc[0]:%A} over {weeks} weeks: the export holds weekly "
+            "totals, and trends, weekday patterns and daily forecasts need orders dated by the day.",
+            fix="Export order lines with their order date and time.",
+        )
+    return weekdays
