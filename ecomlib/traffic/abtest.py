@@ -332,8 +332,11 @@ def srm_check(
         except (TypeError, ValueError):
             raise ParameterError(f"`counts` must hold numbers, but {counts!r} was passed.") from None
         labels = tuple(f"arm {i + 1}" for i in range(obs.size))
-    if obs.ndim != 1 or obs.size < 2:
-        raise ParameterError(f"`counts` needs at least two arms, but {obs.size} were passed.")
+    if obs.ndim != 1:
+        raise ParameterError(f"`counts` must be one count per arm, but an array of shape {obs.shape} was passed.")
+    if obs.size < 2:
+        raise DataError(f"A sample-ratio check needs at least two arms, but the counts hold {obs.size} "
+                        f"({', '.join(labels) or 'none'}).")
     if not np.isfinite(obs).all() or (obs < 0).any() or obs.sum() == 0:
         raise DataError(f"`counts` must be non-negative with a positive total, got {obs.tolist()}.")
     if np.ndim(expected_ratio) == 0:

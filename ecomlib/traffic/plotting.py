@@ -175,8 +175,9 @@ def plot_experiment_plan(plan: ExperimentPlan, *, ax=None):
     ax.plot(c["days"], c["detectable_mde"], color=viz.PALETTE[0])
     ax.scatter([plan.days], [plan.mde], color="tab:red", zorder=3,
                label=f"plan: {plan.days} days, {viz.fmt_thousands(plan.n_per_arm)} users/arm")
-    for week in range(7, int(c["days"].max()) + 1, 7):
-        ax.axvline(week, color=viz.NEUTRAL, linewidth=0.5, alpha=0.5)
+    if c["days"].max() <= 366:  # week lines up to a year; beyond that they would fill the axes
+        for week in range(7, int(c["days"].max()) + 1, 7):
+            ax.axvline(week, color=viz.NEUTRAL, linewidth=0.5, alpha=0.5)
     ax.yaxis.set_major_formatter(viz.percent_formatter(2))
     ax.set_xlabel("test duration (days) 測試天數")
     ax.set_ylabel("detectable lift (abs.) 可檢出提升")

@@ -156,6 +156,12 @@ def value_of_one_point(funnel_table: pd.DataFrame, *, aov: float, points: float 
         One row per step after the first: ``step``, ``rate``, ``extra_orders``,
         ``extra_gmv`` (CNY) and ``relative_gain`` (fraction of today's orders).
 
+    Raises
+    ------
+    DataError
+        When no session reached the last step: a point more at any step of a funnel without
+        purchases still gives no orders, so no step has a value.
+
     Examples
     --------
     >>> import pandas as pd
@@ -166,6 +172,9 @@ def value_of_one_point(funnel_table: pd.DataFrame, *, aov: float, points: float 
     [4.0, 5.0]
     """
     table = _overall(funnel_table)
+    if not table["reached"].iloc[-1] > 0:
+        raise DataError(f"No session reached the last funnel step ({table['step'].iloc[-1]!r}), so a point "
+                        "more conversion at any step is worth no orders; the value of a point needs purchases.")
     rows = []
     for step in table["step"].astype(str).tolist()[1:]:  # a handful of funnel steps
         res = funnel_what_if(table, step, points / 100, aov=aov)

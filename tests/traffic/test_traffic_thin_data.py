@@ -118,3 +118,28 @@ def test_planning_inputs_say_when_they_are_assumed():
     flat = planning_inputs(experiment.assign(converted=[0, 0, 1, 1]), None, None)
     assert flat.baseline_source == "assumed" and "baseline" in flat.note
     assert plan_experiment(flat.baseline, 0.005, daily_visitors=flat.daily_visitors).n_per_arm > 0
+
+
+def test_srm_check_on_one_arm_is_a_data_error():
+    from ecomlib.traffic import srm_check
+
+    with pytest.raises(DataError, match="at least two arms.*control"):
+        srm_check(pd.Series({"control": 20}))
+
+
+def test_value_of_one_point_without_purchases_says_why():
+    from ecomlib.traffic import value_of_one_point
+
+    steps = funnel(pd.DataFrame({"step": ["view"] * 5 + ["cart"] * 3}), steps=["view", "cart", "purchase"])
+    with pytest.raises(DataError, match="No session reached the last funnel step"):
+        value_of_one_point(steps, aov=100.0)
+
+
+def test_plan_plot_of_a_very_long_test_draws_no_week_lines():
+    # 7 visitors a day: a plan of decades, whose week lines would be thousands of artists
+    plan = plan_experiment(0.05, 0.005, daily_visitors=7)
+    ax = tp.plot_experiment_plan(plan)
+    assert plan.days > 366 and len(ax.lines) == 1
+    short = tp.plot_experiment_plan(plan_experiment(0.05, 0.02, daily_visitors=2000))
+    assert len(short.lines) > 1  # the curve and the week lines
+    matplotlib.pyplot.close("all")
