@@ -45,6 +45,9 @@ __all__ = [
     "cjk_font_path",
     "cny_formatter",
     "fmt_cny",
+    "set_currency",
+    "currency",
+    "currency_symbol",
     "fmt_pct",
     "fmt_thousands",
     "get_ax",
@@ -177,23 +180,61 @@ def _finite(value: object, param: str) -> float:
     return v
 
 
-def fmt_cny(value: float, decimals: int = 0, *, compact: bool = False) -> str:
-    """Format an amount in CNY: ``fmt_cny(1234567) == '¥1,234,567'``.
+#: Symbols of the currencies shops commonly export in; other codes are written before the amount.
+CURRENCY_SYMBOLS = {"CNY": "¥", "GBP": "£", "USD": "$", "EUR": "€", "JPY": "JP¥", "BRL": "R$",
+                    "HKD": "HK$", "TWD": "NT$"}
+_money = {"code": "CNY"}  # the display currency; set by set_currency (open_data does it)
 
-    With ``compact=True`` large amounts are shortened: ``'¥1.23M'``, ``'¥45.6k'``.
-    Missing values format as ``'–'``.
+
+def set_currency(code: str = "CNY") -> str:
+    """Set the currency that :func:`fmt_cny`, :func:`cny_formatter` and :func:`table` write.
+
+    ``reports.open_data`` calls it with the data's currency (the preset's, e.g. GBP for UCI
+    Online Retail; CNY for the sample shop and by default), so one notebook shows one currency.
+    Amounts are never converted. Returns the previous code.
+
+    Examples
+    --------
+    >>> old = set_currency("GBP")
+    >>> fmt_cny(1299.5, 2)
+    '£1,299.50'
+    >>> _ = set_currency(old)
+    """
+    if not isinstance(code, str) or not code.strip():
+        raise ParameterError(f"`code` must be a currency code such as 'CNY' or 'GBP', but {code!r} was passed.")
+    previous, _money["code"] = _money["code"], code.strip().upper()
+    return previous
+
+
+def currency() -> str:
+    """The display currency's ISO code (``"CNY"`` unless :func:`set_currency` changed it)."""
+    return _money["code"]
+
+
+def currency_symbol() -> str:
+    """The display currency's symbol (``"¥"`` for CNY; the code and a space when unknown)."""
+    return CURRENCY_SYMBOLS.get(_money["code"], f"{_money['code']} ")
+
+
+def fmt_cny(value: float, decimals: int = 0, *, compact: bool = False) -> str:
+    """Format an amount of money: ``fmt_cny(1234567) == '¥1,234,567'``.
+
+    The symbol is the display currency's (CNY by default; :func:`set_currency`). With
+    ``compact=True`` large amounts are shortened: ``'¥1.23M'``, ``'¥45.6k'``. Missing values
+    format as ``'–'``.
     """
     v = _finite(value, "value")
     if math.isnan(v):
         return "–"
     sign = "-" if v < 0 else ""
+    symbol = currency_symbol()
     v = abs(v)
     if compact:
         for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
             if v >= size:
                 digits = 2 if v < 10 * size else 1
-                return f"{sign}¥{v / size:.{digits}f}{suffix}"
-    return f"{sign}¥{v:,.{decimals}f}"
+                return f"{sign}{symbol}{v / size:.{digits}f}{suffix}"
+    return f"{sign}{symbol}{v:,.{decimals}f}"
 
 
 def fmt_pct(value: float, decimals: int = 1, *, signed: bool = False) -> str:
@@ -219,7 +260,7 @@ def fmt_thousands(value: float, decimals: int = 0) -> str:
 
 
 def cny_formatter(decimals: int = 0, *, compact: bool = True):
-    """A matplotlib tick formatter for CNY amounts (``ax.yaxis.set_major_formatter(...)``)."""
+    """A matplotlib tick formatter for amounts of money in the display currency."""
     from matplotlib.ticker import FuncFormatter
 
     return FuncFormatter(lambda x, _pos: fmt_cny(x, decimals, compact=compact))

@@ -163,3 +163,33 @@ def test_sample_shop_categories_get_distinct_fixed_colours():
 def test_fmt_pct_has_no_negative_zero():
     assert viz.fmt_pct(-0.001, 0) == "0%"
     assert viz.fmt_pct(-0.0001, 1) == "0.0%"
+
+
+def test_money_is_shown_in_the_display_currency():
+    from ecomlib import viz
+
+    old = viz.set_currency("GBP")
+    try:
+        assert viz.fmt_cny(1299.5, 2) == "£1,299.50"
+        assert viz.fmt_cny(-2_500_000, compact=True) == "-£2.50M"
+        viz.set_currency("chf")
+        assert viz.currency() == "CHF" and viz.fmt_cny(12) == "CHF 12"
+    finally:
+        viz.set_currency(old)
+    assert viz.fmt_cny(1234567) == "¥1,234,567"
+
+
+def test_open_data_takes_the_presets_currency_and_money_key_figures_follow(tmp_path):
+    from ecomlib import reports, viz
+    from ecomlib.data.presets import get_preset
+
+    assert get_preset("online_retail").currency == "GBP" and get_preset("olist").currency == "BRL"
+    try:
+        shop = reports.open_data("online_retail", show=False, end="2010-12-05")
+        assert shop.currency == "GBP" and viz.currency() == "GBP"
+        reports.record("gmv_test", 1.0, unit="CNY")
+        assert reports.recorded()["gmv_test"].unit == "GBP"
+        assert reports.open_data("online_retail", currency="usd", show=False, end="2010-12-02").currency == "USD"
+    finally:
+        viz.set_currency("CNY")
+        reports.clear_recorded()

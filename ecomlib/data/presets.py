@@ -67,6 +67,8 @@ class Preset:
         ``canonical frame -> bool Series`` marking lines that are not product sales.
     read_folder : callable, optional
         ``path -> RawSource`` for exports that are a folder of files.
+    currency : str
+        ISO 4217 code of the export's amounts when the format fixes it ('' when it varies).
     """
 
     name: str
@@ -77,6 +79,7 @@ class Preset:
     prepare: Callable[[pd.DataFrame], tuple[pd.DataFrame, list[str]]] | None = None
     non_product: Callable[[pd.DataFrame], pd.Series] | None = None
     read_folder: Callable[[Path], RawSource] | None = field(default=None, repr=False)
+    currency: str = ""
 
 
 def _online_retail_prepare(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -147,6 +150,7 @@ PRESETS: dict[str, Preset] = {
             text_columns=("InvoiceNo", "Invoice", "StockCode", "CustomerID", "Customer ID"),
             prepare=_online_retail_prepare,
             non_product=_online_retail_non_product,
+            currency="GBP",
         ),
         Preset(
             "shopify",
@@ -168,6 +172,7 @@ PRESETS: dict[str, Preset] = {
             {},
             signature=(("order_item_id", "seller_id", "freight_value"),),
             read_folder=_olist_folder,
+            currency="BRL",
         ),
     ]
 }

@@ -226,6 +226,8 @@ def render_header(info: dict[str, Any]) -> str:
         parts.append(_table(["table", "rows"], [[k, f"{v:,}"] for k, v in data.get("tables", {}).items()]))
         missing = ", ".join(data.get("missing") or []) or "none"
         parts.append(f"<p>Tables not present: {html.escape(missing)}</p>")
+        if data.get("currency"):
+            parts.append(f"<p>Amounts in {html.escape(str(data['currency']))} (as in the data, not converted).</p>")
         for name, why in (data.get("unreadable") or {}).items():
             parts.append(f"<p><strong>Could not read {html.escape(name)}</strong> (left out): "
                          f"{html.escape(str(why))}</p>")

@@ -127,7 +127,9 @@ def record(name: str, value: Any, label: str | None = None, *, unit: str = "") -
     label : str, optional
         Human label for reports (defaults to ``name``).
     unit : str, optional
-        Unit shown after the value, e.g. ``"CNY"``, ``"%"``, ``"orders"``.
+        Unit shown after the value, e.g. ``"CNY"``, ``"%"``, ``"orders"``. ``"CNY"`` means
+        money: it is recorded as the display currency (``viz.currency()``, set by
+        ``open_data`` from the data), so GBP data give GBP figures.
 
     Notes
     -----
@@ -150,7 +152,12 @@ def record(name: str, value: Any, label: str | None = None, *, unit: str = "") -
         )
     if label is not None and not isinstance(label, str):
         raise ParameterError(f"`label` must be a string, but {label!r} was passed.")
-    figure = KeyFigure(name=name, value=_plain_value(name, value), label=label or name, unit=str(unit))
+    unit = str(unit)
+    if unit == "CNY":  # notebooks write money as "CNY"; the data's currency is what it is in
+        from ecomlib.viz import currency
+
+        unit = currency()
+    figure = KeyFigure(name=name, value=_plain_value(name, value), label=label or name, unit=unit)
     _RECORDED[name] = figure
     shown = format_value(figure.value, figure.unit)
     publish(

@@ -131,6 +131,9 @@ class ShopData:
         Human description of the data (the path, or "bundled sample shop").
     unreadable : dict of str to str
         Optional tables present as files that could not be read (left out), with the reason.
+    currency : str
+        ISO code of the amounts (CNY for the sample shop, the preset's otherwise); money is
+        displayed in it, never converted.
     """
 
     tables: dict[str, pd.DataFrame]
@@ -140,6 +143,7 @@ class ShopData:
     missing: list[str] = field(default_factory=list)
     source: str = ""
     unreadable: dict[str, str] = field(default_factory=dict)
+    currency: str = "CNY"
 
     @property
     def is_sample(self) -> bool:
@@ -203,6 +207,7 @@ class ShopData:
             "tables": {name: int(len(frame)) for name, frame in self.tables.items()},
             "missing": list(self.missing),
             "unreadable": dict(self.unreadable),
+            "currency": self.currency,
             "quality": {name: quality_to_json(q) for name, q in self.quality.items()},
         }
 
@@ -306,6 +311,7 @@ def open_data(
     columns: Any = "",
     start: Any = "",
     end: Any = "",
+    currency: str = "",
     show: bool = True,
 ) -> ShopData:
     """Open the data named by a notebook's common parameters.
@@ -322,6 +328,10 @@ def open_data(
         or a YAML/JSON file holding it (see :func:`parse_column_map`).
     start, end : str or date, optional
         First and last day to include (inclusive), ``YYYY-MM-DD``; empty for no limit.
+    currency : str, optional
+        ISO code of the data's amounts (``"GBP"``); empty means the preset's currency
+        (GBP for ``online_retail``, BRL for ``olist``), else CNY. It becomes the display
+        currency of :mod:`ecomlib.viz` (``viz.set_currency``) and of CNY key figures.
     show : bool, default True
         Display a one-table summary of what was opened (and hand it to the report header).
 
@@ -369,6 +379,15 @@ def open_data(
             source=str(path),
             unreadable=dict(getattr(loaded, "unreadable", {}) or {}),
         )
+    if not _blank(currency):
+        shop.currency = str(currency).strip().upper()
+    elif not _blank(preset) and not shop.is_sample:
+        from ecomlib.data.presets import get_preset
+
+        shop.currency = get_preset(preset).currency or "CNY"
+    from ecomlib import viz
+
+    viz.set_currency(shop.currency)
     if show:
         _show_summary(shop)
     return shop
@@ -390,11 +409,12 @@ def _show_summary(shop: ShopData) -> None:
         {
             "text/plain": f"Data: {shop.source}; tables: "
             + ", ".join(f"{k} ({len(v):,} rows)" for k, v in shop.tables.items())
-            + f"; missing: {missing}",
+            + f"; missing: {missing}; amounts in {shop.currency}",
             "text/html": (
                 f'<div class="ecomlib-data-summary"><p><strong>Data:</strong> '
                 f"{html.escape(shop.source)}</p><table><tr><th>table</th><th>rows</th></tr>"
-                f"{rows}</table><p>Tables not present: {html.escape(missing)}</p>{unreadable}</div>"
+                f"{rows}</table><p>Tables not present: {html.escape(missing)}</p>"
+                f"<p>Amounts in {html.escape(shop.currency)} (not converted).</p>{unreadable}</div>"
             ),
             MIME_DATA_SUMMARY: shop.to_json(),
         }
