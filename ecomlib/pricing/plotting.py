@@ -83,7 +83,7 @@ def plot_price_quantity(result, group: str, *, ax=None):
         ax.legend()
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel(f"average paid price per {result.freq} period (CNY, log scale)")
+    ax.set_xlabel(f"average paid price per {result.freq} period ({viz.currency()}, log scale)")
     ax.set_ylabel("units net of period effects (log scale)" if adjusted else "units (log scale)")
     ax.set_title(group)
     return ax
@@ -102,8 +102,8 @@ def plot_price_response(curve: pd.DataFrame, *, optimum=None, current_price: flo
     if current_price is not None:
         ax.axvline(current_price, color="tab:red", linestyle=":",
                    label=f"current {viz.fmt_cny(current_price, 1)}")  # fmt: skip
-    ax.set_xlabel("price (CNY)")
-    ax.set_ylabel("gross profit per period (CNY)")
+    ax.set_xlabel(f"price ({viz.currency()})")
+    ax.set_ylabel(f"gross profit per period ({viz.currency()})")
     ax.yaxis.set_major_formatter(viz.cny_formatter())
     ax.legend()
     return ax
@@ -235,7 +235,7 @@ def plot_van_westendorp(result, *, ax=None):
             ax.annotate(f"{point} {row['price']:.1f}", (row["price"], 1.04 - 0.07 * k), ha="left",
                         va="top", fontsize=8, xytext=(2, 0), textcoords="offset points")  # fmt: skip
     ax.yaxis.set_major_formatter(viz.percent_formatter())
-    ax.set_xlabel("price (CNY)")
+    ax.set_xlabel(f"price ({viz.currency()})")
     ax.set_ylabel("share of respondents")
     ax.legend(loc="center right", fontsize=8)
     return ax
@@ -248,11 +248,11 @@ def plot_nms(result, *, ax=None):
     ax.plot(c["price"], c["trial"], color="black", label="purchase probability")
     ax.axvline(result.trial_price, color="black", linestyle=":")
     ax.yaxis.set_major_formatter(viz.percent_formatter())
-    ax.set_xlabel("price (CNY)")
+    ax.set_xlabel(f"price ({viz.currency()})")
     ax.set_ylabel("purchase probability")
     twin = ax.twinx()
     twin.plot(c["price"], c["revenue_index"], color="tab:blue", label="revenue index")
     twin.axvline(result.revenue_price, color="tab:blue", linestyle=":")
-    twin.set_ylabel("revenue index (CNY per respondent)", color="tab:blue")
+    twin.set_ylabel(f"revenue index ({viz.currency()} per respondent)", color="tab:blue")
     ax.legend(loc="upper left")
     return ax

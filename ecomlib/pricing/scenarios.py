@@ -40,9 +40,11 @@ class PriceScenario:
 
     def headline(self) -> str:
         """One line for the widget: price, units, revenue and profit at this price."""
-        return (f"{self.group}: price ¥{self.price:,.1f} ({self.price / self.ref_price - 1:+.0%}) -> "
-                f"{self.units:,.0f} units, revenue ¥{self.revenue:,.0f}, gross profit "
-                f"¥{self.gross_profit:,.0f} per period")
+        from ecomlib.viz import fmt_cny  # the display currency (CNY unless the data says otherwise)
+
+        return (f"{self.group}: price {fmt_cny(self.price, 1)} ({self.price / self.ref_price - 1:+.0%}) -> "
+                f"{self.units:,.0f} units, revenue {fmt_cny(self.revenue)}, gross profit "
+                f"{fmt_cny(self.gross_profit)} per period")
 
     def summary(self) -> pd.DataFrame:
         """Price, units, revenue and gross profit at this price and at the reference price."""
