@@ -66,7 +66,8 @@ def sales_groups(
     top : int, default 10
         Products kept by name when grouping by product; the rest form ``"other"``.
     product_name_col : str, default "product_name"
-        Products are named by this column when every line has one, else by ``product_col``.
+        Products are shown by their most frequent name in this column (their ``product_col``
+        id when they have none; a name two products share is followed by the id).
 
     Returns
     -------
@@ -85,12 +86,26 @@ def sales_groups(
     """
     check_frame(transactions, "transactions")
     n = int(transactions[category_col].nunique(dropna=True)) if category_col in transactions.columns else 0
+    noun = "category" if n >= 2 else "product"
     names = transactions.get(product_name_col)
-    if names is not None and n < 2 and names.notna().all() and (names.astype("str").str.strip() != "").all():
-        product_col = product_name_col
-    sub = category_substitute(transactions, top=top, min_groups=2, category_col=category_col,
-                              product_col=product_col, revenue_col=revenue_col)
-    return sub, ("category" if n >= 2 else "product")
+    named = None if names is None else names.notna() & (names.astype("str").str.strip() != "")
+    if noun == "category" or named is None or not named.any():
+        sub = category_substitute(transactions, top=top, min_groups=2, category_col=category_col,
+                                  product_col=product_col, revenue_col=revenue_col)
+        return sub, noun
+    # name each product by its most frequent name (its id when it has none; a name two
+    # products share gets the id added, so that no products are merged)
+    ids = transactions[product_col]
+    pairs = pd.DataFrame({"id": ids[named].astype("str"), "name": names[named].astype("str")})
+    best = pairs.value_counts(sort=True).reset_index().drop_duplicates("id")
+    shared = best["name"].duplicated(keep=False)
+    best["name"] = best["name"].where(~shared, best["name"] + " (" + best["id"] + ")")
+    name_of = ids.astype("str").map(best.set_index("id")["name"])
+    label = "__product_label"
+    frame = transactions.assign(**{label: name_of.where(name_of.notna(), ids.astype("str"))})
+    sub = category_substitute(frame, top=top, min_groups=2, category_col=category_col,
+                              product_col=label, revenue_col=revenue_col)
+    return Substitution(sub.frame.drop(columns=label), sub.column, sub.note), noun
 
 
 def _sales(transactions: pd.DataFrame, required: list[str], numeric: list[str],

@@ -143,10 +143,20 @@ def test_sales_groups_fall_back_to_products():
     assert noun == "category" and sub.note is None
 
 
-def test_sales_groups_name_products_when_every_line_has_a_name():
-    tx = orders(category=[None] * 4, product_name=["Gift card $$", "Mug", "Gift card $$", "Tea"])
+def test_sales_groups_name_products_by_their_name_or_id():
+    # p1's name is on one of its lines only; p3 has none and keeps its id
+    tx = orders(category=[None] * 4, product_name=[None, "Mug", "Gift card $$", None])
     sub, _ = sales_groups(tx)
-    assert set(sub.frame["category"]) == {"Gift card $$", "Mug", "Tea"}
+    assert sub.frame["category"].tolist() == ["Gift card $$", "Mug", "Gift card $$", "p3"]
+    assert list(sub.frame.columns) == list(tx.columns)  # no helper column left behind
+    # the most frequent name wins (UCI Online Retail has stray names such as "mailout"), and
+    # products that share a name are not merged
+    tx = pd.concat([orders(), orders(), orders()], ignore_index=True)
+    tx["category"] = None
+    tx["product_name"] = ["mailout", "Mug", "Bag", "Mug"] + ["Bag", "Mug", "Bag", "Mug"] * 2
+    sub, _ = sales_groups(tx)
+    assert dict(zip(tx["product_id"], sub.frame["category"], strict=True)) == {
+        "p1": "Bag", "p2": "Mug (p2)", "p3": "Mug (p3)"}
 
 
 def test_a_single_product_is_not_a_mix():
