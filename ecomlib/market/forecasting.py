@@ -335,7 +335,8 @@ def forecast(
     found: list[str] = []
     floor = False
     if isinstance(log, str):
-        check_argument("log", ["auto"], log)
+        if log != "auto":
+            raise ParameterError(f"`log` must be True, False or 'auto', but {log!r} was passed.")
         log = bool(np.all(y > 0))
         if not log:
             floor = True
