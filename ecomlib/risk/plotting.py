@@ -59,7 +59,7 @@ def plot_profit_distribution(sim, *, ax=None, bins: int = 80):
     ax.axvline(-sim.var, color="#D55E00", ls="-",
                label=f"{100 * (1 - sim.level):g}% worst cut-off {viz.fmt_cny(-sim.var, compact=True)}")
     ax.xaxis.set_major_formatter(viz.cny_formatter())
-    ax.set_xlabel("profit (CNY)")
+    ax.set_xlabel(f"profit ({viz.currency()})")
     ax.set_ylabel("scenarios")
     ax.set_title(f"Simulated profit · P(loss) = {viz.fmt_pct(sim.prob_loss)} (middle 99.8% of scenarios)")
     ax.legend()
@@ -79,7 +79,7 @@ def plot_tornado(table, *, ax=None):
     ax.axvline(base, color="black", lw=1)
     ax.set_yticks(y, rows["input"])
     ax.xaxis.set_major_formatter(viz.cny_formatter())
-    ax.set_xlabel("profit (CNY)")
+    ax.set_xlabel(f"profit ({viz.currency()})")
     ax.set_title("Which input moves profit most")
     ax.legend()
     return ax

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ecomlib.errors import DataError
 from ecomlib.validation import check_columns, check_frame
 
 __all__ = [
@@ -165,7 +166,13 @@ def risk_matrix(
     -------
     RiskMatrixResult
         Rows with invalid scales, unknown responses or missing owners are listed in ``issues``
-        and left out of ``register`` and ``matrix``.
+        and left out of ``register`` and ``matrix``. ``register`` always has a ``category``
+        column (missing values when the input has none).
+
+    Raises
+    ------
+    DataError
+        When no row of the register can be scored.
 
     Examples
     --------
@@ -183,7 +190,14 @@ def risk_matrix(
 
     issues = _find_issues(register, cols)
     valid = register.drop(index=issues["row"].unique())
+    if valid.empty:
+        top = issues.head(3).astype("str")
+        first = "; ".join("row " + top["row"] + " (" + top["risk"] + "): " + top["column"] + " " + top["problem"])
+        raise DataError(f"None of the {len(register)} register row(s) can be scored (scores 1-5, a known response "
+                        f"and an owner are needed); first problems: {first}.")
     out = valid.copy()
+    if "category" not in out.columns:
+        out["category"] = pd.Series(pd.NA, index=out.index, dtype="str")
     out[likelihood_col] = pd.to_numeric(out[likelihood_col]).astype("int64")
     out[impact_col] = pd.to_numeric(out[impact_col]).astype("int64")
     out[response_col] = out[response_col].astype("str").str.strip().str.lower()

@@ -71,6 +71,7 @@ def launch_scenario(
     fixed_cost_share: float = 0.25,
     months: int = 12,
     correlation: dict | None = None,
+    currency: str = "CNY",
 ) -> LaunchScenario:
     """Monte Carlo inputs for launching one category abroad, from its monthly sales.
 
@@ -94,6 +95,11 @@ def launch_scenario(
         spread is the year's seasonality rather than the shop's growth).
     correlation : dict, optional
         Copula correlations; default :data:`DEFAULT_CORRELATION`.
+    currency : str, default "CNY"
+        ISO code of the data's amounts, for the ``assumptions`` table. Amounts are never
+        converted: with GBP data, unit cost and profit are in GBP and ``fx_median`` is GBP per
+        unit of the selling currency (its level only rescales the price column, since
+        price x fx is the data's own price).
 
     Returns
     -------
@@ -160,10 +166,10 @@ def launch_scenario(
          + (f" (partly covered {', '.join(left_out)} left out)" if left_out else "")),
         ("price", "selling currency per unit", f"triangular {p10:,.2f} / {p50:,.2f} / {p90:,.2f}",
          "10th / 50th / 90th percentile of monthly average paid price"),
-        ("unit_cost", "CNY per unit", f"uniform {0.9 * cost:,.2f} - {1.1 * cost:,.2f}", cost_source),
-        ("fx", "CNY per unit of selling currency", f"log-normal, median {fx_median}, sigma {fx_sigma}",
+        ("unit_cost", f"{currency} per unit", f"uniform {0.9 * cost:,.2f} - {1.1 * cost:,.2f}", cost_source),
+        ("fx", f"{currency} per unit of selling currency", f"log-normal, median {fx_median}, sigma {fx_sigma}",
          "assumption"),
-        ("fixed_costs", "CNY per month", f"normal, mean {fixed:,.0f}, sd {0.1 * fixed:,.0f}",
+        ("fixed_costs", f"{currency} per month", f"normal, mean {fixed:,.0f}, sd {0.1 * fixed:,.0f}",
          f"{fixed_cost_share:.0%} of mean monthly revenue"),
     ], columns=["input", "unit", "distribution", "source"])
     return LaunchScenario(category=category, inputs=inputs, assumptions=assumptions,

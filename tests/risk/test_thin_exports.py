@@ -23,6 +23,7 @@ from ecomlib.risk import (
     kpi_control_charts,
     launch_scenario,
     partial_months,
+    risk_matrix,
     shop_dependence,
 )
 from ecomlib.risk import plotting as rp
@@ -215,3 +216,16 @@ def test_plots_refuse_what_they_cannot_draw():
         rp.plot_anomalies(detect_anomalies(_kpis(30), columns=["sales"]), "aov")
     with pytest.raises(DataError, match="tornado table is empty"):
         rp.plot_tornado(pd.DataFrame(columns=["input", "profit_low", "profit_high", "base_profit"]))
+
+
+# --- the risk register --------------------------------------------------------------------
+
+def test_register_without_category_or_any_valid_row():
+    reg = pd.DataFrame({"risk": ["stock-out", "fx"], "likelihood": [4, 2], "impact": [5, 3],
+                        "owner": ["ops", "finance"], "response": ["reduce", "accept"]})
+    out = risk_matrix(reg).register
+    assert out["category"].isna().all() and out["risk"].tolist() == ["stock-out", "fx"]
+    bad = reg.assign(likelihood=[7, 0])
+    with pytest.raises(DataError, match=r"None of the 2 register row\(s\) can be scored.*row 0 \(stock-out\): "
+                                        r"likelihood must be a whole number 1-5"):
+        risk_matrix(bad)
