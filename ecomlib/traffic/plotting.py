@@ -140,7 +140,7 @@ def plot_response_curves(curves: ResponseCurves, *, channels=None, ax=None):
         ax.scatter([x0], [curves.params.loc[ch, "current_outcome"]], color=color, edgecolor="black",
                    zorder=3, s=40)
     ax.xaxis.set_major_formatter(viz.cny_formatter())
-    ax.set_xlabel(f"daily {curves.x} (CNY) 每日投放")
+    ax.set_xlabel(f"daily {curves.x} ({viz.currency()}) 每日投放")
     ax.set_ylabel(f"daily {curves.y}")
     ax.legend(fontsize=8)
     return ax
