@@ -239,6 +239,18 @@ def _new_customers(done, customers, by, cols, min_history_days):
     return first[by].value_counts().rename("new_customers"), None
 
 
+def _weekly_totals(done: pd.DataFrame, date_col: str, min_weeks: int = 3) -> str | None:
+    """Why the lines are not orders when every one is dated on the same weekday, else None."""
+    dates = done[date_col].dropna()
+    if dates.empty:
+        return None
+    weeks = (dates.max().normalize() - dates.min().normalize()).days // 7 + 1
+    if dates.dt.day_of_week.nunique() > 1 or weeks < min_weeks:
+        return None
+    return (f"every line is dated on a {dates.iloc[0]:%A} over {weeks} weeks: the export holds weekly "
+            "totals, not orders, so orders and order value (AOV) per channel are left out")
+
+
 def channel_performance(
     spend: pd.DataFrame | None,
     sessions: pd.DataFrame | None,
@@ -298,7 +310,9 @@ def channel_performance(
         ``cac``, ``cac_low``, ``cac_high``, ``roas``, ``ltv_cac``, ``payback_months``.
         Channels without spend (organic, direct) have NaN cost ratios. ``new_customers``
         (and so CAC) is NaN when it cannot be counted: no customer ids and no customers
-        table, or fewer than ``min_history_days`` days; ``attrs["notes"]`` then says why
+        table, or fewer than ``min_history_days`` days. ``orders`` and ``aov`` are NaN when
+        every line is dated on the same weekday over three weeks or more (a weekly store x
+        product panel: its lines are weekly totals, not orders). ``attrs["notes"]`` says why
         (a list of sentences, empty when every column could be computed).
 
     Raises
@@ -360,6 +374,9 @@ def channel_performance(
             out[col] = np.nan
     for col in ("orders", "revenue") if why_not else ("orders", "revenue", "new_customers"):
         out[col] = out[col].fillna(0)
+    weekly = _weekly_totals(done, date_col)
+    if weekly:
+        out["orders"] = np.nan
     paid = out["spend"] > 0
     with np.errstate(divide="ignore", invalid="ignore"):
         out["ctr"] = out["clicks"] / out["impressions"]
@@ -380,5 +397,5 @@ def channel_performance(
                 "revenue", "aov", "new_customers", "cac", "cac_low", "cac_high", "roas", "ltv_cac",
                 "payback_months"]
     out = out[cols_out].sort_values("revenue", ascending=False)
-    out.attrs["notes"] = [why_not] if why_not else []
+    out.attrs["notes"] = [note for note in (weekly, why_not) if note]
     return out

@@ -143,3 +143,19 @@ def test_plan_plot_of_a_very_long_test_draws_no_week_lines():
     short = tp.plot_experiment_plan(plan_experiment(0.05, 0.02, daily_visitors=2000))
     assert len(short.lines) > 1  # the curve and the week lines
     matplotlib.pyplot.close("all")
+
+
+def test_weekly_totals_are_not_counted_as_orders():
+    # a store x product panel: one line per channel, product and week, every line on a Monday
+    mondays = pd.date_range("2024-01-01", periods=4, freq="W-MON")
+    panel = pd.DataFrame({"order_id": [f"{ch}-{d:%Y%m%d}-{p}" for d in mondays for ch in ("a", "b") for p in ("x", "y")],
+                          "order_date": [d for d in mondays for _ in range(4)],
+                          "customer_id": pd.Series([None] * 16, dtype="str"),
+                          "channel": ["a", "a", "b", "b"] * 4, "revenue": [10.0, 20.0, 30.0, 40.0] * 4})
+    out = channel_performance(None, None, panel)
+    assert out["orders"].isna().all() and out["aov"].isna().all()
+    assert out.loc["b", "revenue"] == pytest.approx(4 * 70.0) and out.loc["a", "revenue"] == pytest.approx(4 * 30.0)
+    assert any("Monday over 4 weeks" in note for note in out.attrs["notes"])
+    # the same lines dated by the day are orders
+    daily = channel_performance(None, None, panel.assign(order_date=pd.date_range("2024-01-01", periods=16)))
+    assert daily.loc["a", "orders"] == 8 and daily.loc["a", "aov"] == pytest.approx(15.0)
