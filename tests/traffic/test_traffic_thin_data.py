@@ -7,6 +7,8 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ecomlib.data.substitutes import channel_substitute
 from ecomlib.errors import DataError
@@ -159,3 +161,45 @@ def test_weekly_totals_are_not_counted_as_orders():
     # the same lines dated by the day are orders
     daily = channel_performance(None, None, panel.assign(order_date=pd.date_range("2024-01-01", periods=16)))
     assert daily.loc["a", "orders"] == 8 and daily.loc["a", "aov"] == pytest.approx(15.0)
+
+
+@st.composite
+def thin_orders(draw):
+    """Order lines of a small shop with random columns emptied and a random date window."""
+    n = draw(st.integers(1, 40))
+    span = draw(st.integers(1, 800))
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    tx = pd.DataFrame({
+        "order_id": [f"o{i}" for i in rng.integers(0, max(1, n // 2 + 1), n)],
+        "order_date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, span, n), unit="D"),
+        "customer_id": pd.Series([f"c{i}" for i in rng.integers(0, 8, n)], dtype="str"),
+        "channel": pd.Series(rng.choice(["search", "social"], n), dtype="str"),
+        "quantity": rng.integers(1, 4, n),
+        "revenue": rng.uniform(1, 100, n).round(2),
+        "unit_cost": rng.uniform(0, 20, n).round(2),
+        "status": pd.Series(rng.choice(["completed", "cancelled"], n, p=[0.8, 0.2]), dtype="str"),
+    })
+    for col in draw(st.sets(st.sampled_from(["customer_id", "channel", "unit_cost", "status"]))):
+        tx[col] = pd.Series(np.nan, index=tx.index, dtype=tx[col].dtype)
+    return tx
+
+
+@settings(max_examples=60, deadline=None)
+@given(thin_orders())
+def test_thin_orders_give_a_table_or_a_data_error(tx):
+    sub = channel_substitute(tx)
+    try:
+        econ = customer_economics(sub.frame)
+        assert econ.orders_per_year > 0 and np.isfinite(econ.value)
+    except DataError as err:
+        assert "customer" in str(err) or "days" in str(err) or "completed" in str(err)
+    try:
+        out = channel_performance(None, None, sub.frame, min_history_days=365)
+    except DataError as err:
+        assert "completed" in str(err)
+        return
+    assert (out["revenue"] >= 0).all() and out.index.notna().all()
+    known = out["new_customers"].dropna()
+    assert known.sum() <= tx["customer_id"].nunique()
+    if out["new_customers"].isna().any():
+        assert out.attrs["notes"], "new customers left out without saying why"
