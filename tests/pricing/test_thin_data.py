@@ -26,8 +26,6 @@ from ecomlib.pricing import (
 from ecomlib.pricing import plotting as pp
 from ecomlib.pricing.observations import group_labels
 
-from .synthetic import synthetic_lines
-
 
 def _without_category(lines: pd.DataFrame) -> pd.DataFrame:
     """What the loader gives for an export without categories: the column, all empty."""

@@ -6,9 +6,9 @@ import pytest
 from ecomlib.errors import DataError, NotIdentifiableError, ParameterError
 from ecomlib.reports import attempt, attempt_part
 from ecomlib.reports.coverage import MIME_SUBSTITUTE, coverage_counts, section_coverage
-from ecomlib.reports.key_figures import MIME_SKIP_NOTE
 from ecomlib.reports.html_export import render_header
 from ecomlib.reports.index_page import render_index
+from ecomlib.reports.key_figures import MIME_SKIP_NOTE
 from ecomlib.reports.runner import RunRecord
 
 
