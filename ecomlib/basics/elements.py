@@ -86,26 +86,9 @@ def sales_groups(
     """
     check_frame(transactions, "transactions")
     n = int(transactions[category_col].nunique(dropna=True)) if category_col in transactions.columns else 0
-    noun = "category" if n >= 2 else "product"
-    names = transactions.get(product_name_col)
-    named = None if names is None else names.notna() & (names.astype("str").str.strip() != "")
-    if noun == "category" or named is None or not named.any():
-        sub = category_substitute(transactions, top=top, min_groups=2, category_col=category_col,
-                                  product_col=product_col, revenue_col=revenue_col)
-        return sub, noun
-    # name each product by its most frequent name (its id when it has none; a name two
-    # products share gets the id added, so that no products are merged)
-    ids = transactions[product_col]
-    pairs = pd.DataFrame({"id": ids[named].astype("str"), "name": names[named].astype("str")})
-    best = pairs.value_counts(sort=True).reset_index().drop_duplicates("id")
-    shared = best["name"].duplicated(keep=False)
-    best["name"] = best["name"].where(~shared, best["name"] + " (" + best["id"] + ")")
-    name_of = ids.astype("str").map(best.set_index("id")["name"])
-    label = "__product_label"
-    frame = transactions.assign(**{label: name_of.where(name_of.notna(), ids.astype("str"))})
-    sub = category_substitute(frame, top=top, min_groups=2, category_col=category_col,
-                              product_col=label, revenue_col=revenue_col)
-    return Substitution(sub.frame.drop(columns=label), sub.column, sub.note), noun
+    sub = category_substitute(transactions, top=top, min_groups=2, category_col=category_col,
+                              product_col=product_col, revenue_col=revenue_col, name_col=product_name_col)
+    return sub, "category" if n >= 2 else "product"
 
 
 def _sales(transactions: pd.DataFrame, required: list[str], numeric: list[str],

@@ -52,3 +52,12 @@ def test_bad_inputs():
         category_substitute([1, 2])
     with pytest.raises(SchemaError, match="revenue"):
         category_substitute(pd.DataFrame({"product_id": ["a"]}))
+
+
+def test_product_groups_are_labelled_by_their_most_frequent_name():
+    tx = pd.DataFrame({"product_id": ["22423", "22423", "22423", "85123A", "X1"],
+                       "product_name": ["REGENCY CAKESTAND 3 TIER", "REGENCY CAKESTAND 3 TIER", "mailout",
+                                        "WHITE HANGING HEART", None],
+                       "revenue": [10.0, 10.0, 0.0, 5.0, 1.0]})
+    sub = category_substitute(tx, top=2)
+    assert sub.frame["category"].tolist() == ["REGENCY CAKESTAND 3 TIER"] * 3 + ["WHITE HANGING HEART", "other"]
