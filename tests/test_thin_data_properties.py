@@ -56,7 +56,7 @@ def calls(tx: pd.DataFrame) -> dict:
     }
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(drop=st.sets(st.sampled_from(OPTIONAL)), start=st.floats(0, 1), length=st.floats(0, 1))
 def test_compute_functions_raise_only_ecomlib_errors(small_shop, drop, start, length):
     days = (small_shop["order_date"].max() - small_shop["order_date"].min()).days + 1
