@@ -145,7 +145,7 @@ def plot_waterfall(decomposition: Decomposition, row: str = "total", *, ax=None)
     high = tops.max()
     span = max(high - low, abs(high) * 0.05, 1e-9)
     ax.set_ylim(bottom=max(0.0, low - 0.25 * span) if low > 0 else None, top=high + 0.12 * span)
-    ax.set_ylabel("GMV (CNY)")
+    ax.set_ylabel(f"GMV ({viz.currency()})")
     where = "" if row == "total" else f" ({row})"
     ax.set_title(f"What moved GMV{where}: {decomposition.method} decomposition")
     return ax
@@ -171,7 +171,7 @@ def plot_contributions(decomposition: Decomposition, *, ax=None):
     ax.axvline(0, color=viz.NEUTRAL, lw=1)
     ax.set_yticks(y, [str(i) for i in table.index], **_PLAIN)
     ax.xaxis.set_major_formatter(viz.cny_formatter())
-    ax.set_xlabel("contribution to the change of GMV (CNY)")
+    ax.set_xlabel(f"contribution to the change of GMV ({viz.currency()})")
     ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=3)
     ax.set_title("Change of GMV by channel and driver")
     return ax
@@ -214,7 +214,7 @@ def plot_price_positioning(positioning: pd.DataFrame, *, ax=None):
     ax.scatter(p["median"], y, color=colors, zorder=3, s=40)
     ax.set_yticks(y, names, **_PLAIN)
     ax.xaxis.set_major_formatter(viz.cny_formatter())
-    ax.set_xlabel("price paid per unit (CNY): middle half of units, dot = median")
+    ax.set_xlabel(f"price paid per unit ({viz.currency()}): middle half of units, dot = median")
     ax.set_title("Positioning: price points by category")
     return ax
 

@@ -71,7 +71,7 @@ def plot_market_size(table: pd.DataFrame, *, ax=None):
             ax.text(value, yi, label, va="center", fontsize="small" if len(methods) > 1 else None)
     ax.set_yticks(np.arange(len(levels))[::-1], levels)
     ax.set_xscale("log")
-    ax.set_xlabel("CNY per year (log scale)")
+    ax.set_xlabel(f"{viz.currency()} per year (log scale)")
     ax.set_title("Market size 市場規模: TAM / SAM / SOM")
     return ax
 

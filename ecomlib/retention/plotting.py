@@ -172,7 +172,7 @@ def plot_clv_comparison(values: pd.Series, *, ax=None):
     for bar, v in zip(bars, values.to_numpy(dtype=float), strict=True):
         ax.text(bar.get_x() + bar.get_width() / 2, v, viz.fmt_cny(v), ha="center", va="bottom")
     ax.set_xticks(range(len(values)), [str(i) for i in values.index])
-    ax.set_ylabel("CLV per customer (CNY) 客戶終身價值")
+    ax.set_ylabel(f"CLV per customer ({viz.currency()}) 客戶終身價值")
     ax.yaxis.set_major_formatter(viz.cny_formatter())
     return ax
 
@@ -189,7 +189,7 @@ def plot_clv_by_group(table: pd.DataFrame, *, ax=None, value_col: str = "clv", t
         ax.scatter(ordered[truth_col], y, color="black", marker="D", zorder=3, label="truth 真值")
         ax.legend(loc="lower right")
     ax.set_yticks(y, [str(i) for i in ordered.index])
-    ax.set_xlabel("mean CLV per customer (CNY) 平均終身價值")
+    ax.set_xlabel(f"mean CLV per customer ({viz.currency()}) 平均終身價值")
     ax.xaxis.set_major_formatter(viz.cny_formatter())
     return ax
 
@@ -204,7 +204,7 @@ def plot_actions(actions: pd.DataFrame, *, ax=None, value_col: str = "clv_if_ali
                    color=ACTION_COLORS.get(str(name), viz.NEUTRAL), label=f"{name} ({len(group):,})")
     ax.set_yscale("symlog", linthresh=10)
     ax.set_xlabel("probability still active 仍活躍機率")
-    ax.set_ylabel("CLV if active (CNY) 若活躍的終身價值")
+    ax.set_ylabel(f"CLV if active ({viz.currency()}) 若活躍的終身價值")
     ax.legend(markerscale=3, fontsize=8)
     return ax
 
@@ -255,7 +255,7 @@ def plot_book_clv(result: BookCLV, *, ax=None):
     ax.axhline(result.clv, color=viz.PALETTE[3], linestyle="--",
                label=f"CLV = m r / (1 + d - r) = {viz.fmt_cny(result.clv)}")
     ax.set_xlabel("year 年")
-    ax.set_ylabel("CNY per customer 每位客戶")
+    ax.set_ylabel(f"{viz.currency()} per customer 每位客戶")
     ax.yaxis.set_major_formatter(viz.cny_formatter())
     ax.set_ylim(0, max(result.clv, float(years["cumulative"].max()), 1.0) * 1.15)
     ax.legend(loc="center right", fontsize=8)
