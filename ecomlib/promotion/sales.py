@@ -134,9 +134,10 @@ def daily_sales(
     list_price = None
     if "discount" in tx.columns and (tx[quantity_col] > 0).all():
         per_unit = (tx[revenue_col] + tx["discount"].fillna(0)) / tx[quantity_col]
+        per_unit = per_unit.where(per_unit > 0)  # free lines (price 0) have no list price: log(0) would poison the index
         list_price = (pd.DataFrame({"day": day, "product": frame["product"], "price": per_unit})
                       .pivot_table(index="day", columns="product", values="price", aggfunc="mean")
-                      .reindex(days).ffill().bfill()[order])
+                      .reindex(days).ffill().bfill().reindex(columns=order).fillna(1.0))  # never priced: flat
     return DailySales(units=tables["units"][order].astype("float64"), revenue=tables["revenue"][order],
                       margin=tables["margin"][order], products=products, margin_source=source,
                       list_price=list_price)
