@@ -45,11 +45,15 @@ class Substitution:
     note : str or None
         One sentence for the report ("no category column: grouped by product ..."); None
         when the data had the column and nothing was substituted.
+    pooled : tuple of str
+        Catch-all groups the substitute made (``("other",)``): not categories, so nothing that
+        compares products within a category (cannibalisation) should be measured inside them.
     """
 
     frame: pd.DataFrame
     column: str
     note: str | None = None
+    pooled: tuple[str, ...] = ()
 
     @property
     def substituted(self) -> bool:
@@ -128,7 +132,7 @@ def category_substitute(tx: pd.DataFrame, *, top: int = 10, min_groups: int = 2,
     if 0 < n and n >= min_groups:  # some lines lack a category: those lines become "other"
         frame = tx.copy()
         frame[category_col] = frame[category_col].astype("str").where(tx[category_col].notna(), other)
-        return Substitution(frame, category_col, f"{why}: those lines are grouped as '{other}'")
+        return Substitution(frame, category_col, f"{why}: those lines are grouped as '{other}'", (other,))
     by_product = tx.groupby(product_col, observed=True, sort=False)[revenue_col].sum()
     keep = by_product.sort_values(ascending=False, kind="stable").index[:top]
     frame = tx.copy()
@@ -136,7 +140,8 @@ def category_substitute(tx: pd.DataFrame, *, top: int = 10, min_groups: int = 2,
     frame[category_col] = labels.where(tx[product_col].isin(keep), other)
     rest = "" if len(by_product) <= top else f", the rest as '{other}'"
     return Substitution(frame, category_col,
-                        f"{why}: grouped by product instead (the top {min(top, len(by_product))} by revenue{rest})")
+                        f"{why}: grouped by product instead (the top {min(top, len(by_product))} by revenue{rest})",
+                        (other,) if rest else ())
 
 
 def channel_substitute(tx: pd.DataFrame, *, channel_col: str = "channel", name: str = "all") -> Substitution:

@@ -178,7 +178,8 @@ def promotion_effects(
     masks = masks if masks is not None else scope_masks(calendar, products)
     mask = scope_mask(promotion, products)
     cats_in_scope = products["category"].to_numpy()[mask]
-    same_cat = np.isin(products["category"].to_numpy(), cats_in_scope) & ~mask
+    real_cats = [c for c in np.unique(cats_in_scope) if c not in daily.pooled]  # "other" is no category
+    same_cat = np.isin(products["category"].to_numpy(), real_cats) & ~mask
     untouched = ~np.isin(products["category"].to_numpy(), cats_in_scope)
     halo = np.isin(products["category"].to_numpy(), list(halo_categories or [])) & untouched
     control_mask = untouched & ~halo

@@ -38,6 +38,10 @@ class DailySales:
         ``product_id`` (index) and ``category``.
     margin_source : str
         Where the margin came from: ``"unit_cost"`` or an assumed margin rate.
+    pooled : tuple of str
+        Catch-all groups in ``category`` that are not categories (the ``"other"`` of
+        :func:`ecomlib.data.substitutes.category_substitute`): no cannibalisation is measured
+        inside them, since thousands of unrelated products are no comparison.
     """
 
     units: pd.DataFrame
@@ -46,6 +50,7 @@ class DailySales:
     products: pd.DataFrame
     margin_source: str
     list_price: pd.DataFrame | None = None
+    pooled: tuple[str, ...] = ()
 
     @property
     def days(self) -> pd.DatetimeIndex:
@@ -83,6 +88,7 @@ def daily_sales(
     revenue_col: str = "revenue",
     status_col: str = "status",
     cost_col: str = "unit_cost",
+    pooled: tuple[str, ...] | list[str] = (),
 ) -> DailySales:
     """Aggregate completed order lines into day x product units, revenue and margin.
 
@@ -95,6 +101,9 @@ def daily_sales(
     margin : float, optional
         Gross margin as a share of revenue (0-1), used when the data has no ``unit_cost`` (the
         report says so). Required in that case.
+    pooled : sequence of str, optional
+        Groups of ``category`` that are catch-alls, not categories (``("other",)`` after
+        :func:`ecomlib.data.substitutes.category_substitute`); see :class:`DailySales`.
 
     Returns
     -------
@@ -140,7 +149,7 @@ def daily_sales(
                       .reindex(days).ffill().bfill().reindex(columns=order).fillna(1.0))  # never priced: flat
     return DailySales(units=tables["units"][order].astype("float64"), revenue=tables["revenue"][order],
                       margin=tables["margin"][order], products=products, margin_source=source,
-                      list_price=list_price)
+                      list_price=list_price, pooled=tuple(str(g) for g in pooled))
 
 
 NO_PROMOTION = ("There is no promotion to study: no calendar was supplied and none was found in the "

@@ -61,3 +61,9 @@ def test_product_groups_are_labelled_by_their_most_frequent_name():
                        "revenue": [10.0, 10.0, 0.0, 5.0, 1.0]})
     sub = category_substitute(tx, top=2)
     assert sub.frame["category"].tolist() == ["REGENCY CAKESTAND 3 TIER"] * 3 + ["WHITE HANGING HEART", "other"]
+
+
+def test_the_rest_group_is_named_as_pooled():
+    assert category_substitute(lines(), top=2).pooled == ("other",)
+    assert category_substitute(lines(), top=10).pooled == ()  # every product kept by name
+    assert category_substitute(lines(category=["x", "x", "y", "y", "y"])).pooled == ()

@@ -139,3 +139,31 @@ def test_product_contributions_when_nothing_sold_more_raises(shop):
     with pytest.raises(DataError, match="carried it"):
         product_contributions(thin, flat_week)
     assert np.isfinite(product_contributions(daily, promos.iloc[0])["share_of_extra"]).all()
+
+
+def test_no_cannibalisation_is_measured_inside_a_pooled_catch_all_group():
+    """Hand case: product A promoted; B shares A's group. As a real category B is the comparison
+    (a cannibalisation row); as the catch-all 'other' of a substitute it is not."""
+    import numpy as np
+    import pandas as pd
+
+    from ecomlib.promotion import daily_sales, promotion_effects
+
+    days = pd.date_range("2024-01-01", periods=120, freq="D", unit="us")
+    rng = np.random.default_rng(3)
+    rows = []
+    for product in ("A", "B", "C"):
+        units = rng.poisson(20, len(days))
+        rows.append(pd.DataFrame({"order_date": days, "product_id": product, "quantity": units,
+                                  "revenue": units * 10.0,
+                                  "category": "other" if product != "C" else "C"}))
+    tx = pd.concat(rows, ignore_index=True)
+    tx = tx[tx["quantity"] > 0]
+    promo = pd.Series({"promo_id": "P", "start": days[100], "end": days[106], "scope_type": "product",
+                       "scope": "A", "kind": "discount", "discount": 0.2, "name": "A cut", "cost": 0.0})
+    as_category = promotion_effects(daily_sales(tx, margin=0.4), promo, method="pre_period")
+    pooled = promotion_effects(daily_sales(tx, margin=0.4, pooled=("other",)), promo, method="pre_period")
+    assert "cannibalisation" in as_category.table.index
+    assert "cannibalisation" not in pooled.table.index
+    assert pooled.table.loc["lift", "incremental_units"] == pytest.approx(
+        as_category.table.loc["lift", "incremental_units"])
