@@ -30,7 +30,7 @@ def test_chapter_report_on_online_retail(chapter, real_reports):
     assert rec.parameters["preset"] == "online_retail"
     assert rec.data["source"].endswith("online_retail.csv.gz")
     assert rec.data["quality"]["transactions"], "the data-quality report is missing"
-    assert any(r["status"] == "ran" for r in rec.coverage)
+    assert any(r["status"] in ("ran", "substitute") for r in rec.coverage), rec.coverage
     assert all(r["why"] for r in rec.coverage if r["status"] != "ran"), rec.coverage
     saved = json.loads(Path(rec.record).read_text(encoding="utf-8"))
     assert saved["coverage"] == rec.coverage
