@@ -154,15 +154,30 @@ def _table(headers: list[str], rows: list[list[Any]]) -> str:
 
 
 def _cell_text(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
     if isinstance(value, float):
         return f"{value:.4g}"
     return str(value)
 
 
+def _share_text(value: Any) -> str:
+    """A share of rows as people read it: 0.009721 -> '0.97%', 3.7e-06 -> '<0.01%'."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return _cell_text(value)
+    if value == 0:
+        return "0%"
+    return "<0.01%" if value < 0.0001 else f"{100 * value:.2f}%".replace(".00%", "%")
+
+
 def _quality_html(name: str, quality: Any) -> str:
     title = f"<h4>Data quality: {html.escape(name)}</h4>"
     if isinstance(quality, dict) and "columns" in quality:
-        body = _table(quality["columns"], [[_cell_text(v) for v in row] for row in quality["rows"]])
+        columns = list(quality["columns"])
+        share = columns.index("share") if "share" in columns else None
+        rows = [[_share_text(v) if i == share else _cell_text(v) for i, v in enumerate(row)]
+                for row in quality["rows"]]
+        body = _table(columns, rows)
         notes = "".join(f"<li>{html.escape(str(n))}</li>" for n in quality.get("notes") or [])
         return title + body + (f"<ul>{notes}</ul>" if notes else "")
     text = quality.get("text", quality) if isinstance(quality, dict) else quality

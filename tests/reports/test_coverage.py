@@ -97,3 +97,13 @@ def test_header_and_index_show_the_coverage(tmp_path):
     assert header.index("Coverage") < header.index("Parameters")
     rec = RunRecord(chapter="basics", status="succeeded", notebook="x.ipynb", coverage=coverage)
     assert "1 of 2 sections" in render_index([rec], tmp_path)
+
+
+def test_quality_table_shows_shares_as_percentages_and_counts_with_separators():
+    quality = {"columns": ["check", "rows", "share", "action"],
+               "rows": [["rows read", 541909, 1.0, "read"], ["negative prices", 2, 3.691e-06, "dropped"],
+                        ["exact duplicates", 5268, 0.009721, "dropped"], ["zero prices", 0, 0.0, "kept"]]}
+    header = render_header({"title": "T", "chapter": "basics",
+                            "data": {"source": "x.csv", "tables": {}, "quality": {"transactions": quality}}})
+    for text in ("541,909", "<td>100%</td>", "&lt;0.01%", "0.97%", "<td>0%</td>"):
+        assert text in header, text
