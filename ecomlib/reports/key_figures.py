@@ -90,8 +90,10 @@ def _plain_value(name: str, value: Any) -> Any:
 
 def format_value(value: Any, unit: str = "") -> str:
     """Format a key-figure value for people: thousands separators, 4 significant digits."""
-    if isinstance(value, bool) or value is None:
-        text = "n/a" if value is None else str(value)
+    if value is None:
+        return "n/a"  # no unit after a figure that could not be computed ("n/a GBP" reads oddly)
+    if isinstance(value, bool):
+        text = str(value)
     elif isinstance(value, int):
         text = f"{value:,}"
     elif isinstance(value, float):

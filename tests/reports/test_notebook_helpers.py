@@ -45,7 +45,7 @@ def test_format_value():
     assert format_value(1234567.0, "CNY") == "1,234,567 CNY"
     assert format_value(0.03456, "%") == "0.03456%"
     assert format_value(12) == "12"
-    assert format_value(None) == "n/a"
+    assert format_value(None) == "n/a" and format_value(None, "GBP") == "n/a"  # no unit after n/a
 
 
 def test_needs_shows_skip_note_and_returns_false(capsys):
