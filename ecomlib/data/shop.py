@@ -108,7 +108,8 @@ def find_table_file(folder: Path, table: str) -> Path | None:
 
 
 def load_shop(folder_or_file: Any, *, preset: str | None = None, columns: Any = None, start: Any = None,
-              end: Any = None) -> Shop:
+              end: Any = None, encoding: str | None = None, sheet: Any = None, decimal: str | None = None,
+              dayfirst: bool | None = None) -> Shop:
     """Load every canonical table present in a folder, or one transactions file.
 
     Parameters
@@ -124,6 +125,10 @@ def load_shop(folder_or_file: Any, *, preset: str | None = None, columns: Any = 
     start, end : date-like, optional
         Inclusive date range applied to the tables that have a date (transactions, sessions,
         marketing spend, touchpoints, daily KPIs, customers by signup date).
+    encoding, sheet, decimal, dayfirst : optional
+        Reading options (see :func:`~ecomlib.data.load_transactions`): ``encoding`` applies
+        to every file of the folder, ``sheet`` to Excel files, ``decimal`` and ``dayfirst``
+        to the transactions.
 
     Returns
     -------
@@ -137,13 +142,14 @@ def load_shop(folder_or_file: Any, *, preset: str | None = None, columns: Any = 
     ()
     """
     path = resolve_path(folder_or_file, "folder_or_file", folder_ok=True)
+    read = {"encoding": encoding, "sheet": sheet, "decimal": decimal, "dayfirst": dayfirst}
     mapping = columns if isinstance(columns, dict) and set(columns) <= set(TABLES) and columns else None
     per_table = {t: load_mapping(m, f"columns[{t!r}]") for t, m in (mapping or {}).items()}
     if mapping is None:
         per_table["transactions"] = load_mapping(columns)
     tx_columns = per_table.get("transactions") or None
     if path.is_file() or preset == "olist":
-        tx, report = load_transactions(path, preset=preset, columns=tx_columns, start=start, end=end)
+        tx, report = load_transactions(path, preset=preset, columns=tx_columns, start=start, end=end, **read)
         return Shop({"transactions": tx}, {"transactions": report},
                     tuple(t for t in TABLES if t != "transactions" and t not in HELPER_TABLES), str(path), {"transactions": str(path)})
     tables, quality, files, unreadable = {}, {}, {}, {}
@@ -152,10 +158,11 @@ def load_shop(folder_or_file: Any, *, preset: str | None = None, columns: Any = 
         if file is None:
             continue
         if table == "transactions":
-            df, rep = load_transactions(file, preset=preset, columns=tx_columns, start=start, end=end)
+            df, rep = load_transactions(file, preset=preset, columns=tx_columns, start=start, end=end, **read)
         else:
             try:
-                df, rep = load_table(file, table, columns=per_table.get(table) or None, start=start, end=end)
+                df, rep = load_table(file, table, columns=per_table.get(table) or None, start=start, end=end,
+                                     encoding=encoding, sheet=sheet)
             except EcomlibError as exc:  # an optional table: report it and go on without it
                 unreadable[table] = f"{file.name}: {getattr(exc, 'message', exc)}"
                 continue
@@ -169,7 +176,8 @@ def load_shop(folder_or_file: Any, *, preset: str | None = None, columns: Any = 
     if not tables:
         data_files = [p for p in sorted(path.iterdir()) if p.is_file() and p.name.lower().endswith(FILE_SUFFIXES)]
         if len(data_files) == 1:  # a folder holding one export: read it as the transactions
-            tx, report = load_transactions(data_files[0], preset=preset, columns=tx_columns, start=start, end=end)
+            tx, report = load_transactions(data_files[0], preset=preset, columns=tx_columns, start=start, end=end,
+                                           **read)
             report = replace(report, notes=(f"the only data file in the folder, read as transactions: "
                                             f"{data_files[0].name}",) + report.notes)
             return Shop({"transactions": tx}, {"transactions": report},

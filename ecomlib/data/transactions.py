@@ -179,7 +179,8 @@ def _dates_or_raise(raw: pd.Series, keep: np.ndarray, where: str) -> tuple[pd.Se
 
 def load_transactions(source: Any, *, preset: str | None = None, columns: Any = None,
                       encoding: str | None = None, sheet: Any = None, start: Any = None,
-                      end: Any = None) -> tuple[pd.DataFrame, QualityReport]:
+                      end: Any = None, decimal: str | None = None,
+                      dayfirst: bool | None = None) -> tuple[pd.DataFrame, QualityReport]:
     """Load order lines from a file or DataFrame as the canonical transactions table.
 
     Parameters
@@ -197,6 +198,12 @@ def load_transactions(source: Any, *, preset: str | None = None, columns: Any = 
         Excel sheet name or 0-based position; by default the first sheet with data.
     start, end : date-like, optional
         Keep only orders on or after ``start`` and on or before ``end`` (inclusive days).
+    decimal : {".", ","}, optional
+        Decimal mark of the number columns. By default it is decided per column from the
+        whole column, and the quality report says which was used.
+    dayfirst : bool, optional
+        Read dates such as ``01/03/2024`` day first (1 March, ``True``) or month first
+        (``False``). By default decided per column from the whole column.
 
     Returns
     -------
@@ -249,11 +256,13 @@ def load_transactions(source: Any, *, preset: str | None = None, columns: Any = 
         notes.append(f"ignored columns: {', '.join(ignored[:12])}" + (" ..." if len(ignored) > 12 else ""))
     if len(frame) == 0:
         raise DataError(f"{raw.origin} has a header but no data rows.", fix="Export the data again with rows.")
-    return _clean(frame.reset_index(drop=True), renames, preset_obj, raw, notes, start, end)
+    return _clean(frame.reset_index(drop=True), renames, preset_obj, raw, notes, start, end,
+                  decimal=decimal, dayfirst=dayfirst)
 
 
 def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, raw: RawSource,
-           notes: list[str], start: Any, end: Any) -> tuple[pd.DataFrame, QualityReport]:
+           notes: list[str], start: Any, end: Any, *, decimal: str | None = None,
+           dayfirst: bool | None = None) -> tuple[pd.DataFrame, QualityReport]:
     n = len(frame)
     quantity, bad_qty = parse_numbers(frame["quantity"])
     price, bad_price = parse_numbers(frame["unit_price"])

@@ -312,6 +312,10 @@ def open_data(
     start: Any = "",
     end: Any = "",
     currency: str = "",
+    encoding: str = "",
+    sheet: Any = "",
+    decimal: str = "",
+    dayfirst: Any = "",
     show: bool = True,
 ) -> ShopData:
     """Open the data named by a notebook's common parameters.
@@ -332,6 +336,10 @@ def open_data(
         ISO code of the data's amounts (``"GBP"``); empty means the preset's currency
         (GBP for ``online_retail``, BRL for ``olist``), else CNY. It becomes the display
         currency of :mod:`ecomlib.viz` (``viz.set_currency``) and of CNY key figures.
+    encoding, sheet, decimal, dayfirst : str, optional
+        Reading options of :func:`ecomlib.data.load_shop`; empty means detected from the
+        data. ``sheet`` is a name or a 0-based position, ``decimal`` is ``"."`` or ``","``,
+        ``dayfirst`` is ``"true"`` (01/03/2024 is 1 March) or ``"false"`` (3 January).
     show : bool, default True
         Display a one-table summary of what was opened (and hand it to the report header).
 
@@ -371,6 +379,7 @@ def open_data(
             columns=parse_column_map(columns),
             start=None if _blank(start) else start,
             end=None if _blank(end) else end,
+            **_read_options(encoding, sheet, decimal, dayfirst),
         )
         shop = ShopData(
             tables=dict(loaded.tables),
@@ -391,6 +400,29 @@ def open_data(
     if show:
         _show_summary(shop)
     return shop
+
+
+def _read_options(encoding: Any, sheet: Any, decimal: Any, dayfirst: Any) -> dict[str, Any]:
+    """The reading options of :func:`open_data` as :func:`ecomlib.data.load_shop` takes them."""
+    out: dict[str, Any] = {}
+    if not _blank(encoding):
+        out["encoding"] = str(encoding).strip()
+    if not _blank(sheet):
+        text = str(sheet).strip()
+        out["sheet"] = int(text) if text.isdigit() else text
+    if not _blank(decimal):
+        out["decimal"] = str(decimal).strip()
+        if out["decimal"] not in (".", ","):
+            raise ParameterError(f"`decimal` must be '.' or ',', but {decimal!r} was passed.")
+    if not _blank(dayfirst):
+        word = str(dayfirst).strip().lower()
+        if word not in ("true", "false", "yes", "no", "1", "0"):
+            raise ParameterError(
+                f"`dayfirst` must be true (01/03/2024 is 1 March) or false (3 January), "
+                f"but {dayfirst!r} was passed."
+            )
+        out["dayfirst"] = word in ("true", "yes", "1")
+    return out
 
 
 def _show_summary(shop: ShopData) -> None:
