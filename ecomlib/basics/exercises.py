@@ -57,6 +57,7 @@ answer = completed["revenue"].sum()
             prompt="What was the conversion rate, orders per visitor, as a fraction (0.05 = 5 %)?",
             expected=lambda c: float(_total(c)["conversion_rate"]),
             rel_tol=1e-6,
+            unit="share",
             requires=["tx", "sessions"],
             hints=[
                 "Conversion rate = completed orders / distinct visitors.",

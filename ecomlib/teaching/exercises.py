@@ -24,6 +24,24 @@ parameters). Each :class:`Question` names its expected answer as a function of `
 breaking the others), a tolerance, hints, known mistakes and solution code that assigns
 ``answer``. The solution code runs with the names in ``ctx`` plus ``pd``, ``np`` and
 ``ecomlib``; tests run every solution through its own check.
+
+How close is close enough
+-------------------------
+A student copies the number the notebook prints, so a numeric answer is accepted within the
+looser of a relative tolerance (``rel_tol``, 0.5 % by default) and half a unit of the last
+digit the notebook prints (``decimals``): with ``decimals=4``, ``0.2464`` is right for
+0.246381. :meth:`Question.tolerance_text` states the rule under every question. An answer
+that matches the expected value rounded to the digits the student gave, but is not within
+the tolerance, reads "close: give more digits".
+
+``unit`` says what the number is (``"share"``, ``"percent"``, ``"money"``, ``"count"``,
+``"number"``): only a share or a percent gets the "percentage where a fraction is asked
+for" hint. Text answers accept either half of a bilingual name: ``"Sports"``, ``"運動"``
+and ``"運動 Sports"`` all match ``"運動 Sports"``.
+
+A bank whose later questions need objects the notebook computes further down (a fitted
+model, say) takes them with :meth:`ExerciseSet.update`, so a chapter keeps one bank and one
+progress table.
 """
 
 from __future__ import annotations
@@ -31,6 +49,8 @@ from __future__ import annotations
 import importlib
 import math
 import numbers
+import re
+from decimal import Decimal, InvalidOperation
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,6 +67,7 @@ __all__ = [
     "Question",
     "____",
     "load",
+    "text_forms",
 ]
 
 CORRECT = "correct"
@@ -143,8 +164,15 @@ class Question:
         Hints from gentle to explicit; none of them may state the expected value.
     rel_tol, abs_tol : float
         Tolerance for numeric answers: correct when ``|answer - expected| <=
-        max(abs_tol, rel_tol * |expected|)``. The default accepts rounding to 3 significant
-        digits.
+        max(abs_tol, rel_tol * |expected|, 0.5 * 10**-decimals)``. The default ``rel_tol``
+        (0.5 %) accepts rounding to 3 significant digits.
+    decimals : int, optional
+        Decimals the notebook prints this value with (``2`` for ``355.50``, ``0`` for
+        ``1,540``, ``-3`` for ``¥2,941,000``); half a unit of the last printed digit is
+        accepted, so the printed value is always right.
+    unit : {"number", "share", "percent", "money", "count"}
+        What the number is; a share (fraction, 0.05 = 5 %) or a percent (5 = 5 %) gets a
+        hint when the answer is 100 times too large or small.
     mistakes : sequence of Mistake
         Known wrong answers with a targeted hint.
     requires : sequence of str
@@ -160,6 +188,8 @@ class Question:
     rel_tol: float = 5e-3
     abs_tol: float = 0.0
     mistakes: Sequence[Mistake] = ()
+    decimals: int | None = None
+    unit: str = "number"
     requires: Sequence[str] = ()
     ctx: dict = field(default_factory=dict, repr=False)
     status: str = field(default=NOT_ATTEMPTED, init=False)
@@ -189,23 +219,53 @@ class Question:
         missing = self._missing()
         if missing:
             return CheckResult(
-                self.name, UNAVAILABLE, f"skipped: this run has no {', '.join(missing)} table."
+                self.name, UNAVAILABLE,
+                f"skipped: this question needs {', '.join(f'`{m}`' for m in missing)}, which this "
+                "run has not computed (its section was skipped, or has not run yet).",
             )
         self.attempts += 1
         expected = self.expected_value()
-        ok, message = _compare(answer, expected, self.rel_tol, self.abs_tol)
+        tol = self.tolerance(expected)
+        ok, message = _compare(answer, expected, tol, self.unit)
         if ok:
             self.status = CORRECT
             return CheckResult(self.name, CORRECT, "correct. Well done!")
         for mistake in self.mistakes:
             wrong = mistake.answer(self.ctx) if callable(mistake.answer) else mistake.answer
-            if _compare(answer, wrong, self.rel_tol, self.abs_tol)[0]:
+            if _compare(answer, wrong, self.tolerance(wrong), self.unit)[0]:
                 message = mistake.message
                 break
         if self.status != CORRECT:
             self.status = INCORRECT
         hint = "" if self.hints_seen else " Try `.hint()`."
+        if message.startswith("close:"):
+            return CheckResult(self.name, INCORRECT, message)
         return CheckResult(self.name, INCORRECT, f"not quite. {message}{hint}")
+
+    def tolerance(self, expected: Any = None) -> float:
+        """Absolute tolerance for a numeric answer near ``expected`` (see the module notes)."""
+        if expected is None:
+            expected = self.expected_value()
+        if not _is_number(expected):
+            return 0.0
+        printed = 0.5 * 10.0 ** -self.decimals if self.decimals is not None else 0.0
+        # a hair above half a unit, so the printed value itself passes despite float error
+        return max(self.abs_tol, self.rel_tol * abs(float(expected)), printed * (1 + 1e-9))
+
+    def tolerance_text(self) -> str:
+        """The accepted precision, as the notebook shows it under the question."""
+        if self.unit == "text":
+            return "Text answers: the English or the Chinese name."
+        rel = f"{self.rel_tol:.2%}".replace(".00%", " %").replace("%", " %").replace("  ", " ")
+        if self.decimals is None:
+            return f"Accepted within {rel} of the exact value."
+        if self.decimals > 0:
+            digits = f"to the {self.decimals} decimal{'s' if self.decimals > 1 else ''} the notebook prints"
+        elif self.decimals == 0:
+            digits = "to the whole number the notebook prints"
+        else:
+            digits = f"to the nearest {10 ** -self.decimals:,}, as the notebook prints it"
+        return f"Accepted within {rel} or {digits}, whichever is looser."
 
     def hint(self, n: int = 1) -> _Text:
         """Return hint number ``n`` (1-based); asking beyond the last gives the last one."""
@@ -239,15 +299,43 @@ class Question:
         return f"{self.name}: {self.prompt}"
 
     def _repr_markdown_(self) -> str:
-        return f"**{self.name}.** {self.prompt}"
+        if isinstance(self.expected, str) or self.unit == "text":
+            return f"**{self.name}.** {self.prompt}"
+        return f"**{self.name}.** {self.prompt} <small>({self.tolerance_text()})</small>"
 
 
 def _is_number(x: Any) -> bool:
     return isinstance(x, numbers.Real | np.number) and not isinstance(x, bool | np.bool_)
 
 
-def _compare(answer: Any, expected: Any, rel_tol: float, abs_tol: float) -> tuple[bool, str]:
-    """Return (is_correct, hint about the kind of mistake) without revealing ``expected``."""
+_BILINGUAL = re.compile(r"^([\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]+)\s+(\S.*)$")
+
+
+def text_forms(name: Any) -> set[str]:
+    """Ways a student may write ``name``: whole, or either half of ``"運動 Sports"``.
+
+    Examples
+    --------
+    >>> sorted(text_forms("運動 Sports"))
+    ['sports', '運動', '運動 sports']
+    """
+    text = " ".join(str(name).split()).casefold()
+    forms = {text}
+    match = _BILINGUAL.match(text)
+    if match:
+        forms |= {match.group(1), match.group(2)}
+    return forms
+
+
+def _same_name(answer: Any, expected: Any) -> bool:
+    return bool(text_forms(answer) & text_forms(expected))
+
+
+def _compare(answer: Any, expected: Any, tol: float, unit: str = "number") -> tuple[bool, str]:
+    """Return (is_correct, hint about the kind of mistake) without revealing ``expected``.
+
+    ``tol`` is the absolute tolerance of a numeric answer (see :meth:`Question.tolerance`).
+    """
     if isinstance(expected, bool | np.bool_):
         if not isinstance(answer, bool | np.bool_):
             return False, "The answer should be True or False."
@@ -260,37 +348,51 @@ def _compare(answer: Any, expected: Any, rel_tol: float, abs_tol: float) -> tupl
         a, e = float(answer), float(expected)
         if not math.isfinite(a):
             return False, "Your answer is not a finite number; check for a division by zero."
-        tol = max(abs_tol, rel_tol * abs(e))
         if abs(a - e) <= tol:
             return True, ""
-        return False, _numeric_hint(a, e, tol)
+        return False, _numeric_hint(a, e, tol, unit)
     if isinstance(expected, str):
         if not isinstance(answer, str):
             return False, f"The answer should be text, but it is a {type(answer).__name__}."
-        return answer.strip().casefold() == expected.strip().casefold(), "Look at the table again."
+        return _same_name(answer, expected), "Look at the table again."
     if isinstance(expected, set | frozenset | list | tuple):
         if isinstance(answer, str) or not hasattr(answer, "__iter__"):
             return False, "The answer should be a list of names."
-        norm = {str(x).strip().casefold() for x in answer}
-        want = {str(x).strip().casefold() for x in expected}
-        if norm == want:
+        want = [str(x) for x in expected]
+        given = [str(x) for x in answer]
+        matched = {w for w in want if any(_same_name(g, w) for g in given)}
+        extra = [g for g in given if not any(_same_name(g, w) for w in want)]
+        if len(matched) == len(set(want)) and not extra:
             return True, ""
-        if norm < want:
+        if not extra:
             return False, "Some names are missing from your list."
-        if norm > want:
+        if len(matched) == len(set(want)):
             return False, "Your list has names that do not belong."
         return False, "Your list does not match; check the condition you filtered on."
     return answer == expected, "Look at the result again."
 
 
-def _numeric_hint(a: float, e: float, tol: float) -> str:
+def _decimals_given(a: float) -> int | None:
+    """Decimals the student typed (``0.25`` -> 2, ``1500.0`` -> 0, ``1500`` -> 0)."""
+    try:
+        exponent = Decimal(repr(a)).normalize().as_tuple().exponent
+    except InvalidOperation:
+        return None
+    return max(0, -int(exponent)) if isinstance(exponent, int) else None
+
+
+def _numeric_hint(a: float, e: float, tol: float, unit: str = "number") -> str:
+    given = _decimals_given(a)
+    if given is not None and a != 0 and e != 0 and math.isclose(round(e, given), a, rel_tol=1e-12, abs_tol=1e-12):
+        return "close: give more digits (your answer is the right value rounded too far)."
     if e != 0 and a != 0:
         ratio = a / e
-        for factor, text in (
-            (100.0, "Is your answer a percentage where a fraction is asked for?"),
-            (0.01, "Is your answer a fraction where a percentage is asked for?"),
-            (-1.0, "Check the sign: is it a fall where you computed a rise, or the reverse?"),
-        ):
+        checks = [(-1.0, "Check the sign: is it a fall where you computed a rise, or the reverse?")]
+        if unit == "share":
+            checks.append((100.0, "Is your answer a percentage where a fraction is asked for?"))
+        if unit == "percent":
+            checks.append((0.01, "Is your answer a fraction where a percentage is asked for?"))
+        for factor, text in checks:
             if abs(ratio - factor) <= abs(factor) * 5e-3:
                 return text
         if ratio > 3 or ratio < 1 / 3:
@@ -328,6 +430,17 @@ class ExerciseSet:
     @property
     def questions(self) -> list[Question]:
         return list(self._questions.values())
+
+    def update(self, **ctx: Any) -> ExerciseSet:
+        """Give the questions tables or objects computed later in the notebook.
+
+        A chapter keeps one bank: questions that need, say, a fitted model list it in
+        ``requires`` and read as unavailable until the notebook calls
+        ``ex.update(model=model)``. Returns the set, so ``ex = ex.update(...)`` also works.
+        """
+        for q in self:
+            q.ctx = {**q.ctx, **ctx}
+        return self
 
     def progress(self) -> pd.DataFrame:
         """One row per question: status, number of checks and hints seen."""

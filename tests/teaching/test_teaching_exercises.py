@@ -40,6 +40,7 @@ def make_set(orders):
             expected=0.025,
             solution_code="answer = 0.025",
             requires=["sessions"],
+            unit="share",
         ),
         Question(name="q4", prompt="Is it a rise?", expected=True, solution_code="answer = True"),
         Question(name="q5", prompt="Top channel?", expected="Email", solution_code="answer = 'email '"),
@@ -70,7 +71,7 @@ def test_wrong_answers_fail_with_a_hint_but_not_the_value(orders):
     known = ex.q1.check(180.0)
     assert known.status == "incorrect"
     assert "cancelled" in known.message
-    for wrong, words in [(15000.0, "percentage"), (-150.0, "sign"), (140.0, "too low"), ("150", "number")]:
+    for wrong, words in [(15000.0, "far off"), (-150.0, "sign"), (140.0, "too low"), ("150", "number")]:
         result = ex.q1.check(wrong)
         assert not result.correct
         assert words in result.message
@@ -128,3 +129,75 @@ def test_unknown_question_and_chapter(orders):
         exercises.load("no_such_chapter")
     with pytest.raises(ParameterError, match="chapter"):
         exercises.load("../x")
+
+
+def _share_question(expected, **kw):
+    q = Question(name="q", prompt="Conversion rate?", expected=expected, solution_code="answer = 0",
+                 unit="share", **kw)
+    q.ctx = {}
+    return q
+
+
+def test_the_printed_value_passes_and_five_percent_off_does_not():
+    # the notebook prints 0.2464 for 0.246381..., 355.5 for 355.4629
+    q = _share_question(0.246381, decimals=4)
+    assert q.check(0.2464).correct
+    assert q.check(0.246).correct  # within 0.5 %
+    assert not q.check(0.246381 * 1.05).correct
+    money = Question(name="q3", prompt="AOV?", expected=355.4629, solution_code="answer = 0", decimals=1)
+    money.ctx = {}
+    assert money.check(355.5).correct and not money.check(355.4629 * 0.95).correct
+    # a large number printed to the thousand: ¥2,941,000 for 2,940,612
+    big = Question(name="q", prompt="GMV?", expected=2_940_612.0, solution_code="", decimals=-3, rel_tol=1e-6)
+    big.ctx = {}
+    assert big.check(2_941_000).correct and not big.check(2_942_000).correct
+
+
+def test_a_near_miss_says_give_more_digits_not_too_low():
+    q = _share_question(0.1138, rel_tol=1e-4)
+    result = q.check(0.11)
+    assert not result.correct
+    assert result.message.startswith("close: give more digits")
+    assert "too low" not in result.message
+
+
+def test_percentage_hint_only_for_shares():
+    share = _share_question(0.025)
+    assert "percentage" in share.check(2.5).message
+    money = Question(name="q", prompt="AOV (CNY)?", expected=150.0, solution_code="")
+    money.ctx = {}
+    assert "percentage" not in money.check(15000.0).message
+    percent = Question(name="q", prompt="Lift (%)?", expected=25.0, solution_code="", unit="percent")
+    percent.ctx = {}
+    assert "fraction where a percentage" in percent.check(0.25).message
+
+
+def test_tolerance_is_stated_per_question():
+    q = _share_question(0.246381, decimals=4)
+    assert "0.50 %" in q.tolerance_text() or "0.5 %" in q.tolerance_text()
+    assert "4 decimals" in q.tolerance_text()
+    assert q.tolerance_text() in q._repr_markdown_()
+
+
+def test_text_answers_accept_either_half_of_a_bilingual_name():
+    q = Question(name="q", prompt="Which category?", expected="運動 Sports", solution_code="")
+    q.ctx = {}
+    for answer in ("Sports", "sports ", "運動", "運動 Sports"):
+        assert q.check(answer).correct, answer
+    assert not q.check("Apparel").correct
+    names = Question(name="q", prompt="Which?", expected={"運動 Sports", "服飾 Apparel"}, solution_code="")
+    names.ctx = {}
+    assert names.check(["Sports", "服飾"]).correct
+    assert "missing" in names.check(["Sports"]).message
+    assert not names.check(["Sports", "服飾", "Books"]).correct
+
+
+def test_update_gives_later_questions_their_objects():
+    q = Question(name="q6", prompt="Expected purchases?", expected=lambda c: c["model"] * 2,
+                 solution_code="answer = model * 2", requires=["model"])
+    ex = ExerciseSet("demo", [q])
+    q.ctx = {"model": None}
+    assert ex.q6.check(4).status == "unavailable"
+    ex.update(model=2.0)
+    assert ex.q6.check(4).correct
+    assert list(ex.progress()["status"]) == ["correct"]
