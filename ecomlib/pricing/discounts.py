@@ -41,6 +41,11 @@ class DiscountDepth:
     lines: pd.DataFrame
     list_price_source: str
 
+    def overall(self) -> float:
+        """Mean discount over every unit sold (a fraction of the list price): the key figure ``discount_depth``."""
+        units = float(self.lines["quantity"].sum())
+        return float((self.lines["discount"] * self.lines["quantity"]).sum() / units) if units else float("nan")
+
     def summary(self) -> pd.DataFrame:
         """Per group over the whole period: units, mean discount, share discounted."""
         lines = self.lines.assign(weighted=self.lines["discount"] * self.lines["quantity"],

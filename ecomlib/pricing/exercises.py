@@ -44,9 +44,11 @@ def build(ctx: dict) -> list[Question]:
         Question(
             name="q1",
             prompt="Break-even: the shop cuts a price by 15 % at a gross margin of 40 %. By what "
-            "fraction must units rise to keep the same gross profit? (0.5 = +50 %)",
+            "fraction must units rise to keep the same gross profit? Give a fraction (0.5 = +50 %), "
+            "to 4 decimals.",
             expected=lambda c: break_even_volume(-0.15, 0.40),
-            rel_tol=1e-6,
+            decimals=4,
+            unit="share",
             hints=["After the cut, each unit earns 40 % - 15 % = 25 % of the old price.",
                    "Units must rise so that new units x 25 % = old units x 40 %."],
             mistakes=[Mistake(lambda c: 0.15 / 0.40,
@@ -72,9 +74,11 @@ answer = table.loc[table["identifiable"], "elasticity"].idxmin()
         Question(
             name="q3",
             prompt="Markup rule: using that category's estimated elasticity e and its unit cost c "
-            "from `costs`, what price p* = c * e / (1 + e) maximises gross profit, in CNY?",
+            "from `costs`, what price p* = c * e / (1 + e) maximises gross profit? Give it in the data's currency, "
+            "to 2 decimals, from the unrounded e and c.",
             expected=lambda c: markup_rule_price(c["costs"][_elastic(c)[0]], _elastic(c)[1]),
-            rel_tol=1e-3,
+            decimals=2,
+            unit="money",
             requires=["fit", "costs"],
             hints=["e is negative and below -1, so e / (1 + e) is above 1: the price is a "
                    "markup on cost.",
@@ -91,11 +95,13 @@ answer = costs[category] * e / (1 + e)
         ),
         Question(
             name="q4",
-            prompt="What was the average paid price per unit (CNY) of the largest category by "
-            "revenue, over completed sales? (revenue / units, not the mean of `unit_price`)",
+            prompt="What was the average paid price per unit of the largest category by revenue, over "
+            "completed sales (revenue / units, not the mean of `unit_price`)? This is the "
+            "`avg_price` of that category in the unit-economics table, which prints it to 1 decimal.",
             expected=lambda c: float(_completed(c).loc[_completed(c)["category"] == _top_category(c), "revenue"].sum()
                                      / _completed(c).loc[_completed(c)["category"] == _top_category(c), "quantity"].sum()),
-            rel_tol=1e-6,
+            decimals=1,
+            unit="money",
             requires=["tx"],
             hints=["Keep completed lines with a positive quantity, then the category with the "
                    "largest revenue.",
@@ -112,10 +118,12 @@ answer = rows["revenue"].sum() / rows["quantity"].sum()
         ),
         Question(
             name="q5",
-            prompt="Van Westendorp: how many survey respondents gave inconsistent answers "
-            "(not too cheap <= cheap <= expensive <= too expensive)?",
+            prompt="Van Westendorp: in the WHOLE survey table `survey` (every category, not only the "
+            "focus category the section's printout counts), how many respondents gave inconsistent "
+            "answers (not too cheap <= cheap <= expensive <= too expensive)?",
             expected=lambda c: van_westendorp(c["survey"]).n_inconsistent,
-            abs_tol=0.5,
+            decimals=0,
+            unit="count",
             requires=["survey"],
             hints=["Compare neighbouring answers of each respondent.",
                    "Count rows where any of too_cheap > cheap, cheap > expensive, "

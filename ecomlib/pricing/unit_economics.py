@@ -14,7 +14,11 @@ from ecomlib.errors import DataError, ParameterError, SchemaError
 from ecomlib.pricing.observations import completed_sales, group_labels
 from ecomlib.validation import check_argument, check_columns, check_frame, check_numeric
 
-__all__ = ["line_costs", "unit_economics", "price_index", "price_tiers"]
+__all__ = ["DEFAULT_COST_RATIO", "line_costs", "unit_economics", "price_index", "price_tiers"]
+
+#: Unit cost as a share of the paid price assumed when the data has no costs (a fraction). One
+#: constant for every chapter that needs such an assumption, so their margins agree.
+DEFAULT_COST_RATIO: float = 0.6
 
 
 def line_costs(
@@ -62,7 +66,7 @@ def line_costs(
     raise SchemaError(
         f"No unit costs: `transactions` has no complete {cost_col!r} column and no `products` "
         "table was given.",
-        fix="Pass products= (with unit_cost), or unit_cost_ratio= (e.g. 0.6) as an assumption.",
+        fix=f"Pass products= (with unit_cost), or unit_cost_ratio= (e.g. {DEFAULT_COST_RATIO}) as an assumption.",
     )
 
 

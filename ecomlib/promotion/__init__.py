@@ -18,6 +18,7 @@ from ecomlib.promotion.baseline import BASELINE_METHODS, BaselineResult, baselin
 from ecomlib.promotion.calendar import festival_calendar, promotions_from_discounts
 from ecomlib.promotion.campaigns import (
     allocate_budget,
+    beside_truth,
     by_kind,
     campaign_table,
     did_promotion,
@@ -61,6 +62,7 @@ __all__ = [
     "DiscountEconomics",
     "PromotionEffects",
     "allocate_budget",
+    "beside_truth",
     "baseline",
     "break_even_lift",
     "by_kind",

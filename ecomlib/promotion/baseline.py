@@ -1,4 +1,4 @@
-"""What would have sold without the promotion: the baseline (book 3.4, risk and evaluation).
+"""What would have sold without the promotion: the baseline (what book section 3.4 calls 風險管理與效果評估).
 
 Every lift is actual sales minus a counterfactual nobody observed, so the answer depends on how
 the counterfactual is built. Three ways, each with an interval:

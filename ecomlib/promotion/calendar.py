@@ -1,4 +1,4 @@
-"""Where the promotions calendar comes from when the data has none (book 3.4 "the timetable").
+"""Where the promotions calendar comes from when the data has none (book section 3.4, 制定促銷時間表).
 
 * :func:`festival_calendar` turns festival periods typed by the user (``"2024-11-04..2024-11-11"``)
   into whole-shop promotion rows;

@@ -1,4 +1,4 @@
-"""Every promotion in one table, and next year's festival budget (book 3.4 "budget and resources").
+"""Every promotion in one table, and next year's festival budget (book section 3.4, 預算規劃與資源分配).
 
 :func:`campaign_table` estimates each promotion of the calendar with
 :func:`ecomlib.promotion.promotion_effects` and ranks them by ROI:
@@ -14,7 +14,15 @@ margin by 41 %). Setting the marginal returns equal gives the closed form
 
     s_i  proportional to  (M_i / c_i^beta)^(1 / (1 - beta))
 
-Festivals whose net margin was not positive get nothing.
+Festivals whose net margin was not positive get nothing. Spending stops where one more CNY no
+longer returns more than it costs: with ``k = 1 + min_marginal_roi`` (1 by default, i.e. a marginal
+ROI of 0), a festival's spend is capped at
+
+    s_i* = (beta M_i / (k c_i^beta))^(1 / (1 - beta)),
+
+where its marginal return ``beta M_i s^(beta - 1) / c_i^beta`` falls to ``k``. When those caps add
+up to less than the budget, the rest is left unspent (``attrs["unspent"]``): a negative marginal ROI
+means "spend nothing more", never "spend it anyway".
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ from ecomlib.promotion.effects import promotion_effects
 from ecomlib.promotion.sales import DailySales, require_promotion, scope_masks
 from ecomlib.validation import check_columns, check_frame, check_positive
 
-__all__ = ["allocate_budget", "by_kind", "campaign_table", "did_promotion", "estimated_promotions",
+__all__ = ["allocate_budget", "by_kind", "campaign_table", "beside_truth", "did_promotion", "estimated_promotions",
            "focus_promotion", "last_festivals", "study_promotion"]
 
 
@@ -99,32 +107,43 @@ def allocate_budget(
     budget: float,
     *,
     beta: float = 0.5,
+    min_marginal_roi: float = 0.0,
     name_col: str = "festival",
     margin_col: str = "net_margin",
     cost_col: str = "cost",
 ) -> pd.DataFrame:
-    """Split ``budget`` (CNY) across festivals so that their marginal ROI is equal.
+    """Split up to ``budget`` (CNY) across festivals so that their marginal ROI is equal.
+
+    No CNY is placed where its marginal ROI would fall below ``min_marginal_roi``: when every
+    festival is at that threshold before the budget is used up, the rest stays unspent.
 
     Parameters
     ----------
     last : DataFrame
         One row per festival with last time's ``net_margin`` and ``cost`` (CNY).
     budget : float
-        Total to spend next time (CNY).
+        Most to spend next time (CNY).
     beta : float
         Diminishing-returns exponent, 0 < beta < 1 (an assumption; say which in a report).
+    min_marginal_roi : float
+        Lowest acceptable return of the last CNY spent, minus 1 (a fraction; 0 = the last CNY must
+        at least pay for itself).
 
     Returns
     -------
     DataFrame
         ``festival``, ``last_cost``, ``last_net_margin``, ``budget`` (allocated), ``expected_net_margin``,
-        ``expected_roi`` and ``marginal_roi`` (return of one more CNY, minus 1).
+        ``expected_roi``, ``marginal_roi`` (return of one more CNY, minus 1) and ``capped`` (True where
+        spending stopped at ``min_marginal_roi``). ``attrs["unspent"]`` is the part of ``budget`` not
+        allocated (CNY) and ``attrs["note"]`` says why.
     """
     check_frame(last, "last")
     check_columns(last, [name_col, margin_col, cost_col], "last")
     budget = check_positive("budget", budget)
     if not 0 < beta < 1:
         raise ParameterError(f"`beta` must be strictly between 0 and 1, but {beta!r} was passed.")
+    if not min_marginal_roi > -1:
+        raise ParameterError(f"`min_marginal_roi` must be above -1 (a fraction), but {min_marginal_roi!r} was passed.")
     m = last[margin_col].to_numpy(dtype=float)
     c = last[cost_col].to_numpy(dtype=float)
     if np.any(c <= 0):
@@ -133,7 +152,9 @@ def allocate_budget(
     if weight.sum() == 0:
         raise DataError("No festival earned a positive net margin last time: there is nothing to allocate to.",
                         fix="Check the campaign table; a budget should not follow losses.")
-    spend = budget * weight / weight.sum()
+    cap = (beta / (1 + min_marginal_roi)) ** (1 / (1 - beta)) * weight  # spend where the marginal return hits 1 + min
+    capped = cap.sum() <= budget
+    spend = cap if capped else budget * weight / weight.sum()
     expected = np.where(spend > 0, m * (spend / c) ** beta, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         marginal = np.where(spend > 0, beta * expected / spend, np.nan) - 1
@@ -141,6 +162,44 @@ def allocate_budget(
                         "budget": spend, "expected_net_margin": expected})
     out["expected_roi"] = (out["expected_net_margin"] - out["budget"]) / out["budget"].where(out["budget"] > 0)
     out["marginal_roi"] = marginal
+    out["capped"] = bool(capped) & (spend > 0)
+    out.attrs["unspent"] = float(budget - spend.sum())
+    out.attrs["note"] = (f"spending stops where the last CNY returns a marginal ROI of {min_marginal_roi:+.0%}: "
+                         f"{out.attrs['unspent']:,.0f} of {budget:,.0f} left unspent" if capped else
+                         "the whole budget is spent, and the last CNY still earns more than the threshold")
+    return out
+
+
+def beside_truth(
+    campaigns: pd.DataFrame,
+    truth: pd.Series | None,
+    *,
+    estimate: str = "lift",
+    low: str = "lift_low",
+    high: str = "lift_high",
+) -> pd.DataFrame:
+    """The campaign table with the true value beside each estimate, and whether its interval holds it.
+
+    Parameters
+    ----------
+    campaigns : DataFrame
+        From :func:`campaign_table` (``promo_id`` and the ``estimate``, ``low``, ``high`` columns).
+    truth : Series or None
+        True values by ``promo_id`` (a simulation's truth). None: ``campaigns`` comes back unchanged.
+
+    Returns
+    -------
+    DataFrame
+        ``campaigns`` plus ``truth`` and ``truth in interval?`` (True / False; missing where the
+        promotion has no truth or no interval), only when ``truth`` is given.
+    """
+    check_columns(campaigns, ["promo_id", estimate, low, high], "campaigns")
+    if truth is None:
+        return campaigns
+    out = campaigns.assign(truth=campaigns["promo_id"].map(truth).astype(float))
+    known = out["truth"].notna() & out[low].notna() & out[high].notna()
+    inside = (out["truth"] >= out[low]) & (out["truth"] <= out[high])
+    out["truth in interval?"] = inside.astype("boolean").where(known)
     return out
 
 

@@ -1,4 +1,4 @@
-"""Difference-in-differences: the promotion's effect against untreated units (book 3.4).
+"""Difference-in-differences: the promotion's effect against untreated units (book section 3.4, 風險管理與效果評估).
 
 Compare the change of the treated units (promoted categories, regions) from before to during the
 promotion with the change of untreated units over the same time:

@@ -1,4 +1,4 @@
-"""Promotion economics: ROI, ROAS, coupon cost and break-even lift (book 3.4 "budget and resources").
+"""Promotion economics: ROI, ROAS, coupon cost and break-even lift (book section 3.4, 預算規劃與資源分配).
 
 * ROI  = (incremental gross margin - promotion cost) / promotion cost
 * ROAS = incremental revenue / promotion cost

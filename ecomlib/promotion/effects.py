@@ -1,4 +1,4 @@
-"""Lift and after-effects of one promotion (book 3.4 "risk and evaluation", 5.3).
+"""Lift and after-effects of one promotion (book sections 3.4, 風險管理與效果評估, and 5.3).
 
 For a promotion running from ``start`` to ``end``:
 

@@ -2,8 +2,9 @@
 
 The notebook loads them with its own results::
 
-    ex = exercises.load("promotion", campaigns=campaigns, effects=focus, panel=panel,
-                        margin=margin, discount=0.2)
+    ex = exercises.load("promotion", campaigns=campaigns, effects=focus, margin=margin, discount=0.2)
+    ...
+    ex.update(panel=panel_data)      # after the DiD section
 
 ``campaigns`` is the campaign table, ``effects`` the :class:`PromotionEffects` of the promotion
 the notebook studies, ``panel`` the category x week panel of the DiD section (None when no
@@ -28,6 +29,11 @@ def _during(ctx):
     return ctx["effects"].baselines["lift"].effect("during")
 
 
+def _focus_name(ctx) -> str:
+    effects = ctx.get("effects")
+    return f"promotion {effects.promo_id}" if effects is not None else "the promotion in `effects`"
+
+
 def build(ctx: dict) -> list[Question]:
     """Return the promotion chapter's questions for the results in ``ctx``."""
     return [
@@ -35,9 +41,10 @@ def build(ctx: dict) -> list[Question]:
             name="q1",
             prompt="A promotion cuts the price by `discount` at a gross margin of `margin` (both "
             "fractions of the price). By how much must units rise to keep gross profit the same? "
-            "(a fraction: 0.5 = +50 %)",
+            "Give a fraction (0.5 = +50 %), to 4 decimals.",
             expected=lambda c: float(break_even_lift(c["discount"], c["margin"])),
-            rel_tol=1e-6,
+            decimals=4,
+            unit="share",
             requires=["discount", "margin"],
             hints=["Profit per unit falls from m to m - d; units must make up the difference.",
                    "Solve (1 + L)(m - d) = m for L."],
@@ -63,10 +70,12 @@ answer = campaigns.sort_values("roi", ascending=False)["promo_id"].iloc[0]
         ),
         Question(
             name="q3",
-            prompt="What was the ROI of that best promotion, as a fraction (0.25 = 25 %)? Compute it "
-            "from its `net_margin` and `cost`.",
+            prompt="What was the ROI of the promotion with the highest ROI in `campaigns`, as a fraction "
+            "(0.25 = 25 %)? Compute it from its `net_margin` and `cost`; the section prints it as a "
+            "percentage with 1 decimal (-36.7 % is -0.367).",
             expected=lambda c: float((_best(c)["net_margin"] - _best(c)["cost"]) / _best(c)["cost"]),
-            rel_tol=1e-6,
+            decimals=3,
+            unit="share",
             requires=["campaigns"],
             hints=["ROI = (net margin - cost) / cost.", "Take the row with the highest roi."],
             mistakes=[Mistake(lambda c: float(_best(c)["net_margin"] / _best(c)["cost"]),
@@ -78,10 +87,13 @@ answer = (best["net_margin"] - best["cost"]) / best["cost"]
         ),
         Question(
             name="q4",
-            prompt="For the promotion studied above, what was its relative lift in units during the "
-            "promotion (actual / baseline - 1)? Use its baseline frame.",
+            prompt=f"For {_focus_name(ctx)} — the promotion whose baseline the timetable section plots, "
+            "passed to the bank as `effects` — what was its relative lift in units during the "
+            "promotion (actual / baseline - 1), as a fraction? Use `effects.baselines['lift'].frame`; "
+            "the section prints it as a percentage with 1 decimal.",
             expected=lambda c: float(_during(c)["relative"]),
-            rel_tol=1e-6,
+            decimals=3,
+            unit="share",
             requires=["effects"],
             hints=["`effects.baselines['lift'].frame` has daily `actual` and `baseline` and a `period`.",
                    "Sum both over the rows where period == 'during', divide, subtract 1."],
@@ -96,10 +108,11 @@ answer = during["actual"].sum() / during["baseline"].sum() - 1
         Question(
             name="q5",
             prompt="From the DiD panel, compute the difference-in-differences by hand from the four "
-            "means of `log_units`: (treated after - treated before) - (control after - control before).",
+            "means of `log_units`: (treated after - treated before) - (control after - control before), "
+            "in log units; the section prints the estimate to 3 decimals.",
             expected=lambda c: float(did(c["panel"], outcome="log_units", treated="treated", post="post").estimate),
-            rel_tol=1e-6,
-            abs_tol=1e-9,
+            decimals=3,
+            unit="number",
             requires=["panel"],
             hints=["Group the panel by `treated` and `post` and take the mean of `log_units`.",
                    "Subtract the control group's change from the treated group's change."],
@@ -114,9 +127,10 @@ answer = (means[(1, 1)] - means[(1, 0)]) - (means[(0, 1)] - means[(0, 0)])
         Question(
             name="q6",
             prompt="Expecting a +50 % lift in units, what is the deepest discount (fraction of the "
-            "price) that still pays at gross margin `margin`?",
+            "price) that still pays at gross margin `margin`? Give a fraction, to 4 decimals.",
             expected=lambda c: float(max_discount_for_lift(0.5, c["margin"])),
-            rel_tol=1e-6,
+            decimals=4,
+            unit="share",
             requires=["margin"],
             hints=["Solve (1 + 0.5)(m - d) = m for d.", "d = m x L / (1 + L)."],
             mistakes=[Mistake(lambda c: float(break_even_lift(min(0.5 * c["margin"], 0.99), c["margin"])),

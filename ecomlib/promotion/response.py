@@ -1,4 +1,4 @@
-"""Who responded to a promotion and which products carried it (book 3.4 "who responds", 5.3).
+"""Who responded to a promotion and which products carried it (book sections 3.4, 分析消費者需求與行為, and 5.3).
 
 Descriptive comparisons, each against the promotion's own pre-period (the ``pre_weeks`` before
 it, same number of weekdays represented): units per day in each segment during the promotion

@@ -52,3 +52,19 @@ def test_bank_on_transactions_only(lines_three):
     assert ex.q4.check(ex.q4.run_solution()).correct
     assert ex.q3.check(10.0).status == "unavailable"
     assert ex.q5.check(3).status == "unavailable"
+
+
+def test_printed_values_pass_and_five_percent_off_fails(ex):
+    # q4 is the unit-economics table's avg_price (printed to 1 decimal, e.g. 42.8), q3 a price
+    # to 2 decimals, q1 a share to 4 and q5 a count
+    numeric = [q for q in ex if q.decimals is not None]
+    assert {q.name: q.decimals for q in numeric} == {"q1": 4, "q3": 2, "q4": 1, "q5": 0}
+    for q in numeric:
+        value = q.expected_value()
+        assert q.check(round(value, q.decimals)).correct, q.name
+        assert not q.check(value * 1.05 + (1 if q.unit == "count" else 0)).correct, q.name
+
+
+def test_q5_asks_about_the_whole_survey(ex, survey):
+    assert "WHOLE survey" in ex.q5.prompt and ex.q5.unit == "count"
+    assert ex.q5.expected_value() == 2  # every row of the table, not one category

@@ -149,3 +149,21 @@ def test_price_tiers_hand_case():
         price_tiers(lines.drop(columns="product_id"))
     with pytest.raises(DataError):
         price_tiers(lines.iloc[0:0])
+
+
+def test_discount_depth_overall_is_the_unit_weighted_mean(lines, products):
+    # the key figure discount_depth: tea 2 x 0 + 2 x 0.2, cups 1 x 0 + 4 x 1/3, over 9 units
+    res = discount_depth(lines.drop(columns="discount"), products)
+    assert res.overall() == pytest.approx((2 * 0.2 + 4 / 3) / 9)
+
+
+def test_default_cost_ratio_is_one_constant_used_by_the_notebook():
+    import json
+    from pathlib import Path
+
+    from ecomlib.pricing import DEFAULT_COST_RATIO
+
+    assert DEFAULT_COST_RATIO == 0.6
+    nb = json.loads((Path(__file__).parents[2] / "notebooks" / "02_pricing.ipynb").read_text(encoding="utf-8"))
+    params = "".join(next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))["source"])
+    assert f"unit_cost_ratio: float = {DEFAULT_COST_RATIO}" in params

@@ -8,6 +8,7 @@ from ecomlib.errors import DataError, ParameterError, SchemaError
 from ecomlib.promotion import (
     allocate_budget,
     baseline,
+    beside_truth,
     campaign_table,
     category_week_panel,
     daily_sales,
@@ -71,10 +72,11 @@ def test_campaign_table_and_budget(promo_shop):
     assert row["roi"] == pytest.approx((row["net_margin"] - 500) / 500)
     assert row["rank"] == 1
     last = pd.DataFrame({"festival": ["618", "D11"], "net_margin": [100.0, 400.0], "cost": [100.0, 100.0]})
-    alloc = allocate_budget(last, 1000, beta=0.5).set_index("festival")
+    alloc = allocate_budget(last, 100, beta=0.5).set_index("festival")  # less than the caps (25 + 400)
     # s_i proportional to (M_i / c_i^0.5)^2: 100^2 : 400^2 = 1 : 16
     assert alloc.loc["D11", "budget"] / alloc.loc["618", "budget"] == pytest.approx(16)
-    assert alloc["budget"].sum() == pytest.approx(1000)
+    assert alloc["budget"].sum() == pytest.approx(100)
+    assert (alloc["marginal_roi"] > 0).all() and alloc.attrs["unspent"] == pytest.approx(0)
     assert alloc["marginal_roi"].nunique() == 1 or np.allclose(alloc["marginal_roi"], alloc["marginal_roi"].iloc[0])
 
 
@@ -112,3 +114,30 @@ def test_bad_inputs(promo_shop):
         allocate_budget(pd.DataFrame({"festival": ["a"], "net_margin": [1.0], "cost": [1.0]}), 10, beta=1)
     with pytest.raises(DataError, match="positive net margin"):
         allocate_budget(pd.DataFrame({"festival": ["a"], "net_margin": [-1.0], "cost": [1.0]}), 10)
+
+
+def test_budget_stops_where_the_marginal_roi_turns_negative():
+    # Double 11 returned 49 % of its cost last time (ROI -51 %): sending it the whole 150,000 at a
+    # negative marginal ROI was wrong. By hand (beta 0.5): s* = (0.5 M / sqrt(c))^2 = 0.25 M^2 / c.
+    last = pd.DataFrame({"festival": ["618", "D11"], "net_margin": [10_000.0, 49_000.0],
+                         "cost": [20_000.0, 100_000.0]})
+    alloc = allocate_budget(last, 150_000).set_index("festival")
+    assert alloc.loc["618", "budget"] == pytest.approx(0.25 * 10_000**2 / 20_000)
+    assert alloc.loc["D11", "budget"] == pytest.approx(0.25 * 49_000**2 / 100_000)
+    assert np.allclose(alloc["marginal_roi"], 0) and alloc["capped"].all()
+    assert alloc.attrs["unspent"] == pytest.approx(150_000 - alloc["budget"].sum())
+    assert "unspent" in alloc.attrs["note"]
+    strict = allocate_budget(last, 150_000, min_marginal_roi=0.5)
+    assert np.allclose(strict["marginal_roi"], 0.5) and strict["budget"].sum() < alloc["budget"].sum()
+    with pytest.raises(ParameterError):
+        allocate_budget(last, 150_000, min_marginal_roi=-1.5)
+
+
+def test_campaign_lifts_beside_the_truth_flag_misses():
+    table = pd.DataFrame({"promo_id": ["F618", "D11", "C1"], "lift": [0.687, 0.611, 0.1],
+                          "lift_low": [0.45, 0.474, np.nan], "lift_high": [0.9, 0.748, np.nan]})
+    out = beside_truth(table, pd.Series({"F618": 0.254, "D11": 0.471, "X": 1.0}))
+    assert out["truth"].tolist()[:2] == [0.254, 0.471] and np.isnan(out["truth"].iloc[2])
+    assert out["truth in interval?"].tolist()[:2] == [False, False]
+    assert out["truth in interval?"].isna().iloc[2]
+    assert beside_truth(table, None) is table

@@ -37,3 +37,20 @@ def test_wrong_answers_get_targeted_hints(ctx):
 def test_missing_panel_makes_q5_unavailable(ctx):
     ex = exercises.load("promotion", **{**ctx, "panel": None})
     assert ex.q5.check(0.1).status == "unavailable"
+
+
+def test_printed_values_pass_and_five_percent_off_fails(ctx):
+    # the notebook prints ROI and lift as percentages with 1 decimal (-36.7 % -> -0.367), DiD to 3
+    ex = exercises.load("promotion", **ctx)
+    numeric = [q for q in ex if q.decimals is not None]
+    assert {q.name for q in numeric} == {"q1", "q3", "q4", "q5", "q6"}
+    for q in numeric:
+        value = q.expected_value()
+        assert q.check(round(value, q.decimals)).correct, q.name
+        assert not q.check(value * 1.05 + (0.05 if value == 0 else 0)).correct, q.name
+    assert {ex.q3.unit, ex.q4.unit} == {"share"} and ex.q3.decimals == 3
+
+
+def test_q4_names_the_promotion_it_asks_about(ctx):
+    ex = exercises.load("promotion", **ctx)
+    assert f"promotion {ctx['effects'].promo_id}" in ex.q4.prompt
