@@ -28,8 +28,10 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 
 setup: $(STAMP)
 
+# students work on copies in my_notebooks/ (git-ignored): copied once, never overwritten
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/ecomlib notebooks my_notebooks
+	$(BIN)/jupyter lab my_notebooks/
 
 reports: $(STAMP)
 	$(BIN)/ecomlib report all --out reports

@@ -16,7 +16,7 @@ from ecomlib import __version__
 from ecomlib.errors import EcomlibError
 
 # module path of each command group, in the order `ecomlib --help` lists them
-COMMAND_GROUPS = ("ecomlib.data.cli", "ecomlib.reports.cli")
+COMMAND_GROUPS = ("ecomlib.data.cli", "ecomlib.reports.cli", "ecomlib.teaching.workspace")
 
 
 def build_parser() -> argparse.ArgumentParser:
