@@ -49,18 +49,20 @@ SEGMENT_SHARE_RANGE = (0.004, 0.02)
 MARKET_WOBBLE_SD = 0.02
 
 #: Competitors: name, size relative to the shop, yearly growth, price ratio vs the shop, rating.
+#: They are fictional cross-border shops and brands (like the shop itself), not platforms such as
+#: Tmall Global or JD: a shop competes with other sellers, the platforms are its channels.
 COMPETITORS = pd.DataFrame(
     [
-        ("天貓國際 Tmall Global", 9.0, 0.06, 0.95, 4.6),
-        ("京東國際 JD Worldwide", 7.0, 0.08, 1.05, 4.7),
-        ("拼多多跨境 PDD Cross-border", 5.0, 0.25, 0.60, 4.0),
-        ("考拉海購 Kaola", 2.5, -0.05, 1.00, 4.4),
-        ("小紅書商城 RED Mall", 2.0, 0.18, 1.30, 4.5),
-        ("唯品國際 VIP Global", 1.6, 0.01, 0.85, 4.3),
-        ("洋碼頭 Ymatou", 1.0, -0.08, 1.15, 4.1),
-        ("蜜芽 Mia", 0.8, 0.03, 0.90, 4.2),
-        ("抖音全球購 Douyin Global", 3.0, 0.35, 0.75, 4.2),
-        ("豌豆公主 Wandou", 0.6, 0.10, 1.40, 4.5),
+        ("海淘優品 HaiTao Select", 9.0, 0.06, 0.95, 4.6),
+        ("環球好物 Global Goods", 7.0, 0.08, 1.05, 4.7),
+        ("省心購 ThriftBuy", 5.0, 0.25, 0.60, 4.0),
+        ("優選家 YouXuan Home", 2.5, -0.05, 1.00, 4.4),
+        ("紅葉美妝 Maple Beauty", 2.0, 0.18, 1.30, 4.5),
+        ("匯品 HuiPin", 1.6, 0.01, 0.85, 4.3),
+        ("洋貨鋪 Import Corner", 1.0, -0.08, 1.15, 4.1),
+        ("萌寶屋 BabyNest", 0.8, 0.03, 0.90, 4.2),
+        ("潮流社 TrendHouse", 3.0, 0.35, 0.75, 4.2),
+        ("豆豆精選 Doudou Picks", 0.6, 0.10, 1.40, 4.5),
         ("全球優選 Global Select", 0.5, 0.00, 1.20, 3.9),
     ],
     columns=["company", "relative_size", "growth", "price_ratio", "rating"],

@@ -1,11 +1,11 @@
 """Competitor benchmark: share, growth, price index and rating of every company in a year.
 
-The price index compares each company's average selling price with the market's average
-price, where the market average is total sales divided by total units (units estimated as
-sales / average price), so a big seller counts more::
+The price index is the one of the pricing chapter (:func:`ecomlib.pricing.price_index`): each
+company's average selling price against the sales-weighted average price of the shop's
+competitors (every company but the shop; all companies when no shop is named)::
 
-    market price = sum(sales) / sum(sales / avg_price)
-    price index  = 100 x avg_price / market price     (100 = priced like the market)
+    reference price = sum(sales x avg_price) / sum(sales)     (over the companies other than the shop)
+    price index     = 100 x avg_price / reference price        (100 = priced like the competitors)
 
 Together with the rating this places each company on a positioning map (price index on
 one axis, rating on the other, bubble size = sales).
@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ecomlib.errors import DataError, ParameterError
+from ecomlib.pricing import price_index
 from ecomlib.validation import check_columns, check_frame, check_numeric
 
 __all__ = ["competitor_benchmark"]
@@ -56,15 +57,16 @@ def competitor_benchmark(
     -------
     DataFrame
         Columns ``company, sales, share`` (fraction), ``growth`` (vs the previous year,
-        fraction; missing without one), ``avg_price, price_index`` (100 = market average),
+        fraction; missing without one), ``avg_price, price_index`` (100 = the competitors'
+        sales-weighted average price, see the module docstring),
         ``rating, is_shop``; largest seller first.
 
     Examples
     --------
     >>> c = pd.DataFrame({"company": ["a", "b"], "year": 2024, "sales": [100.0, 100.0],
     ...                   "avg_price": [10.0, 40.0], "rating": [4.0, 4.5]})
-    >>> competitor_benchmark(c)["price_index"].tolist()   # market price = 200 / 12.5 = 16
-    [62.5, 250.0]
+    >>> competitor_benchmark(c)["price_index"].tolist()   # reference = (10 + 40) / 2 = 25
+    [40.0, 160.0]
     """
     competitors = check_frame(competitors, "competitors")
     cols = [company_col, year_col, sales_col, price_col, rating_col]
@@ -91,7 +93,7 @@ def competitor_benchmark(
     total = now[sales_col].sum()
     if total <= 0:
         raise DataError(f"Total sales in {year} are zero; shares and price index are undefined.")
-    market_price = total / (now[sales_col] / now[price_col]).sum()
+    reference = _reference_price(now, shop, company_col, year_col, sales_col, price_col)
     previous = competitors[years == year - 1].set_index(company_col)[sales_col]
     out = pd.DataFrame(
         {
@@ -104,9 +106,19 @@ def competitor_benchmark(
     )
     prev = out["company"].map(previous).astype(float)
     out.insert(3, "growth", out["sales"] / prev.where(prev > 0) - 1.0)
-    out.insert(5, "price_index", 100.0 * out["avg_price"] / market_price)
+    out.insert(5, "price_index", 100.0 * out["avg_price"] / reference)
     out["is_shop"] = out["company"] == shop if shop is not None else False
     out = out.sort_values("sales", ascending=False, kind="stable").reset_index(drop=True)
     out.attrs["year"] = int(year) if isinstance(year, int | np.integer) else year
-    out.attrs["market_price"] = float(market_price)
+    out.attrs["reference_price"] = float(reference)
     return out
+
+
+def _reference_price(now, shop, company_col, year_col, sales_col, price_col) -> float:
+    """The competitors' sales-weighted average price of one year (CNY per unit)."""
+    if shop is not None and len(now) > 1:
+        index = price_index(now, own=shop, company_col=company_col, year_col=year_col,
+                            price_col=price_col, sales_col=sales_col)
+        return float(index["reference_price"].iloc[0])
+    weights = now[sales_col].astype(float)
+    return float((weights * now[price_col]).sum() / weights.sum())

@@ -120,12 +120,16 @@ def competitors():
 
 def test_competitor_benchmark_hand_case(competitors):
     out = competitor_benchmark(competitors, shop="shop").set_index("company")
-    # units 2024: 12 + 2 + 10 = 24; market price = 200 / 24 = 8.333
-    assert out.loc["a", "price_index"] == pytest.approx(100 * 10 / (200 / 24))
-    assert out.loc["shop", "price_index"] == pytest.approx(100 * 4 / (200 / 24))
+    # the pricing chapter's definition: reference = sales-weighted price of the companies other
+    # than the shop, 2024: (120 x 10 + 40 x 20) / 160 = 12.5
+    assert out.loc["a", "price_index"] == pytest.approx(100 * 10 / 12.5)
+    assert out.loc["shop", "price_index"] == pytest.approx(100 * 4 / 12.5)
+    assert out.attrs["reference_price"] == pytest.approx(12.5)
     assert out.loc["a", "share"] == pytest.approx(0.6)
     assert out.loc["b", "growth"] == pytest.approx(-0.2)
     assert out["is_shop"].sum() == 1 and out.loc["shop", "is_shop"]
+    no_shop = competitor_benchmark(competitors).set_index("company")  # nobody excluded: 2,160 / 200
+    assert no_shop.loc["a", "price_index"] == pytest.approx(100 * 10 / 10.8)
     first = competitor_benchmark(competitors, year=2023)
     assert first["growth"].isna().all()
 
@@ -223,3 +227,13 @@ def test_segment_bad_inputs(lines):
         segment_profiles(lines.drop(columns="customer_id"))
     with pytest.raises(DataError, match="known customer"):
         segment_profiles(lines.assign(customer_id=None))
+
+
+def test_competitor_benchmark_price_index_is_the_pricing_chapters(competitors):
+    """Issue 14 §3: one price-index definition; market's benchmark equals ecomlib.pricing.price_index."""
+    from ecomlib.pricing import price_index
+
+    bench = competitor_benchmark(competitors, shop="shop").set_index("company")["price_index"]
+    pricing = price_index(competitors, own="shop")
+    pricing = pricing[pricing["year"] == 2024].set_index("company")["price_index"]
+    pd.testing.assert_series_equal(bench.sort_index(), pricing.sort_index(), check_names=False)
