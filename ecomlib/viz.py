@@ -16,6 +16,12 @@ blue in the pricing chapter and in the retention chapter, and a name never seen 
 still gets the same colour on every machine (it is picked by a checksum of the name, not
 by the order names happen to appear in).
 
+Tables go through :func:`table` (a pandas Styler) in every chapter, so they read alike
+without per-call work: no ``0, 1, 2`` row numbers, floats to about 3 significant digits
+per column (``0.879``, ``12.9``, ``1,904``), p-values as ``< 0.0001`` (:func:`fmt_p`), dates
+without ``00:00:00``, missing values as ``–``; money (``cny=``) and percentages (``pct=``)
+where the caller names the columns. All labels and text are HTML-escaped.
+
 The font is Noto Sans CJK SC (SIL Open Font License) shipped inside the ``mplfonts``
 wheel; Latin text stays in DejaVu Sans and matplotlib falls back to Noto for CJK glyphs.
 """
@@ -25,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import math
+import re
 import zlib
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -48,8 +55,10 @@ __all__ = [
     "set_currency",
     "currency",
     "currency_symbol",
+    "fmt_p",
     "fmt_pct",
     "fmt_thousands",
+    "format_table",
     "get_ax",
     "percent_formatter",
     "register_cjk_font",
@@ -280,52 +289,287 @@ def thousands_formatter(decimals: int = 0):
     return FuncFormatter(lambda x, _pos: fmt_thousands(x, decimals))
 
 
+# ---------------------------------------------------------------- tables
+#: A column or row named like a p-value ("p_value", "p-value", "pvalue", "P value"; not "top_value").
+_P_NAME = re.compile(r"(?<![a-z0-9])p[\s_-]?values?(?![a-z])", re.IGNORECASE)
+#: Words of a column name that mark a share (used with ``table(auto_pct=True)``).
+_PCT_WORDS = frozenset({"share", "rate", "pct", "percent", "percentage"})
+#: Integer columns shown without thousands separators (ids, years, codes).
+_PLAIN_INT = re.compile(r"(^|_)(id|year|code|zip)$", re.IGNORECASE)
+
+
+def fmt_p(p: float, digits: int = 4) -> str:
+    """Format a p-value: ``fmt_p(0.0321) == '0.0321'``, ``fmt_p(3e-9) == '< 0.0001'``.
+
+    Values below ``10 ** -digits`` show as ``'< 0.0001'`` (for ``digits=4``), never as a
+    misleading ``0.0000``; missing values as ``'–'``.
+    """
+    v = _finite(p, "p")
+    if math.isnan(v):
+        return "–"
+    smallest = 10.0 ** -digits
+    return f"< {smallest:.{digits}f}" if v < smallest else f"{v:.{digits}f}"
+
+
+def _html_p(p: float) -> str:
+    """:func:`fmt_p` for an HTML table (the Styler escapes a cell's value, not what a formatter returns)."""
+    import html
+
+    return html.escape(fmt_p(p))
+
+
+def _fmt_number(v: float, decimals: int) -> str:
+    """``1,234.57`` with ``decimals`` decimals; no ``-0``; infinities as ``∞``."""
+    if math.isinf(v):
+        return "∞" if v > 0 else "-∞"
+    if round(v, decimals) == 0:
+        v = 0.0
+    return f"{v:,.{decimals}f}"
+
+
+def _fmt_significant(value, sig: int = 3) -> str:
+    """One number with ``sig`` significant digits and thousands separators: 0.00123, 1.23, 1,235."""
+    v = float(value)
+    if not math.isfinite(v) or v == 0 or v == round(v) or abs(v) >= 10 ** (sig - 1):
+        return _fmt_number(v, 0)
+    if abs(v) < 1e-6:
+        return f"{v:.{sig}g}"
+    return _fmt_number(v, sig - 1 - math.floor(math.log10(abs(v))))
+
+
+def _float_formatter(column, sig: int = 3):
+    """A formatter for a float column: one number of decimals, so its median shows ``sig`` digits.
+
+    Whole numbers get no decimals. A column whose values span more than four orders of
+    magnitude (e.g. user counts beside rates) is formatted value by value instead.
+    """
+    import numpy as np
+
+    x = np.abs(column.to_numpy(dtype=float, na_value=np.nan))
+    x = x[np.isfinite(x) & (x > 0)]
+    if x.size == 0 or np.all(x == np.round(x)):
+        return lambda v: _fmt_number(float(v), 0)
+    median = float(np.median(x))
+    if median < 1e-4 or x.max() / x.min() > 1e4:
+        return lambda v: _fmt_significant(v, sig)
+    decimals = int(np.clip(sig - 1 - math.floor(math.log10(median)), 0, 6))
+    while decimals < 6 and round(float(x.min()), decimals) == 0:  # a small value must not show as 0
+        decimals += 1
+    return lambda v, d=decimals: _fmt_number(float(v), d)
+
+
+def _money_formatter(column, decimals: int | None):
+    """Money in the display currency; without ``decimals``, cents only for typical amounts below 20."""
+    if decimals is None:
+        typical = column.abs().median()
+        whole = bool((column.dropna() == column.dropna().round()).all())
+        decimals = 0 if whole or not typical < 20 else 2
+    return lambda v, d=decimals: fmt_cny(v, d)
+
+
+def _date_formatter(column):
+    """Dates without a clock time when every value is midnight, else to the minute (or second)."""
+    t = column.dropna()
+    if bool((t == t.dt.normalize()).all()):
+        pattern = "%Y-%m-%d"
+    else:
+        pattern = "%Y-%m-%d %H:%M" if bool((t.dt.second == 0).all()) else "%Y-%m-%d %H:%M:%S"
+    return lambda v: v.strftime(pattern)
+
+
+def _fmt_cell(value) -> str:
+    """A cell of a mixed (object) column: numbers and dates formatted, anything else escaped text."""
+    import html
+
+    import pandas as pd
+
+    if isinstance(value, str):
+        return value  # already escaped by the Styler
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        return _fmt_significant(value)
+    if isinstance(value, pd.Timestamp):
+        return _index_label(value, monthly=False)
+    return html.escape(str(value))
+
+
+def _column_formatter(name, column, *, auto_pct: bool):
+    """The default formatter of one column, chosen from its name and dtype (None: leave as is)."""
+    import pandas as pd
+
+    if pd.api.types.is_bool_dtype(column):
+        return None
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return _date_formatter(column)
+    numeric = pd.api.types.is_numeric_dtype(column)
+    if numeric and (_P_NAME.search(str(name)) or str(name).strip().lower() == "p"):
+        return _html_p
+    if numeric and auto_pct and _PCT_WORDS & set(re.split(r"[\W_]+", str(name).lower())):
+        if not column.abs().max() > 1:  # only fractions are shown as percentages
+            return fmt_pct
+    if pd.api.types.is_integer_dtype(column):
+        return str if _PLAIN_INT.search(str(name)) else fmt_thousands
+    if pd.api.types.is_float_dtype(column):
+        return _float_formatter(column)
+    if column.dtype == object:
+        return _fmt_cell
+    return None
+
+
+def _formatters(df, *, cny, pct, counts, decimals, cny_decimals, auto_pct, formats) -> dict:
+    """One formatter per column: the caller's lists first, then the defaults by name and dtype."""
+    import pandas as pd
+
+    cny, pct, counts, formats = set(cny), set(pct), set(counts), dict(formats or {})
+    out: dict[object, object] = {}
+    for col in df.columns:
+        column = df[col]
+        if col in formats:
+            out[col] = formats[col]
+        elif col in cny:
+            out[col] = _money_formatter(column, cny_decimals)
+        elif col in pct:
+            out[col] = fmt_pct
+        elif col in counts:
+            out[col] = fmt_thousands
+        elif decimals is not None and pd.api.types.is_float_dtype(column) and not _P_NAME.search(str(col)):
+            out[col] = lambda v, d=decimals: fmt_thousands(v, d)
+        else:
+            fmt = _column_formatter(col, column, auto_pct=auto_pct)
+            if fmt is not None:
+                out[col] = fmt
+    return out
+
+
+def _p_value_rows(df):
+    """Rows of a long table whose label (index or a text cell) names a p-value, e.g. ``'p-value'``."""
+    import numpy as np
+    import pandas as pd
+
+    labels = [df.index.to_series().astype(str)]
+    labels += [df[c].astype(str) for c in df.columns if pd.api.types.is_string_dtype(df[c])]
+    hits = np.zeros(len(df), dtype=bool)
+    for text in labels:
+        hits |= text.str.fullmatch(r"\s*" + _P_NAME.pattern + r"\s*", case=False).to_numpy(dtype=bool)
+    return hits
+
+
+def _is_positional(index) -> bool:
+    """An unnamed integer index (0, 1, 2 ... or what is left of it after filtering) means nothing."""
+    import pandas as pd
+
+    return (not isinstance(index, pd.MultiIndex) and index.name is None
+            and pd.api.types.is_integer_dtype(index))
+
+
 def table(
     df,
     *,
     cny: Iterable[str] = (),
     pct: Iterable[str] = (),
     counts: Iterable[str] = (),
-    decimals: int = 2,
-    cny_decimals: int = 0,
+    decimals: int | None = None,
+    cny_decimals: int | None = None,
+    money: Iterable[str] = (),
+    auto_pct: bool = False,
+    formats: dict | None = None,
+    index: bool | None = None,
 ):
     """Return ``df`` as a pandas Styler with ecomlib's number formats, for display in notebooks.
 
-    Columns in ``cny`` show as ``¥1,234``, in ``pct`` as ``12.3%`` (fractions in the data),
-    in ``counts`` as ``1,234``; other numbers with ``decimals`` decimals. Text from the data
-    (index and cells) is HTML-escaped, so a product named ``<script>`` shows as text. The
-    DataFrame itself is not changed.
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table; it is not changed.
+    cny, money : iterable of str
+        Columns of money, shown in the display currency (:func:`set_currency`): ``¥1,234``.
+    pct : iterable of str
+        Columns of fractions shown as percentages: 0.123 -> ``12.3%``.
+    counts : iterable of str
+        Columns shown as whole numbers with thousands separators: ``1,234``.
+    decimals : int, optional
+        Decimals of every other float column. Default: chosen per column so that its typical
+        value shows 3 significant digits (``0.879``, ``12.9``, ``1,904``); whole numbers get none.
+    cny_decimals : int, optional
+        Decimals of money. Default: 0, or 2 when the column's typical (median) amount is below 20.
+    auto_pct : bool, default False
+        Also show columns whose name has the word share, rate, pct or percent as percentages
+        (only when all their values are fractions, \\|x\\| <= 1).
+    formats : dict, optional
+        ``{column: callable or format string}``, used as given (overrides everything else;
+        a callable's output is written into the HTML as it is).
+    index : bool, optional
+        Show the index. Default: hidden when it is an unnamed integer index (0, 1, 2 ...).
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+
+    Notes
+    -----
+    Without being asked, the table also shows: p-value columns and rows (named ``p_value``,
+    ``p-value``, ``pvalue`` or ``p``) as ``< 0.0001`` when below it (:func:`fmt_p`); dates without
+    a ``00:00:00`` clock time; integers with thousands separators (not ids and years); missing
+    values as ``–``. Every label and text cell from the data -- column labels, index labels and
+    their names -- is HTML-escaped, so a column named ``<script>`` shows as text.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> html = table(pd.DataFrame({"p_value": [3e-9], "lift": [0.123456]})).to_html()
+    >>> "&lt; 0.0001" in html and "0.123" in html and "0.123456" not in html
+    True
     """
     import pandas as pd
 
     if not isinstance(df, pd.DataFrame):
         raise ParameterError(f"`df` must be a pandas DataFrame, but a {type(df).__name__} was passed.")
-    formats: dict[str, object] = {}
-    for col in df.columns:
-        if col in set(cny):
-            formats[col] = lambda v, d=cny_decimals: fmt_cny(v, d)
-        elif col in set(pct):
-            formats[col] = lambda v: fmt_pct(v)
-        elif col in set(counts):
-            formats[col] = lambda v: fmt_thousands(v)
-        elif pd.api.types.is_float_dtype(df[col]):
-            formats[col] = lambda v, d=decimals: fmt_thousands(v, d)
-    styler = df.style.format(formats, escape="html", na_rep="–")
+    fmts = _formatters(df, cny=[*cny, *money], pct=pct, counts=counts, decimals=decimals,
+                       cny_decimals=cny_decimals, auto_pct=auto_pct, formats=formats)
+    view = df.copy(deep=False)  # names are escaped on a copy: the Styler prints them as they are
+    view.index = view.index.set_names([_escape_name(n) for n in view.index.names])
+    view.columns = view.columns.set_names([_escape_name(n) for n in view.columns.names])
+    styler = view.style.format(fmts, escape="html", na_rep="–")
+    p_rows = _p_value_rows(df)
+    numeric = [c for c in df.columns if pd.api.types.is_float_dtype(df[c]) and c not in (formats or {})]
+    if p_rows.any() and numeric:
+        styler = styler.format(_html_p, subset=pd.IndexSlice[p_rows, numeric], na_rep="–")
     stamps = [v for v in df.index.to_flat_index() for v in (v if isinstance(v, tuple) else (v,))
               if isinstance(v, pd.Timestamp)]
     monthly = bool(stamps) and all(v.day == 1 and v == v.normalize() for v in stamps)
-    return styler.format_index(lambda v: _index_label(v, monthly), escape="html")
+    styler = styler.format_index(lambda v: _index_label(v, monthly), escape="html")
+    styler = styler.format_index(lambda v: _index_label(v, False), axis="columns", escape="html")
+    if index is False or (index is None and _is_positional(df.index)):
+        styler = styler.hide(axis="index")
+    return styler
+
+
+def format_table(df, **kwargs) -> str:
+    """The HTML of :func:`table` (same keywords), e.g. to write a table into a report or a file."""
+    return table(df, **kwargs).to_html()
+
+
+def _escape_name(name):
+    import html
+
+    return None if name is None else html.escape(str(name))
 
 
 def _index_label(value, monthly: bool) -> str:
-    """Index labels for tables: dates without a clock time; month starts as ``2024-01``."""
+    """Index labels for tables: dates without a clock time; month starts as ``2024-01``.
+
+    Text labels arrive escaped by the Styler; any other object is escaped here.
+    """
+    import html
+
     import pandas as pd
 
     if isinstance(value, pd.Timestamp):
         if value == value.normalize():
             return value.strftime("%Y-%m" if monthly else "%Y-%m-%d")
         return value.isoformat(sep=" ")
-    return str(value)
+    return value if isinstance(value, str) else html.escape(str(value))
 
 
 # ---------------------------------------------------------------- font

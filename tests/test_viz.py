@@ -193,3 +193,138 @@ def test_open_data_takes_the_presets_currency_and_money_key_figures_follow(tmp_p
     finally:
         viz.set_currency("CNY")
         reports.clear_recorded()
+
+
+# ---------------------------------------------------------------- tables (issue 14 section 5, issue 15 section 6)
+def _cells(html):
+    """The text of every <td> of a Styler's HTML, in order."""
+    import re
+    from html import unescape
+
+    return [unescape(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)]
+
+
+def test_table_hides_a_positional_index_but_keeps_a_named_one():
+    import pandas as pd
+
+    df = pd.DataFrame({"input": ["demand", "fx"], "x": [1.5, 2.5]})
+    assert "row_heading" not in viz.table(df).to_html()
+    filtered = df.set_axis([212, 215])  # what is left of a RangeIndex after filtering rows
+    assert ">212<" not in viz.table(filtered).to_html()
+    named = df.set_index("input")
+    assert "row_heading" in viz.table(named).to_html() and ">demand<" in viz.table(named).to_html()
+    assert "row_heading" in viz.table(df, index=True).to_html()
+
+
+def test_table_floats_get_significant_digits_per_column_not_six_decimals():
+    import pandas as pd
+
+    df = pd.DataFrame({
+        "rank_correlation": [0.879014, 0.172436, -0.160119],  # risk's variance contribution
+        "hhi": [2170.0, 1903.916632, 1250.5],                   # risk's concentration table
+        "expected": [30.550581, 11951.491024, 0.049519],         # mixed magnitudes: per value
+        "order_quantity": [643.0, 512.0, float("nan")],          # whole numbers stored as floats
+    })
+    assert _cells(viz.table(df).to_html()) == [
+        "0.879", "2,170", "30.6", "643",
+        "0.172", "1,904", "11,951", "512",
+        "-0.160", "1,250", "0.0495", "–",
+    ]
+
+
+def test_table_integers_get_separators_but_ids_and_years_do_not():
+    import pandas as pd
+
+    df = pd.DataFrame({"orders": [164887, 3], "year": [2024, 2025], "customer_id": [100234, 7]})
+    assert _cells(viz.table(df).to_html()) == ["164,887", "2024", "100234", "3", "2025", "7"]
+
+
+def test_table_dates_without_a_clock_time_at_midnight():
+    import pandas as pd
+
+    df = pd.DataFrame({"start": pd.to_datetime(["2024-06-01", "2024-11-11"]),
+                       "seen": pd.to_datetime(["2024-06-01 13:30", "2024-11-11 08:00"])})
+    html = viz.table(df).to_html()
+    assert "00:00:00" not in html
+    assert _cells(html) == ["2024-06-01", "2024-06-01 13:30", "2024-11-11", "2024-11-11 08:00"]
+
+
+def test_fmt_p():
+    assert viz.fmt_p(3e-9) == "< 0.0001"
+    assert viz.fmt_p(0.0321) == "0.0321"
+    assert viz.fmt_p(0.00012) == "0.0001"
+    assert viz.fmt_p(0.2, digits=3) == "0.200" and viz.fmt_p(1e-4, digits=3) == "< 0.001"
+    assert viz.fmt_p(float("nan")) == "–"
+    with pytest.raises(ParameterError, match="p"):
+        viz.fmt_p("small")
+
+
+def test_table_p_value_columns_and_rows_read_below_not_zero():
+    import numpy as np
+    import pandas as pd
+
+    df = pd.DataFrame({"chi2": [40.1, 1.2, np.nan], "p_value": [3e-10, 0.2731, np.nan],
+                       "pvalue": [1e-5, 0.5, 0.01], "P-value": [0.04, 1e-7, 0.9],
+                       "top_value": [1e-5, 2e-5, 3e-5]})
+    html = viz.table(df).to_html()
+    assert "&lt; 0.0001" in html and ">< 0" not in html  # the "<" is escaped in the HTML
+    cells = _cells(html)
+    assert cells[1:4] == ["< 0.0001", "< 0.0001", "0.0400"]
+    assert cells[6:8] == ["0.2731", "0.5000"] and cells[11] == "–"
+    assert cells[4] != "< 0.0001"  # "top_value" is not a p-value
+    # a long summary (traffic's A/B test): the p-value is a row, and the caller asked for 4 decimals
+    summary = pd.DataFrame({"quantity": ["users, control", "absolute lift", "p-value"],
+                            "estimate": [10000.0, 0.0123, 2e-6], "ci_low": [np.nan, 0.01, np.nan]})
+    cells = _cells(viz.table(summary, decimals=4).to_html())
+    assert cells[-3:] == ["p-value", "< 0.0001", "–"] and "0.0000" not in cells
+    assert cells[4] == "0.0123"
+
+
+def test_table_shares_become_percentages_only_when_asked():
+    import pandas as pd
+
+    df = pd.DataFrame({"conversion_rate": [0.1234, 0.05], "revenue_share": [0.5, 0.5],
+                       "exchange_rate": [7.2, 7.3], "separate": [0.5, 0.25]})
+    assert _cells(viz.table(df).to_html())[4:6] == ["0.0500", "0.500"]  # median 0.087: 3 digits
+    cells = _cells(viz.table(df, auto_pct=True).to_html())
+    assert cells[:4] == ["12.3%", "50.0%", "7.20", "0.500"]  # 7.2 is no fraction; "separate" no share
+    assert _cells(viz.table(df, pct=["exchange_rate"]).to_html())[2] == "720.0%"  # asked explicitly
+
+
+def test_table_money_in_the_display_currency_with_cents_for_small_amounts():
+    import pandas as pd
+
+    df = pd.DataFrame({"unit_price": [5.2, 6.13], "gmv": [1234567.8, 2500.0], "cu": [22.4, 7.0],
+                       "cac": [157.75, 98.05]})
+    old = viz.set_currency("GBP")
+    try:
+        cells = _cells(viz.table(df, money=["unit_price", "gmv"], cny=["cu", "cac"]).to_html())
+    finally:
+        viz.set_currency(old)
+    assert cells == ["£5.20", "£1,234,568", "£22.40", "£158", "£6.13", "£2,500", "£7.00", "£98"]
+    assert _cells(viz.table(df, cny=["unit_price"], cny_decimals=0).to_html())[0] == "¥5"
+
+
+def test_table_explicit_formats_are_kept():
+    import pandas as pd
+
+    df = pd.DataFrame({"a": [1234.5678, 2.0], "b": [0.5, 0.25], "c": [1.0, 2.0]})
+    cells = _cells(viz.table(df, decimals=2, formats={"c": "{:.1f} days"}).to_html())
+    assert cells == ["1,234.57", "0.50", "1.0 days", "2.00", "0.25", "2.0 days"]
+    assert viz.format_table(df, pct=["b"]).count("50.0%") == 1
+
+
+def test_table_escapes_column_labels_index_labels_and_their_names():
+    import pandas as pd
+
+    bad = "<img src=x onerror=alert(1)>"
+    df = pd.DataFrame({bad: [1.0, 2.0], "ok": ["a", "b"]}, index=pd.Index([bad, "y"], name=bad))
+    df.columns.name = "<i>cols</i>"
+    html = viz.table(df).to_html()
+    assert "<img" not in html and "<i>" not in html
+    assert html.count("&lt;img src=x onerror=alert(1)&gt;") == 3  # column label, index label, index name
+    multi = pd.DataFrame([[1.0]], columns=pd.MultiIndex.from_tuples([("<b>a</b>", bad)]))
+    html = viz.table(multi, pct=[("<b>a</b>", bad)]).to_html()
+    assert "<b>" not in html and "<img" not in html and "100.0%" in html
+    objects = pd.DataFrame({"x": [[bad], 1.5]}, dtype=object)  # a list in a cell is not a str
+    assert "<img" not in viz.table(objects).to_html()
