@@ -4,7 +4,7 @@ How many customers come back (:func:`cohort_table`, :func:`average_retention`), 
 customer counts as lost (:func:`inter_purchase_times`, :func:`suggest_churn_threshold`,
 :func:`churn_table`, :func:`survival_by_group`), who they are (:func:`rfm_scores`,
 :func:`rfm_segments`), what they are worth (:func:`rfm_summary`, :class:`BetaGeoModel`,
-:class:`GammaGammaModel`, :func:`customer_lifetime_value`, the book formulas
+:class:`GammaGammaModel`, :func:`customer_lifetime_value`, simple constant-retention formulas
 :func:`retention_clv` and :func:`simple_clv`) and what to do (:func:`customer_actions`,
 :func:`repurchase_by_group`). Plots are in :mod:`ecomlib.retention.plotting`.
 """
@@ -24,11 +24,14 @@ from ecomlib.retention.churn import (
 )
 from ecomlib.retention.clv import (
     BookCLV,
+    ShopCustomerValue,
     book_clv_inputs,
     book_clv_projection,
     clv_by_group,
     customer_lifetime_value,
+    margin_rate,
     retention_clv,
+    shop_customer_value,
     simple_clv,
 )
 from ecomlib.retention.cohorts import average_retention, cohort_table
@@ -57,6 +60,9 @@ __all__ = [
     "action_summary",
     "average_retention",
     "bgnbd_log_likelihood",
+    "ShopCustomerValue",
+    "margin_rate",
+    "shop_customer_value",
     "book_clv_inputs",
     "book_clv_projection",
     "BookCLV",

@@ -1,4 +1,4 @@
-"""Customer lifetime value: the model-based CLV and the book's simple formulas.
+"""Customer lifetime value: the model-based CLV and two simple constant-retention formulas.
 
 Model-based CLV over a horizon of H months (Fader, Hardie & Lee 2005, "RFM and CLV"):
 
@@ -8,7 +8,9 @@ with E[Y_i(t)] the BG/NBD conditional expected purchases by time t, E[M_i] the G
 expected spend per purchase, t_k the end of month k and d_m the monthly discount rate
 equivalent to the annual ``discount_rate``: (1 + d_m)^12 = 1 + d.
 
-The book's formulas treat every customer alike:
+The book (6.3) describes retention and repurchase but gives no formula; two standard ways to put
+a number on a customer's value treat every customer alike (the ``book_*`` names are kept for
+compatibility: they are the simple formulas used beside section 6.3, not the book's):
 
 * retention formula: CLV = m * r / (1 + d - r), with m the margin per customer per year,
   r the yearly retention rate and d the yearly discount rate (infinite horizon);
@@ -37,7 +39,8 @@ from ecomlib.validation import (
 )
 
 __all__ = ["customer_lifetime_value", "retention_clv", "simple_clv", "book_clv_inputs",
-           "book_clv_projection", "BookCLV", "clv_by_group", "DAYS_PER_MONTH"]
+           "book_clv_projection", "BookCLV", "clv_by_group", "DAYS_PER_MONTH", "margin_rate",
+           "ShopCustomerValue", "shop_customer_value"]
 
 #: Average days per month (365.25 / 12).
 DAYS_PER_MONTH = 365.25 / 12
@@ -137,7 +140,7 @@ def customer_lifetime_value(
 
 
 def retention_clv(margin, retention_rate, discount_rate):
-    """Book formula CLV = m * r / (1 + d - r) (infinite horizon, constant retention).
+    """Constant-retention CLV = m * r / (1 + d - r) (infinite horizon, constant retention).
 
     Parameters
     ----------
@@ -174,7 +177,7 @@ def retention_clv(margin, retention_rate, discount_rate):
 
 
 def simple_clv(aov, purchases_per_year, margin, lifetime_years):
-    """Book formula CLV = AOV * purchases per year * margin * lifetime (no discounting).
+    """Simple CLV = AOV * purchases per year * margin * lifetime (no discounting).
 
     Parameters
     ----------
@@ -217,7 +220,7 @@ def book_clv_inputs(
     status_col: str = "status",
     quantity_col: str = "quantity",
 ) -> pd.Series:
-    """Estimate the book formulas' inputs from the last two years of data, and both CLVs.
+    """Estimate the simple formulas' inputs from the last two years of data, and both CLVs.
 
     Year 1 is the 365 days before the last 365 days up to ``as_of``; year 2 the last 365
     days. Retention r = share of year-1 buyers who buy again in year 2; AOV = revenue per
@@ -259,7 +262,7 @@ def book_clv_inputs(
     first_day = lines[date_col].min().floor("D").to_datetime64().astype("datetime64[D]")
     if end - first_day < np.timedelta64(729, "D"):
         raise DataError(
-            f"The book formulas need two years of history to measure a yearly retention rate; "
+            f"The simple CLV formulas need two years of history to measure a yearly retention rate; "
             f"the data cover {(end - first_day).astype(int) + 1} days.",
             fix="Use the BG/NBD model, which works with shorter histories.",
         )
@@ -290,7 +293,7 @@ def book_clv_inputs(
 
 @dataclass(frozen=True)
 class BookCLV:
-    """The book's CLV formula with its year-by-year build-up.
+    """The constant-retention CLV formula with its year-by-year build-up.
 
     Attributes
     ----------
@@ -332,7 +335,7 @@ def book_clv_projection(
     discount_rate: float = 0.1,
     years: int = 10,
 ) -> BookCLV:
-    """The book formula CLV = m r / (1 + d - r) with the value it adds year by year.
+    """The constant-retention CLV = m r / (1 + d - r) with the value it adds year by year.
 
     Parameters
     ----------
@@ -413,3 +416,142 @@ def clv_by_group(clv: pd.DataFrame, groups: pd.Series, *, unknown: str = "unknow
     })
     out.index.name = "group"
     return out.sort_values("clv", ascending=False)
+
+
+def margin_rate(transactions: pd.DataFrame, products: pd.DataFrame | None = None) -> tuple[float, str]:
+    """Gross margin of the shop's completed sales, as a share of revenue, and where it came from.
+
+    The unit costs come from the lines' ``unit_cost``, else from ``products.unit_cost``
+    (:func:`ecomlib.pricing.line_costs`); without either, the shared assumption
+    ``1 - ecomlib.pricing.DEFAULT_COST_RATIO`` (40 %) is used, so every chapter that needs a
+    margin uses the same one.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Order lines with ``quantity``, ``unit_price``, ``revenue`` (CNY); optional ``status``,
+        ``unit_cost``, ``product_id``.
+    products : DataFrame, optional
+        ``product_id`` and ``unit_cost`` (CNY).
+
+    Returns
+    -------
+    (float, str)
+        Margin share (0-1) and its source: ``"unit costs (transactions)"``, ``"unit costs
+        (products)"`` or ``"assumed: unit cost 60 % of price"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> lines = pd.DataFrame({"quantity": [1, 3], "unit_price": [10.0, 10.0],
+    ...                       "revenue": [10.0, 30.0], "unit_cost": [6.0, 5.0]})
+    >>> margin_rate(lines)
+    (0.475, 'unit costs (transactions)')
+    """
+    from ecomlib.pricing import DEFAULT_COST_RATIO, line_costs
+
+    check_frame(transactions, "transactions")
+    done = transactions
+    if "status" in done:
+        done = done[done["status"] == "completed"]
+    if "quantity" in done:
+        done = done[done["quantity"] > 0]
+    has_costs = {"quantity", "unit_price"} <= set(done.columns) and not done.empty and (
+        ("unit_cost" in done and done["unit_cost"].notna().all())
+        or (products is not None and "unit_cost" in products and "product_id" in done))
+    if has_costs:
+        try:
+            cost, source = line_costs(done, products)
+        except DataError:  # some products without a cost: fall back to the assumption
+            has_costs = False
+    if not has_costs:
+        return 1 - DEFAULT_COST_RATIO, f"assumed: unit cost {DEFAULT_COST_RATIO:.0%} of price"
+    revenue = float(done["revenue"].sum())
+    if revenue <= 0:
+        raise DataError("The completed sales have no positive revenue, so no margin can be measured.")
+    rate = 1 - float((done["quantity"] * cost).sum()) / revenue
+    return rate, f"unit costs ({source})"
+
+
+@dataclass(frozen=True)
+class ShopCustomerValue:
+    """The shop's customer value, as the retention chapter computes it and the traffic chapter uses it.
+
+    Attributes
+    ----------
+    clv : DataFrame
+        Per customer, the output of :func:`customer_lifetime_value`.
+    mean : float
+        Mean CLV per identified customer over ``horizon_months`` (CNY): the key figure ``clv_mean``.
+    margin : float
+        Gross margin share used (0-1).
+    margin_source : str
+        Where the margin came from (see :func:`margin_rate`).
+    horizon_months : int
+        Months valued.
+    monthly_margin : float
+        ``mean / horizon_months``: the average discounted margin per customer and month (CNY).
+    """
+
+    clv: pd.DataFrame
+    mean: float
+    margin: float
+    margin_source: str
+    horizon_months: int
+    monthly_margin: float
+
+
+def shop_customer_value(
+    transactions: pd.DataFrame,
+    products: pd.DataFrame | None = None,
+    *,
+    as_of=None,
+    horizon_months: int = 12,
+    discount_rate: float = 0.1,
+    margin: float | None = None,
+) -> ShopCustomerValue:
+    """One customer value for every chapter: BG/NBD + Gamma-Gamma CLV with the shop's own margin.
+
+    Fits both models on the weekly RFM summary as of ``as_of`` and values every identified
+    customer over ``horizon_months`` (:func:`customer_lifetime_value`), with the margin from the
+    shop's unit costs (:func:`margin_rate`) unless ``margin`` is given. The retention chapter
+    computes the same figure step by step; the traffic chapter divides it by CAC (LTV:CAC).
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Order lines (``customer_id``, ``order_date``, ``revenue``, ``order_id``; ``status``,
+        ``quantity``, ``unit_price``, ``unit_cost`` when present).
+    products : DataFrame, optional
+        ``product_id`` and ``unit_cost`` (CNY), for the margin.
+    as_of : date-like, optional
+        End of observation; default the last order day.
+    horizon_months : int, default 12
+        Months valued.
+    discount_rate : float, default 0.1
+        Yearly discount rate.
+    margin : float, optional
+        Gross margin share; default: measured (:func:`margin_rate`).
+
+    Returns
+    -------
+    ShopCustomerValue
+
+    Examples
+    --------
+    >>> value = shop_customer_value(tx, products)      # doctest: +SKIP
+    >>> value.mean, value.margin_source                 # doctest: +SKIP
+    """
+    from ecomlib.retention.rfm import rfm_summary
+
+    if margin is None:
+        m, source = margin_rate(transactions, products)
+    else:
+        m, source = check_probability("margin", margin, open_interval=False), "set by the `margin` parameter"
+    day = (transactions["order_date"].max().floor("D") if as_of is None else pd.Timestamp(as_of))
+    summary = rfm_summary(transactions, day, "W")
+    bg = BetaGeoModel().fit(summary)
+    gg = GammaGammaModel().fit(summary)
+    clv = customer_lifetime_value(bg, gg, summary, horizon_months, discount_rate, m, "W")
+    mean = float(clv["clv"].mean())
+    return ShopCustomerValue(clv, mean, float(m), source, int(horizon_months), mean / horizon_months)

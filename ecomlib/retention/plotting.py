@@ -162,7 +162,7 @@ def plot_holdout(check: HoldoutCheck, *, ax=None):
 
 
 def plot_clv_comparison(values: pd.Series, *, ax=None):
-    """Bars of CLV per customer by method (e.g. book formula, simple formula, BG/NBD, truth), CNY."""
+    """Bars of CLV per customer by method (e.g. constant-retention formula, simple formula, BG/NBD, truth), CNY."""
     if not isinstance(values, pd.Series) or values.empty:
         raise ParameterError("`values` must be a non-empty Series of CLV (CNY) indexed by method name.")
     ax = viz.get_ax(ax, figsize=(7, 4))
@@ -172,8 +172,10 @@ def plot_clv_comparison(values: pd.Series, *, ax=None):
     for bar, v in zip(bars, values.to_numpy(dtype=float), strict=True):
         ax.text(bar.get_x() + bar.get_width() / 2, v, viz.fmt_cny(v), ha="center", va="bottom")
     ax.set_xticks(range(len(values)), [str(i) for i in values.index])
-    ax.set_ylabel(f"CLV per customer ({viz.currency()}) 客戶終身價值")
+    ax.set_ylabel(f"CLV per customer ({viz.currency()})\n客戶終身價值")
     ax.yaxis.set_major_formatter(viz.cny_formatter())
+    ax.margins(y=0.12)  # room for the value labels above the bars
+    ax.figure.subplots_adjust(bottom=0.25, left=0.15)  # multi-line method names and the two-line axis label stay inside
     return ax
 
 
@@ -246,7 +248,7 @@ def plot_parameter_recovery(table: pd.DataFrame, *, ax=None):
 
 
 def plot_book_clv(result: BookCLV, *, ax=None):
-    """Discounted margin per year of the book formula, its running total and the CLV it tends to."""
+    """Discounted margin per year of the constant-retention formula, its running total and the CLV it tends to."""
     _require(result, BookCLV, "result")
     ax = viz.get_ax(ax, figsize=(8, 4.5))
     years = result.years

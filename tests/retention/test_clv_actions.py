@@ -175,3 +175,35 @@ def test_clv_yearly_steps_by_hand(cdnow_models, cdnow_summary):
     np.testing.assert_allclose(out["clv"], 0.5 * value * (y1 / 1.1 + y2 / 1.1**2), rtol=1e-10)
     with pytest.raises(ParameterError, match="step_months"):
         customer_lifetime_value(bg, gg, head, 18, step_months=12)
+
+
+# ------------------------------------------------ one customer value (issue 14 §3)
+from ecomlib.pricing import DEFAULT_COST_RATIO  # noqa: E402
+from ecomlib.retention import margin_rate, rfm_summary, shop_customer_value  # noqa: E402
+
+
+def test_margin_rate_reads_the_shops_unit_costs():
+    lines = pd.DataFrame({"quantity": [1, 3, 1], "unit_price": [10.0, 10.0, 10.0], "revenue": [10.0, 30.0, 10.0],
+                          "unit_cost": [6.0, 5.0, 1.0], "status": ["completed", "completed", "cancelled"]})
+    assert margin_rate(lines) == (pytest.approx(1 - 21 / 40), "unit costs (transactions)")
+    products = pd.DataFrame({"product_id": ["p"], "unit_cost": [7.0]})
+    rate, source = margin_rate(lines.drop(columns="unit_cost").assign(product_id="p"), products)
+    assert rate == pytest.approx(0.3) and source == "unit costs (products)"
+    rate, source = margin_rate(lines.drop(columns="unit_cost"))
+    assert rate == pytest.approx(1 - DEFAULT_COST_RATIO) and "assumed" in source
+
+
+def test_shop_customer_value_is_the_retention_chapters_clv(sample_store):
+    """The traffic chapter's LTV is the retention chapter's clv_mean: same margin, same models."""
+    tx = sample_store.transactions
+    tx = tx[tx["order_date"] < "2024-10-01"]
+    value = shop_customer_value(tx, sample_store.products)
+    measured, _ = margin_rate(tx, sample_store.products)
+    assert value.margin == pytest.approx(measured) and value.margin_source.startswith("unit costs")
+    assert 0.35 < value.margin < 0.5  # the sample shop's unit costs, not the old flat 30 %
+    as_of = tx["order_date"].max().floor("D")
+    summary = rfm_summary(tx, as_of, "W")
+    bg, gg = BetaGeoModel().fit(summary), GammaGammaModel().fit(summary)
+    by_hand = customer_lifetime_value(bg, gg, summary, 12, 0.1, measured, "W")["clv"].mean()
+    assert value.mean == pytest.approx(by_hand)
+    assert value.monthly_margin == pytest.approx(value.mean / 12)

@@ -63,3 +63,24 @@ def test_expected_values_follow_the_parameters(shop):
     long = exercises.load("retention", tx=tx, as_of=as_of, churn_days=180, bg=bg)
     assert short.q4.expected_value() > long.q4.expected_value()
     assert isinstance(as_of, pd.Timestamp)
+
+
+def test_printed_value_passes_and_five_percent_off_fails(ex):
+    """Issue 14 §1: the value as the notebook prints it (q1 57.3 % -> 0.573) is right."""
+    for q in ex:
+        expected = q.expected_value()
+        assert q.decimals is not None, q.name
+        printed = round(expected, q.decimals)
+        assert q.check(printed).correct, (q.name, printed)
+        assert not q.check(expected * 1.05 + (1 if q.unit == "count" else 0)).correct, q.name
+
+
+def test_one_bank_takes_the_model_later(shop):
+    """Issue 14 §1: one bank; q6 is unavailable until ``ex.update(bg=...)``, then checks."""
+    tx, as_of, bg = shop
+    ex = exercises.load("retention", tx=tx, as_of=as_of, churn_days=90)
+    result = ex.q6.check(1.0)
+    assert result.status == "unavailable" and "bg table" not in result.message
+    ex.update(bg=bg)
+    assert ex.q6.check(round(ex.q6.expected_value(), 2)).correct
+    assert len(ex.progress()) == len(ex)
