@@ -1,4 +1,4 @@
-"""Exercises of chapter 6 (notebook ``04_traffic_conversion``).
+"""Exercises for book chapter 6 (sections 6.1, 6.2, 6.4) (notebook ``04_traffic_conversion``).
 
 The notebook loads them with its own data::
 
@@ -11,6 +11,7 @@ parameters. Expected answers are computed with this chapter's functions, so they
 
 from __future__ import annotations
 
+from ecomlib import viz
 from ecomlib.teaching import Mistake, Question
 from ecomlib.traffic.abtest import ab_test
 from ecomlib.traffic.attribution import attribute
@@ -54,10 +55,12 @@ def build(ctx: dict) -> list[Question]:
     return [
         Question(
             name="q1",
-            prompt="What share of sessions ended in a purchase (overall funnel conversion), as a "
-            "fraction (0.05 = 5 %)?",
+            prompt="What share of sessions ended in a purchase (sessions with a purchase / all "
+            "sessions, the funnel's overall conversion), as a fraction (0.1028 for the 10.28 % "
+            "the funnel section prints)?",
             expected=lambda c: float(_funnel(c)["overall_conversion"].iloc[-1]),
-            rel_tol=1e-6,
+            decimals=4,
+            unit="share",
             requires=["sessions"],
             hints=["Each session records the furthest step it reached in `step`.",
                    "Count the sessions whose step is 'purchase' and divide by all sessions."],
@@ -87,10 +90,12 @@ answer = f.loc[f["step_conversion"].idxmin(), "step"]
         ),
         Question(
             name="q3",
-            prompt="What did one new customer cost through the 'search' channel (CAC, CNY per "
-            "new customer) over the period?",
+            prompt=f"What did one new customer cost through the 'search' channel (CAC, "
+            f"{viz.currency()} per new customer, whole units as the channel table prints it) over "
+            "the period?",
             expected=lambda c: float(_perf(c).loc["search", "cac"]),
-            rel_tol=1e-4,
+            decimals=0,
+            unit="money",
             requires=["spend", "tx", "customers"],
             hints=["CAC = marketing spend / new customers acquired through the channel.",
                    "Sum `spend` for search; count customers whose `acquisition_channel` is search."],
@@ -109,7 +114,8 @@ answer = cost / new
             f"detecting +{100 * PLAN_MDE:.1f} percentage points, alpha {alpha:g}, power {power:g}. "
             "How many users per arm does the pooled formula (R's power.prop.test) require?",
             expected=lambda c: sample_size(PLAN_BASELINE, PLAN_MDE, alpha=alpha, power=power),
-            rel_tol=2e-3,
+            decimals=0,
+            unit="count",
             hints=["Use ecomlib.traffic.sample_size(baseline, mde, alpha=..., power=...).",
                    "`mde` is absolute: half a point is 0.005, not 0.5 and not a relative 12.5 %."],
             mistakes=[Mistake(lambda c: sample_size(PLAN_BASELINE, PLAN_MDE / 100, alpha=alpha,
@@ -126,9 +132,11 @@ answer = sample_size({PLAN_BASELINE}, {PLAN_MDE}, alpha=alpha, power=power)
         Question(
             name="q5",
             prompt="In the experiment, by how much did the treatment change conversion? Give the "
-            "absolute lift, treatment − control, as a fraction (0.01 = one point).",
+            "absolute lift in the share of test users who converted, treatment − control, as a "
+            "fraction (0.0139 for the +1.39 points the test section prints).",
             expected=lambda c: ab_test(c["experiment"]).lift,
-            rel_tol=1e-6,
+            decimals=4,
+            unit="share",
             requires=["experiment"],
             hints=["Conversion rate per arm = mean of `converted` by `variant`.",
                    "Subtract the control rate from the treatment rate."],
