@@ -3,6 +3,7 @@
 ::
 
     ecomlib data check PATH [--preset P] [--columns MAP] [--table T] [--sheet S] [--encoding E]
+                            [--decimal {.,,}] [--dayfirst {true,false}]
     ecomlib data presets
     ecomlib data sample [--seed N] [--out DIR]
 
@@ -41,9 +42,10 @@ def _check(args: argparse.Namespace) -> int:
     from ecomlib.data.tables import load_table
 
     path = Path(args.path)
-    options = {"columns": args.columns, "start": args.start, "end": args.end}
+    options = {"columns": args.columns, "start": args.start, "end": args.end, "decimal": args.decimal,
+               "dayfirst": None if args.dayfirst is None else args.dayfirst == "true"}
     if path.is_dir() and args.table is None:
-        shop = load_shop(path, preset=args.preset, **options)
+        shop = load_shop(path, preset=args.preset, encoding=args.encoding, **options)
         _emit("\n\n".join([str(shop), *(str(r) for r in shop.quality.values())]))
         return 0
     _, report = load_table(path, args.table or "transactions", preset=args.preset, encoding=args.encoding,
@@ -85,6 +87,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help=f"canonical table the file holds: {', '.join(TABLES)} (default: transactions)")
     check.add_argument("--sheet", help="Excel sheet name or 0-based position")
     check.add_argument("--encoding", help="text encoding (default: detect UTF-8 / UTF-8-BOM / GB18030)")
+    check.add_argument("--decimal", choices=(".", ","),
+                       help="decimal mark of the number columns (default: decided per column)")
+    check.add_argument("--dayfirst", choices=("true", "false"),
+                       help="01/03/2024 is 1 March (true) or 3 January (false) (default: decided per column)")
     check.add_argument("--start", help="first day to keep, YYYY-MM-DD")
     check.add_argument("--end", help="last day to keep, YYYY-MM-DD")
     check.set_defaults(func=_check)

@@ -2,13 +2,31 @@
 
 Each parser takes a Series and returns ``(values, bad)``: the parsed Series and a boolean
 mask of the entries that held something but could not be parsed (missing entries are not
-``bad``; callers count them separately). Nothing loops over rows in Python.
+``bad``; callers count them separately). Nothing loops over rows in Python, and the
+regular expressions avoid ``\\s`` (which sends pandas from pyarrow's engine to Python's ``re``).
 
-Money and counts accept currency strings (``¥1,299.00``, ``$1,299.00``, ``RMB 12.5``,
-``12.5元``), full-width digits (``１２９９``) and accounting negatives (``(12.50)``).
-Dates accept ISO 8601 first, then the formats in :data:`DATE_FORMATS`, in that order,
-each tried only on what is still unparsed; a trailing UTC offset is dropped so the
-shop's local wall-clock time is kept.
+Numbers
+    Currency symbols and codes (``¥1,299.00``, ``￥``, ``RMB 12.5``, ``12.5元``, ``€``, ``$``,
+    ``R$``), full-width digits (``１２９９``) and accounting negatives (``(12.50)``) are accepted.
+    The decimal mark is decided **per column from the whole column**: a value that fits only
+    the decimal point (``12.50``, ``1,299.00``) or only the decimal comma (``12,50``,
+    ``1.299,00``, ``1 299,00``) votes; values such as ``1,299`` fit both (1.299 or 1299) and
+    do not. A column with votes for one mark is read with it; a column with votes for both,
+    or with only ambiguous values, raises :class:`~ecomlib.errors.DataError` naming the
+    ``decimal`` option. Invalid groupings (``1,2,3``), ``inf``, ``nan`` and values that
+    overflow (``1e400``) are unparseable.
+Dates
+    ISO 8601 first, then day/month/year forms (``/``, ``.`` or ``-`` between the fields),
+    then the year-first forms of :data:`DATE_FORMATS`. Whether ``01/03/2024`` is 1 March
+    (day first) or 3 January (month first) is decided **per column**: a first field above 12
+    means day first, a second field above 12 means month first, both is an error naming
+    ``dayfirst``. A column where every field is 12 or less is read month first (the UCI
+    Online Retail and US convention) unless all its d/m/y dates are written with dots
+    (``1.3.2024``, day first wherever dots are used). One rule applies to every value.
+    A stated UTC offset (``+08:00``, ``Z``) is dropped, keeping the local wall-clock time
+    of that offset (``2024-03-01T01:30:00+08:00`` is 2024-03-01 01:30); a time-zone aware
+    column keeps the wall-clock time of its zone. :func:`implausible_dates` marks dates
+    before :data:`EARLIEST_DATE` or more than :data:`LATEST_AHEAD` after today.
 """
 
 from __future__ import annotations
@@ -18,30 +36,36 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ecomlib.errors import ParameterError
+from ecomlib.errors import DataError, ParameterError
 
-__all__ = ["DATE_FORMATS", "outside_range", "clean_text", "parse_numbers", "parse_dates", "parse_ids", "parse_bools", "is_blank"]
+__all__ = ["DATE_FORMATS", "EARLIEST_DATE", "LATEST_AHEAD", "outside_range", "implausible_dates", "plausible_bounds",
+           "clean_text", "parse_numbers", "parse_dates", "parse_ids", "parse_bools", "is_blank"]
 
-# tried in this order after ISO 8601; month-first before day-first (UCI Online Retail uses m/d/Y)
+# tried after ISO 8601 and the day/month/year forms; the year comes first, so no order is ambiguous
 DATE_FORMATS = (
-    "%m/%d/%Y %H:%M",
-    "%m/%d/%Y %H:%M:%S",
-    "%m/%d/%Y",
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%d/%m/%Y",
     "%Y/%m/%d %H:%M:%S",
     "%Y/%m/%d %H:%M",
     "%Y/%m/%d",
     "%Y年%m月%d日 %H:%M:%S",
     "%Y年%m月%d日 %H:%M",
     "%Y年%m月%d日",
-    "%d.%m.%Y",
     "%Y%m%d",
 )
+EARLIEST_DATE = "1990-01-01"  # dates before it are export errors (placeholders, typos of the year)
+LATEST_AHEAD = pd.DateOffset(years=1)  # dates more than this after today are export errors too
 
-_CURRENCY = r"(?i)RMB|CNY|USD|EUR|GBP|HKD|TWD|JPY|NT\$|HK\$|US\$|元|[¥$€£\s,'_]"
-_TZ_SUFFIX = r"\s*(?:[+-]\d{2}:?\d{2}|Z|UTC|GMT)$"
+_CURRENCY = r"(?i)RMB|CNY|USD|EUR|GBP|HKD|TWD|JPY|BRL|CHF|NT\$|HK\$|US\$|R\$|元|[¥$€£₩₹]"
+# a number with the decimal point / the decimal comma; groups of three split by , . space ' or _
+_NUMBER = {
+    ".": r"[+-]?(?:\d+|[1-9]\d{0,2}(?:[, '_]\d{3})+)?(?:\.\d+)?(?:[eE][+-]?\d+)?",
+    ",": r"[+-]?(?:\d+|[1-9]\d{0,2}(?:[. '_]\d{3})+)?(?:,\d+)?(?:[eE][+-]?\d+)?",
+}
+_GROUPS = {".": r"[, '_]", ",": r"[. '_]"}
+_NAMES = {".": "decimal point (1,299.00 = 1299.00)", ",": "decimal comma (1.299,00 = 1299.00)"}
+_TZ_SUFFIX = r"(\d:\d\d(?::\d\d(?:\.\d+)?)?)[ \t]*(?:[+-]\d\d:?\d\d|Z|UTC|GMT)$"
+_DMY = r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})"
+_DAY_ABOVE_12 = r"(?:1[3-9]|2\d|3[01])[/.\-](?:0?[1-9]|1[0-2])[/.\-]\d{4}.*"
+_MONTH_ABOVE_12 = r"(?:0?[1-9]|1[0-2])[/.\-](?:1[3-9]|2\d|3[01])[/.\-]\d{4}.*"
 
 
 def is_blank(s: pd.Series) -> pd.Series:
@@ -59,37 +83,147 @@ def _as_text(s: pd.Series) -> pd.Series:
     return text
 
 
-def parse_numbers(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _is_flags(s: pd.Series, blank: pd.Series) -> bool:
+    """True for a bool column, or text that holds only true / false."""
+    if pd.api.types.is_bool_dtype(s):
+        return True
+    if pd.api.types.is_numeric_dtype(s) or blank.all():
+        return False
+    return bool(s[~blank].astype("str").str.strip().str.lower().isin(("true", "false")).all())
+
+
+def _decimal_mark(text: pd.Series, fits: dict[str, pd.Series], column: str,
+                  notes: list[str] | None) -> str:
+    """The decimal mark the column's values agree on; DataError if they do not, or cannot."""
+    only = {m: fits[m] & ~fits[o] for m, o in ((".", ","), (",", "."))}
+    votes = {m: int(only[m].sum()) for m in only}
+    if votes["."] and votes[","]:
+        examples = [text[only[m]].iloc[0] for m in (".", ",")]
+        problem = (f"mixes decimal points and decimal commas ({examples[0]!r} and {examples[1]!r}), "
+                   "so no one reading is right for every value")
+    elif votes["."] or votes[","]:
+        mark = "." if votes["."] else ","
+        if notes is not None:
+            notes.append(f"{column}: {_NAMES[mark]}, decided from {votes[mark]:,} values")
+        return mark
+    else:
+        examples = text[fits["."] & text.str.contains(r"[.,]", regex=True)].unique()[:3].tolist()
+        if not examples:  # whole numbers only: nothing to decide
+            return "."
+        problem = (f"holds numbers such as {examples} that read differently with a decimal point "
+                   "(1,299 = 1299) and a decimal comma (1,299 = 1.299), and no value decides")
+    raise DataError(
+        f"Column {column!r} {problem}.",
+        fix='Say which mark the file uses: decimal="," (or decimal=".") in load_transactions / '
+        "load_table, --decimal , (or --decimal .) on the command line, -p decimal=, for a report.",
+    )
+
+
+def parse_numbers(s: pd.Series, decimal: str | None = None, *, column: str = "value",
+                  notes: list[str] | None = None) -> tuple[pd.Series, pd.Series]:
     """Parse money or counts to float64.
+
+    Parameters
+    ----------
+    s : Series
+        Numbers as text or numbers.
+    decimal : {".", ","}, optional
+        Decimal mark; values that do not fit it are unparseable. By default it is decided
+        from the whole column (see the module docstring).
+    column : str
+        Name used in messages and notes.
+    notes : list of str, optional
+        When given, a line saying which decimal mark was used is appended.
 
     Returns
     -------
     values : Series of float64
-        NaN where missing or unparseable.
+        NaN where missing or unparseable; always finite otherwise.
     bad : Series of bool
-        True where the entry held text that is not a number.
+        True where the entry held text that is not a number, or a non-finite value.
+
+    Raises
+    ------
+    DataError
+        A column of true/false flags, or a column whose decimal mark is ambiguous or
+        self-contradictory (and ``decimal`` not given).
 
     Examples
     --------
     >>> v, bad = parse_numbers(pd.Series(["¥1,299.00", "RMB 12.5", "１２", "(3)", "n/a"]))
     >>> v.tolist()[:4], bad.tolist()
     ([1299.0, 12.5, 12.0, -3.0], [False, False, False, False, True])
+    >>> parse_numbers(pd.Series(["€12,50", "1.299,00"]))[0].tolist()
+    [12.5, 1299.0]
     """
-    if pd.api.types.is_bool_dtype(s):
-        return s.astype("float64"), pd.Series(False, index=s.index)
-    if pd.api.types.is_numeric_dtype(s):
-        return s.astype("float64"), pd.Series(False, index=s.index)
     blank = is_blank(s)
-    text = _as_text(s)
+    if _is_flags(s, blank):
+        raise DataError(f"Column {column!r} holds true/false flags, not numbers.",
+                        fix=f"Map {column!r} to the column of the export that holds the numbers.")
+    if pd.api.types.is_numeric_dtype(s):
+        values = s.astype("float64")
+        finite = np.isfinite(values)
+        return values.where(finite), ~finite & ~blank
+    text = _as_text(s).where(~blank)
     negative = text.str.match(r"^\(.*\)$", na=False)
-    text = text.str.replace(r"[()]", "", regex=True).str.replace(_CURRENCY, "", regex=True)
-    values = pd.to_numeric(text.where(~blank), errors="coerce").astype("float64")
+    text = text.str.replace(r"[()]", "", regex=True).str.replace(_CURRENCY, "", regex=True).str.strip()
+    fits = {m: text.str.fullmatch(_NUMBER[m]).fillna(False) & text.str.contains(r"\d", regex=True).fillna(False)
+            for m in _NUMBER}
+    if decimal is None:
+        decimal = _decimal_mark(text, fits, column, notes)
+    elif decimal not in _NUMBER:
+        raise ParameterError(f"`decimal` must be '.' or ',', but {decimal!r} was passed.")
+    elif notes is not None and text.str.contains(r"[.,]", regex=True).any():
+        notes.append(f"{column}: {_NAMES[decimal]}, as set (decimal={decimal!r})")
+    digits = text.where(fits[decimal]).str.replace(_GROUPS[decimal], "", regex=True)
+    if decimal == ",":
+        digits = digits.str.replace(",", ".", regex=False)
+    values = pd.to_numeric(digits, errors="coerce").astype("float64")
     values = values.where(~negative, -values)
-    bad = values.isna() & ~blank
-    return values, bad
+    values = values.where(np.isfinite(values))
+    return values, values.isna() & ~blank
 
 
-def parse_dates(s: pd.Series, formats: tuple[str, ...] | None = None) -> tuple[pd.Series, pd.Series]:
+def _day_first(pending: pd.Series, dayfirst: bool | None, column: str, notes: list[str] | None) -> bool:
+    """Whether the column's d/m/y dates are day first, decided once for the whole column."""
+    dmy = pending.str.match(_DMY, na=False)
+    if dayfirst is not None or not dmy.any():
+        if dayfirst is not None and dmy.any() and notes is not None:
+            notes.append(f"{column}: {'day' if dayfirst else 'month'} first, as set (dayfirst={dayfirst})")
+        return bool(dayfirst)
+    day_votes = pending.str.fullmatch(_DAY_ABOVE_12, na=False)
+    month_votes = pending.str.fullmatch(_MONTH_ABOVE_12, na=False)
+    if day_votes.any() and month_votes.any():
+        raise DataError(
+            f"Column {column!r} has dates with a first field above 12 ({pending[day_votes].iloc[0]!r}, "
+            f"day first) and others with a second field above 12 ({pending[month_votes].iloc[0]!r}, "
+            "month first): no one reading is right for every date.",
+            fix="Say which order the file uses: dayfirst=True (or False) in load_transactions / "
+            "load_table, --dayfirst true (or false) on the command line; or fix the export.",
+        )
+    if day_votes.any() or month_votes.any():
+        first = bool(day_votes.any())
+        how = f"decided from {int((day_votes | month_votes).sum()):,} distinct dates with a " \
+              f"{'day' if first else 'month'} above 12"
+        other = ""
+    else:
+        first = bool(pending[dmy].str.match(r"\d{1,2}\.\d{1,2}\.", na=False).all())
+        how = ("every day and month is 12 or less; dotted dates are read day first, others "
+               "month first")
+        other = f"; pass dayfirst={not first} (--dayfirst {str(not first).lower()}) if that is wrong"
+    if notes is not None:
+        example = "1 March 2024" if first else "3 January 2024"
+        notes.append(f"{column}: {'day' if first else 'month'} first (01/03/2024 = {example}), {how}{other}")
+    return first
+
+
+def _dmy_formats(day_first: bool) -> tuple[str, ...]:
+    order = "%d/%m/%Y" if day_first else "%m/%d/%Y"
+    return (f"{order} %H:%M", f"{order} %H:%M:%S", order)
+
+
+def parse_dates(s: pd.Series, formats: tuple[str, ...] | None = None, *, dayfirst: bool | None = None,
+                column: str = "date", notes: list[str] | None = None) -> tuple[pd.Series, pd.Series]:
     """Parse timestamps to ``datetime64[us]`` (time-zone naive, local wall-clock time).
 
     Parameters
@@ -97,14 +231,28 @@ def parse_dates(s: pd.Series, formats: tuple[str, ...] | None = None) -> tuple[p
     s : Series
         Dates as text, datetimes or pandas timestamps.
     formats : tuple of str, optional
-        strptime formats to try after ISO 8601; default :data:`DATE_FORMATS`.
+        strptime formats to try after ISO 8601 instead of the d/m/y forms and
+        :data:`DATE_FORMATS`.
+    dayfirst : bool, optional
+        ``True``: ``01/03/2024`` is 1 March; ``False``: 3 January; by default decided from
+        the whole column (see the module docstring). Dates that do not fit are unparseable.
+    column : str
+        Name used in messages and notes.
+    notes : list of str, optional
+        When given, a line saying which order was used (for d/m/y dates) is appended.
 
     Returns
     -------
     values : Series of datetime64[us]
-        NaT where missing or unparseable.
+        NaT where missing or unparseable. A stated UTC offset is dropped: the value is the
+        wall-clock time at that offset (``2024-03-01T01:30+08:00`` -> 2024-03-01 01:30).
     bad : Series of bool
         True where the entry held text that is not a date.
+
+    Raises
+    ------
+    DataError
+        Dates that are day first and month first in one column (and ``dayfirst`` not given).
 
     Examples
     --------
@@ -120,21 +268,49 @@ def parse_dates(s: pd.Series, formats: tuple[str, ...] | None = None) -> tuple[p
         # pyarrow reads 2024-06-18 as datetime.date objects
         return pd.to_datetime(s).astype("datetime64[us]"), pd.Series(False, index=s.index)
     blank = is_blank(s)
-    text = _as_text(s).where(~blank).str.replace(_TZ_SUFFIX, "", regex=True)
+    text = _as_text(s).where(~blank).str.replace(_TZ_SUFFIX, r"\1", regex=True)
     values = pd.to_datetime(text, format="ISO8601", errors="coerce")
     todo = values.isna() & ~blank
     if todo.any():  # the other formats, tried on each distinct leftover text once
         pending = pd.Series(text[todo].unique())
+        if formats is None:
+            first = _day_first(pending, dayfirst, column, notes)
+            dotted = pending.str.match(r"\d{1,2}[.\-]\d{1,2}[.\-]\d{4}", na=False).any()
+            pending_std = pending.str.replace(r"^" + _DMY, r"\1/\2/\3", regex=True) if dotted else pending
+            formats = _dmy_formats(first) + DATE_FORMATS
+        else:
+            pending_std = pending
         found = pd.Series(pd.NaT, index=pending.index, dtype="datetime64[us]")
-        for fmt in DATE_FORMATS if formats is None else formats:
+        for fmt in formats:
             left = found.isna()
             if not left.any():
                 break
-            found = found.where(~left, pd.to_datetime(pending.where(left), format=fmt, errors="coerce"))
+            found = found.where(~left, pd.to_datetime(pending_std.where(left), format=fmt, errors="coerce"))
         lookup = pd.Series(found.to_numpy(), index=pending.to_numpy())
         values = values.where(~todo, text.map(lookup))
     values = values.astype("datetime64[us]")
     return values, values.isna() & ~blank
+
+
+def implausible_dates(dates: pd.Series, earliest: Any = None, latest: Any = None) -> np.ndarray:
+    """True where ``dates`` fall before ``earliest`` or after ``latest``.
+
+    Parameters
+    ----------
+    dates : Series of datetime64
+    earliest, latest : date-like, optional
+        Defaults: :data:`EARLIEST_DATE` (1990-01-01) and today + :data:`LATEST_AHEAD` (one
+        year). Read at call time, so changing the module constants changes the bounds.
+    """
+    lo, hi = plausible_bounds(earliest, latest)
+    return ((dates < lo) | (dates > hi)).to_numpy()
+
+
+def plausible_bounds(earliest: Any = None, latest: Any = None) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last plausible date (see :func:`implausible_dates`)."""
+    lo = pd.Timestamp(EARLIEST_DATE if earliest is None else earliest)
+    hi = pd.Timestamp.today().normalize() + LATEST_AHEAD if latest is None else pd.Timestamp(latest)
+    return lo, hi
 
 
 def clean_text(s: pd.Series) -> pd.Series:

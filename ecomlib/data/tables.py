@@ -9,9 +9,17 @@ check                                  action
 repeated header rows                   dropped
 missing or unparseable <column>        dropped, for a required column; >5 % of dates raises
 unparseable <column>                   kept as missing, for an optional column
+dates outside the plausible range      dropped, for a required date (before 1990-01-01 or more
+                                       than a year from today, :func:`~ecomlib.data.parsing.
+                                       implausible_dates`)
+<column> outside the plausible range   kept as missing, for an optional date
 dates outside the requested range      dropped (``start`` / ``end`` on the table's date)
 exact duplicates                       dropped
 =====================================  =============================================
+
+Numbers and dates are read as in :func:`~ecomlib.data.load_transactions`: the decimal
+mark and the day/month order are decided per column (``decimal`` / ``dayfirst`` override)
+and the report's notes say which was used.
 
 Values outside what the schema allows (a likelihood of 7, a step called ``basket``) raise
 :class:`~ecomlib.errors.DataError` with examples.
@@ -25,7 +33,15 @@ import numpy as np
 import pandas as pd
 
 from ecomlib.data.columns import load_mapping, missing_columns_error, plan_renames
-from ecomlib.data.parsing import outside_range, parse_bools, parse_dates, parse_ids, parse_numbers
+from ecomlib.data.parsing import (
+    implausible_dates,
+    outside_range,
+    parse_bools,
+    parse_dates,
+    parse_ids,
+    parse_numbers,
+    plausible_bounds,
+)
 from ecomlib.data.quality import CheckLog, QualityReport
 from ecomlib.data.schemas import TableSchema, get_schema
 from ecomlib.data.sources import read_source
@@ -40,16 +56,17 @@ DATE_COLUMN = {"sessions": "date", "marketing_spend": "date", "touchpoints": "ti
                "kpis_daily": "date", "customers": "signup_date", "transactions": "order_date"}
 
 
-def _parse(s: pd.Series, kind: str) -> tuple[pd.Series, np.ndarray]:
+def _parse(s: pd.Series, kind: str, column: str, read: dict[str, Any],
+           notes: list[str]) -> tuple[pd.Series, np.ndarray]:
     """Parse one column by kind; return values and the mask of present-but-unreadable entries."""
     if kind == "str":
         return parse_ids(s), np.zeros(len(s), dtype=bool)
     if kind == "datetime":
-        values, bad = parse_dates(s)
+        values, bad = parse_dates(s, dayfirst=read.get("dayfirst"), column=column, notes=notes)
     elif kind == "bool":
         values, bad = parse_bools(s)
     else:
-        values, bad = parse_numbers(s)
+        values, bad = parse_numbers(s, read.get("decimal"), column=column, notes=notes)
         if kind == "int":
             bad = bad | (values.notna() & (values != np.round(values)))
     return values, bad.to_numpy()
@@ -57,7 +74,8 @@ def _parse(s: pd.Series, kind: str) -> tuple[pd.Series, np.ndarray]:
 
 def load_table(source: Any, table: str, *, columns: Any = None, encoding: str | None = None,
                sheet: Any = None, start: Any = None, end: Any = None,
-               preset: str | None = None) -> tuple[pd.DataFrame, QualityReport]:
+               preset: str | None = None, decimal: str | None = None,
+               dayfirst: bool | None = None) -> tuple[pd.DataFrame, QualityReport]:
     """Load one canonical table (products, customers, sessions, ...) from a file or DataFrame.
 
     Parameters
@@ -76,6 +94,10 @@ def load_table(source: Any, table: str, *, columns: Any = None, encoding: str | 
         Keep rows whose date (:data:`DATE_COLUMN`) is within these inclusive days.
     preset : str, optional
         Only for ``table="transactions"``.
+    decimal : {".", ","}, optional
+        Decimal mark of every number column; by default decided per column.
+    dayfirst : bool, optional
+        Order of dates such as ``01/03/2024``; by default decided per column.
 
     Returns
     -------
@@ -94,19 +116,20 @@ def load_table(source: Any, table: str, *, columns: Any = None, encoding: str | 
         from ecomlib.data.transactions import load_transactions
 
         return load_transactions(source, preset=preset, columns=columns, encoding=encoding,
-                                 sheet=sheet, start=start, end=end)
+                                 sheet=sheet, start=start, end=end, decimal=decimal, dayfirst=dayfirst)
     mapping = load_mapping(columns)
 
     def text_columns(header: list[str]) -> list[str]:
         renames = plan_renames(header, schema, mapping)
-        return [c for c, v in renames.items() if schema[v].kind == "str"]
+        # dates as text too: pyarrow would turn 01:30+08:00 into 17:30 UTC, losing the local time
+        return [c for c, v in renames.items() if schema[v].kind in ("str", "datetime")]
 
     raw = read_source(source, encoding=encoding, sheet=sheet, text_columns=text_columns)
     found = [str(c) for c in raw.frame.columns]
     renames = plan_renames(found, schema, mapping)
     missing = [c for c in schema.required if c not in renames.values()]
     if missing:
-        raise missing_columns_error(missing, schema.required, found, table, raw.origin)
+        raise missing_columns_error(missing, schema.required, found, table, raw.origin, source=raw)
     extra = [c for c in found if c not in renames and c not in schema]
     frame = raw.frame[list(renames) + extra].set_axis(list(renames.values()) + extra, axis=1)
     if len(frame) == 0:
@@ -116,12 +139,12 @@ def load_table(source: Any, table: str, *, columns: Any = None, encoding: str | 
     if moved:
         notes.append("columns: " + ", ".join(f"{k} -> {v}" for k, v in moved.items()))
     return _clean(frame.reset_index(drop=True), schema, renames, extra, raw.origin, raw.encoding,
-                  notes, start, end)
+                  notes, start, end, {"decimal": decimal, "dayfirst": dayfirst})
 
 
 def _clean(frame: pd.DataFrame, schema: TableSchema, renames: dict[str, str], extra: list[str],
            origin: str, encoding: str | None, notes: list[str], start: Any,
-           end: Any) -> tuple[pd.DataFrame, QualityReport]:
+           end: Any, read: dict[str, Any]) -> tuple[pd.DataFrame, QualityReport]:
     n = len(frame)
     checks = CheckLog(n, np.zeros(n))
     header = np.zeros(n, dtype=bool)
@@ -130,14 +153,19 @@ def _clean(frame: pd.DataFrame, schema: TableSchema, renames: dict[str, str], ex
             header |= (frame[col].astype("str") == str(file_col)).to_numpy()
     checks.drop("repeated header rows", header)
     out = {}
+    lo, hi = plausible_bounds()
     for col in frame.columns:
         spec = schema[col] if col in schema else None
         if spec is None and (schema.name != "kpis_daily" or pd.api.types.is_numeric_dtype(frame[col])):
             out[col] = frame[col]  # a column the schema does not know, or a numeric KPI: kept as read
             continue
         kind = spec.kind if spec else "float"
-        values, bad = _parse(frame[col] if checks.keep.all() else frame[col].where(checks.keep), kind)
+        values, bad = _parse(frame[col] if checks.keep.all() else frame[col].where(checks.keep), kind, col,
+                             read, notes)
         absent = values.isna().to_numpy() & checks.keep
+        if kind == "datetime":
+            implausible = implausible_dates(values, lo, hi) & checks.keep
+            values = values.where(~implausible)
         if spec is not None and spec.required and not spec.nullable:
             if kind == "datetime" and (absent | bad).mean() > MAX_BAD_SHARE:
                 examples = frame.loc[bad, col].astype("str").unique()[:5].tolist()
@@ -147,8 +175,15 @@ def _clean(frame: pd.DataFrame, schema: TableSchema, renames: dict[str, str], ex
                     fix=f"Check that {col!r} maps to the right column; dates look like 2024-06-18.",
                 )
             checks.drop(f"missing or unparseable {col}", absent | bad)
-        elif bad.any():
-            checks.flag(f"unparseable {col}", bad, "kept as missing")
+            if kind == "datetime":
+                checks.drop("dates outside the plausible range", implausible,
+                            f"dropped (before {lo:%Y-%m-%d} or after {hi:%Y-%m-%d})")
+        else:
+            if bad.any():
+                checks.flag(f"unparseable {col}", bad, "kept as missing")
+            if kind == "datetime" and implausible.any():
+                checks.flag(f"{col} outside the plausible range", implausible,
+                            f"kept as missing (before {lo:%Y-%m-%d} or after {hi:%Y-%m-%d})")
         out[col] = values
     clean = pd.DataFrame(out)
     date_col = DATE_COLUMN.get(schema.name)

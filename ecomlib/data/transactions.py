@@ -11,13 +11,17 @@ check                          action
 =============================  ========================================================
 repeated header rows           dropped (a header line pasted mid-file)
 unparseable dates              dropped; more than 5 % raises DataError with examples
+dates outside plausible range  dropped (before 1990-01-01 or more than a year from today,
+                               :data:`~ecomlib.data.parsing.EARLIEST_DATE` / ``LATEST_AHEAD``)
 dates outside requested range  dropped (``start`` / ``end``, inclusive days)
-missing or unparseable qty     dropped
+missing or unparseable qty     dropped (also ``inf``, ``nan``, ``1e400``)
 non-integer quantities         dropped
 quantities out of range        dropped (more than 1e9 units on a line)
-missing or unparseable prices  dropped
+missing or unparseable prices  dropped (also ``inf``, ``nan``, ``1e400``)
+prices out of range            dropped (a unit price above 1e9)
 negative prices                dropped (bad-debt adjustments and similar)
-exact duplicates               dropped (every column equal to an earlier line)
+exact duplicates               dropped (every column of the source row, mapped or not,
+                               equal to an earlier line)
 non-product lines              dropped (postage, fees ...; presets that define them)
 zero prices                    kept (free items and samples; revenue 0)
 revenue differs from q x p     kept; revenue recomputed as quantity x unit_price
@@ -37,11 +41,13 @@ import pandas as pd
 from ecomlib.data.columns import load_mapping, missing_columns_error, plan_renames
 from ecomlib.data.parsing import (
     clean_text,
+    implausible_dates,
     is_blank,
     outside_range,
     parse_dates,
     parse_ids,
     parse_numbers,
+    plausible_bounds,
 )
 from ecomlib.data.presets import Preset, get_preset, guess_preset
 from ecomlib.data.quality import CheckLog, QualityReport
@@ -49,10 +55,12 @@ from ecomlib.data.schemas import SCHEMAS, STATUSES
 from ecomlib.data.sources import RawSource, read_source, resolve_path
 from ecomlib.errors import DataError
 
-__all__ = ["load_transactions", "normalise_status", "MAX_BAD_DATE_SHARE", "MAX_QUANTITY", "STATUS_WORDS"]
+__all__ = ["load_transactions", "normalise_status", "MAX_BAD_DATE_SHARE", "MAX_QUANTITY", "MAX_UNIT_PRICE",
+           "STATUS_WORDS"]
 
 MAX_BAD_DATE_SHARE = 0.05
 MAX_QUANTITY = 1e9  # units on one line; beyond this a value is an export error (and overflows int64 later)
+MAX_UNIT_PRICE = 1e9  # currency units for one unit; beyond this a value is an export error
 SCHEMA = SCHEMAS["transactions"]
 OUTPUT_COLUMNS = ("order_id", "order_date", "customer_id", "product_id", "product_name", "category",
                   "quantity", "unit_price", "revenue", "channel", "country", "status")
@@ -96,12 +104,13 @@ def normalise_status(values: pd.Series) -> pd.Series:
     return mapped.astype("str")
 
 
-def _duplicated(frame: pd.DataFrame) -> np.ndarray:
+def _duplicated(frame: pd.DataFrame, source: pd.DataFrame | None = None) -> np.ndarray:
     """Exact duplicate rows (all but the first of each group), fast on large tables.
 
-    Rows are first grouped by a cheap numeric key (date, quantity, prices, product id length);
-    only rows sharing a key with another row can be duplicates, and only those are
-    compared column by column.
+    Rows are first grouped by a cheap numeric key of the canonical ``frame`` (date,
+    quantity, prices, product id length); only rows sharing a key with another row can be
+    duplicates, and only those are compared column by column, on the ``source`` rows (the
+    same rows as read, every column, mapped or not) when given, else on ``frame``.
     """
     key = np.zeros(len(frame), dtype=np.uint64)
     for col in frame.columns:
@@ -120,7 +129,8 @@ def _duplicated(frame: pd.DataFrame) -> np.ndarray:
     candidates = pd.Series(key).duplicated(keep=False).to_numpy()
     out = np.zeros(len(frame), dtype=bool)
     if candidates.any():
-        out[candidates] = frame[candidates].duplicated(keep="first").to_numpy()
+        rows = frame if source is None else source
+        out[candidates] = rows[candidates].duplicated(keep="first").to_numpy()
     return out
 
 
@@ -144,26 +154,28 @@ def _read(source: Any, preset: Preset | None, mapping: dict[str, str], encoding:
         if preset is not None:
             wanted |= set(preset.text_columns)
         renames = plan_renames(header, SCHEMA, mapping, preset.columns if preset else None)
-        wanted |= {k for k, v in renames.items() if v in TEXT_COLUMNS}
+        # dates as text too: pyarrow would turn 01:30+08:00 into 17:30 UTC, losing the local time
+        wanted |= {k for k, v in renames.items() if v in TEXT_COLUMNS or v == "order_date"}
         return [c for c in header if c in wanted]
 
     return read_source(source, encoding=encoding, sheet=sheet, text_columns=text_columns)
 
 
-def _derive_required(frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+def _derive_required(frame: pd.DataFrame, notes: list[str], decimal: str | None) -> pd.DataFrame:
     if "product_id" not in frame and "product_name" in frame:
         frame = frame.assign(product_id=frame["product_name"])
         notes.append("product_id: taken from product_name (no product id column)")
     if "unit_price" not in frame and "revenue" in frame and "quantity" in frame:
-        revenue, _ = parse_numbers(frame["revenue"])
-        quantity, _ = parse_numbers(frame["quantity"])
+        revenue, _ = parse_numbers(frame["revenue"], decimal, column="revenue")
+        quantity, _ = parse_numbers(frame["quantity"], decimal, column="quantity")
         frame = frame.assign(unit_price=(revenue / quantity).where(quantity != 0))
         notes.append("unit_price: revenue / quantity (no unit price column)")
     return frame
 
 
-def _dates_or_raise(raw: pd.Series, keep: np.ndarray, where: str) -> tuple[pd.Series, np.ndarray]:
-    dates, bad = parse_dates(raw.where(keep))
+def _dates_or_raise(raw: pd.Series, keep: np.ndarray, where: str, dayfirst: bool | None,
+                    notes: list[str]) -> tuple[pd.Series, np.ndarray]:
+    dates, bad = parse_dates(raw.where(keep), dayfirst=dayfirst, column="order_date", notes=notes)
     missing = dates.isna().to_numpy() & keep
     share = missing.sum() / max(int(keep.sum()), 1)
     if share > MAX_BAD_DATE_SHARE:
@@ -172,7 +184,8 @@ def _dates_or_raise(raw: pd.Series, keep: np.ndarray, where: str) -> tuple[pd.Se
             f"{where}: {missing.sum():,} of {int(keep.sum()):,} order dates ({share:.1%}) are missing or "
             f"cannot be read as dates (more than {MAX_BAD_DATE_SHARE:.0%}). Examples: {examples}.",
             fix="Check that 'order_date' maps to the right column; dates must look like 2024-06-18, "
-            "2024-06-18 10:30, 6/18/2024 10:30 or 2024年6月18日.",
+            "2024-06-18 10:30, 6/18/2024 10:30, 18.06.2024 or 2024年6月18日 (dayfirst= sets the order "
+            "of 01/03/2024).",
         )
     return dates, missing
 
@@ -199,11 +212,18 @@ def load_transactions(source: Any, *, preset: str | None = None, columns: Any = 
     start, end : date-like, optional
         Keep only orders on or after ``start`` and on or before ``end`` (inclusive days).
     decimal : {".", ","}, optional
-        Decimal mark of the number columns. By default it is decided per column from the
-        whole column, and the quality report says which was used.
+        Decimal mark of the number columns (quantity, prices, revenue, cost, discount);
+        values that do not fit it are unparseable. By default it is decided per column from
+        the whole column (``12,50`` and ``1.299,00`` mean a decimal comma, ``12.50`` and
+        ``1,299.00`` a decimal point) and the quality report says which was used; a column
+        where it cannot be decided (only values like ``1,299``) raises DataError.
     dayfirst : bool, optional
         Read dates such as ``01/03/2024`` day first (1 March, ``True``) or month first
-        (``False``). By default decided per column from the whole column.
+        (``False``). By default decided from the whole column: a first field above 12 means
+        day first, a second one month first; when every field is 12 or less, month first
+        (day first for dotted dates such as ``1.3.2024``); the report says which. A stated
+        UTC offset is dropped, keeping the wall-clock time at that offset
+        (``2024-03-01T01:30+08:00`` is 2024-03-01 01:30).
 
     Returns
     -------
@@ -220,7 +240,9 @@ def load_transactions(source: Any, *, preset: str | None = None, columns: Any = 
     SchemaError
         Required columns missing (order_id, order_date, product_id, quantity, unit_price).
     DataError
-        No rows, more than 5 % unreadable dates, unknown status words, unreadable file.
+        No rows, more than 5 % unreadable dates, unknown status words, unreadable file, a
+        number column of true/false flags, a decimal mark or date order that the column
+        cannot decide (see ``decimal`` and ``dayfirst``).
     ParameterError
         Path that does not exist, a folder instead of a file, unknown preset.
 
@@ -241,13 +263,14 @@ def load_transactions(source: Any, *, preset: str | None = None, columns: Any = 
             notes += more
     found = [str(c) for c in raw.frame.columns]
     renames = plan_renames(list(frame.columns), SCHEMA, mapping, preset_obj.columns if preset_obj else None)
+    source_rows = frame.reset_index(drop=True)
     frame = frame[list(renames)].set_axis(list(renames.values()), axis=1)
-    frame = _derive_required(frame, notes)
+    frame = _derive_required(frame, notes, decimal)
     missing = [c for c in SCHEMA.required if c not in frame.columns]
     if missing:
         guess = guess_preset(found) if preset_obj is None else None
         tip = f" These headers look like a {guess!r} export: try preset={guess!r}." if guess else ""
-        raise missing_columns_error(missing, SCHEMA.required, found, "transactions", raw.origin, tip)
+        raise missing_columns_error(missing, SCHEMA.required, found, "transactions", raw.origin, tip, source=raw)
     moved = {k: v for k, v in renames.items() if k != v}
     if moved:
         notes.append("columns: " + ", ".join(f"{k} -> {v}" for k, v in moved.items()))
@@ -257,20 +280,28 @@ def load_transactions(source: Any, *, preset: str | None = None, columns: Any = 
     if len(frame) == 0:
         raise DataError(f"{raw.origin} has a header but no data rows.", fix="Export the data again with rows.")
     return _clean(frame.reset_index(drop=True), renames, preset_obj, raw, notes, start, end,
-                  decimal=decimal, dayfirst=dayfirst)
+                  decimal=decimal, dayfirst=dayfirst, source_rows=source_rows)
 
 
 def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, raw: RawSource,
            notes: list[str], start: Any, end: Any, *, decimal: str | None = None,
-           dayfirst: bool | None = None) -> tuple[pd.DataFrame, QualityReport]:
+           dayfirst: bool | None = None,
+           source_rows: pd.DataFrame | None = None) -> tuple[pd.DataFrame, QualityReport]:
     n = len(frame)
-    quantity, bad_qty = parse_numbers(frame["quantity"])
-    price, bad_price = parse_numbers(frame["unit_price"])
-    revenue_in = np.nan_to_num((quantity * price).to_numpy(), nan=0.0)
+    header = _repeated_header(frame, renames)
+    number = {c: frame[c].where(~header) if header.any() else frame[c]
+              for c in ("quantity", "unit_price", "unit_cost", "discount", "revenue") if c in frame}
+    quantity, _ = parse_numbers(number["quantity"], decimal, column="quantity", notes=notes)
+    price, _ = parse_numbers(number["unit_price"], decimal, column="unit_price", notes=notes)
+    sane = (quantity.abs() <= MAX_QUANTITY) & (price.abs() <= MAX_UNIT_PRICE)  # no overflow in q x p
+    revenue_in = (quantity * price).where(sane, 0.0).fillna(0.0).to_numpy()
     checks = CheckLog(n, revenue_in)
-    checks.drop("repeated header rows", _repeated_header(frame, renames))
-    dates, missing_dates = _dates_or_raise(frame["order_date"], checks.keep, raw.origin)
+    checks.drop("repeated header rows", header)
+    dates, missing_dates = _dates_or_raise(frame["order_date"], checks.keep, raw.origin, dayfirst, notes)
     checks.drop("unparseable dates", missing_dates)
+    lo, hi = plausible_bounds()
+    checks.drop("dates outside the plausible range", implausible_dates(dates, lo, hi),
+                f"dropped (before {lo:%Y-%m-%d} or after {hi:%Y-%m-%d})")
     if start is not None or end is not None:
         checks.drop("dates outside the requested range", outside_range(dates, start, end))
     checks.drop("missing or unparseable quantities", quantity.isna().to_numpy())
@@ -278,6 +309,8 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
     checks.drop("quantities out of range", (quantity.abs() > MAX_QUANTITY).to_numpy(),
                 f"dropped (more than {MAX_QUANTITY:,.0f} units on one line)")
     checks.drop("missing or unparseable prices", price.isna().to_numpy())
+    checks.drop("prices out of range", (price.abs() > MAX_UNIT_PRICE).to_numpy(),
+                f"dropped (a unit price above {MAX_UNIT_PRICE:,.0f})")
     checks.drop("negative prices", (price < 0).to_numpy())
 
     out = {"order_id": parse_ids(frame["order_id"]), "order_date": dates}
@@ -288,7 +321,7 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
     out["unit_price"] = price
     for col in ("unit_cost", "discount"):
         if col in frame:
-            out[col] = parse_numbers(frame[col])[0]
+            out[col] = parse_numbers(number[col], decimal, column=col, notes=notes)[0]
     canonical = pd.DataFrame(out)
     canonical["revenue"] = revenue_in
     if "status" in frame:
@@ -303,7 +336,8 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
 
     keep_idx = np.flatnonzero(checks.keep)
     dup = np.zeros(n, dtype=bool)
-    dup[keep_idx] = _duplicated(canonical.iloc[keep_idx])
+    source = None if source_rows is None or len(source_rows) != n else source_rows.iloc[keep_idx]
+    dup[keep_idx] = _duplicated(canonical.iloc[keep_idx], source)
     checks.drop("exact duplicates", dup)
     if preset is not None and preset.non_product is not None:
         checks.drop("non-product lines", preset.non_product(canonical).fillna(False).to_numpy(),
@@ -313,7 +347,7 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
                     "not checked: no preset names non-product codes for this source")
     checks.flag("zero prices", (canonical["unit_price"] == 0).to_numpy(), "kept (revenue 0)")
     if "revenue" in frame:  # the file's own line totals, compared with quantity x unit price
-        stated = parse_numbers(frame["revenue"])[0].to_numpy()
+        stated = parse_numbers(number["revenue"], decimal, column="revenue", notes=notes)[0].to_numpy()
         differs = np.abs(stated - revenue_in) > 0.005 + 1e-9 * np.abs(revenue_in)
         checks.flag("revenue differs from quantity x unit_price", differs & ~np.isnan(stated),
                     "kept; revenue = quantity x unit_price")

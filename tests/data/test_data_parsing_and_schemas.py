@@ -18,7 +18,7 @@ def test_parse_numbers_by_hand():
 
 def test_parse_dates_by_hand():
     values, bad = parse_dates(pd.Series(["12/1/2010 8:26", "2010-12-01T08:26:00+08:00", "2010年12月1日",
-                                         "01.12.2010", "20101201", "13/25/2010", ""]))
+                                         "12.01.2010", "20101201", "13/25/2010", ""]))  # one d/m order: month first
     assert values.iloc[:2].tolist() == [pd.Timestamp("2010-12-01 08:26")] * 2
     assert values.iloc[2:5].tolist() == [pd.Timestamp("2010-12-01")] * 3
     assert bad.tolist() == [False] * 5 + [True, False]
