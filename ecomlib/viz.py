@@ -249,14 +249,14 @@ def fmt_cny(value: float, decimals: int = 0, *, compact: bool = False) -> str:
 def fmt_pct(value: float, decimals: int = 1, *, signed: bool = False) -> str:
     """Format a fraction as a percentage: ``fmt_pct(0.1234) == '12.3%'``.
 
-    ``signed=True`` adds a plus sign to positive changes (``'+4.0%'``).
+    ``signed=True`` adds a plus sign to positive changes (``'+4.0%'``; no change is ``'0.0%'``).
     """
     v = _finite(value, "value")
     if math.isnan(v):
         return "–"
     pct = v * 100
     if round(pct, decimals) == 0:
-        pct = 0.0  # no "-0%"
+        return f"{0:.{decimals}f}%"  # no "-0%", no "+0%"
     return f"{pct:{'+' if signed else ''}.{decimals}f}%"
 
 

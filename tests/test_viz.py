@@ -163,6 +163,7 @@ def test_sample_shop_categories_get_distinct_fixed_colours():
 def test_fmt_pct_has_no_negative_zero():
     assert viz.fmt_pct(-0.001, 0) == "0%"
     assert viz.fmt_pct(-0.0001, 1) == "0.0%"
+    assert viz.fmt_pct(0.0, 0, signed=True) == "0%"  # a slider at "no change" (trainer panels)
 
 
 def test_money_is_shown_in_the_display_currency():

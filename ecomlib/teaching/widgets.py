@@ -15,16 +15,26 @@ the controls::
     )
     p                     # last line of a cell: shows the panel
 
-In JupyterLab the panel is live. Everywhere else — papermill runs, the executed
+Each slider shows its value formatted as the chapter writes it: ``+10%`` for a change,
+``2.5%`` for a rate, ``¥41`` for an amount (in the display currency of
+:func:`ecomlib.viz.set_currency`), ``50,000`` for a count. ``Slider(unit="auto")`` guesses the
+unit -- a range inside -1..1, or a name with a word such as rate, share, margin or lift, is a
+percentage; a name with price, cost, value or spend is money -- and ``unit=`` says it outright.
+
+In JupyterLab the panel is live: the reading (``describe``) shows once, under the controls,
+and the figure carries only the title. Everywhere else — papermill runs, the executed
 notebook on disk, nbconvert HTML — the same output carries a static PNG of the figure at
-the current settings (nbconvert shows it because no widget state is saved), so reports
-and CI still show a chart.
+the current settings, headed by the title, the settings (``visitors Δ +10% · split log``)
+and the reading (nbconvert shows it because no widget state is saved), so reports and CI
+still show a chart.
 """
 
 from __future__ import annotations
 
 import base64
 import io
+import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,13 +43,29 @@ from ecomlib.errors import ParameterError
 
 __all__ = ["Dropdown", "Panel", "Slider", "panel"]
 
+#: Units a slider's readout can be written in.
+UNITS = ("auto", "percent", "money", "number")
+_MONEY_WORDS = frozenset({"price", "cost", "value", "spend", "budget", "revenue", "gmv", "aov", "cac", "amount"})
+_PCT_WORDS = frozenset({"share", "rate", "margin", "discount", "lift", "level", "power", "penetration",
+                        "pct", "percent", "spread", "change"})
+
 
 @dataclass(frozen=True)
 class Slider:
     """A numeric control from ``min`` to ``max`` in steps of ``step``.
 
     ``value`` defaults to the middle of the range. Integer bounds and step give an integer
-    slider. ``label`` defaults to the parameter name.
+    slider. ``label`` defaults to the parameter name. ``unit`` is how the value reads next
+    to the slider: ``"percent"`` (0.1 -> ``10%``; ``+10%`` when the range goes below 0),
+    ``"money"`` (``¥1,299`` in the display currency), ``"number"`` (``1,000``), or ``"auto"``
+    to guess it from the range and the name (see the module docstring).
+
+    Examples
+    --------
+    >>> Slider(-0.3, 0.3, 0.01, value=0.1, label="visitors Δ").readout(0.1)
+    '+10%'
+    >>> Slider(8.0, 207.0, 1.0, value=41.0).readout(1299, name="order_value")
+    '¥1,299'
     """
 
     min: float
@@ -47,8 +73,11 @@ class Slider:
     step: float | None = None
     value: float | None = None
     label: str | None = None
+    unit: str = "auto"
 
     def __post_init__(self) -> None:
+        if self.unit not in UNITS:
+            raise ParameterError(f"Slider `unit` must be one of {list(UNITS)}, but {self.unit!r} was passed.")
         if not self.max > self.min:
             raise ParameterError(f"Slider `max` must exceed `min`, but min={self.min!r}, max={self.max!r}.")
         if self.value is not None and not self.min <= self.value <= self.max:
@@ -68,16 +97,39 @@ class Slider:
         mid = (self.min + self.max) / 2
         return int(mid) if self.is_int else mid
 
+    def unit_for(self, name: str = "") -> str:
+        """The unit the readout is written in: ``unit``, or the guess for ``unit="auto"``."""
+        if self.unit != "auto":
+            return self.unit
+        if self.is_int:
+            return "number"
+        words = set(re.split(r"[\W_]+", f"{name} {self.label or ''}".lower()))
+        if (-1 <= self.min and self.max <= 1) or (words & _PCT_WORDS and not words & _MONEY_WORDS):
+            return "percent"
+        return "money" if words & _MONEY_WORDS else "number"
+
+    def readout(self, value: float, name: str = "") -> str:
+        """``value`` as the slider shows it, e.g. ``'+10%'``, ``'2.5%'``, ``'¥1,299'``, ``'50,000'``."""
+        from ecomlib import viz
+
+        unit = self.unit_for(name)
+        step = self.step if self.step is not None else (self.max - self.min) / 100
+        if unit == "percent":
+            decimals = max(0, -math.floor(math.log10(abs(step) * 100) + 1e-9))
+            return viz.fmt_pct(value, decimals, signed=self.min < 0)
+        if unit == "money":
+            return viz.fmt_cny(value, 0 if step >= 1 else 2)
+        return viz.fmt_thousands(value, 0 if self.is_int else max(0, -math.floor(math.log10(abs(step)) + 1e-9)))
+
     def build(self, name: str):
+        """The ipywidgets slider, without its own readout (the panel shows :meth:`readout`)."""
         import ipywidgets as w
 
         cls = w.IntSlider if self.is_int else w.FloatSlider
         kwargs: dict[str, Any] = {"min": self.min, "max": self.max, "value": self.start}
         if self.step is not None:
             kwargs["step"] = self.step
-        if not self.is_int:
-            kwargs["readout_format"] = ".3g"
-        return cls(description=self.label or name, continuous_update=False,
+        return cls(description=self.label or name, continuous_update=False, readout=False,
                    style={"description_width": "initial"}, **kwargs)
 
 
@@ -107,6 +159,12 @@ class Dropdown:
     def start(self) -> Any:
         return self.value if self.value is not None else self._values[0]
 
+    def readout(self, value: Any, name: str = "") -> str:
+        """The label of the option ``value`` (its key when ``options`` is a mapping)."""
+        if isinstance(self.options, Mapping):
+            return next((str(k) for k, v in self.options.items() if v == value), str(value))
+        return str(value)
+
     def build(self, name: str):
         import ipywidgets as w
 
@@ -125,6 +183,8 @@ class Panel:
     ----------
     controls : dict of str to ipywidgets.Widget
         The control widgets by parameter name (set ``.value`` to move one).
+    readout_labels : dict of str to ipywidgets.Label
+        The formatted value beside each slider (``+10%``, ``¥1,299``), by parameter name.
     result : object
         What ``compute`` returned for the current settings.
     calls : int
@@ -161,6 +221,7 @@ class Panel:
         self.result: Any = None
         self._widget = None
         self.controls: dict[str, Any] = {}
+        self.readout_labels: dict[str, Any] = {}
         self._recompute(self.values)
 
     # -------------------------------------------------------------- state
@@ -179,9 +240,23 @@ class Panel:
         """The one-line text shown under the controls (empty without ``describe``)."""
         return self._describe(self.result) if self._describe else ""
 
+    def readouts(self) -> dict[str, str]:
+        """Every control's current value as it reads, e.g. ``{"visitors": "+10%"}``."""
+        return {name: spec.readout(value, name) for (name, spec), value
+                in zip(self._specs.items(), self.values.values(), strict=True)}
+
+    def settings(self) -> str:
+        """The current settings on one line: ``'visitors Δ +10% · split log'``."""
+        return " · ".join(f"{self._specs[name].label or name} {text}" for name, text in self.readouts().items())
+
     # -------------------------------------------------------------- figures
-    def figure(self):
-        """Draw the current result on a new figure (not registered with pyplot) and return it."""
+    def figure(self, *, static: bool = True):
+        """Draw the current result on a new figure (not registered with pyplot) and return it.
+
+        The static figure (for reports and saved notebooks, where no controls show) is headed
+        by the title, the settings and the reading; the live one only by the title, since the
+        panel shows the settings beside the sliders and the reading under them.
+        """
         from matplotlib.figure import Figure
 
         from ecomlib import viz
@@ -190,34 +265,39 @@ class Panel:
             fig = Figure(figsize=self.figsize)
             ax = fig.subplots()
             self._plot(self.result, ax=ax)
-            heading = "\n".join(t for t in (self.title, self.description()) if t)
+            lines = (self.title, self.settings(), self.description()) if static else (self.title,)
+            heading = "\n".join(t for t in lines if t)
             if heading:
                 fig.suptitle(heading, x=0.01, ha="left", fontsize="medium")
             fig.tight_layout()
         return fig
 
-    def png(self) -> bytes:
-        """The current figure as PNG bytes (the static fallback)."""
+    def png(self, *, static: bool = True) -> bytes:
+        """The current figure as PNG bytes (``static=True``: the fallback; see :meth:`figure`)."""
         from ecomlib import viz
 
         buf = io.BytesIO()
         with viz.theme():
-            self.figure().savefig(buf, format="png", dpi=100)
+            self.figure(static=static).savefig(buf, format="png", dpi=100)
         return buf.getvalue()
 
     # -------------------------------------------------------------- widget
     @property
     def widget(self):
-        """The ipywidgets box (controls, description, figure), built on first use."""
+        """The ipywidgets box (controls with their readouts, description, figure), built on first use."""
         if self._widget is None:
             import ipywidgets as w
 
             self.controls = {name: spec.build(name) for name, spec in self._specs.items()}
+            self.readout_labels = {name: w.Label() for name, spec in self._specs.items()
+                                   if isinstance(spec, Slider)}
             self._out = w.Output()
             self._text = w.HTML()
             for control in self.controls.values():
                 control.observe(self._on_change, names="value")
-            self._widget = w.VBox([*self.controls.values(), self._text, self._out])
+            rows = [w.HBox([c, self.readout_labels[n]]) if n in self.readout_labels else c
+                    for n, c in self.controls.items()]
+            self._widget = w.VBox([*rows, self._text, self._out])
             self._redraw()
         return self._widget
 
@@ -228,6 +308,9 @@ class Panel:
     def _redraw(self) -> None:
         from html import escape
 
+        readouts = self.readouts()
+        for name, label in self.readout_labels.items():
+            label.value = readouts[name]
         self._text.value = f"<b>{escape(self.description())}</b>" if self._describe else ""
         try:
             from IPython import get_ipython
@@ -239,7 +322,7 @@ class Panel:
 
         with self._out:
             self._out.clear_output(wait=True)
-            display(Image(data=self.png()))
+            display(Image(data=self.png(static=False)))
 
     def set(self, **values: Any) -> Panel:
         """Move controls by name (as a trainer would) and return the panel."""
@@ -257,7 +340,7 @@ class Panel:
         except Exception:  # noqa: BLE001 - no widget front end; the static figure still shows
             bundle = {}
         bundle["image/png"] = base64.b64encode(self.png()).decode("ascii")
-        bundle["text/plain"] = f"<Panel: {self.title or 'interactive figure'}; {self.description()}>"
+        bundle["text/plain"] = f"<Panel: {self.title or 'interactive figure'}; {self.settings()}; {self.description()}>"
         return bundle
 
     def __repr__(self) -> str:
