@@ -163,8 +163,10 @@ def plot_unit_economics(table: pd.DataFrame, *, by: str = "category", ax=None):
         ax.barh(parts.index, parts[name], left=left, color=color, label=name)
         left += parts[name].to_numpy()
     ax.xaxis.set_major_formatter(viz.percent_formatter())
+    ax.set_xlim(0, max(1.0, float(left.max())))
     ax.set_xlabel("share of the average paid price")
-    ax.legend(loc="lower right")
+    # above the axes: the stacked bars fill the whole width, so any legend inside would cover them
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False)
     return ax
 
 

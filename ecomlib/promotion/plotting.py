@@ -38,8 +38,19 @@ def plot_baseline(result, *, ax=None, title: str | None = None):
                        label="promotion" if period == "during" else "after")
     ax.set_ylabel("units per day")
     ax.set_title(title or "Actual sales against the baseline")
-    ax.legend(loc="upper left", fontsize="small")
+    # outside, right of the axes: inside, the legend covered the first weeks of the band and the series
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
+    _date_axis(ax)
     return ax
+
+
+def _date_axis(ax) -> None:
+    """Few, short date labels (month names, the year once) so that they never overlap."""
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
 def plot_effects(effects, *, ax=None, truth: dict | None = None):

@@ -41,11 +41,34 @@ def test_exercises_and_widgets_are_teaching_cells(nb):
 
 def test_seven_steps_cited_and_key_figures_declared(nb):
     text = "\n".join(c.source for c in nb.cells)
-    for step in ("市場調研", "成本核算", "差異化定價", "促銷定價", "動態調價", "顧客價值感知", "維護價格體系"):
-        assert step in text
+    # the seven items of book section 3.3, titled exactly as the book titles them (一 to 七)
+    steps = ("市場調研與分析", "成本精確核算", "差異化定價策略", "促銷與活動定價", "動態調整價格", "考慮顧客價值感知",
+             "維護與優化價格體系")
+    for number, step in enumerate(steps, start=1):
+        assert f"### {number}. {step} · " in text, step
+    assert "The book's" not in text
     assert "## 3.3 價格策略制定" in text
     declared = nb.metadata["ecomlib"]["key_figures"]
     assert len(declared) >= 3
+    assert {"price_index", "discount_depth"} <= set(declared)  # shared with basics and market
     for name in declared:
         assert f'reports.record("{name}"' in text
     assert text.count("*On your own data:*") >= 6
+
+
+def test_formulas_are_valid_latex(nb):
+    import latex2mathml.converter
+
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    formulas = re.findall(r"\$\$(.+?)\$\$", text, re.S)
+    assert len(formulas) >= 5
+    for tex in formulas:
+        shown = re.sub(r"<[^>]+>", "", latex2mathml.converter.convert(tex))
+        assert "\\" not in shown, tex
+    assert r"\," not in text  # shown raw by the exporter
+
+
+def test_survey_and_profit_optimum_are_reconciled_from_the_numbers(nb):
+    text = "\n".join(c.source for c in nb.cells)
+    assert "Which price to act on?" in text and "revealed demand" in text and "stated preference" in text
+    assert "demand.units(opp)" in text  # the OPP's units come from the fitted curve, not a typed number

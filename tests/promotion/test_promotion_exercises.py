@@ -54,3 +54,42 @@ def test_printed_values_pass_and_five_percent_off_fails(ctx):
 def test_q4_names_the_promotion_it_asks_about(ctx):
     ex = exercises.load("promotion", **ctx)
     assert f"promotion {ctx['effects'].promo_id}" in ex.q4.prompt
+
+
+def _notebook():
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parents[2] / "notebooks" / "03_promotion_roi.ipynb"
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def test_each_exercise_follows_the_section_it_practises():
+    sources = ["".join(c["source"]) for c in _notebook()]
+
+    def first(text):
+        return next(i for i, s in enumerate(sources) if text in s)
+
+    # q4 (the focus lift) inside the timetable section, q2/q3 after the ROI, q5 after the DiD
+    assert first("focus_promo = reports.attempt") < first("ex.q4.check") < first("### 分析消費者需求與行為")
+    assert first('reports.record("best_roi"') < first("ex.q3.check") < first("### 風險管理與效果評估")
+    assert first("did_result = reports.attempt_part") < first("ex.q5.check") < first("### 跨渠道協同與整合")
+    assert first("ex.update(panel=panel_data)") < first("ex.q5.check")
+
+
+def test_headings_are_the_book_titles_and_formulas_render():
+    import re
+
+    import latex2mathml.converter
+
+    text = "\n".join("".join(c["source"]) for c in _notebook() if c["cell_type"] == "markdown")
+    for title in ("明確促銷目標", "制定促銷時間表", "分析消費者需求與行為", "選擇適合的促銷方式", "預算規劃與資源分配",
+                  "風險管理與效果評估", "跨渠道協同與整合"):
+        assert f"### {title} · " in text, title
+    formulas = re.findall(r"\$\$(.+?)\$\$", text, re.S)
+    assert len(formulas) >= 4
+    for tex in formulas:
+        assert "\n" not in tex
+        shown = re.sub(r"<[^>]+>", "", latex2mathml.converter.convert(tex))
+        assert "\\" not in shown, tex  # no command left as raw text
+    assert r"\bar y" not in text
