@@ -47,7 +47,9 @@ def build(ctx: dict) -> list[Question]:
             prompt="How many risks in the register are rated 'critical' (likelihood x impact of "
             "16 or more)?",
             expected=lambda c: int((_scored(c)["rating"] == "critical").sum()),
-            abs_tol=0,
+            rel_tol=0.0,
+            decimals=0,
+            unit="count",
             requires=["register"],
             hints=["Score each risk as likelihood x impact.",
                    "Count the scores of 16 and above (the 'critical' band, 16-25)."],
@@ -61,9 +63,10 @@ answer = int((score >= 16).sum())
         Question(
             name="q2",
             prompt="In the launch simulation, what is the probability of making a loss, as a "
-            "fraction (0.10 = 10 %)?",
+            "fraction (0.114 for the 11.4 % the section prints)?",
             expected=lambda c: float(c["sim"].prob_loss),
-            rel_tol=1e-6,
+            decimals=3,
+            unit="share",
             requires=["sim"],
             hints=["A loss is a scenario whose profit is below zero.",
                    "Take the mean of `sim.draws['profit'] < 0`."],
@@ -76,9 +79,13 @@ answer = (sim.draws["profit"] < 0).mean()
         Question(
             name="q3",
             prompt="For the first product of the festival plan, with normal demand (its "
-            "`mean_demand`, `sd_demand`) and its `cu` and `co`, how many units should be ordered?",
+            "`mean_demand`, `sd_demand`, which include the growth factor) and its `cu` and `co`, how "
+            "many units should be ordered? Whole units; the plan rounds up, so one unit either way "
+            "is accepted.",
             expected=_newsvendor_q,
-            rel_tol=5e-3,
+            abs_tol=1.0,
+            decimals=0,
+            unit="count",
             requires=["plan"],
             hints=["The critical ratio is Cu / (Cu + Co).",
                    "Order mean + sd x z, with z the standard normal quantile of the critical ratio "
@@ -96,9 +103,10 @@ answer = row["mean_demand"] + row["sd_demand"] * stats.norm.ppf(ratio)
         Question(
             name="q4",
             prompt="What is the HHI (0-10,000 scale) of the suppliers' shares of purchases?",
+            decimals=0,
+            unit="number",
             expected=lambda c: float(dependence_risk(c["suppliers"], by="supplier",
                                                      value="share_of_purchases")[1]["hhi"]),
-            rel_tol=1e-6,
             requires=["suppliers"],
             hints=["HHI is the sum of squared shares.",
                    "Express each share in percent (0-100) before squaring."],
@@ -114,7 +122,9 @@ answer = (shares ** 2).sum()
             name="q5",
             prompt="On how many distinct days was at least one KPI flagged as an anomaly?",
             expected=lambda c: int(c["flags"].loc[c["flags"]["flagged"], "date"].nunique()),
-            abs_tol=0,
+            rel_tol=0.0,
+            decimals=0,
+            unit="count",
             requires=["flags"],
             hints=["Keep the rows of `flags` where `flagged` is True.",
                    "Several KPIs can be flagged on the same day: count distinct dates."],

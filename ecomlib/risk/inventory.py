@@ -32,6 +32,7 @@ import pandas as pd
 from scipy import stats
 
 from ecomlib.errors import DataError, ParameterError
+from ecomlib.pricing import DEFAULT_COST_RATIO
 from ecomlib.risk.periods import check_daily, completed_lines
 from ecomlib.validation import (
     check_columns,
@@ -43,6 +44,7 @@ from ecomlib.validation import (
 
 __all__ = [
     "NewsvendorResult",
+    "demand_growth",
     "demand_profile",
     "everyday_demand",
     "festival_order_plan",
@@ -323,9 +325,14 @@ def festival_order_plan(
     *,
     top_n: int = 10,
     salvage_share: float = 0.5,
-    cost_ratio: float = 0.55,
+    cost_ratio: float = DEFAULT_COST_RATIO,
+    growth: float = 1.0,
 ) -> pd.DataFrame:
     """Newsvendor order quantities for a festival, from the same festival's sales last time.
+
+    Demand is last time's demand times ``growth`` (e.g. :func:`demand_growth`, the year-on-year
+    growth of units): a shop that grew 77 % in a year would otherwise plan its next festival on
+    last year's size and run short. ``growth=1`` plans on no growth.
 
     For each of the ``top_n`` products by units sold in ``[festival_start, festival_end]``:
     festival demand is taken as normal with mean = daily mean x days and sd = daily sd x
@@ -339,24 +346,27 @@ def festival_order_plan(
         Canonical order lines with ``order_date``, ``product_id``, ``quantity``, ``revenue``
         (``status`` and ``product_name`` when present; a missing name shows the product id);
         ``unit_cost`` is used when every line of the planned products has it, else
-        ``cost_ratio`` x price.
+        ``cost_ratio`` x price (default ``ecomlib.pricing.DEFAULT_COST_RATIO``, shared with pricing).
     festival_start, festival_end : date-like
         The festival window of the *previous* occurrence (e.g. last year's Double 11 days).
     top_n : int
         Number of products to plan.
     salvage_share : float
         Share of the unit cost recovered for a leftover unit (0-1).
+    growth : float, default 1
+        Factor applied to last time's mean and sd of demand (1.77 = 77 % more), > 0.
 
     Returns
     -------
     DataFrame
         Per product: ``product_id``, ``product_name``, ``units_last_time``, ``mean_demand``,
-        ``sd_demand``, ``price``, ``unit_cost``, ``cost_source`` (``"data"`` or the cost
+        ``sd_demand`` (both x ``growth``), ``price``, ``unit_cost``, ``cost_source`` (``"data"`` or the cost
         assumption used), ``cu``, ``co``, ``critical_ratio``, ``order_quantity`` (units, rounded
         up) and ``expected_short`` (units).
     """
     salvage_share = check_probability("salvage_share", salvage_share, open_interval=False)
     cost_ratio = check_probability("cost_ratio", cost_ratio)
+    growth = check_positive("growth", growth)
     check_frame(transactions, "transactions")
     check_columns(transactions, ["order_date", "product_id", "quantity", "revenue"], "transactions")
     profile = demand_profile(transactions, start=festival_start, end=festival_end)
@@ -377,8 +387,8 @@ def festival_order_plan(
     out = pd.DataFrame({
         "product_name": per["product_name"],
         "units_last_time": top["total_units"],
-        "mean_demand": top["mean_daily_units"] * days,
-        "sd_demand": top["sd_daily_units"] * np.sqrt(days),
+        "mean_demand": top["mean_daily_units"] * days * growth,
+        "sd_demand": top["sd_daily_units"] * np.sqrt(days) * growth,
         "price": price,
         "unit_cost": cost,
     }).loc[top.index]
@@ -390,3 +400,39 @@ def festival_order_plan(
     out["order_quantity"] = np.ceil(quantity)
     out["expected_short"] = short
     return out.reset_index()
+
+
+def demand_growth(transactions: pd.DataFrame, *, end=None) -> float | None:
+    """Year-on-year growth of units sold: the 365 days up to ``end`` over the 365 days before.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Order lines with ``order_date`` and ``quantity`` (completed lines count).
+    end : date-like, optional
+        Last day of the recent year; default the last order day.
+
+    Returns
+    -------
+    float or None
+        Factor (1.77 = 77 % more units than a year earlier); None when the data cover less
+        than two full years (no growth can be measured).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({"order_date": pd.to_datetime(["2023-01-01", "2024-01-01", "2024-12-31"]),
+    ...                    "quantity": [10, 5, 10]})
+    >>> demand_growth(tx)  # 10 units in 2024-01-02..2024-12-31, 5 in the 365 days before
+    2.0
+    """
+    check_frame(transactions, "transactions")
+    check_columns(transactions, ["order_date", "quantity"], "transactions")
+    sold = completed_lines(transactions)
+    days = pd.to_datetime(sold["order_date"]).dt.floor("D")
+    last = days.max() if end is None else pd.Timestamp(end).floor("D")
+    if days.min() > last - pd.Timedelta(days=729):
+        return None
+    recent = sold.loc[days.between(last - pd.Timedelta(days=364), last), "quantity"].sum()
+    before = sold.loc[days.between(last - pd.Timedelta(days=729), last - pd.Timedelta(days=365)), "quantity"].sum()
+    return float(recent / before) if before > 0 else None

@@ -90,7 +90,13 @@ class ProfitSimulation:
 
     def headline(self) -> str:
         """One line for a widget or a log: probability of a loss and value at risk."""
-        return f"P(loss) {100 * self.prob_loss:.1f}%, VaR ({100 * self.level:g}%) ¥{self.var:,.0f}"
+        from ecomlib import viz
+
+        level = f"{100 * self.level:g} %"
+        if self.var <= 0:  # even the cut-off month makes money: a negative "loss" reads wrong
+            return (f"P(loss) {100 * self.prob_loss:.1f}%, no loss at {level}: the worst "
+                    f"{100 * (1 - self.level):g} % of months still make {viz.fmt_cny(-self.var)}")
+        return f"P(loss) {100 * self.prob_loss:.1f}%, VaR ({level}) {viz.fmt_cny(self.var)}"
 
     def summary(self) -> pd.DataFrame:
         """Mean, spread, percentiles, probability of loss, VaR and expected shortfall."""

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ecomlib.errors import DataError, ParameterError
+from ecomlib.pricing import DEFAULT_COST_RATIO
 from ecomlib.risk.distributions import LogNormal, Normal, Triangular, Uniform
 from ecomlib.risk.montecarlo import INPUTS, ProfitSimulation, profit_formula, simulate_profit
 from ecomlib.risk.periods import completed_lines, partial_months
@@ -67,7 +68,7 @@ def launch_scenario(
     category: str | None = None,
     fx_median: float = 7.1,
     fx_sigma: float = 0.04,
-    cost_ratio: float = 0.55,
+    cost_ratio: float = DEFAULT_COST_RATIO,
     fixed_cost_share: float = 0.25,
     months: int = 12,
     correlation: dict | None = None,
@@ -86,7 +87,8 @@ def launch_scenario(
         Exchange rate, CNY per unit of the selling currency (7.1 ~ CNY per USD), and its
         log-scale spread over the planning month.
     cost_ratio : float
-        Unit cost as a share of the price, when the data has no ``unit_cost``.
+        Unit cost as a share of the price, when the data has no ``unit_cost`` (default
+        ``ecomlib.pricing.DEFAULT_COST_RATIO``, the assumption every chapter shares).
     fixed_cost_share : float
         Monthly fixed costs of the launch (listing, warehousing, staff) as a share of the
         category's mean monthly revenue.

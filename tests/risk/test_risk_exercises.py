@@ -54,3 +54,26 @@ def test_wrong_answers_fail_with_a_targeted_hint(ex, ctx):
 def test_missing_results_make_questions_unavailable(ctx):
     ex = exercises.load("risk", **{**ctx, "suppliers": None})
     assert ex.q4.check(1000).status == "unavailable"
+
+
+def test_printed_value_passes_and_five_percent_off_fails(ex):
+    """Issue 14 §1: risk q2 accepts the printed P(loss) (0.114 or 0.1138); every numeric answer
+    rounded as the notebook prints it passes, one 5 % off (at least one unit for counts) fails."""
+    assert ex.q2.check(round(ex.q2.expected_value(), 3)).correct
+    assert ex.q2.check(round(ex.q2.expected_value(), 4)).correct
+    for q in ex:
+        expected = q.expected_value()
+        if isinstance(expected, str):
+            continue
+        assert q.decimals is not None, q.name
+        assert q.check(round(expected, q.decimals)).correct, q.name
+        off = expected * 1.05 if q.unit != "count" else expected + max(1.5, 0.05 * expected) + q.abs_tol
+        assert not q.check(off).correct, q.name
+
+
+def test_one_bank_takes_later_results(ctx):
+    """Issue 14 §1: the notebook loads the bank at the first exercise and adds results later."""
+    ex = exercises.load("risk", register=ctx["register"])
+    assert ex.q2.check(0.1).status == "unavailable"
+    ex.update(sim=ctx["sim"])
+    assert ex.q2.check(ex.q2.run_solution()).correct
