@@ -2,11 +2,14 @@
 
 The notebook loads them with its own data::
 
-    ex = exercises.load("pricing", tx=tx, fit=fit, costs=costs, survey=survey)
+    ex = exercises.load("pricing", tx=tx, costs=costs, survey_answers=survey_answers)
+    ...
+    ex.update(fit=fit)          # after the elasticity section
 
 ``tx`` is the transactions table, ``fit`` the notebook's :class:`ElasticityResult`,
-``costs`` a dict category -> unit cost (CNY) and ``survey`` the price-survey answers (None
-when missing). Expected answers are computed from them with this chapter's functions, so
+``costs`` a dict category -> unit cost (CNY) and ``survey_answers`` the price-survey answers (None
+when missing; the notebook's parameter ``survey`` is only the path of that table). Expected
+answers are computed from them with this chapter's functions, so
 they follow the notebook's parameters.
 """
 
@@ -118,19 +121,20 @@ answer = rows["revenue"].sum() / rows["quantity"].sum()
         ),
         Question(
             name="q5",
-            prompt="Van Westendorp: in the WHOLE survey table `survey` (every category, not only the "
+            prompt="Van Westendorp: in the WHOLE survey table `survey_answers` (every category, not only the "
             "focus category the section's printout counts), how many respondents gave inconsistent "
             "answers (not too cheap <= cheap <= expensive <= too expensive)?",
-            expected=lambda c: van_westendorp(c["survey"]).n_inconsistent,
+            expected=lambda c: van_westendorp(c["survey_answers"]).n_inconsistent,
             decimals=0,
             unit="count",
-            requires=["survey"],
+            requires=["survey_answers"],
             hints=["Compare neighbouring answers of each respondent.",
                    "Count rows where any of too_cheap > cheap, cheap > expensive, "
                    "expensive > too_expensive holds."],
             solution_code="""
-bad = ((survey["too_cheap"] > survey["cheap"]) | (survey["cheap"] > survey["expensive"])
-       | (survey["expensive"] > survey["too_expensive"]))
+bad = ((survey_answers["too_cheap"] > survey_answers["cheap"])
+       | (survey_answers["cheap"] > survey_answers["expensive"])
+       | (survey_answers["expensive"] > survey_answers["too_expensive"]))
 answer = int(bad.sum())
 """,
         ),

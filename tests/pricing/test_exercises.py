@@ -18,7 +18,7 @@ def ex(lines_three, survey):
     tx = lines_three.assign(revenue=lines_three["quantity"] * lines_three["unit_price"])
     fit = estimate_elasticity(tx)
     costs = {"tea": 30.0, "cups": 60.0, "rice": 80.0}
-    return exercises.load("pricing", tx=tx, fit=fit, costs=costs, survey=survey)
+    return exercises.load("pricing", tx=tx, fit=fit, costs=costs, survey_answers=survey)
 
 
 def test_at_least_five_questions_and_solutions_pass(ex):
@@ -48,7 +48,7 @@ def test_wrong_answers_fail_without_revealing_the_value(ex, lines_three):
 
 def test_bank_on_transactions_only(lines_three):
     tx = lines_three.assign(revenue=lines_three["quantity"] * lines_three["unit_price"])
-    ex = exercises.load("pricing", tx=tx, fit=None, costs=None, survey=None)
+    ex = exercises.load("pricing", tx=tx, fit=None, costs=None, survey_answers=None)
     assert ex.q4.check(ex.q4.run_solution()).correct
     assert ex.q3.check(10.0).status == "unavailable"
     assert ex.q5.check(3).status == "unavailable"

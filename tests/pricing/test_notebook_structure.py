@@ -72,3 +72,16 @@ def test_survey_and_profit_optimum_are_reconciled_from_the_numbers(nb):
     text = "\n".join(c.source for c in nb.cells)
     assert "Which price to act on?" in text and "revealed demand" in text and "stated preference" in text
     assert "demand.units(opp)" in text  # the OPP's units come from the fitted curve, not a typed number
+
+
+def test_each_exercise_follows_the_section_it_practises(nb):
+    sources = [c.source for c in nb.cells]
+
+    def first(text):
+        return next(i for i, s in enumerate(sources) if text in s)
+
+    # q4 (avg paid price) right after the unit-economics table, q2 after the elasticities, q5 after the survey
+    assert first('reports.record("gross_margin_rate"') < first("ex.q4.check") < first("### 3. 差異化定價策略")
+    assert first("ex.update(fit=") < first("ex.q2.check") < first("### 4. 促銷與活動定價")
+    assert first("### 6. 考慮顧客價值感知") < first("ex.q5.check") < first("### 7. 維護與優化價格體系")
+    assert "survey_answers=survey_answers" in sources[first('exercises.load("pricing"')]
