@@ -443,15 +443,15 @@ class ExerciseSet:
         return self
 
     def progress(self) -> pd.DataFrame:
-        """One row per question: status, number of checks and hints seen."""
+        """One row per question (indexed by its name): status, number of checks and hints seen."""
         return pd.DataFrame(
             {
-                "question": [q.name for q in self],
                 "prompt": [q.prompt for q in self],
                 "status": [q.status for q in self],
                 "attempts": [q.attempts for q in self],
                 "hints_seen": [q.hints_seen for q in self],
-            }
+            },
+            index=pd.Index([q.name for q in self], name="question"),
         )
 
     def __repr__(self) -> str:
