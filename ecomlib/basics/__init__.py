@@ -37,6 +37,7 @@ from ecomlib.basics.elements import (
     top_group,
 )
 from ecomlib.basics.kpi_tree import DRIVERS, KPITree, kpi_tree
+from ecomlib.basics.reconcile import describe_channel_total, describe_channel_visitors
 
 __all__ = [
     "DRIVERS",
@@ -49,6 +50,8 @@ __all__ = [
     "comparison_periods",
     "customer_mix",
     "decompose_change",
+    "describe_channel_total",
+    "describe_channel_visitors",
     "describe_customers",
     "describe_mix",
     "kpi_tree",

@@ -1,7 +1,8 @@
-"""Numbers for the five elements of e-commerce operations (book section 2.3).
+"""Numbers for the basic elements of e-commerce operations (book section 2.3, 電商運營的基本要素).
 
-The book names five elements an operations team manages: product (商品), positioning
-(定位), users (用戶), traffic (流量) and data (數據). Traffic is the top of the KPI tree
+Section 2.3 names five elements: product strategy (產品策略), market positioning (市場定位),
+user operations (用戶運營), traffic acquisition (流量獲取) and data analysis and optimisation
+(數據分析與優化); the measures below are ours, not the book's. Traffic is the top of the KPI tree
 (:func:`~ecomlib.basics.kpi_tree`); this module gives one small table for each of
 product, positioning and users:
 

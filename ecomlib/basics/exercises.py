@@ -35,7 +35,8 @@ def build(ctx: dict) -> list[Question]:
             prompt="What was the shop's GMV over the whole period, in CNY? (GMV = revenue of "
             "completed order lines.)",
             expected=lambda c: float(_completed(c)["revenue"].sum()),
-            rel_tol=1e-6,
+            decimals=0,  # printed as ¥21,145,644
+            unit="money",
             requires=["tx"],
             hints=[
                 "GMV is a sum of the `revenue` column.",
@@ -54,9 +55,10 @@ answer = completed["revenue"].sum()
         ),
         Question(
             name="q2",
-            prompt="What was the conversion rate, orders per visitor, as a fraction (0.05 = 5 %)?",
+            prompt="What was the conversion rate of the whole period, completed orders per distinct "
+            "visitor (the KPI tree's conversion_rate), as a fraction (0.05 = 5 %)?",
             expected=lambda c: float(_total(c)["conversion_rate"]),
-            rel_tol=1e-6,
+            decimals=4,  # printed as a percent with 2 decimals (24.64% = 0.2464)
             unit="share",
             requires=["tx", "sessions"],
             hints=[
@@ -78,9 +80,11 @@ answer = orders / visitors
         ),
         Question(
             name="q3",
-            prompt="What was the average order value (AOV, 客單價) in CNY per order?",
+            prompt="What was the average order value (AOV, 客單價) of the whole period, in CNY per "
+            "completed order?",
             expected=lambda c: float(_total(c)["aov"]),
-            rel_tol=1e-6,
+            decimals=1,  # printed as ¥355.5
+            unit="money",
             requires=["tx"],
             hints=[
                 "AOV = GMV / number of orders.",
@@ -99,7 +103,8 @@ answer = completed["revenue"].sum() / completed["order_id"].nunique()
         ),
         Question(
             name="q4",
-            prompt="Which sales channel brought the highest GMV? (its name, e.g. 'email')",
+            prompt="Which sales channel (the `channel` of the transactions) brought the highest GMV "
+            "over the whole period? (its name, e.g. 'email')",
             expected=lambda c: str(
                 kpi_tree(c["tx"], by="channel").table["gmv"].idxmax()
             ),
@@ -122,10 +127,13 @@ answer = by_channel["gmv"].idxmax()
         Question(
             name="q5",
             prompt="If conversion rose by 10 % and the price per unit fell by 5 %, with "
-            "everything else unchanged, what would GMV be, in CNY?",
+            "everything else unchanged, what would the whole period's GMV be, in CNY? (Accepted "
+            "within 0.1 %: adding the two changes instead of multiplying them is only 0.5 % off.)",
             expected=lambda c: float(what_if(_total_tree(c), conversion_rate=0.10,
                                              price_per_unit=-0.05).table.loc["total", "gmv_current"]),
-            rel_tol=1e-6,
+            decimals=0,
+            rel_tol=1e-3,  # the additive mistake (x 1.05 instead of x 1.045) is 0.48 % off
+            unit="money",
             requires=["tx", "sessions"],
             hints=[
                 "The drivers multiply: GMV = visitors x conversion x units/order x price/unit.",

@@ -1,4 +1,5 @@
-"""The KPI tree of an online shop (book section 2.3, the "traffic" and "data" elements).
+"""The KPI tree of an online shop: our way to put numbers on the sales side of book sections 2.1-2.3
+(the book itself has no KPI tree and no formulas).
 
 Sales are the product of a few drivers an operations team can act on::
 
@@ -149,11 +150,11 @@ def kpi_tree(
     by : {None, "channel", "month"} or a list of both
         Grouping. Months are calendar months (``month`` holds the first day).
     traffic : {"visitors", "sessions"}
-        Count distinct visitors (the book's 流量 UV, default) or sessions (visits) at the
+        Count distinct visitors (UV, default) or sessions (visits) at the
         top of the tree. A visitor seen in two months or two channels counts in each.
     statuses : sequence of str
         Order-line statuses that count as sales. The default, completed lines, gives GMV as
-        the book uses it: gross value of the orders placed and not cancelled, before
+        this chapter defines it: gross value of the orders placed and not cancelled, before
         returns (returns are separate lines with status ``returned`` and negative quantity;
         add ``"returned"`` to get net sales).
     *_col : str

@@ -8,7 +8,7 @@ percent, so it runs from near 0 (many tiny firms) to 10,000 (one firm):
 Merger screens (the HHI change of a hypothetical merger) are in :mod:`ecomlib.market.merger`.
 
 Nothing here assumes the "firms" are companies: the same functions measure how concentrated
-a shop's suppliers, channels or customers are (book chapter 9 reuses them).
+a shop's suppliers, channels or customers are (the risk chapter, on book chapter 9, reuses them).
 
 References
 ----------

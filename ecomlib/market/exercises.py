@@ -3,10 +3,11 @@
 The notebook loads them with its own data::
 
     ex = exercises.load("market", tx=tx, market=market, competitors=competitors,
-                        hhi_bands=hhi_bands)
+                        hhi_bands=hhi_bands, shop=shop_name)
 
 ``tx`` are the canonical transactions, ``market`` and ``competitors`` the market tables
-(None when missing), ``hhi_bands`` the notebook's parameter. Expected answers are computed
+(None when missing), ``hhi_bands`` the notebook's parameter, ``shop`` the shop's name among
+the competitors (None when it is not one of them). Expected answers are computed
 from them with this chapter's functions, so they follow the notebook's parameters.
 """
 
@@ -29,6 +30,11 @@ def _last_year_shares(ctx):
     return market_shares(last)
 
 
+def _last(ctx):
+    comp = ctx["competitors"]
+    return comp[comp["year"] == comp["year"].max()]
+
+
 def _market_cagr(ctx):
     return float(cagr_table(ctx["market"], "market_size", "year")["cagr"].iloc[0])
 
@@ -38,9 +44,9 @@ def _largest_two(ctx):
     return tuple(shares["company"].iloc[:2])
 
 
-def _largest_price_index(ctx):
-    bench = competitor_benchmark(ctx["competitors"])
-    return float(bench["price_index"].iloc[0])
+def _shop_price_index(ctx):
+    bench = competitor_benchmark(ctx["competitors"], shop=ctx["shop"]).set_index("company")
+    return float(bench.loc[ctx["shop"], "price_index"])
 
 
 def build(ctx: dict) -> list[Question]:
@@ -52,7 +58,8 @@ def build(ctx: dict) -> list[Question]:
             prompt="3.1 What share of the shop's products (a fraction, 0.2 = 20 %) brings the first "
             "80 % of its completed revenue (ABC class A)?",
             expected=lambda c: abc_analysis(c["tx"]).item_share_for_a,
-            rel_tol=1e-6,
+            decimals=3,  # printed as a percent with 1 decimal (48.4% = 0.484)
+            unit="share",
             requires=["tx"],
             hints=[
                 "Sum completed revenue per product_id, sort from largest to smallest and take the "
@@ -81,7 +88,8 @@ answer = (before < 0.8).mean()
             prompt="4.1 What is the compound annual growth rate (CAGR) of the whole market (all "
             "segments added up) from the first to the last year of the market table, as a fraction?",
             expected=_market_cagr,
-            rel_tol=1e-6,
+            decimals=3,  # printed as a percent with 1 decimal
+            unit="share",
             requires=["market"],
             hints=[
                 "Add up market_size per year first; CAGR = (last / first) ** (1 / years) - 1.",
@@ -102,7 +110,8 @@ answer = (yearly.iloc[-1] / yearly.iloc[0]) ** (1 / years) - 1
             name="q3",
             prompt="4.2 What is the HHI (0-10,000 scale) of the competitor set in the last year?",
             expected=lambda c: concentration(_last_year_shares(c)).hhi,
-            rel_tol=1e-6,
+            decimals=0,  # printed as 1,540
+            unit="number",
             requires=["competitors"],
             hints=[
                 "Turn each company's sales of the last year into a share of that year's total.",
@@ -126,7 +135,8 @@ answer = (shares ** 2).sum()
             prompt="4.2 By how much would the HHI rise if the two largest companies of the last year "
             f"merged? (The notebook reads it against the {bands} guideline bands.)",
             expected=lambda c: merger_hhi(_last_year_shares(c), _largest_two(c)).delta,
-            rel_tol=1e-6,
+            decimals=0,  # the merger panel prints (+1,062)
+            unit="number",
             requires=["competitors"],
             hints=[
                 "Adding shares a and b before squaring adds the cross term: (a + b)^2 - a^2 - b^2.",
@@ -144,27 +154,32 @@ answer = 2 * shares.iloc[0] * shares.iloc[1]
         ),
         Question(
             name="q5",
-            prompt="4.2 What is the price index (100 = the market's average price) of the largest "
-            "company in the last year? The market's average price is total sales / total units, "
-            "with units = sales / avg_price.",
-            expected=_largest_price_index,
-            rel_tol=1e-6,
-            requires=["competitors"],
+            prompt="4.2 What is the shop's own price index in the last year of the competitors table "
+            "(100 = its competitors' average price)? The reference price is the sales-weighted average "
+            "avg_price of every company but the shop: sum(sales x avg_price) / sum(sales).",
+            expected=_shop_price_index,
+            decimals=0,  # printed as 'index 108'
+            unit="number",
+            requires=["competitors", "shop"],
             hints=[
-                "Estimate each company's units as sales / avg_price and the market price as total "
-                "sales / total units of the last year.",
-                "price index = 100 x the company's avg_price / the market price.",
+                "Keep the last year, and leave the shop's own row out of the reference price.",
+                "price index = 100 x the shop's avg_price / (sum of sales x avg_price / sum of sales "
+                "over the other companies).",
             ],
             mistakes=[
-                Mistake(lambda c: float(100 * competitor_benchmark(c["competitors"])["avg_price"].iloc[0]
-                                        / competitor_benchmark(c["competitors"])["avg_price"].mean()),
-                        "You compared with the plain average of prices; weight by units sold."),  # fmt: skip
+                Mistake(lambda c: float(100 * _last(c).set_index("company").loc[c["shop"], "avg_price"]
+                                        / (_last(c)["sales"] * _last(c)["avg_price"]).sum() * _last(c)["sales"].sum()),
+                        "You kept the shop in its own reference price; compare it with the others only."),  # fmt: skip
+                Mistake(lambda c: float(100 * _last(c).set_index("company").loc[c["shop"], "avg_price"]
+                                        / _last(c).loc[_last(c)["company"] != c["shop"], "avg_price"].mean()),
+                        "You took the plain average of the others' prices; weight them by sales."),  # fmt: skip
             ],
             solution_code="""
 last = competitors[competitors["year"] == competitors["year"].max()]
-market_price = last["sales"].sum() / (last["sales"] / last["avg_price"]).sum()
-largest = last.loc[last["sales"].idxmax()]
-answer = 100 * largest["avg_price"] / market_price
+others = last[last["company"] != shop]
+reference = (others["sales"] * others["avg_price"]).sum() / others["sales"].sum()
+own_price = last.loc[last["company"] == shop, "avg_price"].iloc[0]
+answer = 100 * own_price / reference
 """,
         ),
         Question(
@@ -172,7 +187,8 @@ answer = 100 * largest["avg_price"] / market_price
             prompt="4.4 What does the seasonal-naive rule (weekly season) forecast for the day after "
             "the data ends, in CNY of completed revenue?",
             expected=lambda c: float(daily_sales(c["tx"]).iloc[-7]),
-            rel_tol=1e-6,
+            decimals=0,
+            unit="money",
             requires=["tx"],
             hints=[
                 "Build daily completed revenue, with days without sales as 0.",

@@ -52,3 +52,21 @@ def test_bank_on_transactions_only(synthetic_shop):
     assert ex.q1.check(ex.q1.run_solution()).correct
     assert ex.q2.check(0.05).status == "unavailable"
     assert ex.q6.check("visitors").status == "unavailable"
+
+
+def test_the_printed_value_is_accepted_and_5pct_off_is_not(ex):
+    """Issue 14 §1: the value as the notebook prints it (``decimals``) passes, 5 % off fails."""
+    numeric = [q for q in ex if isinstance(q.expected_value(), float)]
+    assert {q.name for q in numeric} == {"q1", "q2", "q3", "q5"}
+    for q in numeric:
+        assert q.decimals is not None and q.rel_tol <= 0.005, q.name
+        value = q.expected_value()
+        assert q.check(round(value, q.decimals)).correct, (q.name, round(value, q.decimals))
+        assert not q.check(value * 1.05).correct, q.name
+    assert ex.q2.unit == "share" and {ex.q1.unit, ex.q3.unit, ex.q5.unit} == {"money"}
+
+
+def test_conversion_as_printed_in_percent_digits(ex):
+    """The notebook prints conversion as a percent with 2 decimals: its share, 4 decimals, passes."""
+    printed = float(f"{100 * ex.q2.expected_value():.2f}") / 100
+    assert ex.q2.check(printed).correct
