@@ -43,7 +43,7 @@ DEFAULT_SEGMENTS: list[tuple[str, dict[str, tuple[int, int]]]] = [
     ("Lost", {"R": (1, 1), "F": (1, 2)}),
 ]
 
-#: Suggested action per default segment (book 6.3: keep, grow, win back or let go).
+#: Suggested action per default segment (our rules of thumb: keep, grow, win back or let go).
 SEGMENT_ACTIONS: dict[str, str] = {
     "Champions": "Reward and involve them: early access, VIP service, referral programme.",
     "Loyal": "Upsell and cross-sell; invite them to the membership programme.",

@@ -113,6 +113,33 @@ class ABTestResult:
         out.attrs["level"] = level
         return out
 
+    def formatted(self) -> pd.DataFrame:
+        """:meth:`summary` as text for a report: users as counts, rates and lifts as percentages
+        (the absolute lift in points), the statistic to 2 decimals, the p-value as ``< 0.0001``
+        when tiny; quantities as the index, a missing interval as ``–``."""
+        from ecomlib import viz
+
+        table = self.summary().set_index("quantity")
+        rate = self.kind == "proportion"
+
+        def cell(name, value):
+            if pd.isna(value):
+                return "–"
+            if name.startswith("users"):
+                return viz.fmt_thousands(value)
+            if name == "p-value":
+                return viz.fmt_p(value)
+            if name.endswith("statistic"):
+                return f"{value:.2f}"
+            if name == "observed power" or name == "relative lift":
+                return viz.fmt_pct(value, 1)
+            if name == "absolute lift" and rate:
+                return f"{100 * value:+.2f} points"
+            return viz.fmt_pct(value, 2) if rate else viz.fmt_cny(value, 2)
+
+        return pd.DataFrame({col: [cell(name, v) for name, v in table[col].items()] for col in table.columns},
+                            index=table.index)
+
 
 def _arms(data, variant, metric, control, treatment):
     data = check_frame(data, "data")

@@ -119,3 +119,14 @@ def test_peeking_bad_inputs():
         simulate_peeking(daily_visitors=1)
     with pytest.raises(ParameterError):
         simulate_peeking(n_sims=10.5)
+
+
+def test_formatted_summary_reads_as_words(sample_store):
+    """Issue 14 §5: the A/B table shows counts, percentages and '< 0.0001', not 11,900.0000 or 0.0000."""
+    from ecomlib.traffic import ab_test
+
+    table = ab_test(sample_store.experiment).formatted()
+    assert table.loc["users, control", "estimate"] == f"{(sample_store.experiment['variant'] == 'control').sum():,}"
+    assert table.loc["p-value", "estimate"] == "< 0.0001"
+    assert table.loc["absolute lift", "estimate"].endswith("points")
+    assert not any("0000" in v for v in table.to_numpy().ravel())
