@@ -39,7 +39,7 @@ def render_index(records: Sequence, out_dir: Path) -> str:
     for rec in records:
         figures = "".join(
             f"<li>{html.escape(str(f.get('label', f.get('name'))))}: "
-            f"{html.escape(format_value(f.get('value'), f.get('unit', '')))}</li>"
+            f"{html.escape(format_value(f.get('value'), f.get('unit', ''), name=f.get('name', '')))}</li>"
             for f in rec.key_figures
         )
         links = " · ".join(

@@ -27,6 +27,7 @@ __all__ = [
     "record",
     "recorded",
     "clear_recorded",
+    "format_p_value",
     "format_value",
     "publish",
 ]
@@ -88,10 +89,31 @@ def _plain_value(name: str, value: Any) -> Any:
     )
 
 
-def format_value(value: Any, unit: str = "") -> str:
-    """Format a key-figure value for people: thousands separators, 4 significant digits."""
+_P_VALUE = re.compile(r"(^|[._])p_?value$", re.IGNORECASE)
+
+
+def format_p_value(value: float) -> str:
+    """A p-value as people read it: ``< 0.0001`` below 0.0001, else 4 decimals (0.0312)."""
+    return "< 0.0001" if value < 0.0001 else f"{value:.4f}"
+
+
+def format_value(value: Any, unit: str = "", *, name: str = "") -> str:
+    """Format a key-figure value for people: thousands separators, 4 significant digits.
+
+    Parameters
+    ----------
+    value : number, str, bool or None
+        The figure; None shows as ``n/a``.
+    unit : str, optional
+        Written after the value (``%`` without a space).
+    name : str, optional
+        The figure's machine name; a name ending in ``p_value`` (``ab_p_value``) is shown as
+        a p-value: ``< 0.0001`` rather than ``1.905e-07`` or ``0.0000``.
+    """
     if value is None:
         return "n/a"  # no unit after a figure that could not be computed ("n/a GBP" reads oddly)
+    if _P_VALUE.search(name) and isinstance(value, int | float) and not isinstance(value, bool):
+        return format_p_value(float(value))
     if isinstance(value, bool):
         text = str(value)
     elif isinstance(value, int):
@@ -161,7 +183,7 @@ def record(name: str, value: Any, label: str | None = None, *, unit: str = "") -
         unit = currency()
     figure = KeyFigure(name=name, value=_plain_value(name, value), label=label or name, unit=unit)
     _RECORDED[name] = figure
-    shown = format_value(figure.value, figure.unit)
+    shown = format_value(figure.value, figure.unit, name=name)
     publish(
         {
             "text/plain": f"Key figure · {figure.label}: {shown}",
