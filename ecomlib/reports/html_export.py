@@ -5,8 +5,10 @@ widgets, student asides) and the parameters cells, and starts with a header: run
 the parameters table, the data that was read with its quality report, key figures and
 skipped sections. The page is one self-contained file: images are embedded, nothing is
 loaded from the network (no require.js, MathJax, widget or mermaid scripts), and the
-formulas of the markdown cells are rewritten as readable text at export time. Any HTML
-that came from the data is escaped (see :func:`ecomlib.reports.offline.neutralize_active_content`).
+formulas of the markdown cells are converted to MathML at export time (latex2mathml), which
+browsers draw without any script. Data text is escaped where it is written; the whole body
+then goes through an allow-list sanitiser (:func:`ecomlib.reports.offline.sanitize_html`).
+The report ships no script of its own.
 """
 
 from __future__ import annotations
@@ -15,19 +17,22 @@ import copy
 import html
 import re
 from typing import Any
+from xml.etree import ElementTree
 
+import latex2mathml.converter
 import nbformat
 from jinja2 import DictLoader
 
-from ecomlib.reports.key_figures import format_value
-from ecomlib.reports.offline import neutralize_active_content
+from ecomlib.reports.key_figures import MIME_DATA_SUMMARY, format_value
+from ecomlib.reports.offline import MATHML_ATTRS, MATHML_TAGS, sanitize_html
 
 __all__ = [
     "HIDDEN_TAGS",
     "analyst_notebook",
     "cjk_font_css",
     "export_html",
-    "math_as_text",
+    "formula_html",
+    "formulas_to_tokens",
     "render_header",
 ]
 
@@ -58,52 +63,79 @@ _CSS = """
 .ecomlib-header th { background: #f3f3f3; }
 .ecomlib-status-failed { border-left: 5px solid #c62828; background: #ffebee; padding: 0.6em 1em; }
 .ecomlib-status-succeeded { border-left: 5px solid #2e7d32; background: #e8f5e9; padding: 0.6em 1em; }
-.ecomlib-math { font-family: "Cambria Math", "STIX Two Math", serif; font-style: italic; }
+math { font-family: "Cambria Math", "STIX Two Math", "Latin Modern Math", math, serif; font-size: 1.1em; }
+math[display="block"] { margin: 0.6em 0; }
+.ecomlib-math-source { white-space: pre-wrap; }
 """
 
-# TeX -> text, for formulas written in markdown cells (shown without MathJax)
-_TEX_SYMBOLS = {
-    r"\times": "×", r"\cdot": "·", r"\div": "÷", r"\pm": "±", r"\leq": "≤", r"\le": "≤",
-    r"\geq": "≥", r"\ge": "≥", r"\neq": "≠", r"\ne": "≠", r"\approx": "≈", r"\sum": "Σ",
-    r"\prod": "Π", r"\Delta": "Δ", r"\delta": "δ", r"\alpha": "α", r"\beta": "β",
-    r"\gamma": "γ", r"\varepsilon": "ε", r"\epsilon": "ε", r"\lambda": "λ", r"\mu": "μ",
-    r"\sigma": "σ", r"\rho": "ρ", r"\theta": "θ", r"\pi": "π", r"\infty": "∞",
-    r"\to": "→", r"\rightarrow": "→", r"\ln": "ln", r"\log": "log", r"\exp": "exp",
-    r"\max": "max", r"\min": "min", r"\partial": "∂", r"\sqrt": "√", r"\in": "∈",
-    r"\%": "%", r"\,": " ", r"\;": " ", r"\qquad": "   ", r"\quad": "  ",
-    r"\left": "", r"\right": "", r"\mid": "|", r"\ldots": "…", r"\dots": "…",
-}
-_TEX_WRAPPERS = re.compile(r"\\(?:text|mathrm|mathit|mathbf|operatorname|textrm|hat|bar|tilde)\{([^{}]*)\}")
-_TEX_FRAC = re.compile(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}")
-_TEX_SCRIPT = re.compile(r"([_^])\{([^{}]*)\}")
+# Formulas of markdown cells: $...$ inline, $$...$$ display, outside code spans and fences
 _MATH = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?!\s)([^$\n]+?)(?<!\s)\$(?!\d)", re.DOTALL)
+_MARKDOWN_CODE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?^ {0,3}\1[ \t]*$|(`+)(?!`).+?(?<!`)\2(?!`)",
+                            re.DOTALL | re.MULTILINE)
+_TOKEN = "ECOMLIBMATH{}END"
+_TOKEN_RE = re.compile(r"ECOMLIBMATH(\d+)END")
 
 
-def _tex_to_text(tex: str) -> str:
-    text = tex.strip()
-    for _ in range(3):  # nested wrappers and fractions
-        text = _TEX_WRAPPERS.sub(r"\1", text)
-        text = _TEX_FRAC.sub(r"(\1)/(\2)", text)
-    text = _TEX_SCRIPT.sub(r"\1\2", text)
-    for macro in sorted(_TEX_SYMBOLS, key=len, reverse=True):
-        text = re.sub(re.escape(macro) + r"(?![A-Za-z])", _TEX_SYMBOLS[macro], text)
-    return re.sub(r"\s+", " ", text.replace("{", "").replace("}", "")).strip()
+def _valid_mathml(mathml: str) -> bool:
+    """True when ``mathml`` is well-formed, uses only allowed MathML, and kept no TeX command."""
+    try:
+        root = ElementTree.fromstring(mathml)
+    except ElementTree.ParseError:
+        return False
+    for element in root.iter():
+        if element.tag.rpartition("}")[2] not in MATHML_TAGS:
+            return False
+        if set(element.attrib) - MATHML_ATTRS or "\\" in (element.text or "") + (element.tail or ""):
+            return False
+    return True
 
 
-def math_as_text(markdown: str) -> str:
-    """Rewrite ``$...$`` and ``$$...$$`` formulas of a markdown cell as readable text.
+def formula_html(tex: str, *, display: bool = False) -> str:
+    r"""Return the formula ``tex`` as MathML, or as its source in a code span if it cannot convert.
 
-    ``$GMV = V \\times CR \\times AOV$`` becomes the code span ``GMV = V × CR × AOV``;
-    display formulas get a line of their own. Used because the offline report loads no
-    MathJax.
+    Parameters
+    ----------
+    tex : str
+        LaTeX without the dollar signs, e.g. ``r"\frac{p - c}{p}"``.
+    display : bool, default False
+        A display formula (``$$...$$``, on a line of its own) rather than an inline one.
+
+    Returns
+    -------
+    str
+        ``<math ...>...</math>`` (converted by latex2mathml, offline: no script), or
+        ``<code class="ecomlib-math-source">`` holding the formula as written when it is not
+        valid LaTeX or uses a command that has no MathML (``\href``, ``\style``, unknown
+        macros).
+    """
+    try:
+        mathml = latex2mathml.converter.convert(tex.strip(), display="block" if display else "inline")
+    except Exception:  # noqa: BLE001 - latex2mathml raises many kinds on bad TeX
+        mathml = ""
+    if mathml and _valid_mathml(mathml):
+        return mathml
+    return f'<code class="ecomlib-math-source">{html.escape(tex.strip())}</code>'
+
+
+def formulas_to_tokens(markdown: str, formulas: list[str]) -> str:
+    """Replace each formula of ``markdown`` with a plain token, appending its HTML to ``formulas``.
+
+    The token (letters and digits only) passes through the markdown renderer untouched;
+    :func:`export_html` puts the MathML back after rendering, so markdown never parses
+    MathML and ``*`` or ``_`` in a formula cannot turn into emphasis. Dollars inside code
+    spans and fenced code blocks are left alone.
     """
 
     def replace(match: re.Match) -> str:
-        display, inline = match.group(1), match.group(2)
-        text = _tex_to_text(display if display is not None else inline).replace("`", "'")
-        return f"\n\n`{text}`\n\n" if display is not None else f"`{text}`"
+        display = match.group(1) is not None
+        formulas.append(formula_html(match.group(1) if display else match.group(2), display=display))
+        return _TOKEN.format(len(formulas) - 1)
 
-    return _MATH.sub(replace, markdown)
+    out, pos = [], 0
+    for code in _MARKDOWN_CODE.finditer(markdown):
+        out += [_MATH.sub(replace, markdown[pos:code.start()]), code.group(0)]
+        pos = code.end()
+    return "".join(out) + _MATH.sub(replace, markdown[pos:])
 
 
 def _clean_output(output: Any) -> Any | None:
@@ -111,6 +143,8 @@ def _clean_output(output: Any) -> Any | None:
         return None  # warnings and logs are for developers; the run record keeps warnings
     if output.get("output_type") not in ("display_data", "execute_result"):
         return output
+    if MIME_DATA_SUMMARY in output.get("data", {}):
+        return None  # the header's Data section shows the same table (once)
     data = {k: v for k, v in output.get("data", {}).items() if k not in _DROPPED_MIME}
     if "application/vnd.jupyter.widget-view+json" in output.get("data", {}) and set(data) <= {
         "text/plain"
@@ -125,8 +159,9 @@ def _clean_output(output: Any) -> Any | None:
 def analyst_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Return a copy of ``nb`` as the analyst sees it.
 
-    Hidden cells (:data:`HIDDEN_TAGS`), widget views without a static fallback, JavaScript
-    and stderr output (warnings, logs) are left out; formulas become text.
+    Hidden cells (:data:`HIDDEN_TAGS`), widget views without a static fallback, JavaScript,
+    stderr output (warnings, logs) and the data summary of ``open_data`` (the header shows
+    it) are left out. Markdown is unchanged (:func:`export_html` converts its formulas).
     """
     out = copy.deepcopy(nb)
     out.metadata.pop("widgets", None)
@@ -134,9 +169,7 @@ def analyst_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     for cell in out.cells:
         if HIDDEN_TAGS & set(cell.get("metadata", {}).get("tags", [])):
             continue
-        if cell.cell_type == "markdown":
-            cell.source = math_as_text(cell.source)
-        elif cell.cell_type == "code":
+        if cell.cell_type == "code":
             cell.outputs = [o for o in (_clean_output(o) for o in cell.get("outputs", [])) if o]
             if not cell.outputs:
                 continue
@@ -257,7 +290,7 @@ def render_header(info: dict[str, Any]) -> str:
     if figures:
         parts.append("<h2>Key figures</h2>")
         parts.append(
-            _table(["figure", "value"], [[f["label"], format_value(f["value"], f.get("unit", ""))] for f in figures])
+            _table(["figure", "value"], [[f["label"], format_value(f["value"], f.get("unit", ""), name=f.get("name", ""))] for f in figures])
         )
     skipped = info.get("skipped") or []
     if skipped:
@@ -322,8 +355,26 @@ def cjk_font_css(page: str) -> str:
     )
 
 
+_BODY = re.compile(r"(<body\b[^>]*>)(.*)(</body>)", re.DOTALL | re.IGNORECASE)
+
+
+def _sanitized_page(page: str, formulas: list[str]) -> str:
+    """Put the formulas back and sanitise the body; the head is nbconvert's and ours."""
+    match = _BODY.search(page)
+    if match is None:  # pragma: no cover - nbconvert always writes a body
+        raise ValueError("the exported page has no <body>")
+    body = _TOKEN_RE.sub(lambda m: formulas[int(m.group(1))], match.group(2))
+    return page[:match.start(2)] + sanitize_html(body) + page[match.end(2):]
+
+
 def export_html(nb: nbformat.NotebookNode, header_html: str, *, title: str) -> str:
-    """Export ``nb`` to the analyst's single-file HTML with ``header_html`` on top."""
+    """Export ``nb`` to the analyst's single-file HTML with ``header_html`` on top.
+
+    The analyst view (:func:`analyst_notebook`) is rendered by nbconvert's lab template
+    without any script, its formulas as MathML (:func:`formula_html`); the page body, header
+    included, then goes through :func:`ecomlib.reports.offline.sanitize_html`, and the CJK
+    glyphs the page uses are embedded as a font subset.
+    """
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
@@ -338,11 +389,15 @@ def export_html(nb: nbformat.NotebookNode, header_html: str, *, title: str) -> s
     )
     view = analyst_notebook(nb)
     view.metadata["title"] = title
-    body, _ = exporter.from_notebook_node(
+    formulas: list[str] = []
+    for cell in view.cells:
+        if cell.cell_type == "markdown":
+            cell.source = formulas_to_tokens(cell.source, formulas)
+    page, _ = exporter.from_notebook_node(
         view, resources={"ecomlib_header": header_html, "ecomlib_css": _CSS}
     )
-    body = neutralize_active_content(body)
-    fonts = cjk_font_css(body)
+    page = _sanitized_page(page, formulas)
+    fonts = cjk_font_css(page)
     if fonts:
-        body = body.replace("</head>", f'<style type="text/css">{fonts}</style>\n</head>', 1)
-    return body
+        page = page.replace("</head>", f'<style type="text/css">{fonts}</style>\n</head>', 1)
+    return page

@@ -6,10 +6,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from ecomlib.reports.html_export import (
     analyst_notebook,
     cjk_font_css,
-    math_as_text,
     render_header,
 )
-from ecomlib.reports.offline import neutralize_active_content, remote_references, script_tags
+from ecomlib.reports.offline import remote_references, sanitize_html, script_tags
 
 
 def test_remote_references_finds_loading_tags_and_css_but_not_links():
@@ -25,23 +24,15 @@ def test_remote_references_finds_loading_tags_and_css_but_not_links():
     assert remote_references('<img src="data:image/png;base64,AA"><a href="http://x">x</a>') == []
 
 
-def test_neutralize_shows_scripts_as_text_and_drops_handlers():
+def test_sanitize_removes_scripts_and_handlers():  # the payload corpus is in test_sanitize_corpus.py
     page = (
         '<p>ok &amp; fine</p><script>alert(1)</script><b onclick="x()">b</b>'
         '<a href="javascript:alert(2)">x</a><iframe src="x"></iframe><style>.a>b{color:red}</style>'
     )
-    safe = neutralize_active_content(page)
-    assert script_tags(safe) == 0
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in safe
+    safe = sanitize_html(page)
+    assert script_tags(safe) == 0 and "alert(1)" not in safe
     assert "onclick" not in safe and "javascript:" not in safe and "<iframe" not in safe
     assert "<p>ok &amp; fine</p>" in safe and "<style>.a>b{color:red}</style>" in safe
-
-
-def test_math_as_text():
-    assert math_as_text(r"$GMV = V \times CR \times AOV$") == "`GMV = V × CR × AOV`"
-    assert math_as_text(r"$AOV = \frac{GMV}{\text{orders}}$") == "`AOV = (GMV)/(orders)`"
-    assert "`Σ_i x_i^2 ≈ Δ`" in math_as_text(r"$$\sum_{i} x_i^{2} \approx \Delta$$")
-    assert math_as_text("costs ¥5 or $10 and $20 today") == "costs ¥5 or $10 and $20 today"
 
 
 def test_analyst_notebook_drops_hidden_cells_widgets_and_scripts():
@@ -65,7 +56,7 @@ def test_analyst_notebook_drops_hidden_cells_widgets_and_scripts():
     view = analyst_notebook(nb)
     assert "widgets" not in view.metadata and "widgets" in nb.metadata  # input untouched
     assert [c.cell_type for c in view.cells] == ["markdown", "code"]
-    assert view.cells[0].source == "# T\n`a × b`"
+    assert view.cells[0].source == "# T\n$a \\times b$"  # formulas become MathML in export_html
     kept = view.cells[1].outputs
     assert [sorted(o["data"]) for o in kept[:1]] == [["image/png", "text/plain"]]
     assert [o["output_type"] for o in kept] == ["display_data", "stream"] and kept[1]["name"] == "stdout"

@@ -56,7 +56,7 @@ def test_html_is_offline_without_code_or_teaching_cells(all_run):
     assert "EXERCISE-ONLY-TEXT" not in page and "celltag_teaching" not in page
     assert "reports.record(" not in page  # code inputs are hidden
     assert "data:image/png;base64," in page  # the figure is embedded
-    assert "GMV = V × CR × AOV" in page  # formula rendered as text, no MathJax
+    assert "<mi>V</mi><mo>×</mo><mi>C</mi><mi>R</mi>" in page  # formula as MathML, no MathJax
     assert "mathjax" not in page.lower() and "require.js" not in page
     # header: parameters table, data section, key figures, skipped section
     assert "<h2>Parameters</h2>" in page and "a small number (allowed: 1..10)" in page
