@@ -165,7 +165,7 @@ def plot_clv_comparison(values: pd.Series, *, ax=None):
     """Bars of CLV per customer by method (e.g. constant-retention formula, simple formula, BG/NBD, truth), CNY."""
     if not isinstance(values, pd.Series) or values.empty:
         raise ParameterError("`values` must be a non-empty Series of CLV (CNY) indexed by method name.")
-    ax = viz.get_ax(ax, figsize=(7, 4))
+    ax = viz.get_ax(ax, figsize=(8.5, 4.5))
     colors = [viz.NEUTRAL if "truth" in str(k).lower() else viz.PALETTE[i % len(viz.PALETTE)]
               for i, k in enumerate(values.index)]
     bars = ax.bar(range(len(values)), values.to_numpy(dtype=float), color=colors)

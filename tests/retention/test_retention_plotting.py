@@ -79,3 +79,28 @@ def test_plots_reject_wrong_inputs():
         rp.plot_inter_purchase_times(pd.DataFrame({"days": [1, 2]}))
     with pytest.raises(ParameterError, match="values"):
         rp.plot_clv_comparison(pd.Series(dtype=float))
+
+
+def test_clv_comparison_labels_stay_inside_the_figure():
+    """Issue 14 §5: the CLV axis label and the multi-line method names are not cut off."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import pandas as pd
+
+    from ecomlib.retention import plotting as rp
+
+    values = pd.Series({"model\nnext 12 months": 212.6, "model\nnext 10 years": 749.0,
+                        "constant\nretention\nm r / (1 + d - r)": 330.3, "simple\nAOV x freq x\nmargin x lifetime": 780.0})
+    ax = rp.plot_clv_comparison(values)
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    box = fig.bbox
+    for artist in [ax.yaxis.label, *ax.get_xticklabels()]:
+        ext = artist.get_window_extent(renderer)
+        assert ext.x0 >= box.x0 - 1 and ext.y0 >= box.y0 - 1, artist.get_text()
+    labels = sorted(ax.get_xticklabels(), key=lambda t: t.get_window_extent(renderer).x0)
+    for left, right in zip(labels, labels[1:]):
+        assert left.get_window_extent(renderer).x1 <= right.get_window_extent(renderer).x0, (left.get_text(), right.get_text())
+    matplotlib.pyplot.close(fig)
