@@ -63,6 +63,7 @@ _NUMBER = {
 _GROUPS = {".": r"[, '_]", ",": r"[. '_]"}
 _NAMES = {".": "decimal point (1,299.00 = 1299.00)", ",": "decimal comma (1.299,00 = 1299.00)"}
 _TZ_SUFFIX = r"(\d:\d\d(?::\d\d(?:\.\d+)?)?)[ \t]*(?:[+-]\d\d:?\d\d|Z|UTC|GMT)$"
+_TZ_FOUND = r"\d:\d\d(?::\d\d(?:\.\d+)?)?[ \t]*(?:[+-]\d\d:?\d\d|Z|UTC|GMT)$"  # the same, no group
 _DMY = r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})"
 _DAY_ABOVE_12 = r"(?:1[3-9]|2\d|3[01])[/.\-](?:0?[1-9]|1[0-2])[/.\-]\d{4}.*"
 _MONTH_ABOVE_12 = r"(?:0?[1-9]|1[0-2])[/.\-](?:1[3-9]|2\d|3[01])[/.\-]\d{4}.*"
@@ -268,7 +269,9 @@ def parse_dates(s: pd.Series, formats: tuple[str, ...] | None = None, *, dayfirs
         # pyarrow reads 2024-06-18 as datetime.date objects
         return pd.to_datetime(s).astype("datetime64[us]"), pd.Series(False, index=s.index)
     blank = is_blank(s)
-    text = _as_text(s).where(~blank).str.replace(_TZ_SUFFIX, r"\1", regex=True)
+    text = _as_text(s).where(~blank)
+    if text.str.contains(_TZ_FOUND, regex=True, na=False).any():  # (a search is cheaper than a replace)
+        text = text.str.replace(_TZ_SUFFIX, r"\1", regex=True)
     values = pd.to_datetime(text, format="ISO8601", errors="coerce")
     todo = values.isna() & ~blank
     if todo.any():  # the other formats, tried on each distinct leftover text once
