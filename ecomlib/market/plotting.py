@@ -88,7 +88,7 @@ def plot_sensitivity(table: pd.DataFrame, *, ax=None):
     ax.set_yticks(y, table["assumption"])
     ax.xaxis.set_major_formatter(viz.cny_formatter())
     ax.set_title("Which assumption matters most 敏感度")
-    ax.legend(loc="lower right", fontsize="small")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)  # beside the data
     return ax
 
 
@@ -166,6 +166,50 @@ def plot_merger(result: MergerResult, *, ax=None):
     return ax
 
 
+#: Offsets (points) tried for a label, in order: above, below, right, left, then further out.
+_LABEL_OFFSETS = [(0, 8, "center", "bottom"), (0, -8, "center", "top"), (8, 0, "left", "center"),
+                  (-8, 0, "right", "center"), (0, 20, "center", "bottom"), (0, -20, "center", "top"),
+                  (14, 12, "left", "bottom"), (-14, 12, "right", "bottom"), (14, -12, "left", "top"),
+                  (-14, -12, "right", "top"), (0, 32, "center", "bottom"), (0, -32, "center", "top")]  # fmt: skip
+
+
+def place_labels(ax, xs, ys, labels, *, fontsize="x-small"):
+    """Annotate points so that labels do not overlap: a simple greedy label repel.
+
+    Each label, in the given order, takes the first offset of ``_LABEL_OFFSETS`` whose box
+    overlaps no label placed before it (the last offset when all collide).
+
+    Parameters
+    ----------
+    ax : Axes
+    xs, ys : sequence of float
+        Data coordinates of the points.
+    labels : sequence of str
+
+    Returns
+    -------
+    list of Annotation
+    """
+    renderer = ax.figure.canvas.get_renderer()
+    placed, boxes = [], []
+    for x, y, label in zip(xs, ys, labels, strict=True):
+        for dx, dy, ha, va in _LABEL_OFFSETS:
+            note = ax.annotate(label, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
+                               fontsize=fontsize)  # fmt: skip
+            box = note.get_window_extent(renderer).expanded(1.05, 1.1)
+            if not any(box.overlaps(other) for other in boxes):
+                break
+            note.remove()
+        else:
+            note = ax.annotate(label, (x, y), xytext=(0, 8), textcoords="offset points", ha="center",
+                               fontsize=fontsize)  # fmt: skip
+            box = note.get_window_extent(renderer)
+        note.set_parse_math(False)
+        placed.append(note)
+        boxes.append(box)
+    return placed
+
+
 def plot_positioning(benchmark: pd.DataFrame, *, ax=None):
     """Positioning map: price index (x) vs rating (y), bubble area = sales, the shop in orange."""
     _frame(benchmark, ["company", "price_index", "rating", "sales"], "benchmark")
@@ -174,13 +218,13 @@ def plot_positioning(benchmark: pd.DataFrame, *, ax=None):
     size = 2000 * benchmark["sales"] / benchmark["sales"].max()
     colors = [SHOP_COLOR if s else viz.PALETTE[0] for s in shop]
     ax.scatter(benchmark["price_index"], benchmark["rating"], s=size, c=colors, alpha=0.6, edgecolor="white")
-    for row in benchmark.itertuples(index=False):
-        ax.annotate(str(row.company), (row.price_index, row.rating), fontsize="x-small",
-                    xytext=(0, 8), textcoords="offset points", ha="center")  # fmt: skip
+    order = benchmark["sales"].sort_values(ascending=False).index  # the biggest bubbles get the best spots
+    place_labels(ax, benchmark.loc[order, "price_index"], benchmark.loc[order, "rating"],
+                 benchmark.loc[order, "company"].astype(str))
     ax.axvline(100, color=viz.NEUTRAL, lw=1, ls="--")
     ax.axhline(float(np.average(benchmark["rating"], weights=benchmark["sales"])), color=viz.NEUTRAL,
                lw=1, ls="--")  # fmt: skip
-    ax.set_xlabel("price index (100 = market average price)")
+    ax.set_xlabel("price index (100 = competitors' sales-weighted average price)")
     ax.set_ylabel("rating")
     ax.set_title("Positioning map 定位圖 (bubble = sales)")
     return ax
@@ -222,7 +266,7 @@ def plot_pareto(result: ABCResult, *, ax=None):
     ax.set_xlabel("share of products (best sellers first)")
     ax.set_ylabel("share of revenue")
     ax.set_title("Pareto / ABC 帕累托")
-    ax.legend(loc="lower right", fontsize="small")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)  # beside the data
     return ax
 
 
@@ -306,5 +350,5 @@ def plot_festival_effects(result: FestivalEffects, truth: dict | None = None, *,
     ax.xaxis.set_major_formatter(viz.percent_formatter())
     ax.set_xlabel("sales lift on festival days")
     ax.set_title("Festival effects 大促效應")
-    ax.legend(loc="lower right", fontsize="small")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)  # beside the data
     return ax

@@ -108,3 +108,41 @@ def test_plots_reject_wrong_results():
         mp.plot_forecast({"mean": [1.0]})
     with pytest.raises(SchemaError, match="price_index"):
         mp.plot_positioning(pd.DataFrame({"company": ["a"]}))
+
+
+def test_positioning_labels_do_not_collide(sample_store):
+    """Issue 14 §5: the positioning map's company labels do not overlap (greedy repel)."""
+    import itertools
+
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Annotation
+
+    from ecomlib.market import competitor_benchmark
+    from ecomlib.market.plotting import plot_positioning
+
+    bench = competitor_benchmark(sample_store.competitors, shop=sample_store.truth["shop_name"])
+    with plt.rc_context():
+        viz.use_theme()  # the report's font (CJK names are wider than in the default font)
+        ax = plot_positioning(bench)
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.texts if isinstance(t, Annotation)]
+    assert len(boxes) == len(bench)
+    assert not [(a, b) for a, b in itertools.combinations(boxes, 2) if a.overlaps(b)]
+    plt.close(ax.figure)
+
+
+def test_festival_legend_sits_outside_the_axes(sample_store):
+    """Issue 14 §5: the festival-effects legend is beside the plot, not over the intervals."""
+    import matplotlib.pyplot as plt
+
+    from ecomlib.market import daily_sales, festival_effects
+    from ecomlib.market.plotting import plot_festival_effects
+
+    fest = festival_effects(daily_sales(sample_store.transactions))
+    ax = plot_festival_effects(fest, truth={"618": 0.1, "double11": 0.15})
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    legend, frame = ax.get_legend().get_window_extent(renderer), ax.get_window_extent(renderer)
+    assert legend.x0 >= frame.x1 - 1
+    plt.close(ax.figure)
