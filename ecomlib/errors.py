@@ -4,11 +4,19 @@ Each error carries a plain-language ``fix`` that says what the user should do, i
 style of papermill's exceptions. Catch :class:`EcomlibError` to catch them all; each
 subclass also derives from the built-in exception a Python user would expect
 (``ValueError`` for bad values, ``KeyError`` for missing columns or names).
+
+Messages never grow without bound: a value echoed from the user's data goes through
+:func:`shorten`, and a whole message or fix longer than :data:`MAX_MESSAGE_CHARS` is cut
+(a 271-byte YAML file of nested aliases once produced a 15 MB message).
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "MAX_ECHO_CHARS",
+    "MAX_MESSAGE_CHARS",
+    "shorten",
+    "DataWarning",
     "EcomlibError",
     "SchemaError",
     "DataError",
@@ -16,6 +24,27 @@ __all__ = [
     "NotFittedError",
     "NotIdentifiableError",
 ]
+
+MAX_ECHO_CHARS = 500  # characters of an echoed value (a cell, a header, a parser's message)
+MAX_MESSAGE_CHARS = 4000  # characters of a whole message or fix
+
+
+def shorten(value: object, limit: int = MAX_ECHO_CHARS) -> str:
+    """``str(value)``, cut to ``limit`` characters with a note of how many were left out.
+
+    Examples
+    --------
+    >>> shorten("x" * 1000, 10)
+    'xxxxxxxxxx… (990 more characters)'
+    """
+    text = str(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit:,} more characters)"
+
+
+class DataWarning(UserWarning):
+    """The data were read, but something looks wrong (e.g. garbled text from a wrong encoding)."""
 
 
 class EcomlibError(Exception):
@@ -30,9 +59,9 @@ class EcomlibError(Exception):
     """
 
     def __init__(self, message: str, *, fix: str | None = None):
-        self.message = message
-        self.fix = fix
-        super().__init__(message)
+        self.message = shorten(message, MAX_MESSAGE_CHARS)
+        self.fix = None if fix is None else shorten(fix, MAX_MESSAGE_CHARS)
+        super().__init__(self.message)
 
     def __str__(self) -> str:
         if self.fix:

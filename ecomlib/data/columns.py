@@ -16,15 +16,18 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ecomlib.data.schemas import TableSchema
-from ecomlib.errors import ParameterError, SchemaError
+from ecomlib.errors import ParameterError, SchemaError, shorten
 from ecomlib.validation import closest_names
 
-__all__ = ["ALIASES", "load_mapping", "orient_mapping", "plan_renames", "missing_columns_error", "normalise_header"]
+__all__ = ["ALIASES", "MAX_MAPPING_BYTES", "load_mapping", "orient_mapping", "plan_renames", "missing_columns_error", "normalise_header"]
+
+MAX_MAPPING_BYTES = 1_000_000  # size of a YAML/JSON column-map file
 
 # canonical column -> common header names (normalised: lower case, spaces as "_")
 ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -62,10 +65,37 @@ def normalise_header(name: Any) -> str:
     return re.sub(r"[\s\-.]+", "_", str(name).strip().lower()).strip("_")
 
 
+def _read_map_file(path: Path, param: str) -> Any:
+    """The content of a YAML or JSON map file; YAML aliases (``*a``) are refused, since nested
+    aliases expand exponentially (the "billion laughs")."""
+    size = path.stat().st_size
+    if size > MAX_MAPPING_BYTES:
+        raise ParameterError(f"`{param}` file {str(path)!r} has {size:,} bytes; a column map has at most "
+                             f"{MAX_MAPPING_BYTES:,}.", fix="Pass a file that maps file columns to canonical names.")
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ParameterError(f"`{param}` file {str(path)!r} is not valid JSON: {shorten(exc)}") from None
+    import yaml
+
+    try:
+        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader)):
+            raise ParameterError(
+                f"`{param}` file {str(path)!r} uses YAML aliases (*name); a column map must spell out each name.",
+                fix='Write one line per column, e.g. "Order No: order_id".',
+            )
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"`{param}` file {str(path)!r} is not valid YAML: {shorten(exc)}") from None
+
+
 def load_mapping(columns: Any, param: str = "columns") -> dict[str, str]:
     """Return ``columns`` as a dict of file column -> canonical column.
 
-    ``columns`` may be ``None``, a dict, or the path of a ``.yaml``/``.yml``/``.json`` file.
+    ``columns`` may be ``None``, a dict, or the path of a ``.yaml``/``.yml``/``.json`` file
+    (at most :data:`MAX_MAPPING_BYTES`, without YAML aliases) holding a flat map of text to text.
     """
     if columns is None:
         return {}
@@ -73,29 +103,17 @@ def load_mapping(columns: Any, param: str = "columns") -> dict[str, str]:
         path = Path(columns)
         if not path.is_file():
             raise ParameterError(
-                f"`{param}` must be a dict or the path of a YAML/JSON file, but {str(columns)!r} "
+                f"`{param}` must be a dict or the path of a YAML/JSON file, but {shorten(columns)!r} "
                 "is not an existing file.",
                 fix='Pass e.g. columns={"Order No": "order_id"}, or the path of a file holding that map.',
             )
-        text = path.read_text(encoding="utf-8-sig")
-        if path.suffix.lower() == ".json":
-            try:
-                columns = json.loads(text)
-            except json.JSONDecodeError as exc:
-                raise ParameterError(f"`{param}` file {str(path)!r} is not valid JSON: {exc}") from None
-        else:
-            import yaml
-
-            try:
-                columns = yaml.safe_load(text)
-            except yaml.YAMLError as exc:
-                raise ParameterError(f"`{param}` file {str(path)!r} is not valid YAML: {exc}") from None
+        columns = _read_map_file(path, param)
     if not isinstance(columns, Mapping) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in columns.items()
     ):
         raise ParameterError(
             f"`{param}` must map file column names (text) to canonical names (text), but "
-            f"{columns!r} was passed.",
+            f"{shorten(repr(columns))} was passed.",
             fix='Example: columns={"訂單編號": "order_id", "數量": "quantity"}.',
         )
     return dict(columns)
@@ -126,7 +144,9 @@ def plan_renames(found: list[str], schema: TableSchema, mapping: Mapping[str, st
     ParameterError
         When ``mapping`` targets a name that is not a canonical column of the table.
     SchemaError
-        When ``mapping`` names a file column that is not in the file.
+        When ``mapping`` names a file column that is not in the file, maps two file columns
+        onto one canonical column, or when a repeated header (two columns with the same
+        name) would become a canonical column.
     """
     names = set(schema.names)
     mapping = orient_mapping(mapping, names)
@@ -143,9 +163,16 @@ def plan_renames(found: list[str], schema: TableSchema, mapping: Mapping[str, st
         hints = [f"{k!r} (found {closest_names(k, found, n=1)[0]!r}?)" for k in absent
                  if closest_names(k, found, n=1)]
         raise SchemaError(
-            f"`{param}` names column(s) {absent} that are not in the data. Found: {found}."
+            f"`{param}` names column(s) {shorten(absent)} that are not in the data. Found: {shorten(found)}."
             + (f" Closest: {', '.join(hints)}." if hints else ""),
             fix="Use the header exactly as it appears in the file (it is case-sensitive).",
+        )
+    targets = Counter(mapping.values())
+    if clash := [t for t, n in targets.items() if n > 1]:
+        sources = [k for k, v in mapping.items() if v == clash[0]]
+        raise SchemaError(
+            f"`{param}` maps {len(sources)} columns {sources} onto the one canonical column {clash[0]!r}.",
+            fix=f"Keep one of them in the map, e.g. columns={{{sources[0]!r}: {clash[0]!r}}}.",
         )
     renames: dict[str, str] = {}
     taken: set[str] = set()
@@ -169,12 +196,52 @@ def plan_renames(found: list[str], schema: TableSchema, mapping: Mapping[str, st
         for col, norm in normalised.items():
             if norm in alias_names:
                 take(col, target)
+    _check_repeated(found, renames)
     return renames
 
 
+def _check_repeated(found: list[str], renames: Mapping[str, str]) -> None:
+    """A header that appears twice cannot become one canonical column: which one is meant?"""
+    counts = Counter(found)
+    repeated = [c for c in renames if counts[c] > 1]
+    if repeated:
+        name = repeated[0]
+        positions = [i + 1 for i, c in enumerate(found) if c == name]
+        raise SchemaError(
+            f"The data have {len(positions)} columns named {shorten(name, 80)!r} (columns {positions[:10]}), "
+            f"which would both become {renames[name]!r}.",
+            fix="Rename or delete the repeated column in the file, then map the one you mean with "
+            f"columns={{{shorten(name, 80)!r}: {renames[name]!r}}}.",
+        )
+
+
+def _reading_hint(found: list[str], source: Any) -> tuple[str, str]:
+    """What was detected while reading (for the message) and how to read it otherwise (for the fix)."""
+    if source is None:
+        return "", ""
+    seen = source.describe()
+    said = f" Read as: {seen}." if seen else ""
+    tips = []
+    if getattr(source, "encoding", None):
+        one = found[0] if len(found) == 1 else ""
+        if one and any(sep in one for sep in ";\t|,"):
+            said += f" The header was read as one column {shorten(one, 80)!r}: the separator may be unusual."
+        tips.append("if the headers look garbled, name the file's encoding: encoding='gb18030' | 'big5' | "
+                    "'utf-16' ... (--encoding for `ecomlib data check`, -p encoding=... for `ecomlib report`)")
+    if len(getattr(source, "sheets", ())) > 1:
+        others = [s for s in source.sheets if s != source.sheet]
+        tips.append(f"to read another sheet of the workbook, pass sheet={others[0]!r} (--sheet; -p sheet=... "
+                    "for `ecomlib report`)")
+    return said, ("; ".join(tips) + ".") if tips else ""
+
+
 def missing_columns_error(missing: list[str], required: tuple[str, ...], found: list[str],
-                          table: str, where: str, suggestion: str = "") -> SchemaError:
-    """The :class:`SchemaError` for absent required columns, with closest matches and the fix."""
+                          table: str, where: str, suggestion: str = "", *, source: Any = None) -> SchemaError:
+    """The :class:`SchemaError` for absent required columns, with closest matches and the fix.
+
+    ``source`` (a :class:`~ecomlib.data.sources.RawSource`) adds what was detected while
+    reading (encoding, separator, sheet) and how to read the file otherwise.
+    """
     hints = []
     for col in missing:
         pool = [f for f in found if f]
@@ -190,8 +257,10 @@ def missing_columns_error(missing: list[str], required: tuple[str, ...], found: 
     else:
         fix = (f"Pass columns={{{example}}} (a dict, or a YAML/JSON file of that map); "
                "on the command line: --columns MAP.")
+    said, reread = _reading_hint(found, source)
+    shown = [shorten(f, 80) for f in shown]
     return SchemaError(
         f"{where} lacks required {table} column(s) {missing}. Required: {list(required)}; "
-        f"found: {shown}.{hint_text}{suggestion}",
-        fix=fix,
+        f"found: {shown}.{hint_text}{suggestion}{said}",
+        fix=fix + (f" Or {reread}" if reread else ""),
     )
