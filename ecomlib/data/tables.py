@@ -154,6 +154,7 @@ def _clean(frame: pd.DataFrame, schema: TableSchema, renames: dict[str, str], ex
     checks.drop("repeated header rows", header)
     out = {}
     lo, hi = plausible_bounds()
+    implausible_rows = None  # over the required date columns: one check line for all of them
     for col in frame.columns:
         spec = schema[col] if col in schema else None
         if spec is None and (schema.name != "kpis_daily" or pd.api.types.is_numeric_dtype(frame[col])):
@@ -176,8 +177,7 @@ def _clean(frame: pd.DataFrame, schema: TableSchema, renames: dict[str, str], ex
                 )
             checks.drop(f"missing or unparseable {col}", absent | bad)
             if kind == "datetime":
-                checks.drop("dates outside the plausible range", implausible,
-                            f"dropped (before {lo:%Y-%m-%d} or after {hi:%Y-%m-%d})")
+                implausible_rows = implausible if implausible_rows is None else implausible_rows | implausible
         else:
             if bad.any():
                 checks.flag(f"unparseable {col}", bad, "kept as missing")
@@ -185,6 +185,9 @@ def _clean(frame: pd.DataFrame, schema: TableSchema, renames: dict[str, str], ex
                 checks.flag(f"{col} outside the plausible range", implausible,
                             f"kept as missing (before {lo:%Y-%m-%d} or after {hi:%Y-%m-%d})")
         out[col] = values
+    if implausible_rows is not None:
+        checks.drop("dates outside the plausible range", implausible_rows,
+                    f"dropped (before {lo:%Y-%m-%d} or after {hi:%Y-%m-%d})")
     clean = pd.DataFrame(out)
     date_col = DATE_COLUMN.get(schema.name)
     if (start is not None or end is not None) and date_col in clean:

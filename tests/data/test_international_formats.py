@@ -192,3 +192,13 @@ def test_exact_duplicates_compare_whole_source_rows(tmp_path):
     lines = ["1,A1,2024-06-18,P1,1,2", "2,A1,2024-06-18,P1,1,2", "2,A1,2024-06-18,P1,1,2"]
     df, report = load_transactions(write(tmp_path, lines, header=header))
     assert report.count("exact duplicates") == 1 and len(df) == 2
+
+
+def test_required_dates_of_a_table_share_one_plausible_range_line(tmp_path):
+    header = "promo_id,start,end,kind,discount\n"
+    path = write(tmp_path, ["P1,2024-06-01,2024-06-18,festival,0.1", "P2,2024-06-01,2200-06-18,festival,0.1",
+                            "P3,1900-06-01,2200-06-18,festival,0.1"], header=header, name="promotions.csv")
+    df, report = load_table(path, "promotions")
+    checks = [c.check for c in report.checks]
+    assert checks.count("dates outside the plausible range") == 1
+    assert report.count("dates outside the plausible range") == 2 and df["promo_id"].tolist() == ["P1"]
