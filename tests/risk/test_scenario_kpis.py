@@ -87,8 +87,8 @@ def test_festival_order_plan_by_hand():
     daily = np.array([3, 0, 4])
     assert a["mean_demand"] == pytest.approx(7)
     assert a["sd_demand"] == pytest.approx(daily.std(ddof=1) * np.sqrt(3))
-    # no unit_cost column: cost = 0.55 x average price 10 -> Cu = 4.5, Co = 2.75
-    assert a["critical_ratio"] == pytest.approx(4.5 / (4.5 + 2.75))
+    # no unit_cost column: cost = DEFAULT_COST_RATIO 0.6 x average price 10 -> Cu = 4, Co = 3
+    assert a["critical_ratio"] == pytest.approx(4 / (4 + 3))
 
 
 def test_service_level_tradeoff_marks_the_chosen_level():
