@@ -3,7 +3,9 @@
 Each command group lives beside the code it drives and exposes ``register(subparsers)``,
 which adds its sub-parser and sets ``func`` to a callable taking the parsed arguments and
 returning an exit code. This module only wires the groups together and turns an
-:class:`~ecomlib.errors.EcomlibError` into one plain message and a non-zero exit.
+:class:`~ecomlib.errors.EcomlibError` into one plain message and a non-zero exit (2, or
+the error's ``exit_code``, e.g. 75 for an output folder in use), and Ctrl+C into
+"Interrupted." and exit 130 instead of a traceback.
 """
 
 from __future__ import annotations
@@ -50,7 +52,10 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except EcomlibError as exc:
         print(f"ecomlib: error: {exc}", file=sys.stderr)
-        return 2
+        return int(getattr(exc, "exit_code", 2))
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
     except FileNotFoundError as exc:
         print(f"ecomlib: error: {exc}", file=sys.stderr)
         return 2

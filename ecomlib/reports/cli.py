@@ -6,19 +6,30 @@ Examples::
     ecomlib report basics
     ecomlib report pricing --data exports/orders.csv --preset online_retail -p level=0.9
     ecomlib report all --out reports --jobs 2
+    ecomlib report basics --data orders.csv --encoding latin-1 --decimal , --dayfirst true
+
+Ctrl+C or SIGTERM stops the running notebook and its kernel, removes the run's temporary
+files and leaves earlier reports as they were; the exit code is then 130 (SIGINT) or 143
+(SIGTERM). A second run into a folder another run is writing stops at once (exit 75)
+unless ``--wait S`` lets it wait S seconds.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from ecomlib.errors import ParameterError
 
-__all__ = ["register", "run", "parse_assignments"]
+__all__ = ["register", "run", "parse_assignments", "OPTION_PARAMETERS"]
+
+#: Options of `ecomlib report` that set the notebook parameter of the same name.
+OPTION_PARAMETERS = ("data", "preset", "columns", "encoding", "sheet", "decimal", "dayfirst")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -37,12 +48,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--preset", metavar="P", help="known export format, e.g. online_retail")
     parser.add_argument("--columns", metavar="MAP",
                         help="column mapping yours=canonical, e.g. InvoiceNo=order_id,InvoiceDate=order_date, or a .yaml/.json file")
+    parser.add_argument("--encoding", metavar="E",
+                        help="text encoding of your export, e.g. latin-1, big5, shift_jis (default: detected)")
+    parser.add_argument("--sheet", metavar="S", help="Excel sheet, a name or a 0-based position (default: the first with data)")
+    parser.add_argument("--decimal", choices=(".", ","),
+                        help="decimal mark of the numbers: . or , as in 1.299,00 (default: decided per column)")
+    parser.add_argument("--dayfirst", choices=("true", "false"),
+                        help="dates like 01/03/2024: true = 1 March, false = 3 January (default: decided per column)")
     parser.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                         help="set a notebook parameter (repeatable); see --list")
     parser.add_argument("--out", default="reports", metavar="DIR", help="output folder (default: reports)")
     parser.add_argument("--jobs", type=int, default=1, metavar="N", help="chapters run at once with 'all' (default 1)")
     parser.add_argument("--time-limit", type=float, default=None, metavar="S",
                         help="seconds one notebook may run (default 900)")
+    parser.add_argument("--wait", type=float, default=0, metavar="S",
+                        help="if another run is writing into --out, wait up to S seconds (default 0: stop at once)")
     parser.add_argument("--list", action="store_true", help="list chapters and their parameters, then stop")
     parser.set_defaults(func=run)
 
@@ -73,7 +93,8 @@ def _list_chapters(out=None) -> int:
         print(f"{chapter}: notebooks/{path.name}", file=out)
         for spec in chapter_parameters(chapter).values():
             allowed = f" (allowed: {spec.allowed})" if spec.allowed else ""
-            print(f"    {spec.name}: {spec.type_label} = {spec.default!r}  {spec.help}{allowed}", file=out)
+            option = f" (option --{spec.name})" if spec.name in OPTION_PARAMETERS else ""
+            print(f"    {spec.name}: {spec.type_label} = {spec.default!r}  {spec.help}{allowed}{option}", file=out)
     return 0
 
 
@@ -89,31 +110,74 @@ def _report_failure(rec, out=None) -> None:
         print(f"  How to fix: {fix}", file=out)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Carry out ``ecomlib report``; return the exit code."""
-    from ecomlib.reports.runner import DEFAULT_TIME_LIMIT, run_all, run_report
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM during ``ecomlib report``; ``signum`` says which."""
 
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextmanager
+def _signals_interrupt():
+    """While inside: SIGINT and SIGTERM raise :class:`Interrupted` (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise Interrupted(signum)
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Carry out ``ecomlib report``; return the exit code (130 / 143 when interrupted)."""
     if args.list:
         return _list_chapters()
     if not args.chapter:
         raise ParameterError("`CHAPTER` is missing.", fix="Run `ecomlib report --list` to see the chapters.")
+    out_dir = Path(args.out)
+    with _signals_interrupt():
+        try:
+            return _run(args, out_dir)
+        except KeyboardInterrupt as exc:
+            signum = getattr(exc, "signum", signal.SIGINT)
+            if args.chapter == "all":
+                what = ("Interrupted: the running chapters stopped; reports finished before the signal "
+                        f"are kept, the others in {out_dir}/ are unchanged, index.html was not rewritten.")
+            else:
+                what = f"Interrupted: {args.chapter} stopped; earlier reports in {out_dir}/ are unchanged."
+            print(what, file=sys.stderr, flush=True)
+            return 128 + int(signum)
+
+
+def _run(args: argparse.Namespace, out_dir: Path) -> int:
+    from ecomlib.reports import runner
+
     params = parse_assignments(args.param)
-    for name in ("data", "preset", "columns"):
+    for name in OPTION_PARAMETERS:
         value = getattr(args, name)
         if value is not None:
             params[name] = value
-    limit = args.time_limit or DEFAULT_TIME_LIMIT
-    out_dir = Path(args.out)
+    limit = runner.DEFAULT_TIME_LIMIT if args.time_limit is None else args.time_limit
+    limit, wait, jobs = runner.check_run_options(time_limit=limit, wait=args.wait, jobs=args.jobs)
+    runner.check_out_dir(out_dir)
 
     if args.chapter != "all":
         from ecomlib.reports.chapters import chapter_notebook, notebook_parameters
-        from ecomlib.reports.runner import prepare_parameters
 
         path = chapter_notebook(args.chapter)
         if path.exists():  # refuse bad parameters before saying anything runs
-            prepare_parameters(notebook_parameters(path), params, where=f"chapter '{args.chapter}'")
-        print(f"Running chapter '{args.chapter}' ({path.name}) ...", flush=True)
-        rec = run_report(args.chapter, params, out_dir, time_limit=limit)
+            runner.prepare_parameters(notebook_parameters(path), params, where=f"chapter '{args.chapter}'")
+        with runner.folder_lock(out_dir, args.chapter, wait=wait):  # before saying it runs
+            print(f"Running chapter '{args.chapter}' ({path.name}) ...", flush=True)
+            rec = runner.run_report(args.chapter, params, out_dir, time_limit=limit)
         if rec.ok:
             print(rec.message())
             return 0
@@ -132,8 +196,10 @@ def run(args: argparse.Namespace) -> int:
             took = f"{rec.duration_s:6.1f} s" if rec.status != "not available" else "      -"
             print(f"[{elapsed:7.1f} s] {rec.chapter:<10} {rec.status:<14} {took}", flush=True)
 
-    print(f"Running every chapter into {out_dir}/ with {args.jobs} job(s) ...", flush=True)
-    records = run_all(params, out_dir, jobs=args.jobs, time_limit=limit, progress=progress)
+    runner.split_parameters(params)  # refuse bad parameters before saying anything runs
+    with runner.folder_lock(out_dir, "all", wait=wait):
+        print(f"Running every chapter into {out_dir}/ with {jobs} job(s) ...", flush=True)
+        records = runner.run_all(params, out_dir, jobs=jobs, time_limit=limit, progress=progress)
     failed = [r for r in records if r.status == "failed"]
     for rec in failed:
         _report_failure(rec)

@@ -6,17 +6,25 @@ the parameters, the working directory, the per-cell time limit and an optional
 runs papermill. The kernel is started with this very interpreter
 (``sys.executable -m ipykernel_launcher``), so a fresh virtualenv works without a
 registered kernelspec. Exit status: 0 success, 1 a cell raised (the executed notebook is
-written), 3 papermill itself failed (message on stderr).
+written), 3 papermill itself failed (message on stderr), 4 the runner died.
 
-The runner starts this in its own process group so that a notebook exceeding its total
-time limit can be stopped together with its kernel.
+The runner starts this in its own process group. jupyter starts the kernel in a session
+of its own, so the kernel's process id is written to the job's ``kernel_pid_file``: the
+runner kills both groups when a notebook exceeds its time limit or the run is
+interrupted. The kernel's connection file goes to the job's ``runtime_dir`` (the run's
+temporary folder), never to the user's Jupyter runtime folder. If the runner itself dies
+(``kill -9``), this process notices within a second, stops the kernel and exits.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import threading
+import time
+import uuid
 
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
@@ -40,9 +48,44 @@ class ThisPythonKernelSpecManager(KernelSpecManager):
 class ThisPythonKernelManager(AsyncKernelManager):
     """nbclient's kernel manager, started with :class:`ThisPythonKernelSpecManager`."""
 
+    #: where to write the kernel's process id, and the connection file (set by :func:`execute`)
+    pid_file: str | None = None
+    runtime_dir: str | None = None
+
+    @default("connection_file")
+    def _connection_file_default(self) -> str:
+        if not self.runtime_dir:
+            return ""  # jupyter_client then picks a temporary file
+        os.makedirs(self.runtime_dir, exist_ok=True)
+        return os.path.join(self.runtime_dir, f"kernel-{uuid.uuid4()}.json")
+
     @default("kernel_spec_manager")
     def _kernel_spec_manager_default(self) -> KernelSpecManager:
         return ThisPythonKernelSpecManager(data_dir=self.data_dir)
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:  # noqa: D102
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+        pid = getattr(self.provisioner, "pid", None)
+        if self.pid_file and pid:
+            with open(self.pid_file, "w", encoding="ascii") as handle:
+                handle.write(str(pid))
+
+
+def _watch_parent(pid_file: str | None) -> None:
+    """Stop the kernel and exit when the runner that started this process is gone."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        try:
+            with open(pid_file or "", encoding="ascii") as handle:
+                os.killpg(int(handle.read()), signal.SIGKILL)
+        except (OSError, ValueError):
+            pass
+        os._exit(4)
+
+    threading.Thread(target=watch, daemon=True, name="ecomlib-parent-watch").start()
 
 
 def execute(job: dict) -> int:
@@ -52,6 +95,10 @@ def execute(job: dict) -> int:
 
     if job.get("python_warnings"):  # the kernel inherits this process's environment
         os.environ["PYTHONWARNINGS"] = job["python_warnings"]
+    if job.get("runtime_dir"):  # the kernel's connection file
+        os.environ["JUPYTER_RUNTIME_DIR"] = job["runtime_dir"]
+    ThisPythonKernelManager.pid_file = job.get("kernel_pid_file")
+    ThisPythonKernelManager.runtime_dir = job.get("runtime_dir")
 
     try:
         papermill.execute_notebook(
@@ -80,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     with open(args[0], encoding="utf-8") as handle:
         job = json.load(handle)
+    _watch_parent(job.get("kernel_pid_file"))
     return execute(job)
 
 

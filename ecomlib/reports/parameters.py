@@ -55,6 +55,7 @@ _ITEM_TYPES = ("int", "float", "str", "date")
 _TRUE = {"true", "yes", "y", "on", "1"}
 _FALSE = {"false", "no", "n", "off", "0"}
 
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TAG = re.compile(r"\[\s*(range|one of|path)\b\s*:?\s*([^\]]*)\]", re.IGNORECASE)
 
 
@@ -296,9 +297,9 @@ def _convert_scalar(name: str, type_: str | None, value: Any) -> Any:
             return value.date().isoformat()
         if isinstance(value, _dt.date):
             return value.isoformat()
-        if isinstance(value, str):
+        if isinstance(value, str) and _DATE.fullmatch(value.strip()):  # exactly a date, no time or tail
             try:
-                return _dt.date.fromisoformat(value.strip()[:10]).isoformat()
+                return _dt.date.fromisoformat(value.strip()).isoformat()
             except ValueError:
                 pass
         raise _fail(name, "a date written YYYY-MM-DD (or empty)", value)

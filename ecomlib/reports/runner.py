@@ -12,22 +12,33 @@ current interpreter as kernel) under a time limit, and writes into ``out_dir``:
     the run record (:class:`RunRecord`): parameters, input files with size and sha256,
     package versions, start, end, duration, status, key figures, skipped sections.
 
-Everything is first written under a temporary name and renamed on success, so a failed
-run never overwrites an earlier good report; it leaves ``<chapter>.failed.html``,
-``<chapter>.failed.ipynb`` and ``<chapter>.failed.run.json`` instead.
+Each run works in its own temporary folder inside ``out_dir`` (``.<chapter>.*.partial/``:
+the job file, the kernel's connection file, the partial notebook and report) and renames
+its files into place with :func:`os.replace` (atomic, same file system), so a failed run
+never overwrites an earlier good report; it leaves ``<chapter>.failed.html``,
+``<chapter>.failed.ipynb`` and ``<chapter>.failed.run.json`` instead. A lock on
+``out_dir/.ecomlib.lock`` (:func:`folder_lock`, ``fcntl.flock``: released by the system
+when the process dies) lets one process at a time write into a folder; a second one waits
+up to ``wait`` seconds, then stops with :class:`OutputBusyError` naming the first.
+An interrupted run (Ctrl+C) stops papermill and its kernel and removes its temporary folder.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import fcntl
 import json
+import math
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,17 +46,33 @@ from typing import Any
 import nbformat
 import pandas as pd
 
-from ecomlib.errors import ParameterError
+from ecomlib.errors import EcomlibError, ParameterError
 from ecomlib.reports import execution_record as er
 from ecomlib.reports.chapters import CHAPTERS, chapter_notebook, check_chapter, notebook_parameters
 from ecomlib.reports.html_export import export_html, render_header
 from ecomlib.reports.offline import remote_references
 from ecomlib.reports.parameters import ParameterSpec, validate_parameters
 
-__all__ = ["RunRecord", "run_report", "run_all", "prepare_parameters", "DEFAULT_TIME_LIMIT"]
+__all__ = [
+    "RunRecord", "run_report", "run_all", "prepare_parameters", "DEFAULT_TIME_LIMIT",
+    "OutputBusyError", "folder_lock", "check_out_dir", "check_run_options",
+]
 
 #: Seconds a whole notebook may run before it is stopped.
 DEFAULT_TIME_LIMIT = 900
+#: Largest accepted time limit and wait, seconds (one week).
+MAX_SECONDS = 7 * 24 * 3600
+#: The lock file of an output folder.
+LOCK_NAME = ".ecomlib.lock"
+
+
+class OutputBusyError(EcomlibError, RuntimeError):
+    """Another process is writing reports into the same output folder.
+
+    ``ecomlib report`` exits with :attr:`exit_code` 75 (``EX_TEMPFAIL``: try again later).
+    """
+
+    exit_code = 75
 
 
 @dataclass(frozen=True)
@@ -178,52 +205,260 @@ def prepare_parameters(
     return passed, effective
 
 
+def check_out_dir(out_dir: str | Path) -> Path:
+    """Return ``out_dir`` as a path, or raise ParameterError if it cannot be a report folder.
+
+    The folder need not exist; but neither it nor a parent may be an existing file.
+    """
+    out = Path(out_dir).expanduser()
+    for folder in (out, *out.parents):
+        if folder.exists() and not folder.is_dir():
+            raise ParameterError(
+                f"The output folder `--out` ({out}) cannot be used: {folder} is a file, not a folder.",
+                fix="Pass a folder path for --out (it is created if it does not exist).",
+            )
+    return out
+
+
+def _seconds(value: Any, what: str, *, zero: bool) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    low_ok = number >= 0 if zero else number > 0
+    if not (math.isfinite(number) and low_ok and number <= MAX_SECONDS):
+        bound = "0 or more" if zero else "above 0"
+        raise ParameterError(
+            f"{what} must be a number of seconds {bound} and at most {MAX_SECONDS} (a week), "
+            f"but {value!r} was passed."
+        )
+    return number
+
+
+def check_run_options(
+    *, time_limit: Any = DEFAULT_TIME_LIMIT, wait: Any = 0, jobs: Any = 1
+) -> tuple[float, float, int]:
+    """Check the runner's own options; return (time_limit, wait, jobs) converted.
+
+    Raises
+    ------
+    ParameterError
+        For a time limit that is not a finite number of seconds above 0, a negative or
+        non-finite wait, or fewer than 1 job.
+    """
+    limit = _seconds(time_limit, "The time limit (`--time-limit`, `time_limit`)", zero=False)
+    waited = _seconds(wait, "`--wait` (`wait`)", zero=True)
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ParameterError(f"`--jobs` (`jobs`) must be a whole number of 1 or more, but {jobs!r} was passed.")
+    return limit, waited, jobs
+
+
+# --------------------------------------------------------------------------- the folder lock
+
+# folders this process holds: resolved path -> {"fd", "owners": [(chapter, thread id)], "started"}
+_HELD: dict[Path, dict[str, Any]] = {}
+_HELD_GUARD = threading.Lock()
+
+
+def _write_holder(fd: int, owners: list[tuple[str, int]], started: str) -> None:
+    chapters = ", ".join(dict.fromkeys(c for c, _ in owners))
+    info = json.dumps({"pid": os.getpid(), "chapter": chapters, "started": started})
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, info.encode("utf-8"), 0)
+
+
+def _holder(folder: Path, chapter: str) -> str:
+    """Who holds ``folder``, in words (from the lock file)."""
+    try:
+        info = json.loads((folder / LOCK_NAME).read_text(encoding="utf-8"))
+        return f"pid {info['pid']}, chapter '{info['chapter']}', started {info['started']}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return f"chapter '{chapter}'"
+
+
+def _try_lock(key: Path, chapter: str) -> str | None:
+    """Take or join the lock of ``key``; return None on success, else who holds it."""
+    with _HELD_GUARD:
+        held = _HELD.get(key)
+        if held is not None:  # this process holds it: other chapters (or the same thread) may join
+            if any(c == chapter and t != threading.get_ident() for c, t in held["owners"]):
+                return f"pid {os.getpid()}, chapter '{chapter}', started {held['started']}"
+            held["owners"].append((chapter, threading.get_ident()))
+            _write_holder(held["fd"], held["owners"], held["started"])
+            return None
+        fd = os.open(key / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return _holder(key, chapter)
+        _HELD[key] = {"fd": fd, "owners": [(chapter, threading.get_ident())], "started": _now()}
+        _write_holder(fd, _HELD[key]["owners"], _HELD[key]["started"])
+        return None
+
+
+def _unlock(key: Path, chapter: str) -> None:
+    with _HELD_GUARD:
+        held = _HELD[key]
+        held["owners"].remove((chapter, threading.get_ident()))
+        if held["owners"]:
+            _write_holder(held["fd"], held["owners"], held["started"])
+            return
+        del _HELD[key]
+        os.ftruncate(held["fd"], 0)
+        fcntl.flock(held["fd"], fcntl.LOCK_UN)
+        os.close(held["fd"])
+
+
+@contextmanager
+def folder_lock(out_dir: str | Path, chapter: str, *, wait: float = 0) -> Iterator[Path]:
+    """Hold the lock of the output folder ``out_dir`` (created if needed) while writing into it.
+
+    One process at a time holds a folder (``fcntl.flock`` on ``out_dir/.ecomlib.lock``,
+    released by the system even if the process is killed, so no lock is ever stale).
+    Within that process, different chapters share it (``run_all`` with several jobs), and
+    the thread holding it may take it again; the same chapter from another thread waits
+    like another process would.
+
+    Parameters
+    ----------
+    out_dir : str or path
+        The output folder.
+    chapter : str
+        Written into the lock file with the process id and start time, so that a refused
+        run can say who holds the folder.
+    wait : float, default 0
+        Seconds to wait for the folder to be free; 0 = give up at once.
+
+    Raises
+    ------
+    OutputBusyError
+        When the folder is still held after ``wait`` seconds.
+    """
+    out = check_out_dir(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    key = out.resolve()
+    deadline = time.monotonic() + wait
+    while (holder := _try_lock(key, chapter)) is not None:
+        if time.monotonic() >= deadline:
+            waited = f" after waiting {wait:g} s" if wait else ""
+            raise OutputBusyError(
+                f"The output folder {out}/ is in use by another report run ({holder}){waited}; "
+                "nothing was written. Wait for it to finish, pass --wait SECONDS, or choose another --out."
+            )
+        time.sleep(min(0.25, max(0.0, deadline - time.monotonic())))
+    try:
+        yield out
+    finally:
+        _unlock(key, chapter)
+
+
+# --------------------------------------------------------------------------- child processes
+
+
+class _Stopped(BaseException):
+    """A run of ``run_all`` was stopped because the whole command was interrupted."""
+
+
+class _Stopper:
+    """Stops every papermill child of one ``run_all`` at once (after Ctrl+C / SIGTERM)."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.live: dict[int, tuple[subprocess.Popen, Path]] = {}
+        self.guard = threading.Lock()
+
+    def add(self, proc: subprocess.Popen, pid_file: Path) -> None:
+        with self.guard:
+            self.live[proc.pid] = (proc, pid_file)
+        if self.event.is_set():
+            _kill_tree(proc, pid_file)
+
+    def remove(self, proc: subprocess.Popen) -> None:
+        with self.guard:
+            self.live.pop(proc.pid, None)
+
+    def stop(self) -> None:
+        self.event.set()
+        with self.guard:
+            live = list(self.live.values())
+        for proc, pid_file in live:
+            _kill_tree(proc, pid_file)
+
+
+def _kill_tree(proc: subprocess.Popen, pid_file: Path) -> None:
+    """Kill papermill's process group, then the kernel's (jupyter starts it in its own session)."""
+    groups = [proc.pid]
+    try:
+        groups.append(int(pid_file.read_text(encoding="ascii")))
+    except (OSError, ValueError):
+        pass  # no kernel yet; a kernel whose parent dies also stops itself (ipykernel's parent poller)
+    for group in groups:
+        try:
+            os.killpg(group, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
 def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
 def _execute(
-    nb_in: Path, nb_out: Path, passed: dict, time_limit: float, python_warnings: str | None = None
+    nb_in: Path, work: Path, nb_out: Path, passed: dict, time_limit: float,
+    python_warnings: str | None = None, stop: _Stopper | None = None,
 ) -> tuple[int, str]:
-    """Run papermill in a child process group; return (exit status, stderr)."""
-    with tempfile.TemporaryDirectory(prefix="ecomlib-run-") as tmp:
-        job = Path(tmp) / "job.json"
-        job.write_text(
-            json.dumps(
-                {
-                    "input": str(nb_in),
-                    "output": str(nb_out),
-                    "parameters": passed,
-                    "cwd": str(nb_in.parent),
-                    "cell_timeout": int(time_limit),
-                    "python_warnings": python_warnings,
-                }
-            ),
-            encoding="utf-8",
-        )
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "ecomlib.reports.execute", str(job)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
+    """Run papermill in a child process group, its files in ``work``; return (exit status, stderr).
+
+    On any interruption (KeyboardInterrupt in this thread, ``stop`` from another) the
+    child and its kernel are killed before the exception goes on.
+    """
+    if stop is not None and stop.event.is_set():
+        raise _Stopped
+    job, pid_file = work / "job.json", work / "kernel.pid"
+    job.write_text(
+        json.dumps(
+            {
+                "input": str(nb_in),
+                "output": str(nb_out),
+                "parameters": passed,
+                "cwd": str(nb_in.parent),
+                "cell_timeout": max(1, math.ceil(time_limit)),
+                "python_warnings": python_warnings,
+                "runtime_dir": str(work / "runtime"),  # the kernel's connection file goes here
+                "kernel_pid_file": str(pid_file),
+            }
+        ),
+        encoding="utf-8",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ecomlib.reports.execute", str(job)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    if stop is not None:
+        stop.add(proc, pid_file)
+    try:
+        _, err = proc.communicate(timeout=time_limit)
+    except subprocess.TimeoutExpired:
+        _kill_tree(proc, pid_file)
+        proc.communicate()
+        return -1, f"the notebook exceeded its time limit of {time_limit:g} s"
+    except BaseException:  # Ctrl+C / SIGTERM: stop papermill and its kernel too
+        _kill_tree(proc, pid_file)
         try:
-            _, err = proc.communicate(timeout=time_limit)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            return -1, f"the notebook exceeded its time limit of {time_limit:g} s"
-        except BaseException:  # Ctrl+C: stop papermill and its kernel too
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            raise
+            proc.communicate(timeout=10)
+        except BaseException:  # noqa: BLE001 - a second signal or a kernel slow to die
+            proc.kill()
+        raise
+    finally:
+        if stop is not None:
+            stop.remove(proc)
+    if stop is not None and stop.event.is_set():
+        raise _Stopped
     return proc.returncode, err
-
-
-def _replace(src: Path, dst: Path) -> str:
-    os.replace(src, dst)
-    return str(dst)
 
 
 def _failure(ename: str, evalue: str) -> dict[str, Any]:
@@ -276,6 +511,7 @@ def run_report(
     notebook_dir: str | Path | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT,
     python_warnings: str | None = None,
+    wait: float = 0,
 ) -> RunRecord:
     """Run one chapter's notebook as a report.
 
@@ -298,6 +534,8 @@ def run_report(
     python_warnings : str, optional
         ``PYTHONWARNINGS`` for the kernel, e.g. ``"default"`` to show every warning once
         per location (the notebook tests use it); the warnings go to ``RunRecord.warnings``.
+    wait : float, default 0
+        Seconds to wait when another process is writing into ``out_dir``; 0 = stop at once.
 
     Returns
     -------
@@ -307,7 +545,14 @@ def run_report(
     Raises
     ------
     ParameterError
-        For an unknown chapter or parameter, or a value of the wrong type or range.
+        For an unknown chapter or parameter, a value of the wrong type or range, a time
+        limit or wait that is not a positive (non-negative) finite number of seconds, or an
+        ``out_dir`` that is a file.
+    OutputBusyError
+        When another process still writes into ``out_dir`` after ``wait`` seconds.
+    KeyboardInterrupt
+        Ctrl+C: papermill and its kernel are stopped, the temporary folder removed, earlier
+        reports left as they were.
 
     Examples
     --------
@@ -315,6 +560,23 @@ def run_report(
     >>> record.status, record.html                               # doctest: +SKIP
     ('succeeded', 'reports/basics.html')
     """
+    return _run_report(chapter, params, out_dir, notebook=notebook, notebook_dir=notebook_dir,
+                       time_limit=time_limit, python_warnings=python_warnings, wait=wait)
+
+
+def _run_report(
+    chapter: str,
+    params: Mapping[str, Any] | None,
+    out_dir: str | Path,
+    *,
+    notebook: str | Path | None = None,
+    notebook_dir: str | Path | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    python_warnings: str | None = None,
+    wait: float = 0,
+    stop: _Stopper | None = None,
+) -> RunRecord:
+    """:func:`run_report`, stoppable from another thread through ``stop``."""
     if notebook is None:
         check_chapter(chapter)
     nb_path = Path(notebook) if notebook is not None else chapter_notebook(chapter, notebook_dir)
@@ -322,12 +584,22 @@ def run_report(
         return RunRecord(chapter=chapter, status="not available", notebook=str(nb_path))
     specs = notebook_parameters(nb_path)
     passed, effective = prepare_parameters(specs, params, where=f"chapter '{chapter}'")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    time_limit, wait, _ = check_run_options(time_limit=time_limit, wait=wait)
+    with folder_lock(out_dir, chapter, wait=wait) as out:
+        work = Path(tempfile.mkdtemp(prefix=f".{chapter}.", suffix=".partial", dir=out))
+        try:
+            return _run_in(work, out, chapter, nb_path, specs, passed, effective,
+                           time_limit, python_warnings, stop)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
 
+
+def _run_in(work, out, chapter, nb_path, specs, passed, effective, time_limit, python_warnings, stop):
+    """Execute, export and record one run in its temporary folder ``work``; move the files to ``out``."""
     started, t0 = _now(), time.perf_counter()
-    partial = out / f".{chapter}.partial.ipynb"
-    code, stderr = _execute(nb_path.resolve(), partial.resolve(), passed, time_limit, python_warnings)
+    partial = work / f"{chapter}.ipynb"
+    code, stderr = _execute(nb_path.resolve(), work.resolve(), partial.resolve(), passed, time_limit,
+                            python_warnings, stop)
     duration = time.perf_counter() - t0
     executed = nbformat.read(partial, as_version=4) if partial.exists() else None
     found = er.collect(executed) if executed is not None else er.Collected()
@@ -356,43 +628,32 @@ def run_report(
     ok = error is None
     suffix = "" if ok else ".failed"
     paths = {}
-    if html_text is not None:
-        tmp_html = out / f".{chapter}.partial.html"
-        tmp_html.write_text(html_text, encoding="utf-8")
-        paths["html"] = _replace(tmp_html, out / f"{chapter}{suffix}.html")
-    if partial.exists():
-        paths["ipynb"] = _replace(partial, out / f"{chapter}{suffix}.ipynb")
     record_path = out / f"{chapter}{suffix}.run.json"
+    if html_text is not None:
+        (work / f"{chapter}.html").write_text(html_text, encoding="utf-8")
+        paths["html"] = str(out / f"{chapter}{suffix}.html")
+    if partial.exists():
+        paths["ipynb"] = str(out / f"{chapter}{suffix}.ipynb")
     record = RunRecord(status="succeeded" if ok else "failed", **base, **paths, record=str(record_path))
-    tmp_record = out / f".{chapter}.partial.run.json"
-    tmp_record.write_text(json.dumps(record.to_dict(), indent=2, ensure_ascii=False, default=str), encoding="utf-8")
-    os.replace(tmp_record, record_path)
+    (work / f"{chapter}.run.json").write_text(
+        json.dumps(record.to_dict(), indent=2, ensure_ascii=False, default=str), encoding="utf-8"
+    )
+    # everything is written: move it into place (same file system, each rename atomic)
+    for kind in ("html", "ipynb"):
+        if kind in paths:
+            os.replace(work / f"{chapter}.{kind}", paths[kind])
+    os.replace(work / f"{chapter}.run.json", record_path)
     if record.ok:
         for stale in (f"{chapter}.failed.html", f"{chapter}.failed.ipynb", f"{chapter}.failed.run.json"):
             (out / stale).unlink(missing_ok=True)
     return record
 
 
-def run_all(
-    params: Mapping[str, Any] | None = None,
-    out_dir: str | Path = "reports",
-    *,
-    jobs: int = 1,
-    chapters: list[str] | None = None,
+def split_parameters(
+    params: Mapping[str, Any] | None, chapters: list[str] | None = None,
     notebook_dir: str | Path | None = None,
-    time_limit: float = DEFAULT_TIME_LIMIT,
-    progress: Callable[[RunRecord], None] | None = None,
-) -> list[RunRecord]:
-    """Run every chapter (carrying on past failures) and write ``index.html``.
-
-    Each parameter in ``params`` goes to the chapters that declare it; a name no chapter
-    declares is an error, raised before any notebook runs. ``jobs`` chapters run at once.
-    ``progress`` is called with each finished record.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    from ecomlib.reports.index_page import write_index
-
+) -> dict[str, dict[str, Any]]:
+    """Give each chapter the parameters it declares, checked; a name no chapter declares is an error."""
     names = list(chapters or CHAPTERS)
     params = dict(params or {})
     per_chapter: dict[str, dict[str, Any]] = {}
@@ -409,19 +670,57 @@ def run_all(
     if unknown:
         spec_union = {k: None for k in sorted(declared)}
         validate_parameters(spec_union, {unknown[0]: params[unknown[0]]}, where="any chapter")  # type: ignore[arg-type]
+    return per_chapter
 
-    def one(name: str) -> RunRecord:
+
+def run_all(
+    params: Mapping[str, Any] | None = None,
+    out_dir: str | Path = "reports",
+    *,
+    jobs: int = 1,
+    chapters: list[str] | None = None,
+    notebook_dir: str | Path | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    progress: Callable[[RunRecord], None] | None = None,
+    wait: float = 0,
+) -> list[RunRecord]:
+    """Run every chapter (carrying on past failures) and write ``index.html``.
+
+    Each parameter in ``params`` goes to the chapters that declare it; a name no chapter
+    declares is an error, raised before any notebook runs. ``jobs`` chapters run at once.
+    ``progress`` is called with each finished record. The output folder is held for the
+    whole run (see :func:`folder_lock`; ``wait`` as in :func:`run_report`). On Ctrl+C every
+    running chapter is stopped with its kernel, ``index.html`` is not rewritten, and the
+    KeyboardInterrupt goes on.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ecomlib.reports.index_page import write_index
+
+    time_limit, wait, jobs = check_run_options(time_limit=time_limit, wait=wait, jobs=jobs)
+    out = check_out_dir(out_dir)
+    per_chapter = split_parameters(params, chapters, notebook_dir)
+    names = list(per_chapter)
+    stop = _Stopper()
+
+    def one(name: str) -> RunRecord | None:
         try:
-            rec = run_report(name, per_chapter[name], out_dir, notebook_dir=notebook_dir,
-                             time_limit=time_limit)
+            rec = _run_report(name, per_chapter[name], out, notebook_dir=notebook_dir,
+                              time_limit=time_limit, stop=stop)
         except Exception as exc:  # noqa: BLE001 - `all` carries on past any failure
             rec = RunRecord(chapter=name, status="failed", notebook=str(chapter_notebook(name, notebook_dir)),
                             error=_failure(type(exc).__name__, str(exc)))
-        if progress is not None:
+        if progress is not None and not stop.event.is_set():
             progress(rec)
         return rec
 
-    with ThreadPoolExecutor(max_workers=max(1, int(jobs))) as pool:
-        records = list(pool.map(one, names))
-    write_index(records, Path(out_dir))
+    with folder_lock(out, "all", wait=wait):
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            try:
+                records = list(pool.map(one, names))
+            except BaseException:  # Ctrl+C: stop every chapter, let the threads clean up
+                stop.stop()
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+        write_index(records, out)
     return records

@@ -124,3 +124,22 @@ def test_malformed_cells_are_reported(source, fragment):
 def test_multiline_default_takes_comment_of_last_line():
     specs = parse_parameters('xs: list[float] = [\n    1.0,\n    2.0,\n]  # prices [range 0..]\n')
     assert specs["xs"].default == [1.0, 2.0] and specs["xs"].low == 0.0
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["2024-06-01 garbage", "2024-06-01T00:00", "2024-06-01 00:00:00", "20240601", "2024-W22-6",
+     "2024-6-1", "2024-06-01x", "01/06/2024"],
+)
+def test_a_date_parameter_must_be_exactly_a_date(specs, raw):
+    # before: `fromisoformat(value[:10])` took "2024-06-01 garbage" as 2024-06-01
+    with pytest.raises(ParameterError, match=r"`start` must be a date written YYYY-MM-DD \(or empty\)"):
+        validate_parameters(specs, {"start": raw})
+    assert validate_parameters(specs, {"start": " 2024-06-01 "}) == {"start": "2024-06-01"}
+
+
+def test_date_list_items_must_be_exact_dates():
+    spec = parse_parameters("days: list[date] = []  # days")["days"]
+    assert convert_value(spec, "2024-06-01,2024-06-18") == ["2024-06-01", "2024-06-18"]
+    with pytest.raises(ParameterError, match="YYYY-MM-DD"):
+        convert_value(spec, "2024-06-01,2024-06-18 junk")
