@@ -109,6 +109,12 @@ def test_a_report_that_would_load_remote_resources_fails(monkeypatch):
 
     nb = _executed_notebook('<img src="https://tracker.example/pixel.png">')
     page, error = runner._export(nb, "basics", SPECS, {}, Collected(), _base(), 1.0)
+    assert error is None and "tracker.example" not in page  # the sanitiser removed it
+    # should anything get past the sanitiser, the runner's offline check still fails the report
+    real_export = runner.export_html
+    monkeypatch.setattr(runner, "export_html", lambda *a, **k: real_export(*a, **k).replace(
+        "</head>", '<link rel="stylesheet" href="https://tracker.example/x.css"></head>'))
+    page, error = runner._export(nb, "basics", SPECS, {}, Collected(), _base(), 1.0)
     assert error["ename"] == "OfflineError" and "tracker.example" in error["evalue"]
     assert page is not None  # kept as <chapter>.failed.html
 
