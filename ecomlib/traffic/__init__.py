@@ -13,7 +13,7 @@
 Plots live in :mod:`ecomlib.traffic.plotting`; exercises in :mod:`ecomlib.traffic.exercises`.
 """
 
-from ecomlib.traffic.abtest import ABTestResult, SRMResult, ab_test, srm_check
+from ecomlib.traffic.abtest import ABTestResult, SRMResult, ab_test, p_text, srm_check
 from ecomlib.traffic.attribution import ATTRIBUTION_MODELS, attribute, rule_weights
 from ecomlib.traffic.channels import (
     CustomerEconomics,
@@ -60,6 +60,7 @@ __all__ = [
     "SRMResult",
     "ShapleyAttribution",
     "ab_test",
+    "p_text",
     "attribute",
     "build_journeys",
     "channel_performance",

@@ -385,3 +385,17 @@ def srm_check(
         observed=tuple(obs.tolist()), expected=tuple(expected.tolist()), chi2=chi2, dof=dof,
         p_value=float(stats.chi2.sf(chi2, dof)), threshold=threshold, labels=labels,
     )
+
+
+def p_text(p: float) -> str:
+    """A p-value as a clause: ``'p = 0.0321'``, or ``'p < 0.0001'`` (never ``'p = 0.0000'``).
+
+    Examples
+    --------
+    >>> p_text(0.0321), p_text(2e-7)
+    ('p = 0.0321', 'p < 0.0001')
+    """
+    from ecomlib import viz
+
+    text = viz.fmt_p(p)
+    return f"p {text}" if text.startswith("<") else f"p = {text}"

@@ -130,3 +130,10 @@ def test_formatted_summary_reads_as_words(sample_store):
     assert table.loc["p-value", "estimate"] == "< 0.0001"
     assert table.loc["absolute lift", "estimate"].endswith("points")
     assert not any("0000" in v for v in table.to_numpy().ravel())
+
+
+def test_p_text_never_reads_zero():
+    from ecomlib.traffic import p_text
+
+    assert p_text(1.9e-7) == "p < 0.0001"
+    assert p_text(0.1967) == "p = 0.1967"
