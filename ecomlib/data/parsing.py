@@ -268,8 +268,9 @@ def parse_dates(s: pd.Series, formats: tuple[str, ...] | None = None, *, dayfirs
     if s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) in ("date", "datetime"):
         # pyarrow reads 2024-06-18 as datetime.date objects
         return pd.to_datetime(s).astype("datetime64[us]"), pd.Series(False, index=s.index)
-    blank = is_blank(s)
-    text = _as_text(s).where(~blank)
+    text = _as_text(s)
+    blank = s.isna() | text.eq("")
+    text = text.where(~blank)
     if text.str.contains(_TZ_FOUND, regex=True, na=False).any():  # (a search is cheaper than a replace)
         text = text.str.replace(_TZ_SUFFIX, r"\1", regex=True)
     values = pd.to_datetime(text, format="ISO8601", errors="coerce")
