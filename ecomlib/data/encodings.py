@@ -39,6 +39,7 @@ SAMPLE_BYTES = 1 << 20  # bytes scored when the file is not UTF-8
 MIXED_EVIDENCE = 12  # UTF-8 multi-byte characters before the first non-UTF-8 line that prove a UTF-8 part
 FALLBACK_EVIDENCE = 32  # non-ASCII characters charset-normalizer needs to be trusted on its own
 _CHUNK = 1 << 24
+NEWLINE = b"\n"
 _NOT_LEAD = bytes(range(0xC0)) + bytes(range(0xF5, 0x100))  # deleting these leaves UTF-8 lead bytes
 _FIX = ("Save the file as UTF-8 (Excel: 'CSV UTF-8'), or name its encoding: encoding='big5' in Python, "
         "--encoding big5 for `ecomlib data check`, -p encoding=big5 for `ecomlib report`.")
@@ -134,10 +135,6 @@ def mojibake_signs(text: str, encoding: str) -> list[str]:
     return signs
 
 
-def _line_of(data: bytes, pos: int, lines_before: int) -> int:
-    return lines_before + data.count(b"\n", 0, pos) + 1
-
-
 def _utf16_without_bom(head: bytes) -> str | None:
     """``"utf-16-le"`` / ``"utf-16-be"`` when ``head`` has NUL bytes in every other position."""
     if len(head) < 8:
@@ -162,51 +159,66 @@ class _Pass:
     nul: int = 0  # NUL bytes in the stream
     nul_line: int = 0  # line of the first NUL
     size: int = 0  # bytes in the stream
+    non_ascii: bool = False  # whether any byte is beyond ASCII (up to the first bad byte)
 
 
 def _utf8_pass(open_binary: Callable[[], BinaryIO]) -> _Pass:
+    """One pass in C over the stream; the rare facts (line numbers, evidence) are found afterwards."""
     facts = _Pass()
     decoder = codecs.getincrementaldecoder("utf-8")()
-    lines = 0
+    first_nul = None
     with open_binary() as fh:
         while chunk := fh.read(_CHUNK):
-            if (n := chunk.count(0)) and not facts.nul:
-                facts.nul_line = _line_of(chunk, chunk.index(0), lines)
-            facts.nul += n
+            if 0 in chunk:
+                first_nul = facts.size + chunk.index(0) if first_nul is None else first_nul
+                facts.nul += chunk.count(0)
             if facts.bad is None:
                 try:
                     # plain ASCII is valid UTF-8: check one byte (it fails if a multi-byte
                     # character was cut at the chunk border) and skip the rest
-                    decoder.decode(chunk[:1] if chunk.isascii() else chunk)
-                    facts.evidence += len(chunk.translate(None, _NOT_LEAD))
+                    ascii_only = chunk.isascii()
+                    facts.non_ascii = facts.non_ascii or not ascii_only
+                    decoder.decode(chunk[:1] if ascii_only else chunk)
                 except UnicodeDecodeError as exc:
-                    start = chunk.rfind(b"\n", 0, max(exc.start, 0)) + 1
                     facts.bad = facts.size + max(exc.start, 0)
-                    facts.bad_line = _line_of(chunk, max(exc.start, 0), lines)
-                    facts.bad_line_start = facts.size + start
-                    facts.evidence += len(chunk[:start].translate(None, _NOT_LEAD))
-            lines += chunk.count(b"\n")
+                    facts.bad_line_start = facts.size + chunk.rfind(b"\n", 0, max(exc.start, 0)) + 1
             facts.size += len(chunk)
         if facts.bad is None:
             try:
                 decoder.decode(b"", final=True)
             except UnicodeDecodeError:  # the file ends inside a multi-byte character
-                facts.bad, facts.bad_line, facts.bad_line_start = facts.size, lines + 1, facts.size
+                facts.bad = facts.bad_line_start = facts.size
+    if first_nul is not None:
+        facts.nul_line = _count_before(open_binary, first_nul, NEWLINE) + 1
+    if facts.bad is not None:
+        facts.bad_line = _count_before(open_binary, facts.bad, NEWLINE) + 1
+        facts.evidence = _count_before(open_binary, facts.bad_line_start, None)
     return facts
+
+
+def _count_before(open_binary: Callable[[], BinaryIO], end: int, byte: bytes | None) -> int:
+    """Occurrences of ``byte`` (``None``: UTF-8 lead bytes) in the first ``end`` bytes of the stream."""
+    total = done = 0
+    with open_binary() as fh:
+        while done < end and (chunk := fh.read(min(_CHUNK, end - done))):
+            total += chunk.count(byte) if byte is not None else len(chunk.translate(None, _NOT_LEAD))
+            done += len(chunk)
+    return total
 
 
 def decode_failure(open_binary: Callable[[], BinaryIO], encoding: str) -> str | None:
     """``None`` when the whole stream decodes in ``encoding``, else where it fails."""
     decoder = codecs.getincrementaldecoder(encoding)()
-    offset = lines = 0
+    offset = 0
     with open_binary() as fh:
         while chunk := fh.read(_CHUNK):
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
-                return f"bad byte at position {offset + exc.start:,}, line {_line_of(chunk, exc.start, lines):,}"
+                bad = offset + max(exc.start, 0)
+                line = _count_before(open_binary, bad, NEWLINE) + 1
+                return f"bad byte at position {bad:,}, line {line:,}"
             offset += len(chunk)
-            lines += chunk.count(b"\n")
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
@@ -310,7 +322,7 @@ def detect_encoding(open_binary: Callable[[], BinaryIO], where: str) -> Detected
             "(--encoding utf-16-le; -p encoding=utf-16-le for `ecomlib report`).",
         )
     if facts.bad is None:
-        plain = facts.evidence == 0
+        plain = not facts.non_ascii
         return Detected("utf-8", 1.0, "plain ASCII" if plain else "detected: the whole file is valid UTF-8")
     if facts.evidence >= MIXED_EVIDENCE:
         raise _mixed_error(where, facts)

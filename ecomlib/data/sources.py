@@ -38,7 +38,6 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from ecomlib.data.encodings import (
-    SAMPLE_BYTES,
     Detected,
     decode_failure,
     detect_encoding,
@@ -59,6 +58,7 @@ MAX_HEADER_CHARS = 1_000_000  # characters read of a text file's first line
 MAX_UNZIPPED_BYTES = 2 * 1024**3  # bytes a zip member or .gz stream may expand to (2 GiB)
 MAX_ZIP_RATIO = 100  # uncompressed / compressed size allowed by default ...
 ZIP_RATIO_FLOOR = 16 * 1024**2  # ... for files that expand beyond 16 MiB
+MOJIBAKE_SAMPLE_BYTES = 1 << 18  # bytes of the decoded start checked for mojibake
 _CHUNK = 1 << 24
 _SHOWN = {"text": "text (CSV)", "gzip": "gzip-compressed data", "zip": "a zip archive",
           "xlsx": "an Excel workbook", "xls": "an Excel 97-2003 workbook", "parquet": "Parquet data"}
@@ -189,7 +189,7 @@ def _sniff_separator(first_line: str, suffix: str) -> str:
 def _mojibake_note(open_binary: Callable[[], BinaryIO], detected: Detected, where: str) -> list[str]:
     """A note (and a :class:`DataWarning`) when the decoded start of the file looks garbled."""
     with open_binary() as fh:
-        text = fh.read(SAMPLE_BYTES).decode(detected.encoding, errors="replace")
+        text = fh.read(MOJIBAKE_SAMPLE_BYTES).decode(detected.encoding, errors="replace")
     signs = mojibake_signs(text, detected.encoding)
     if not signs:
         return []
