@@ -50,7 +50,7 @@ from ecomlib.errors import EcomlibError, ParameterError
 from ecomlib.reports import execution_record as er
 from ecomlib.reports.chapters import CHAPTERS, chapter_notebook, check_chapter, notebook_parameters
 from ecomlib.reports.html_export import export_html, render_header
-from ecomlib.reports.offline import remote_references
+from ecomlib.reports.offline import active_content, remote_references
 from ecomlib.reports.parameters import ParameterSpec, validate_parameters
 
 __all__ = [
@@ -498,6 +498,11 @@ def _export(executed, chapter, specs, effective, found, base, duration) -> tuple
     if remote:  # an online report is a failure of the report, whatever the notebook did
         return html_text, error or _failure(
             "OfflineError", f"the HTML report would load remote resources: {remote[:3]}"
+        )
+    active = active_content(html_text)
+    if active:  # the sanitiser should have removed it: a report that could run code is not kept
+        return html_text, error or _failure(
+            "OfflineError", f"the HTML report has active content: {active[:3]}"
         )
     return html_text, None
 

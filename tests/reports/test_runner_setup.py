@@ -124,3 +124,18 @@ def test_a_report_that_would_load_remote_resources_fails(monkeypatch):
     monkeypatch.setattr(runner, "export_html", broken)
     page, error = runner._export(_executed_notebook("<p>ok</p>"), "basics", SPECS, {}, Collected(), _base(), 1.0)
     assert page is None and error["ename"] == "ExportError" and "template missing" in error["evalue"]
+
+
+def test_a_report_with_active_content_fails(monkeypatch):
+    from ecomlib.reports import runner
+    from ecomlib.reports.execution_record import Collected
+
+    nb = _executed_notebook('<p onclick="alert(1)">hi</p><script>alert(2)</script>')
+    page, error = runner._export(nb, "basics", SPECS, {}, Collected(), _base(), 1.0)
+    assert error is None and "alert" not in page  # the sanitiser removed it
+    # should a script get past the sanitiser (e.g. added to the template), the runner fails the report
+    real_export = runner.export_html
+    monkeypatch.setattr(runner, "export_html", lambda *a, **k: real_export(*a, **k).replace(
+        "</body>", "<script>alert(3)</script></body>"))
+    page, error = runner._export(nb, "basics", SPECS, {}, Collected(), _base(), 1.0)
+    assert error["ename"] == "OfflineError" and "active content" in error["evalue"]
