@@ -99,13 +99,20 @@ def _common(encoding: str) -> frozenset[str]:
 
 
 def _score(text: str, encoding: str) -> float:
-    """Share of the non-ASCII characters of ``text`` that are common in ``encoding``."""
-    counts = Counter(re.sub(r"[\x00-\x7f]+", "", text))
-    total = sum(counts.values())
-    if not total:
+    """Share of the non-ASCII characters of ``text`` that are common in ``encoding``.
+
+    For Latin text only runs of one or two non-ASCII letters count (``é``, ``ção``): CJK bytes
+    read as Latin-1 give long runs of accented letters (``ÃÀÂÕ``).
+    """
+    non_ascii = re.sub(r"[\x00-\x7f]+", "", text)
+    if not non_ascii:
         return 0.0
+    if encoding == "latin":
+        counts = Counter("".join(run for run in re.findall(r"[^\x00-\x7f]+", text) if len(run) <= 2))
+    else:
+        counts = Counter(non_ascii)
     common = _common(encoding)
-    return sum(n for ch, n in counts.items() if ch in common) / total
+    return sum(n for ch, n in counts.items() if ch in common) / len(non_ascii)
 
 
 _DOUBLE_UTF8 = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u20ac\u201a-\u201e\u2018\u2019\u2026\u2122\u0152\u0153\u0160\u0161\u017d\u017e]")
