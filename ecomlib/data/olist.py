@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from ecomlib.data.sources import RawSource, read_source
-from ecomlib.errors import DataError
+from ecomlib.errors import DataError, SchemaError, shorten
 
 __all__ = ["OLIST_FILES", "OLIST_STATUS", "read_olist_folder"]
 
@@ -46,8 +46,24 @@ _TEXT = ("order_id", "customer_id", "customer_unique_id", "product_id", "seller_
          "customer_zip_code_prefix", "product_category_name")
 
 
+_NEEDED = {
+    "orders": ("order_id", "customer_id", "order_status", "order_purchase_timestamp"),
+    "items": ("order_id", "order_item_id", "product_id", "price"),
+    "customers": ("customer_id", "customer_unique_id"),
+    "products": ("product_id", "product_category_name"),
+    "translation": ("product_category_name", "product_category_name_english"),
+}
+
+
 def _read(folder: Path, key: str) -> pd.DataFrame:
     raw = read_source(folder / OLIST_FILES[key], text_columns=lambda header: [c for c in header if c in _TEXT])
+    missing = [c for c in _NEEDED[key] if c not in raw.frame.columns]
+    if missing:
+        raise SchemaError(
+            f"The Olist file {OLIST_FILES[key]!r} lacks column(s) {missing}; found: "
+            f"{shorten([str(c) for c in raw.frame.columns])}. Read as: {raw.describe()}.",
+            fix="Use the files of the original Kaggle download, unchanged.",
+        )
     return raw.frame
 
 

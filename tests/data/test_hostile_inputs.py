@@ -343,3 +343,16 @@ def test_error_messages_are_capped():
     with pytest.raises(ParameterError) as info:
         load_mapping({"a": ["b"] * 100_000})
     assert len(str(info.value)) < 2_000
+
+
+def test_olist_file_without_a_needed_column_is_a_schema_error(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    folder = tmp_path / "olist"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "olist", folder)
+    customers = folder / "olist_customers_dataset.csv"
+    frame = pd.read_csv(customers, dtype=str).drop(columns="customer_unique_id")
+    frame.to_csv(customers, index=False)
+    with pytest.raises(SchemaError, match=r"'olist_customers_dataset.csv' lacks column\(s\) \['customer_unique_id'\]"):
+        load_transactions(folder, preset="olist")
