@@ -219,7 +219,7 @@ def market_size_sensitivity(
 
 
 def market_size_headline(table: pd.DataFrame) -> str:
-    """One line naming TAM, SAM and SOM of a :func:`market_size` table (CNY per year).
+    """One line naming TAM, SAM and SOM of a :func:`market_size` table (display currency per year).
 
     With several methods in the table, the first method's figures are named.
 
@@ -230,7 +230,9 @@ def market_size_headline(table: pd.DataFrame) -> str:
     'TAM 600,000 CNY > SAM 300,000 CNY > SOM 30,000 CNY per year'
     """
     values = table.drop_duplicates("level").set_index("level")["value"]
-    parts = [f"{level} {values[level]:,.0f} CNY" for level in ("TAM", "SAM", "SOM")]
+    from ecomlib.viz import currency  # the display currency of the data (CNY unless set)
+
+    parts = [f"{level} {values[level]:,.0f} {currency()}" for level in ("TAM", "SAM", "SOM")]
     return " > ".join(parts) + " per year"
 
 

@@ -192,3 +192,17 @@ def test_compare_market_sizes_hand_case():
         compare_market_sizes(top, [1, 2])
     with pytest.raises(ParameterError, match="buyers"):
         compare_market_sizes(top, {**bottom, "buyers": 0})
+
+
+def test_market_size_headline_names_the_data_currency():
+    """On a GBP export the SOM headline must not say CNY (seen on --data online_retail)."""
+    from ecomlib import viz
+    from ecomlib.market import market_size, market_size_headline
+
+    size = market_size("top_down", population=1000, penetration=0.5, spend_per_buyer=10.0,
+                       serviceable_share=0.5, obtainable_share=0.1)
+    old = viz.set_currency("GBP")
+    try:
+        assert market_size_headline(size).endswith("SOM 250 GBP per year")
+    finally:
+        viz.set_currency(old)
