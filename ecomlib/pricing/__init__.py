@@ -44,7 +44,13 @@ from ecomlib.pricing.scenarios import (
     break_even_scenario,
     price_scenario,
 )
-from ecomlib.pricing.unit_economics import DEFAULT_COST_RATIO, line_costs, price_index, price_tiers, unit_economics
+from ecomlib.pricing.unit_economics import (
+    DEFAULT_COST_RATIO,
+    line_costs,
+    price_index,
+    price_tiers,
+    unit_economics,
+)
 from ecomlib.pricing.van_westendorp import (
     NMSResult,
     VanWestendorpResult,
