@@ -299,7 +299,11 @@ class Question:
         return f"{self.name}: {self.prompt}"
 
     def _repr_markdown_(self) -> str:
-        if isinstance(self.expected, str) or self.unit == "text":
+        try:
+            numeric = _is_number(self.expected_value())
+        except Exception:  # noqa: BLE001 - unavailable in this run; check() says why
+            numeric = False
+        if not numeric:  # yes/no, text and list answers have no tolerance to state
             return f"**{self.name}.** {self.prompt}"
         return f"**{self.name}.** {self.prompt} <small>({self.tolerance_text()})</small>"
 

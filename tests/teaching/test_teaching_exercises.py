@@ -202,3 +202,10 @@ def test_update_gives_later_questions_their_objects():
     ex.update(model=2.0)
     assert ex.q6.check(4).correct
     assert list(ex.progress()["status"]) == ["correct"]
+
+
+def test_no_tolerance_is_stated_for_yes_no_or_text_answers(orders):
+    ex = make_set(orders)
+    assert "Accepted" not in ex.q4._repr_markdown_()
+    assert "Accepted" not in ex.q5._repr_markdown_()
+    assert "Accepted" in ex.q1._repr_markdown_()
