@@ -13,6 +13,8 @@ A 20 % discount at a 40 % margin needs +100 % units: 0.2 / (0.4 - 0.2) = 1.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -111,8 +113,17 @@ class DiscountEconomics:
         return (self.profit_change / self.cost) if self.cost > 0 else float("nan")
 
     def headline(self) -> str:
-        """One line for a widget: the break-even lift and the profit change."""
-        return f"break-even lift {100 * self.break_even_lift:.0f}%; profit change ¥{self.profit_change:,.0f}"
+        """One line for a widget: the break-even lift and the profit change.
+
+        A discount at or above the margin has no break-even lift: it is said in words, not "inf%".
+        """
+        from ecomlib.viz import fmt_cny
+
+        if math.isfinite(self.break_even_lift):
+            lift = f"break-even lift {100 * self.break_even_lift:.0f}%"
+        else:
+            lift = "no lift can pay for a discount at or above the margin"
+        return f"{lift}; profit change {fmt_cny(self.profit_change)}"
 
     def summary(self) -> pd.DataFrame:
         rows = {"discount": self.discount, "lift": self.lift, "margin": self.margin,

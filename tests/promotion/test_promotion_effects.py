@@ -141,3 +141,11 @@ def test_campaign_lifts_beside_the_truth_flag_misses():
     assert out["truth in interval?"].tolist()[:2] == [False, False]
     assert out["truth in interval?"].isna().iloc[2]
     assert beside_truth(table, None) is table
+
+
+def test_headline_says_in_words_when_no_lift_can_pay():
+    from ecomlib.promotion.economics import discount_economics
+
+    deep = discount_economics(0.5, 0.3, 0.4).headline()
+    assert "inf" not in deep and "no lift can pay" in deep
+    assert "break-even lift 100%" in discount_economics(0.2, 0.3, 0.4).headline()
