@@ -18,6 +18,10 @@ ECOMLIB_SOURCE = re.compile(r"[/\\]ecomlib[/\\](?!reports[/\\]fixtures)[^:]*\.py
 
 pytestmark = [pytest.mark.slow, pytest.mark.notebook]
 
+#: A LaTeX command a reader would see as text; formulas must be MathML (issue 14 §5)
+TEX_COMMAND = re.compile(r"\\[A-Za-z]+")
+NOT_PROSE = re.compile(r"<(code|pre|style)\b[^>]*>.*?</\1>", re.DOTALL | re.IGNORECASE)
+
 #: Key figures that more than one chapter reports: one definition, one value (issue 14).
 SHARED_FIGURES = ("clv_mean", "price_index", "discount_depth", "conversion_rate")
 
@@ -71,6 +75,8 @@ def test_chapter_runs_on_the_sample_shop(path, out_dir, shared_dir):
 
     page = (out_dir / f"{chapter}.html").read_text(encoding="utf-8")
     assert remote_references(page) == []
+    tex = TEX_COMMAND.findall(NOT_PROSE.sub("", page.split("<body", 1)[1]))
+    assert not tex, f"raw LaTeX in the report text: {tex[:5]}"
     assert "celltag_teaching" not in page
     assert "<h2>Parameters</h2>" in page and "<h2>Data</h2>" in page
     assert "bundled sample shop" in html.unescape(page)
