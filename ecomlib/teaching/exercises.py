@@ -446,6 +446,40 @@ class ExerciseSet:
             q.ctx = {**q.ctx, **ctx}
         return self
 
+    def precision_check(self) -> pd.DataFrame:
+        """Check every numeric question against the precision a student types (for bank authors).
+
+        For each question with a number as its answer: the expected value rounded as the
+        notebook prints it (``decimals``; 3 significant digits when not set) must pass, and a
+        value 5 % off (at least 1.5 printed units off, so small counts and zeros are tested
+        too) must not. Questions whose answer is unavailable in this run are left out.
+
+        Returns
+        -------
+        DataFrame
+            One row per numeric question (index ``question``): ``expected``, ``printed``,
+            ``printed_ok``, ``off``, ``off_rejected``. A bank is right when the last two
+            boolean columns are all True.
+        """
+        rows = {}
+        for q in self:
+            try:
+                expected = q.expected_value()
+            except EcomlibError:
+                continue
+            if not _is_number(expected):
+                continue
+            e = float(expected)
+            digits = q.decimals if q.decimals is not None else 2 - int(math.floor(math.log10(abs(e) or 1)))
+            printed = round(e, digits)
+            step = max(0.05 * abs(e), 1.5 * 10.0 ** -digits)
+            off = e + step if e >= 0 else e - step
+            rows[q.name] = {"expected": e, "printed": printed,
+                            "printed_ok": _compare(printed, e, q.tolerance(e), q.unit)[0],
+                            "off": off, "off_rejected": not _compare(off, e, q.tolerance(e), q.unit)[0]}
+        columns = ["expected", "printed", "printed_ok", "off", "off_rejected"]
+        return pd.DataFrame.from_dict(rows, orient="index", columns=columns).rename_axis("question")
+
     def progress(self) -> pd.DataFrame:
         """One row per question (indexed by its name): status, number of checks and hints seen."""
         return pd.DataFrame(

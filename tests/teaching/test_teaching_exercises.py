@@ -209,3 +209,15 @@ def test_no_tolerance_is_stated_for_yes_no_or_text_answers(orders):
     assert "Accepted" not in ex.q4._repr_markdown_()
     assert "Accepted" not in ex.q5._repr_markdown_()
     assert "Accepted" in ex.q1._repr_markdown_()
+
+
+def test_precision_check_finds_a_bank_that_rejects_its_printed_value():
+    good = _share_question(0.246381, decimals=4)
+    strict = Question(name="q2", prompt="AOV?", expected=355.4629, solution_code="", rel_tol=1e-6, decimals=None)
+    loose = Question(name="q3", prompt="Units?", expected=3.0, solution_code="", rel_tol=0.2)
+    for q in (good, strict, loose):
+        q.ctx = {}
+    report = ExerciseSet("demo", [good, strict, loose]).precision_check()
+    assert report.loc["q", "printed_ok"] and report.loc["q", "off_rejected"]
+    assert not report.loc["q2", "printed_ok"]  # 355 (3 significant digits) vs a 1e-6 tolerance
+    assert not report.loc["q3", "off_rejected"]  # 20 % tolerance accepts 5 % off
