@@ -69,6 +69,9 @@ def describe_channel_total(overall: Decomposition, by_channel: Decomposition) ->
     from ecomlib.viz import fmt_cny
 
     whole, summed = overall.table.loc["total"], by_channel.table.loc["total"]
+    if "visitors" not in whole or "visitors" not in summed:  # orders only: no visitors to reconcile
+        return (f"Without sessions the split has no visitors driver; the channels' total row adds up to the "
+                f"same GMV change, {fmt_cny(summed['change'])}.")
     if abs(whole["visitors"] - summed["visitors"]) < 0.005 * max(abs(whole["change"]), 1.0):
         return (f"The channels' total row matches the shop-wide split: visitors {fmt_cny(whole['visitors'])}, "
                 f"conversion {fmt_cny(whole['conversion_rate'])} of the {fmt_cny(whole['change'])} change.")

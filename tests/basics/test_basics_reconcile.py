@@ -51,3 +51,13 @@ def test_discount_depth_in_basics_is_the_pricing_figure(sample_store):
     groups, _ = sales_groups(tx)
     assert discount_depth(groups.frame, products).overall() == pytest.approx(discount_depth(tx, products).overall())
     assert re.search(r'reports\.record\(\\?"discount_depth\\?", 100 \* depth\.overall\(\)', nb)
+
+
+def test_channel_total_sentence_without_sessions(tables):
+    """An export of order lines only has no visitors driver: the sentence says so, no KeyError."""
+    tx, _ = tables
+    base, current = ("2024-01-01", "2024-12-31"), ("2025-01-01", "2025-12-31")
+    whole = compare_periods(tx, None, base=base, current=current)
+    split = compare_periods(tx, None, base=base, current=current, by="channel")
+    text = describe_channel_total(whole, split)
+    assert "no visitors driver" in text and "4" in text
