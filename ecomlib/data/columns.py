@@ -89,6 +89,9 @@ def _read_map_file(path: Path, param: str) -> Any:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ParameterError(f"`{param}` file {str(path)!r} is not valid YAML: {shorten(exc)}") from None
+    except RecursionError:  # thousands of nested [ or { : no column map looks like that
+        raise ParameterError(f"`{param}` file {str(path)!r} is nested too deeply to be a column map.",
+                             fix="A column map is flat: one 'your column: canonical column' per line.") from None
 
 
 def load_mapping(columns: Any, param: str = "columns") -> dict[str, str]:

@@ -76,11 +76,24 @@ def is_blank(s: pd.Series) -> pd.Series:
     return s.isna()
 
 
+#: Characters that do not show but break equality: a byte-order mark in mid-file (two exports
+#: pasted together), zero-width spaces and joiners, the word joiner.
+_INVISIBLE = "[\ufeff\u200b\u200c\u200d\u2060]"
+
+
+def _drop_invisible(text: pd.Series) -> pd.Series:
+    """``text`` without invisible characters (a new array only when there are some)."""
+    if text.str.contains(_INVISIBLE, regex=True, na=False).any():
+        return text.str.replace(_INVISIBLE, "", regex=True)
+    return text
+
+
 def _as_text(s: pd.Series) -> pd.Series:
-    """Text with full-width characters folded to ASCII (NFKC) and outer spaces removed."""
+    """Text with full-width characters folded to ASCII (NFKC), invisible characters and outer
+    spaces removed."""
     text = s.astype("str").str.strip()
     if text.str.contains(r"[^\x00-\x7f]", regex=True, na=False).any():
-        text = text.str.normalize("NFKC")
+        text = _drop_invisible(text).str.normalize("NFKC").str.strip()
     return text
 
 
@@ -318,13 +331,15 @@ def plausible_bounds(earliest: Any = None, latest: Any = None) -> tuple[pd.Times
 
 
 def clean_text(s: pd.Series) -> pd.Series:
-    """Text with outer spaces removed and empty text as missing.
+    """Text with invisible characters (a mid-file BOM, zero-width spaces) and outer spaces
+    removed, and empty text as missing.
 
     A new array is made only when something changes, which keeps the memory of loading a
     large, clean file low.
     """
     if not (pd.api.types.is_string_dtype(s) and s.dtype != object):
         s = s.astype("str").where(s.notna())
+    s = _drop_invisible(s)
     if (s.str.startswith(" ") | s.str.endswith(" ")).any():
         s = s.str.strip()
     if s.eq("").any():

@@ -144,6 +144,10 @@ def _repeated_header(frame: pd.DataFrame, renames: dict[str, str]) -> np.ndarray
     return hit
 
 
+#: Columns read as text and parsed by :func:`parse_numbers` / :func:`parse_dates`, one rule per column.
+NUMBER_COLUMNS = ("order_date", "quantity", "unit_price", "unit_cost", "discount", "revenue")
+
+
 def _read(source: Any, preset: Preset | None, mapping: dict[str, str], encoding: str | None,
           sheet: Any) -> RawSource:
     if preset is not None and preset.read_folder is not None:
@@ -154,8 +158,10 @@ def _read(source: Any, preset: Preset | None, mapping: dict[str, str], encoding:
         if preset is not None:
             wanted |= set(preset.text_columns)
         renames = plan_renames(header, SCHEMA, mapping, preset.columns if preset else None)
-        # dates as text too: pyarrow would turn 01:30+08:00 into 17:30 UTC, losing the local time
-        wanted |= {k for k, v in renames.items() if v in TEXT_COLUMNS or v == "order_date"}
+        # dates as text too: pyarrow would turn 01:30+08:00 into 17:30 UTC, losing the local time;
+        # numbers as text: the reader would take 1.299 for 1.299 before the column's decimal
+        # mark is decided (it may be a thousands dot), and 2.500 would lose its trailing zeros
+        wanted |= {k for k, v in renames.items() if v in TEXT_COLUMNS or v in NUMBER_COLUMNS}
         return [c for c in header if c in wanted]
 
     return read_source(source, encoding=encoding, sheet=sheet, text_columns=text_columns)

@@ -337,6 +337,14 @@ def test_yaml_that_is_not_a_flat_map_is_refused(tmp_path):
         load_mapping(path)
 
 
+def test_deeply_nested_yaml_is_a_clear_error_not_a_recursion_error(tmp_path):
+    # found by tests/data/hostile_fuzz.py: 5,000 nested [ (10 KB) gave RecursionError from yaml
+    path = tmp_path / "map.yaml"
+    path.write_text("[" * 5000 + "]" * 5000)
+    with pytest.raises(ParameterError, match="nested too deeply"):
+        load_mapping(path)
+
+
 def test_error_messages_are_capped():
     exc = EcomlibError("x" * 1_000_000, fix="y" * 1_000_000)
     assert len(str(exc)) < 10_000 and "more characters" in str(exc)

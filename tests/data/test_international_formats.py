@@ -81,6 +81,18 @@ def test_load_transactions_ambiguous_prices_raise_and_the_option_decides(tmp_pat
     assert df["unit_price"].tolist() == [1299.0, 2500.0]
 
 
+def test_thousands_dots_are_read_as_text_not_taken_for_decimal_points(tmp_path):
+    """1.299 and 2.500 are ambiguous too (found by tests/data/hostile_fuzz.py): the reader must not
+    turn them into floats before the column's decimal mark is decided."""
+    path = write(tmp_path, ["A1,2024-06-18,P1,2,1.299", "A2,2024-06-18,P2,1,2.500"])
+    with pytest.raises(DataError, match='decimal=","'):
+        load_transactions(path)
+    df, _ = load_transactions(path, decimal=",")
+    assert df["unit_price"].tolist() == [1299.0, 2500.0]
+    df, _ = load_transactions(path, decimal=".")
+    assert df["unit_price"].tolist() == [1.299, 2.5]
+
+
 def test_cli_check_takes_decimal_and_dayfirst(tmp_path, capsys):
     path = write(tmp_path, ['A1,01/03/2024,P1,2,"1,299"', 'A2,02/03/2024,P2,1,"2,500"'])
     assert main(["data", "check", str(path)]) == 2
@@ -202,3 +214,14 @@ def test_required_dates_of_a_table_share_one_plausible_range_line(tmp_path):
     checks = [c.check for c in report.checks]
     assert checks.count("dates outside the plausible range") == 1
     assert report.count("dates outside the plausible range") == 2 and df["promo_id"].tolist() == ["P1"]
+
+
+def test_a_byte_order_mark_in_mid_file_does_not_stay_in_the_data(tmp_path):
+    """Two exports pasted together leave a BOM at the start of a line (found by hostile_fuzz.py)."""
+    path = tmp_path / "orders.csv"
+    path.write_bytes(("order_id,order_date,product_id,quantity,unit_price\n"
+                      "o1,2024-06-18,P1,1,2\n\ufeffo2,2024-06-18,P\u200b2,1,\ufeff3\n").encode("utf-8"))
+    df, _ = load_transactions(path)
+    assert df["order_id"].tolist() == ["o1", "o2"]
+    assert df["product_id"].tolist() == ["P1", "P2"]
+    assert df["unit_price"].tolist() == [2.0, 3.0]
