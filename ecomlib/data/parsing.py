@@ -217,8 +217,9 @@ def _day_first(pending: pd.Series, dayfirst: bool | None, column: str, notes: li
         )
     if day_votes.any() or month_votes.any():
         first = bool(day_votes.any())
-        how = f"decided from {int((day_votes | month_votes).sum()):,} distinct dates with a " \
-              f"{'day' if first else 'month'} above 12"
+        votes = int((day_votes | month_votes).sum())
+        how = (f"decided from {votes:,} distinct date{'s' if votes != 1 else ''} with a "
+               f"{'day' if first else 'month'} above 12")
         other = ""
     else:
         first = bool(pending[dmy].str.match(r"\d{1,2}\.\d{1,2}\.", na=False).all())
