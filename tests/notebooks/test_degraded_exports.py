@@ -72,3 +72,20 @@ def test_chapter_report_on_degraded_export(chapter, kind, exports, tmp_path):
     html_text = Path(rec.html).read_text(encoding="utf-8")
     assert "<h2>Coverage</h2>" in html_text
     assert "Traceback" not in html_text
+
+
+@pytest.mark.parametrize("chapter", list(CHAPTERS))
+def test_expected_coverage_names_sections_that_exist(chapter):
+    """Each prefix in expected_coverage/<chapter>.yaml names exactly one section of the notebook,
+    so renaming a heading shows here at once, not as a wave of matrix failures."""
+    import nbformat
+
+    from ecomlib.reports.coverage import section_coverage
+
+    nb = nbformat.read(Path(__file__).resolve().parents[2] / "notebooks" / f"{CHAPTERS[chapter]}.ipynb",
+                       as_version=4)
+    sections = [row["section"] for row in section_coverage(nb)]
+    prefixes = {p for kinds in expected(chapter).values() for ps in (kinds or {}).values() for p in ps}
+    wrong = {p: [s for s in sections if s.startswith(p)] for p in prefixes}
+    wrong = {p: found for p, found in wrong.items() if len(found) != 1}
+    assert not wrong, f"prefixes matching no section or several: {wrong}; sections: {sections}"
