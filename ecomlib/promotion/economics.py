@@ -14,7 +14,6 @@ A 20 % discount at a 40 % margin needs +100 % units: 0.2 / (0.4 - 0.2) = 1.
 from __future__ import annotations
 
 import math
-
 from dataclasses import dataclass
 
 import numpy as np

@@ -29,9 +29,9 @@ from ecomlib.risk.distributions import Constant, Empirical, LogNormal, Normal, T
 from ecomlib.risk.inventory import (
     NewsvendorResult,
     ServiceLevelTradeoff,
+    demand_growth,
     demand_profile,
     everyday_demand,
-    demand_growth,
     festival_order_plan,
     newsvendor,
     normal_loss,

@@ -50,9 +50,9 @@ import importlib
 import math
 import numbers
 import re
-from decimal import Decimal, InvalidOperation
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import numpy as np

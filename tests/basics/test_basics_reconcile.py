@@ -5,7 +5,12 @@ import re
 import pandas as pd
 import pytest
 
-from ecomlib.basics import compare_periods, describe_channel_total, describe_channel_visitors, kpi_tree
+from ecomlib.basics import (
+    compare_periods,
+    describe_channel_total,
+    describe_channel_visitors,
+    kpi_tree,
+)
 
 
 @pytest.fixture

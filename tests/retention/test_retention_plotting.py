@@ -1,5 +1,6 @@
 """Section 6.3 figures: each draws from a computed result and returns its Axes."""
 
+import itertools
 import warnings
 
 import matplotlib
@@ -101,6 +102,6 @@ def test_clv_comparison_labels_stay_inside_the_figure():
         ext = artist.get_window_extent(renderer)
         assert ext.x0 >= box.x0 - 1 and ext.y0 >= box.y0 - 1, artist.get_text()
     labels = sorted(ax.get_xticklabels(), key=lambda t: t.get_window_extent(renderer).x0)
-    for left, right in zip(labels, labels[1:]):
+    for left, right in itertools.pairwise(labels):
         assert left.get_window_extent(renderer).x1 <= right.get_window_extent(renderer).x0, (left.get_text(), right.get_text())
     matplotlib.pyplot.close(fig)
