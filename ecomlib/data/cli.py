@@ -37,6 +37,17 @@ def _emit(text: str) -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
+def add_reading_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--encoding``, ``--sheet``, ``--decimal`` and ``--dayfirst`` (``data check`` and ``report``)."""
+    parser.add_argument("--encoding", metavar="E",
+                        help="text encoding of your export, e.g. latin-1, big5, shift_jis (default: detected)")
+    parser.add_argument("--sheet", metavar="S", help="Excel sheet, a name or a 0-based position (default: the first with data)")
+    parser.add_argument("--decimal", choices=(".", ","),
+                        help="decimal mark of the numbers: . or , as in 1.299,00 (default: decided per column)")
+    parser.add_argument("--dayfirst", choices=("true", "false"),
+                        help="dates like 01/03/2024: true = 1 March, false = 3 January (default: decided per column)")
+
+
 def _check(args: argparse.Namespace) -> int:
     from ecomlib.data.shop import load_shop
     from ecomlib.data.tables import load_table
@@ -85,12 +96,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="YAML or JSON file mapping your column names to canonical ones")
     check.add_argument("--table", choices=TABLES, metavar="TABLE",
                        help=f"canonical table the file holds: {', '.join(TABLES)} (default: transactions)")
-    check.add_argument("--sheet", help="Excel sheet name or 0-based position")
-    check.add_argument("--encoding", help="text encoding (default: detect UTF-8 / UTF-8-BOM / GB18030)")
-    check.add_argument("--decimal", choices=(".", ","),
-                       help="decimal mark of the number columns (default: decided per column)")
-    check.add_argument("--dayfirst", choices=("true", "false"),
-                       help="01/03/2024 is 1 March (true) or 3 January (false) (default: decided per column)")
+    add_reading_options(check)
     check.add_argument("--start", help="first day to keep, YYYY-MM-DD")
     check.add_argument("--end", help="last day to keep, YYYY-MM-DD")
     check.set_defaults(func=_check)

@@ -24,6 +24,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from ecomlib.data.cli import add_reading_options
 from ecomlib.errors import ParameterError
 
 __all__ = ["register", "run", "parse_assignments", "OPTION_PARAMETERS"]
@@ -48,13 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--preset", metavar="P", help="known export format, e.g. online_retail")
     parser.add_argument("--columns", metavar="MAP",
                         help="column mapping yours=canonical, e.g. InvoiceNo=order_id,InvoiceDate=order_date, or a .yaml/.json file")
-    parser.add_argument("--encoding", metavar="E",
-                        help="text encoding of your export, e.g. latin-1, big5, shift_jis (default: detected)")
-    parser.add_argument("--sheet", metavar="S", help="Excel sheet, a name or a 0-based position (default: the first with data)")
-    parser.add_argument("--decimal", choices=(".", ","),
-                        help="decimal mark of the numbers: . or , as in 1.299,00 (default: decided per column)")
-    parser.add_argument("--dayfirst", choices=("true", "false"),
-                        help="dates like 01/03/2024: true = 1 March, false = 3 January (default: decided per column)")
+    add_reading_options(parser)
     parser.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                         help="set a notebook parameter (repeatable); see --list")
     parser.add_argument("--out", default="reports", metavar="DIR", help="output folder (default: reports)")

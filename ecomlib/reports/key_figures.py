@@ -93,8 +93,13 @@ _P_VALUE = re.compile(r"(^|[._])p_?value$", re.IGNORECASE)
 
 
 def format_p_value(value: float) -> str:
-    """A p-value as people read it: ``< 0.0001`` below 0.0001, else 4 decimals (0.0312)."""
-    return "< 0.0001" if value < 0.0001 else f"{value:.4f}"
+    """A p-value as people read it: ``< 0.0001`` below 0.0001, else 4 decimals (0.0312).
+
+    The one rule is :func:`ecomlib.viz.fmt_p`, which tables and notebook text use too.
+    """
+    from ecomlib.viz import fmt_p
+
+    return fmt_p(value)
 
 
 def format_value(value: Any, unit: str = "", *, name: str = "") -> str:
