@@ -103,20 +103,31 @@ def _base():
             "error": None}
 
 
+def _sanitised_then_caught(monkeypatch, output, removed, where, injected):
+    """Export a notebook whose output holds ``output``: the sanitiser must remove ``removed``;
+    then add ``injected`` before ``where`` after export, as if it got past the sanitiser, and
+    return the runner's error (the offline check is the backstop)."""
+    from ecomlib.reports import runner
+    from ecomlib.reports.execution_record import Collected
+
+    nb = _executed_notebook(output)
+    page, error = runner._export(nb, "basics", SPECS, {}, Collected(), _base(), 1.0)
+    assert error is None and removed not in page  # the sanitiser removed it
+    real_export = runner.export_html
+    monkeypatch.setattr(runner, "export_html", lambda *a, **k: real_export(*a, **k).replace(
+        where, injected + where))
+    page, error = runner._export(nb, "basics", SPECS, {}, Collected(), _base(), 1.0)
+    assert page is not None  # kept as <chapter>.failed.html
+    return error
+
+
 def test_a_report_that_would_load_remote_resources_fails(monkeypatch):
     from ecomlib.reports import runner
     from ecomlib.reports.execution_record import Collected
 
-    nb = _executed_notebook('<img src="https://tracker.example/pixel.png">')
-    page, error = runner._export(nb, "basics", SPECS, {}, Collected(), _base(), 1.0)
-    assert error is None and "tracker.example" not in page  # the sanitiser removed it
-    # should anything get past the sanitiser, the runner's offline check still fails the report
-    real_export = runner.export_html
-    monkeypatch.setattr(runner, "export_html", lambda *a, **k: real_export(*a, **k).replace(
-        "</head>", '<link rel="stylesheet" href="https://tracker.example/x.css"></head>'))
-    page, error = runner._export(nb, "basics", SPECS, {}, Collected(), _base(), 1.0)
+    error = _sanitised_then_caught(monkeypatch, '<img src="https://tracker.example/pixel.png">', "tracker.example",
+                                   "</head>", '<link rel="stylesheet" href="https://tracker.example/x.css">')
     assert error["ename"] == "OfflineError" and "tracker.example" in error["evalue"]
-    assert page is not None  # kept as <chapter>.failed.html
 
     def broken(*args, **kwargs):
         raise RuntimeError("template missing")
@@ -127,15 +138,7 @@ def test_a_report_that_would_load_remote_resources_fails(monkeypatch):
 
 
 def test_a_report_with_active_content_fails(monkeypatch):
-    from ecomlib.reports import runner
-    from ecomlib.reports.execution_record import Collected
-
-    nb = _executed_notebook('<p onclick="alert(1)">hi</p><script>alert(2)</script>')
-    page, error = runner._export(nb, "basics", SPECS, {}, Collected(), _base(), 1.0)
-    assert error is None and "alert(" not in page  # the sanitiser removed it
-    # should a script get past the sanitiser (e.g. added to the template), the runner fails the report
-    real_export = runner.export_html
-    monkeypatch.setattr(runner, "export_html", lambda *a, **k: real_export(*a, **k).replace(
-        "</body>", "<script>alert(3)</script></body>"))
-    page, error = runner._export(nb, "basics", SPECS, {}, Collected(), _base(), 1.0)
+    # a script added after the sanitiser (e.g. in the template) fails the report too
+    error = _sanitised_then_caught(monkeypatch, '<p onclick="alert(1)">hi</p><script>alert(2)</script>',
+                                   "alert(", "</body>", "<script>alert(3)</script>")
     assert error["ename"] == "OfflineError" and "active content" in error["evalue"]
