@@ -12,6 +12,8 @@ from ecomlib.basics import (
     kpi_tree,
 )
 
+YEARS = ("2024-01-01", "2024-12-31"), ("2025-01-01", "2025-12-31")  # base, current
+
 
 @pytest.fixture
 def tables():
@@ -35,7 +37,7 @@ def test_channel_visitors_sentence_counts_each_channel(tables):
 
 def test_channel_total_sentence_differs_only_in_the_split(tables):
     tx, s = tables
-    base, current = ("2024-01-01", "2024-12-31"), ("2025-01-01", "2025-12-31")
+    base, current = YEARS
     whole = compare_periods(tx, s, base=base, current=current)
     split = compare_periods(tx, s, base=base, current=current, by="channel")
     text = describe_channel_total(whole, split)
@@ -61,7 +63,7 @@ def test_discount_depth_in_basics_is_the_pricing_figure(sample_store):
 def test_channel_total_sentence_without_sessions(tables):
     """An export of order lines only has no visitors driver: the sentence says so, no KeyError."""
     tx, _ = tables
-    base, current = ("2024-01-01", "2024-12-31"), ("2025-01-01", "2025-12-31")
+    base, current = YEARS
     whole = compare_periods(tx, None, base=base, current=current)
     split = compare_periods(tx, None, base=base, current=current, by="channel")
     text = describe_channel_total(whole, split)
