@@ -164,9 +164,9 @@ def allocate_budget(
     out["marginal_roi"] = marginal
     out["capped"] = bool(capped) & (spend > 0)
     out.attrs["unspent"] = float(budget - spend.sum())
-    out.attrs["note"] = (f"spending stops where the last CNY returns a marginal ROI of {min_marginal_roi:+.0%}: "
+    out.attrs["note"] = (f"spending stops where the last unit of money returns a marginal ROI of {min_marginal_roi:+.0%}: "
                          f"{out.attrs['unspent']:,.0f} of {budget:,.0f} left unspent" if capped else
-                         "the whole budget is spent, and the last CNY still earns more than the threshold")
+                         "the whole budget is spent, and the last unit of money still earns more than the threshold")
     return out
 
 
