@@ -5,7 +5,8 @@
 - Channel economics (6.1): :func:`channel_performance`, :func:`simple_customer_value`,
   :func:`response_curve` (diminishing returns, marginal ROAS).
 - A/B tests (6.4): :func:`ab_test`, :func:`srm_check`, :func:`sample_size`, :func:`power`,
-  :func:`duration_days`, :func:`plan_experiment`, :func:`simulate_peeking`.
+  :func:`minimum_detectable_effect`, :func:`duration_days`, :func:`plan_experiment`,
+  :func:`simulate_peeking`.
 - What-if (6.2): :func:`funnel_what_if`, :func:`value_of_one_point`.
 - Attribution (6.4): :func:`attribute` (last, first, linear, time decay, position, Markov,
   Shapley).
@@ -32,7 +33,7 @@ from ecomlib.traffic.funnel import (
 from ecomlib.traffic.journeys import Journeys, build_journeys
 from ecomlib.traffic.markov import MarkovAttribution, markov_attribution
 from ecomlib.traffic.peeking import PeekingResult, simulate_peeking
-from ecomlib.traffic.power import duration_days, power, sample_size
+from ecomlib.traffic.power import duration_days, minimum_detectable_effect, power, sample_size
 from ecomlib.traffic.response import ResponseCurves, response_curve
 from ecomlib.traffic.scenarios import (
     ExperimentPlan,
@@ -71,6 +72,7 @@ __all__ = [
     "funnel_from_events",
     "funnel_what_if",
     "markov_attribution",
+    "minimum_detectable_effect",
     "plan_experiment",
     "planning_inputs",
     "poisson_interval",

@@ -1,4 +1,4 @@
-"""Analyse an A/B test: lift, interval, p-value and power; sample-ratio mismatch (book 6.4).
+"""Analyse an A/B test: lift, interval, p-value and detectable effect; sample-ratio mismatch (book 6.4).
 
 Conversion (a proportion) uses the two-proportion z-test with the pooled standard error,
 the same statistic as R's ``prop.test(correct = FALSE)``::
@@ -8,11 +8,20 @@ the same statistic as R's ``prop.test(correct = FALSE)``::
 Continuous metrics such as revenue per visitor use Welch's t-test (unequal variances).
 The interval of the absolute lift is the unpooled Wald interval (Welch for means); the
 interval of the relative lift ``p_t / p_c − 1`` comes from the delta method on the log ratio.
+For proportions the test and both intervals are statsmodels' (``test_proportions_2indep``
+with the score method and no correction, ``confint_proportions_2indep`` with ``"wald"`` and
+``"log"``); the sample-ratio check is scipy's ``chisquare``.
+
+No "observed power" is reported: the power against the observed lift is a function of the
+p-value and adds nothing to it (Hoenig & Heisey 2001). The result gives instead the minimum
+detectable effect at the test's own sample size, which does not depend on the outcome.
 
 References
 ----------
 Kohavi, R., Tang, D., Xu, Y. (2020). *Trustworthy Online Controlled Experiments*, ch. 17 and 21
 (sample ratio mismatch).
+Hoenig, J. M., Heisey, D. M. (2001). The abuse of power: the pervasive fallacy of power
+calculations for data analysis. *The American Statistician* 55(1), 19-24.
 Bertrand, M., Mullainathan, S. (2004). Are Emily and Greg more employable than Lakisha and
 Jamal? *American Economic Review* 94(4), 991-1013.
 """
@@ -25,9 +34,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import stats
+from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 
 from ecomlib.errors import DataError, NotIdentifiableError, ParameterError, SchemaError
-from ecomlib.traffic.power import power as _power
+from ecomlib.traffic.power import minimum_detectable_effect
 from ecomlib.validation import (
     check_argument,
     check_columns,
@@ -65,9 +75,12 @@ class ABTestResult:
         z (proportions) or Welch's t (means), oriented treatment − control.
     p_value : float
         Two-sided p-value.
-    power : float
-        Observed power: the power of this design against an effect equal to the observed lift
-        (for context only; it is a function of the p-value, not new evidence).
+    mde : float
+        Minimum detectable effect: the smallest increase (same units as ``lift``) this test,
+        with its arm sizes and ``alpha``, detects with probability ``mde_power``. It does not
+        depend on the outcome; NaN when it cannot be computed (a control rate of 0 or 1).
+    mde_power : float
+        Power used for ``mde`` (0.8 unless ``ab_test`` was told otherwise).
     alpha : float
         Significance level used.
     test : str
@@ -86,9 +99,19 @@ class ABTestResult:
     relative_lift_ci: tuple[float, float]
     statistic: float
     p_value: float
-    power: float
+    mde: float
+    mde_power: float
     alpha: float
     test: str
+
+    @property
+    def power(self):
+        """Removed: "observed power" is a function of the p-value (Hoenig & Heisey 2001)."""
+        raise AttributeError(
+            "ABTestResult.power (observed power) was removed: the power against the observed lift "
+            "is a function of the p-value and says nothing new (Hoenig & Heisey 2001). Use .mde, the "
+            "minimum detectable effect at this test's sample size, or plan with traffic.power()."
+        )
 
     @property
     def significant(self) -> bool:
@@ -107,7 +130,7 @@ class ABTestResult:
             ("relative lift", self.relative_lift, *self.relative_lift_ci),
             (f"{self.test} statistic", self.statistic, np.nan, np.nan),
             ("p-value", self.p_value, np.nan, np.nan),
-            ("observed power", self.power, np.nan, np.nan),
+            (f"minimum detectable effect ({100 * self.mde_power:g}% power)", self.mde, np.nan, np.nan),
         ]
         out = pd.DataFrame(rows, columns=["quantity", "estimate", "ci_low", "ci_high"])
         out.attrs["level"] = level
@@ -131,10 +154,12 @@ class ABTestResult:
                 return viz.fmt_p(value)
             if name.endswith("statistic"):
                 return f"{value:.2f}"
-            if name == "observed power" or name == "relative lift":
+            if name == "relative lift":
                 return viz.fmt_pct(value, 1)
             if name == "absolute lift" and rate:
                 return f"{100 * value:+.2f} points"
+            if name.startswith("minimum detectable effect") and rate:
+                return f"{100 * value:.2f} points"
             return viz.fmt_pct(value, 2) if rate else viz.fmt_cny(value, 2)
 
         return pd.DataFrame({col: [cell(name, v) for name, v in table[col].items()] for col in table.columns},
@@ -183,8 +208,9 @@ def ab_test(
     control: str = "control",
     treatment: str = "treatment",
     alpha: float = 0.05,
+    mde_power: float = 0.8,
 ) -> ABTestResult:
-    """Compare a treatment with a control: lift with intervals, p-value and observed power.
+    """Compare a treatment with a control: lift with intervals, p-value and detectable effect.
 
     Parameters
     ----------
@@ -202,6 +228,8 @@ def ab_test(
         Labels of the two arms in ``variant``.
     alpha : float, default 0.05
         Significance level; intervals have level ``1 − alpha``.
+    mde_power : float, default 0.8
+        Power at which the minimum detectable effect ``mde`` is given.
 
     Returns
     -------
@@ -217,16 +245,16 @@ def ab_test(
     """
     check_argument("kind", ("proportion", "mean"), kind)
     alpha = check_probability("alpha", alpha)
+    mde_power = check_probability("mde_power", mde_power)
     yc, yt = _arms(data, variant, metric, control, treatment)
     nc, nt = len(yc), len(yt)
-    z = stats.norm.isf(alpha / 2)
     if kind == "proportion":
         if not np.isin(np.concatenate([yc, yt]), (0.0, 1.0)).all():
             raise SchemaError(
                 f"Column {metric!r} must hold 0/1 or True/False for kind='proportion'.",
                 fix="Use kind='mean' for continuous metrics such as revenue per visitor.",
             )
-        return _proportion_test(yc.sum(), nc, yt.sum(), nt, alpha, metric)
+        return _proportion_test(yc.sum(), nc, yt.sum(), nt, alpha, metric, mde_power)
     if nc < 2 or nt < 2:
         raise NotIdentifiableError("Each arm needs at least 2 users for Welch's t-test.")
     mc, mt = yc.mean(), yt.mean()
@@ -238,18 +266,21 @@ def ab_test(
     tcrit = stats.t.isf(alpha / 2, df)
     lift = mt - mc
     sd_pooled = np.sqrt(((nc - 1) * yc.var(ddof=1) + (nt - 1) * yt.var(ddof=1)) / (nc + nt - 2))
-    pw = _power(mc, lift, nc, alpha=alpha, ratio=nt / nc, kind="mean", sd=sd_pooled) if lift else alpha
+    mde = minimum_detectable_effect(mc, nc, alpha=alpha, power=mde_power, ratio=nt / nc, kind="mean",
+                                    sd=sd_pooled)
     return ABTestResult(
         kind="mean", metric=metric, n_control=nc, n_treatment=nt, control=float(mc),
         treatment=float(mt), lift=float(lift),
         lift_ci=(float(lift - tcrit * np.sqrt(vc + vt)), float(lift + tcrit * np.sqrt(vc + vt))),
         relative_lift=float(mt / mc - 1) if mc else np.nan,
-        relative_lift_ci=_rel_ci(mc, mt, vc, vt, z), statistic=float(res.statistic),
-        p_value=float(res.pvalue), power=float(pw), alpha=alpha, test="Welch t",
+        relative_lift_ci=_rel_ci(mc, mt, vc, vt, stats.norm.isf(alpha / 2)),
+        statistic=float(res.statistic), p_value=float(res.pvalue), mde=float(mde),
+        mde_power=mde_power, alpha=alpha, test="Welch t",
     )
 
 
-def _proportion_test(xc, nc, xt, nt, alpha, metric="converted") -> ABTestResult:
+def _proportion_test(xc, nc, xt, nt, alpha, metric="converted", mde_power=0.8) -> ABTestResult:
+    """Pooled z-test, Wald interval of the difference and log interval of the ratio (statsmodels)."""
     if nc == 0 or nt == 0:
         raise NotIdentifiableError("Each arm needs at least one user.")
     pc, pt = xc / nc, xt / nt
@@ -258,24 +289,24 @@ def _proportion_test(xc, nc, xt, nt, alpha, metric="converted") -> ABTestResult:
         raise NotIdentifiableError(
             f"Every user has the same value of {metric!r} ({pbar:g}); the z-test is undefined."
         )
-    se0 = np.sqrt(pbar * (1 - pbar) * (1 / nc + 1 / nt))
-    zstat = (pt - pc) / se0
-    p_value = 2 * stats.norm.sf(abs(zstat))
-    z = stats.norm.isf(alpha / 2)
-    vc, vt = pc * (1 - pc) / nc, pt * (1 - pt) / nt
-    se1 = np.sqrt(vc + vt)
-    lift = pt - pc
-    if 0 < pc < 1 and 0 < pt < 1 and lift != 0:
-        pw = _power(pc, lift, nc, alpha=alpha, ratio=nt / nc)
+    # the score test without correction at diff = 0 is the pooled z (R's prop.test, correct = FALSE)
+    test = test_proportions_2indep(xt, nt, xc, nc, method="score", compare="diff", correction=False)
+    lift_ci = confint_proportions_2indep(xt, nt, xc, nc, method="wald", compare="diff", alpha=alpha)
+    if pc > 0 and pt > 0:
+        ratio_ci = confint_proportions_2indep(xt, nt, xc, nc, method="log", compare="ratio", alpha=alpha)
+        rel_ci = (float(ratio_ci[0] - 1), float(ratio_ci[1] - 1))
     else:
-        pw = np.nan
+        rel_ci = (np.nan, np.nan)
+    mde = (minimum_detectable_effect(pc, nc, alpha=alpha, power=mde_power, ratio=nt / nc)
+           if 0 < pc < 1 else np.nan)
     return ABTestResult(
         kind="proportion", metric=metric, n_control=int(nc), n_treatment=int(nt),
-        control=float(pc), treatment=float(pt), lift=float(lift),
-        lift_ci=(float(lift - z * se1), float(lift + z * se1)),
+        control=float(pc), treatment=float(pt), lift=float(pt - pc),
+        lift_ci=(float(lift_ci[0]), float(lift_ci[1])),
         relative_lift=float(pt / pc - 1) if pc else np.nan,
-        relative_lift_ci=_rel_ci(pc, pt, vc, vt, z), statistic=float(zstat),
-        p_value=float(p_value), power=float(pw), alpha=alpha, test="two-proportion z",
+        relative_lift_ci=rel_ci, statistic=float(test.statistic),
+        p_value=float(test.pvalue), mde=float(mde), mde_power=mde_power, alpha=alpha,
+        test="two-proportion z",
     )
 
 
@@ -379,11 +410,10 @@ def srm_check(
         raise ParameterError(f"`expected_ratio` weights must be > 0, got {expected_ratio!r}.")
     threshold = check_probability("threshold", threshold)
     expected = obs.sum() * weights / weights.sum()
-    chi2 = float(((obs - expected) ** 2 / expected).sum())
-    dof = obs.size - 1
+    test = stats.chisquare(obs, f_exp=expected)
     return SRMResult(
-        observed=tuple(obs.tolist()), expected=tuple(expected.tolist()), chi2=chi2, dof=dof,
-        p_value=float(stats.chi2.sf(chi2, dof)), threshold=threshold, labels=labels,
+        observed=tuple(obs.tolist()), expected=tuple(expected.tolist()), chi2=float(test.statistic),
+        dof=obs.size - 1, p_value=float(test.pvalue), threshold=threshold, labels=labels,
     )
 
 

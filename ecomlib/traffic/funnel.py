@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
 
 from ecomlib.errors import DataError, ParameterError
 from ecomlib.validation import check_columns, check_frame, check_probability
@@ -35,7 +36,8 @@ DEFAULT_STEPS = ("view", "product", "cart", "checkout", "purchase")
 
 
 def wilson_interval(successes, trials, alpha: float = 0.05):
-    """Wilson score interval of a binomial proportion (vectorised).
+    """Wilson score interval of a binomial proportion (vectorised; statsmodels'
+    ``proportion_confint(method="wilson")``).
 
     Parameters
     ----------
@@ -56,14 +58,10 @@ def wilson_interval(successes, trials, alpha: float = 0.05):
     """
     x = np.asarray(successes, dtype=float)
     n = np.asarray(trials, dtype=float)
-    z = stats.norm.isf(alpha / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
-        p = x / n
-        denom = 1 + z**2 / n
-        centre = (p + z**2 / (2 * n)) / denom
-        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
-        low = np.where(n > 0, np.clip(centre - half, 0, 1), np.nan)
-        high = np.where(n > 0, np.clip(centre + half, 0, 1), np.nan)
+        low, high = proportion_confint(x, n, alpha=alpha, method="wilson")
+    low = np.where(n > 0, np.clip(low, 0, 1), np.nan)
+    high = np.where(n > 0, np.clip(high, 0, 1), np.nan)
     return low, high
 
 

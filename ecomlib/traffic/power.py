@@ -32,14 +32,21 @@ Kohavi, R., Tang, D., Xu, Y. (2020). *Trustworthy Online Controlled Experiments*
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize
+from statsmodels.stats.power import NormalIndPower, TTestIndPower
+from statsmodels.stats.proportion import (
+    power_proportions_2indep,
+    proportion_effectsize,
+    samplesize_proportions_2indep_onetail,
+)
 
 from ecomlib.errors import NotIdentifiableError, ParameterError
 from ecomlib.validation import check_argument, check_positive, check_probability
 
-__all__ = ["sample_size", "power", "duration_days"]
+__all__ = ["sample_size", "power", "minimum_detectable_effect", "duration_days"]
 
 _KINDS = ("proportion", "mean")
 _METHODS = ("pooled", "cohen_h")
@@ -87,33 +94,42 @@ def _check_common(baseline, mde, alpha, ratio, alternative, kind, method, sd, re
     return baseline, baseline + mde, alpha, ratio, sd
 
 
+def _one_tail(diff):
+    """statsmodels' name of the tail in which the effect ``diff`` (treatment − control) lies."""
+    return "larger" if diff > 0 else "smaller"
+
+
 def _power_prop(n, p1, p2, alpha, ratio, tails, method):
-    """Power for proportions with ``n`` control users (vectorised over ``n``)."""
+    """Power for proportions with ``n`` control users (vectorised over ``n`` and ``p2``).
+
+    ``pooled`` is statsmodels' ``power_proportions_2indep`` (pooled null variance, unpooled
+    alternative variance) in the tail of the effect at level ``alpha / tails``: the one-tail
+    power of R's ``power.prop.test(strict = FALSE)``. ``cohen_h`` is statsmodels'
+    ``NormalIndPower`` on Cohen's h, both tails counted for a two-sided test.
+    """
     n = np.asarray(n, dtype=float)
+    p1, p2 = np.asarray(p1, dtype=float), np.asarray(p2, dtype=float)
     if method == "cohen_h":
-        h = np.abs(2 * np.arcsin(np.sqrt(p2)) - 2 * np.arcsin(np.sqrt(p1)))
-        z = stats.norm.isf(alpha / tails)
-        n_eff = n / (1 + 1 / ratio)
-        out = stats.norm.sf(z - h * np.sqrt(n_eff))
-        if tails == 2:
-            out = out + stats.norm.cdf(-z - h * np.sqrt(n_eff))
-        return out
-    # pooled normal approximation (power.prop.test generalised to unequal arms)
-    n2 = ratio * n
-    pbar = (p1 + ratio * p2) / (1 + ratio)
-    se0 = np.sqrt(pbar * (1 - pbar) * (1 / n + 1 / n2))
-    se1 = np.sqrt(p1 * (1 - p1) / n + p2 * (1 - p2) / n2)
-    z = stats.norm.isf(alpha / tails)
-    return stats.norm.cdf((np.abs(p2 - p1) - z * se0) / se1)
+        h = np.abs(proportion_effectsize(p2, p1))
+        alternative = "two-sided" if tails == 2 else "larger"
+        return NormalIndPower().power(h, nobs1=n, alpha=alpha, ratio=ratio, alternative=alternative)
+    # statsmodels' sample 1 is the control arm (n users, rate p1), sample 2 the treatment arm
+    # (ratio * n users, rate p2), and diff = p1 − p2; the power of a positive lift lies in the
+    # 'smaller' tail of p1 − p2, that of a negative lift in the 'larger' tail
+    diff = p1 - p2
+    larger = power_proportions_2indep(diff, p2, n, ratio=ratio, alpha=alpha / tails,
+                                      alternative="larger", return_results=False)
+    smaller = power_proportions_2indep(diff, p2, n, ratio=ratio, alpha=alpha / tails,
+                                       alternative="smaller", return_results=False)
+    return np.where(diff > 0, larger, smaller)
 
 
 def _power_mean(n, delta, sd, alpha, ratio, tails):
+    """statsmodels' ``TTestIndPower`` (noncentral t, equal variances) in the tail of the effect
+    at level ``alpha / tails``: R's ``power.t.test(strict = FALSE)``."""
     n = np.asarray(n, dtype=float)
-    n2 = ratio * n
-    df = n + n2 - 2
-    ncp = abs(delta) / (sd * np.sqrt(1 / n + 1 / n2))
-    crit = stats.t.isf(alpha / tails, df)
-    return stats.nct.sf(crit, df, ncp)
+    return TTestIndPower().power(abs(delta) / sd, nobs1=n, alpha=alpha / tails, ratio=ratio,
+                                 alternative="larger")
 
 
 def power(
@@ -214,22 +230,110 @@ def sample_size(
     if target <= alpha / tails:
         raise ParameterError(f"`power` must exceed alpha ({alpha}), but {power!r} was passed.")
 
-    if kind == "proportion":
-        def gap(n):
-            return _power_prop(n, p1, p2, alpha, ratio, tails, method) - target
-        lo = 1e-6
+    if kind == "proportion" and method == "pooled":
+        # closed form: n = (z(1−α/tails)·σ0 + z(power)·σ1)² / (p1 − p2)²
+        n = float(samplesize_proportions_2indep_onetail(
+            p1 - p2, p2, target, ratio=ratio, alpha=alpha / tails, alternative="larger"))
+    elif kind == "proportion":
+        h = abs(float(proportion_effectsize(p2, p1)))
+        n = _solve(lambda: NormalIndPower().solve_power(
+            h, nobs1=None, alpha=alpha, power=target, ratio=ratio,
+            alternative="two-sided" if tails == 2 else "larger"))
     else:
-        def gap(n):
-            return _power_mean(n, p2 - p1, sd, alpha, ratio, tails) - target
-        lo = 2.0 / (1 + ratio) + 1e-6
-    hi = 10.0
-    while gap(hi) < 0:
-        hi *= 10
-        if hi > 1e13:
-            raise NotIdentifiableError("The effect is too small to detect with any sample size.")
-    if gap(lo) >= 0:
-        return float(lo)
-    return float(optimize.brentq(gap, lo, hi, xtol=1e-10, rtol=1e-12))
+        n = _solve(lambda: TTestIndPower().solve_power(
+            abs(p2 - p1) / sd, nobs1=None, alpha=alpha / tails, power=target, ratio=ratio,
+            alternative="larger"))
+        n = max(n, 2.0 / (1 + ratio) + 1e-6)  # a t-test needs n·(1 + ratio) > 2 users
+    if not np.isfinite(n) or n > 1e13:
+        raise NotIdentifiableError("The effect is too small to detect with any sample size.")
+    return float(n)
+
+
+def _solve(solver) -> float:
+    """Run a statsmodels ``solve_power`` and return its root as a float (NaN when it fails)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # its convergence warnings: checked by the caller instead
+        try:
+            return float(np.squeeze(solver()))
+        except (ValueError, RuntimeError):
+            return float("nan")
+
+
+def minimum_detectable_effect(
+    baseline: float,
+    n: float,
+    *,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    ratio: float = 1.0,
+    alternative: str = "two-sided",
+    kind: str = "proportion",
+    method: str = "pooled",
+    sd: float | None = None,
+) -> float:
+    """Smallest true increase a test with ``n`` control users detects with the given power.
+
+    The inverse of :func:`power` in the effect: it solves ``power(baseline, mde, n) = power``
+    for ``mde > 0``. Quote it beside a finished test instead of the "observed power": with the
+    test's own sample size it says which effects the test could have found, whatever the data
+    showed (Hoenig & Heisey 2001).
+
+    Parameters
+    ----------
+    baseline : float
+        Control conversion rate (0-1) for ``kind="proportion"``; control mean for ``kind="mean"``.
+    n : float
+        Users in the control arm (the treatment arm has ``ratio * n``).
+    alpha, power, ratio, alternative, kind, method, sd
+        As in :func:`power`; ``sd`` (per user, metric units) is required for ``kind="mean"``.
+
+    Returns
+    -------
+    float
+        The absolute lift (rate units for proportions: 0.01 is one point; metric units for
+        means). NaN when no increase up to a rate of 1 reaches the power.
+
+    References
+    ----------
+    Hoenig, J. M., Heisey, D. M. (2001). The abuse of power: the pervasive fallacy of power
+    calculations for data analysis. *The American Statistician* 55(1), 19-24.
+
+    Examples
+    --------
+    >>> round(minimum_detectable_effect(0.50, 50, power=0.90), 4)  # R: power.prop.test(n=50, p1=.5, power=.9)
+    0.3026
+    """
+    # validate the inputs with a tiny placeholder effect, then solve for the effect itself
+    placeholder = min(1e-6, (1 - float(baseline)) / 2) if kind == "proportion" and _is_rate(baseline) else 1e-6
+    p1, _, alpha, ratio, sd = _check_common(
+        baseline, placeholder, alpha, ratio, alternative, kind, method, sd, False
+    )
+    n = check_positive("n", n)
+    target = check_probability("power", power)
+    tails = 2 if alternative == "two-sided" else 1
+    if target <= alpha / tails:
+        raise ParameterError(f"`power` must exceed alpha ({alpha}), but {power!r} was passed.")
+    if kind == "mean":
+        if n + ratio * n <= 2:
+            raise NotIdentifiableError(f"`n` = {n!r} is too small for a t-test (need n*(1+ratio) > 2).")
+        d = _solve(lambda: TTestIndPower().solve_power(
+            None, nobs1=n, alpha=alpha / tails, power=target, ratio=ratio, alternative="larger"))
+        return float(d * sd)
+    top = 1 - p1 - 1e-12
+
+    def gap(mde):
+        return float(_power_prop(n, p1, p1 + mde, alpha, ratio, tails, method)) - target
+
+    if gap(top) < 0:
+        return float("nan")
+    return float(optimize.brentq(gap, 1e-12, top, xtol=1e-14, rtol=1e-12))
+
+
+def _is_rate(value) -> bool:
+    try:
+        return 0 < float(value) < 1
+    except (TypeError, ValueError):
+        return False
 
 
 def duration_days(n_per_arm_control: float, daily_visitors: float, *, ratio: float = 1.0,

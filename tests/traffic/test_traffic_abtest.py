@@ -11,7 +11,7 @@ from ecomlib.errors import (
     ParameterError,
     SchemaError,
 )
-from ecomlib.traffic import ab_test, simulate_peeking, srm_check
+from ecomlib.traffic import ab_test, power, sample_size, simulate_peeking, srm_check
 
 
 def _frame(xc, nc, xt, nt):
@@ -40,9 +40,48 @@ def test_proportion_hand_case():
     assert res.relative_lift == pytest.approx(1.0)
     # pooled z = .1 / sqrt(.15 * .85 * .02)
     assert res.statistic == pytest.approx(0.1 / np.sqrt(0.15 * 0.85 * 0.02))
-    assert 0 < res.power < 1
+    # log-ratio interval: ratio 2, se = sqrt(1/10 - 1/100 + 1/20 - 1/100) = sqrt(.13)
+    se_log = np.sqrt(0.13)
+    assert res.relative_lift_ci[0] == pytest.approx(2 * np.exp(-1.959964 * se_log) - 1, abs=1e-5)
+    assert res.relative_lift_ci[1] == pytest.approx(2 * np.exp(1.959964 * se_log) - 1, abs=1e-5)
     summary = res.summary()
     assert list(summary.columns) == ["quantity", "estimate", "ci_low", "ci_high"]
+
+
+def test_observed_power_is_not_reported():
+    """Issue 18: no post-hoc power (Hoenig & Heisey 2001); the detectable effect instead."""
+    res = ab_test(_frame(10, 100, 20, 100))
+    assert "observed power" not in set(res.summary()["quantity"])
+    assert "minimum detectable effect (80% power)" in set(res.summary()["quantity"])
+    with pytest.raises(AttributeError, match="Hoenig"):
+        res.power  # noqa: B018 - the removed attribute explains itself
+
+
+def test_mde_depends_on_the_design_not_the_outcome():
+    # same arms and control rate, very different treatment outcomes: observed power would differ
+    # (it follows the p-value), the detectable effect must not
+    flat, strong = ab_test(_frame(100, 1000, 101, 1000)), ab_test(_frame(100, 1000, 160, 1000))
+    assert flat.p_value > 0.9 and strong.p_value < 1e-3
+    assert flat.mde == strong.mde
+    # it is the lift that the pooled formula detects with 80 % power at 1,000 users per arm
+    assert power(0.10, flat.mde, 1000) == pytest.approx(0.8, abs=1e-9)
+    assert sample_size(0.10, flat.mde, power=0.8) == pytest.approx(1000, rel=1e-8)
+    # the formatted table shows it in points
+    assert ab_test(_frame(100, 1000, 101, 1000)).formatted().loc[
+        "minimum detectable effect (80% power)", "estimate"].endswith("points")
+
+
+def test_mde_for_means_is_in_metric_units():
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(10, 2, 400), rng.normal(10.2, 2, 600)
+    df = pd.DataFrame({"variant": ["control"] * 400 + ["treatment"] * 600,
+                       "revenue": np.concatenate([x, y])})
+    res = ab_test(df, metric="revenue", kind="mean", mde_power=0.9)
+    sd = np.sqrt((399 * x.var(ddof=1) + 599 * y.var(ddof=1)) / 998)
+    # normal approximation by hand: (z_.975 + z_.9) * sd * sqrt(1/400 + 1/600); t adds ~0.1 %
+    hand = (1.959964 + 1.281552) * sd * np.sqrt(1 / 400 + 1 / 600)
+    assert res.mde == pytest.approx(hand, rel=3e-3)
+    assert res.mde_power == 0.9
 
 
 def test_welch_matches_statsmodels(refs):
@@ -92,6 +131,10 @@ def test_srm_hand_case():
     assert srm_check([6000, 4000], expected_ratio=[0.6, 0.4]).chi2 == pytest.approx(0.0)
     assert srm_check([5000, 10000], expected_ratio=2).chi2 == pytest.approx(0.0)
     assert len(res.summary()) == 2
+    # three arms 1:1:2, counts 260/240/500 of 1,000: chi2 = (10² + 10²)/250 + 0 = 0.8, p = exp(-0.4)
+    three = srm_check([260, 240, 500], expected_ratio=[1, 1, 2])
+    assert three.chi2 == pytest.approx(0.8) and three.dof == 2
+    assert three.p_value == pytest.approx(np.exp(-0.4), rel=1e-12)
 
 
 def test_srm_bad_inputs():

@@ -6,7 +6,7 @@ import pytest
 from scipy import stats
 
 from ecomlib.errors import EcomlibError, ParameterError
-from ecomlib.traffic import duration_days, power, sample_size
+from ecomlib.traffic import duration_days, minimum_detectable_effect, power, sample_size
 
 
 # --- R help-page examples (stats::power.prop.test, stats::power.t.test; R 4.x) ------------
@@ -18,6 +18,11 @@ def test_r_power_prop_test_sample_size():
 def test_r_power_prop_test_power():
     # power.prop.test(n = 50, p1 = .50, p2 = .75)  =>  power = 0.740 (0.7401659)
     assert power(0.50, 0.25, 50) == pytest.approx(0.7401659, abs=1e-3)
+
+
+def test_r_power_prop_test_detectable_p2():
+    # power.prop.test(n = 50, p1 = .5, power = .90)  =>  p2 = 0.8026 (R's uniroot, ~4 digits)
+    assert 0.5 + minimum_detectable_effect(0.50, 50, power=0.90) == pytest.approx(0.8026, abs=1e-4)
 
 
 def test_r_power_t_test():
@@ -57,6 +62,39 @@ def test_power_rises_with_n_and_equals_target_at_solution():
     n = sample_size(0.05, 0.01, power=0.8)
     assert power(0.05, 0.01, n) == pytest.approx(0.8, abs=1e-8)
     assert power(0.05, 0.01, n / 2) < 0.8 < power(0.05, 0.01, 2 * n)
+
+
+def test_mde_inverts_power_and_sample_size():
+    # the three planning functions agree: mde(n) is the lift whose sample size is n
+    for kwargs in ({}, {"ratio": 2.0}, {"alternative": "one-sided"}, {"method": "cohen_h"}):
+        d = minimum_detectable_effect(0.04, 12000, power=0.8, **kwargs)
+        assert power(0.04, d, 12000, **kwargs) == pytest.approx(0.8, abs=1e-9)
+        assert sample_size(0.04, d, power=0.8, **kwargs) == pytest.approx(12000, rel=1e-6)
+    assert minimum_detectable_effect(0.04, 48000) == pytest.approx(
+        minimum_detectable_effect(0.04, 12000) / 2, rel=0.03)  # 4x the users, about half the lift
+    # (not exactly half: the variance under the alternative shrinks with the smaller lift; 2.1 % here)
+
+
+def test_mde_for_means_hand():
+    # large n: (z_.975 + z_.8) * sd * sqrt(2/n) = 2.801585 * sqrt(2e-4); the t correction is ~1e-4
+    assert minimum_detectable_effect(0.0, 10000, kind="mean", sd=1.0) == pytest.approx(
+        2.801585 * math.sqrt(2e-4), rel=2e-4)
+    # and it is the effect whose power.t.test-style power is 0.8 (noncentral t, computed with scipy)
+    d = minimum_detectable_effect(0.0, 20, kind="mean", sd=2.0)
+    ncp = d / (2.0 * math.sqrt(2 / 20))
+    # (statsmodels' solve_power stops within about 1e-6 of the target power: 0.7999989 here)
+    assert stats.nct.sf(stats.t.isf(0.025, 38), 38, ncp) == pytest.approx(0.8, abs=1e-5)
+
+
+def test_mde_bad_inputs_and_unreachable():
+    with pytest.raises(ParameterError, match="sd"):
+        minimum_detectable_effect(10.0, 100, kind="mean")
+    with pytest.raises(ParameterError, match="`n`"):
+        minimum_detectable_effect(0.1, 0)
+    with pytest.raises(ParameterError, match="baseline"):
+        minimum_detectable_effect(1.5, 100)
+    # 3 users and a 99 % rate: no increase up to 100 % reaches 80 % power
+    assert math.isnan(minimum_detectable_effect(0.99, 3))
 
 
 def test_duration_days_hand():
