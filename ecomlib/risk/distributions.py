@@ -3,6 +3,10 @@
 Each distribution turns uniform numbers ``u`` in (0, 1) into draws through its quantile function
 (``ppf``). Drawing through quantiles is what lets :func:`ecomlib.risk.simulate_profit` correlate
 inputs with a Gaussian copula: correlated normals -> uniforms -> each input's own quantiles.
+
+Any other distribution object with a quantile function ``ppf`` and a sampler ``rvs`` — a frozen
+scipy distribution such as ``scipy.stats.gamma(a=2, scale=300)`` — is accepted as well and used
+through its ``ppf`` (see :func:`as_distribution`).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from scipy import special
 
 from ecomlib.errors import ParameterError
 
-__all__ = ["Constant", "Empirical", "LogNormal", "Normal", "Triangular", "Uniform", "as_distribution"]
+__all__ = ["Constant", "Empirical", "External", "LogNormal", "Normal", "Triangular", "Uniform", "as_distribution"]
 
 
 class _Distribution:
@@ -129,13 +133,60 @@ class Empirical(_Distribution):
         return f"Empirical(n={self.values.size})"
 
 
+class External(_Distribution):
+    """Any distribution object with ``ppf`` and ``rvs`` (e.g. a frozen scipy distribution).
+
+    Draws go through its ``ppf``, so it takes part in the copula like the built-in ones.
+    """
+
+    def __init__(self, dist):
+        self.dist = dist
+
+    def ppf(self, u):
+        return np.asarray(self.dist.ppf(u), dtype=float)
+
+    def __repr__(self) -> str:
+        return f"External({self.dist!r})"
+
+
+def _external(name: str, value) -> External:
+    """Wrap ``value`` after checking that its quantiles are finite and non-decreasing."""
+    probe = np.array([0.01, 0.25, 0.5, 0.75, 0.99])
+    try:
+        q = np.asarray(value.ppf(probe), dtype=float)
+    except Exception as exc:  # noqa: BLE001 - any failure of a foreign ppf is a bad input here
+        raise ParameterError(
+            f"`{name}`: calling {value!r}.ppf on probabilities failed ({type(exc).__name__}: {exc})."
+        ) from None
+    if q.shape != probe.shape or not np.isfinite(q).all() or (np.diff(q) < 0).any():
+        raise ParameterError(
+            f"`{name}`: {value!r}.ppf must return finite, non-decreasing quantiles for an array of "
+            f"probabilities, but gave {q.tolist()!r} for {probe.tolist()!r}."
+        )
+    return External(value)
+
+
 def as_distribution(name: str, value) -> _Distribution:
-    """Accept a distribution or a plain number (taken as a constant) for input ``name``."""
+    """Accept a distribution or a plain number (taken as a constant) for input ``name``.
+
+    A distribution is one of this module's classes or any object with a quantile function
+    ``ppf`` and a sampler ``rvs`` (a frozen scipy distribution, for example), which is wrapped in
+    :class:`External`.
+
+    Examples
+    --------
+    >>> from scipy import stats
+    >>> round(as_distribution("demand", stats.norm(1000, 100)).median())
+    1000
+    """
     if isinstance(value, _Distribution):
         return value
     if isinstance(value, int | float | np.integer | np.floating) and np.isfinite(value):
         return Constant(float(value))
+    if callable(getattr(value, "ppf", None)) and callable(getattr(value, "rvs", None)):
+        return _external(name, value)
     raise ParameterError(
         f"`{name}` must be a number or a distribution (Normal, LogNormal, Triangular, Uniform, "
-        f"Empirical), but {value!r} was passed."
+        f"Empirical, or any object with .ppf and .rvs such as a frozen scipy distribution), but "
+        f"{value!r} was passed."
     )
