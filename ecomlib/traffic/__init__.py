@@ -6,7 +6,8 @@
   :func:`response_curve` (diminishing returns, marginal ROAS).
 - A/B tests (6.4): :func:`ab_test`, :func:`srm_check`, :func:`sample_size`, :func:`power`,
   :func:`minimum_detectable_effect`, :func:`duration_days`, :func:`plan_experiment`,
-  :func:`simulate_peeking`.
+  :func:`simulate_peeking`, and the remedy for peeking: :func:`sequential_bounds`,
+  :func:`sequential_test` (group-sequential, Lan-DeMets alpha spending).
 - What-if (6.2): :func:`funnel_what_if`, :func:`value_of_one_point`.
 - Attribution (6.4): :func:`attribute` (last, first, linear, time decay, position, Markov,
   Shapley).
@@ -44,6 +45,13 @@ from ecomlib.traffic.scenarios import (
     planning_inputs,
     value_of_one_point,
 )
+from ecomlib.traffic.sequential import (
+    SequentialBounds,
+    SequentialTestResult,
+    alpha_spent,
+    sequential_bounds,
+    sequential_test,
+)
 from ecomlib.traffic.shapley import ShapleyAttribution, shapley_attribution
 
 __all__ = [
@@ -59,8 +67,11 @@ __all__ = [
     "PlanningInputs",
     "ResponseCurves",
     "SRMResult",
+    "SequentialBounds",
+    "SequentialTestResult",
     "ShapleyAttribution",
     "ab_test",
+    "alpha_spent",
     "p_text",
     "attribute",
     "build_journeys",
@@ -80,6 +91,8 @@ __all__ = [
     "response_curve",
     "rule_weights",
     "sample_size",
+    "sequential_bounds",
+    "sequential_test",
     "shapley_attribution",
     "simple_customer_value",
     "simulate_peeking",

@@ -3,13 +3,18 @@
 The simulation runs many A/A tests (no true difference). Each day the cumulative data are
 tested with the two-proportion z-test. An analyst who stops at the first day with
 ``p < alpha`` declares a "winner" far more often than ``alpha``; one who waits for the
-planned last day keeps the error at ``alpha``.
+planned last day keeps the error at ``alpha``. The remedy is simulated beside the problem: the
+same daily looks read against group-sequential boundaries (Lan-DeMets alpha spending of
+O'Brien-Fleming type, :mod:`ecomlib.traffic.sequential`) may stop on any day and still keep
+the false positives at ``alpha``.
 
 References
 ----------
 Armitage, P., McPherson, C. K., Rowe, B. C. (1969). Repeated significance tests on
 accumulating data. *Journal of the Royal Statistical Society A* 132(2), 235-244.
 Johari, R., Koomen, P., Pekelis, L., Walsh, D. (2017). Peeking at A/B tests. *KDD '17*.
+Lan, K. K. G., DeMets, D. L. (1983). Discrete sequential boundaries for clinical trials.
+*Biometrika* 70(3), 659-663.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ import pandas as pd
 from scipy import stats
 
 from ecomlib.errors import ParameterError
-from ecomlib.validation import check_positive, check_probability
+from ecomlib.traffic.sequential import SPENDING, SPENDING_LABELS, sequential_bounds
+from ecomlib.validation import check_argument, check_positive, check_probability
 
 __all__ = ["PeekingResult", "simulate_peeking"]
 
@@ -44,6 +50,15 @@ class PeekingResult:
         Share of tests significant on at least one day (the error rate of daily peeking).
     cumulative_rate : pandas.Series
         Index day 1..days; share of tests that have been significant on some day up to then.
+    sequential_rate : float
+        Share of tests stopped on some day by the group-sequential boundaries (close to
+        ``alpha`` or below): the error rate of daily looks done right.
+    sequential_cumulative_rate : pandas.Series
+        As ``cumulative_rate``, for the group-sequential boundaries.
+    boundaries : tuple of float
+        The daily |z| boundaries used (day 1 first).
+    spending : str
+        Spending function of the boundaries (see :func:`ecomlib.traffic.sequential_bounds`).
     """
 
     days: int
@@ -52,13 +67,20 @@ class PeekingResult:
     fixed_horizon_rate: float
     peeking_rate: float
     cumulative_rate: pd.Series
+    sequential_rate: float
+    sequential_cumulative_rate: pd.Series
+    boundaries: tuple[float, ...]
+    spending: str
 
     def summary(self) -> pd.DataFrame:
-        """The two false-positive rates beside the nominal one."""
+        """The false-positive rate of each policy beside the nominal one."""
+        name = SPENDING_LABELS[self.spending]
         return pd.DataFrame(
             {
-                "policy": ["nominal alpha", "test once on the last day", "stop at first p < alpha"],
-                "false_positive_rate": [self.alpha, self.fixed_horizon_rate, self.peeking_rate],
+                "policy": ["nominal alpha", "test once on the last day", "stop at first p < alpha",
+                           f"stop when |z| crosses its boundary ({name})"],
+                "false_positive_rate": [self.alpha, self.fixed_horizon_rate, self.peeking_rate,
+                                        self.sequential_rate],
             }
         )
 
@@ -72,6 +94,7 @@ def simulate_peeking(
     n_sims: int = 2000,
     seed: int | None = 0,
     rng: np.random.Generator | None = None,
+    spending: str = "obrien_fleming",
 ) -> PeekingResult:
     """Simulate A/A tests checked every day and count how often a false "winner" appears.
 
@@ -90,6 +113,9 @@ def simulate_peeking(
     seed : int, optional
         Seed for the random stream (ignored when ``rng`` is given).
     rng : numpy.random.Generator, optional
+    spending : {"obrien_fleming", "pocock", "classical_obrien_fleming"}, default "obrien_fleming"
+        Boundaries of the group-sequential policy, one look a day, the last day being the
+        planned sample (:func:`ecomlib.traffic.sequential_bounds`).
 
     Returns
     -------
@@ -98,9 +124,10 @@ def simulate_peeking(
     Examples
     --------
     >>> res = simulate_peeking(days=14, n_sims=500, seed=1)
-    >>> res.peeking_rate > res.fixed_horizon_rate
-    True
+    >>> res.peeking_rate > res.fixed_horizon_rate > 0, res.sequential_rate < res.peeking_rate
+    (True, True)
     """
+    check_argument("spending", SPENDING, spending)
     baseline = check_probability("baseline", baseline)
     alpha = check_probability("alpha", alpha)
     for name, value in (("daily_visitors", daily_visitors), ("days", days), ("n_sims", n_sims)):
@@ -120,10 +147,15 @@ def simulate_peeking(
         z = np.where(se > 0, (pt - pc) / se, 0.0)
     significant = np.abs(z) > stats.norm.isf(alpha / 2)
     ever = np.logical_or.accumulate(significant, axis=1)
-    cumulative = pd.Series(ever.mean(axis=0), index=pd.RangeIndex(1, days + 1, name="day"),
-                           name="false_positive_rate")
+    bounds = sequential_bounds(days, alpha=alpha, spending=spending).z
+    ever_seq = np.logical_or.accumulate(np.abs(z) >= np.asarray(bounds), axis=1)
+    index = pd.RangeIndex(1, days + 1, name="day")
     return PeekingResult(
         days=days, n_sims=n_sims, alpha=alpha,
         fixed_horizon_rate=float(significant[:, -1].mean()),
-        peeking_rate=float(ever[:, -1].mean()), cumulative_rate=cumulative,
+        peeking_rate=float(ever[:, -1].mean()),
+        cumulative_rate=pd.Series(ever.mean(axis=0), index=index, name="false_positive_rate"),
+        sequential_rate=float(ever_seq[:, -1].mean()),
+        sequential_cumulative_rate=pd.Series(ever_seq.mean(axis=0), index=index, name="false_positive_rate"),
+        boundaries=tuple(bounds), spending=spending,
     )

@@ -22,6 +22,12 @@ For means, the two-sample t-test with the noncentral t distribution, as R's
 ``n`` is always the number of users in the **control** arm; the treatment arm has
 ``ratio · n`` users.
 
+The computations are statsmodels': ``power_proportions_2indep`` and
+``samplesize_proportions_2indep_onetail`` (pooled), ``NormalIndPower`` (Cohen's h) and
+``TTestIndPower`` (means); the pooled and mean formulas count the tail of the effect only, at
+``alpha / 2`` for a two-sided test, as R does with ``strict = FALSE``.
+:func:`minimum_detectable_effect` inverts :func:`power` in the effect.
+
 References
 ----------
 R Core Team, ``stats::power.prop.test`` and ``stats::power.t.test`` help pages.
