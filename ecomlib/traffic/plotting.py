@@ -185,16 +185,18 @@ def plot_experiment_plan(plan: ExperimentPlan, *, ax=None):
     return ax
 
 
-def plot_peeking(result: PeekingResult, *, ax=None):
-    """Share of A/A tests declared significant by day when peeking daily, naively and against
-    group-sequential boundaries, with alpha as a reference line."""
+def plot_peeking(result: PeekingResult, *, sequential: bool = True, ax=None):
+    """Share of A/A tests declared significant by day when peeking daily, with alpha as a
+    reference line; with ``sequential`` also when each look is read against the group-sequential
+    boundaries (the remedy)."""
     _require(result, PeekingResult, "result")
     ax = viz.get_ax(ax, figsize=(7, 3.5))
     rate = result.cumulative_rate
     ax.plot(rate.index, rate.to_numpy(), color="tab:red", label="stop at first p < α 偷看")
-    seq = result.sequential_cumulative_rate
-    ax.plot(seq.index, seq.to_numpy(), color=viz.PALETTE[2],
-            label="stop at the sequential boundary 序貫檢驗")
+    if sequential:
+        seq = result.sequential_cumulative_rate
+        ax.plot(seq.index, seq.to_numpy(), color=viz.PALETTE[2],
+                label="stop at the sequential boundary 序貫檢驗")
     ax.axhline(result.alpha, color="black", linestyle="--", label=f"nominal α = {result.alpha:g}")
     ax.scatter([result.days], [result.fixed_horizon_rate], color=viz.PALETTE[0], zorder=3,
                label="test once at the end 只在結束時檢驗")

@@ -61,6 +61,12 @@ def test_experiment_plots(ax):
     assert P.plot_ab_test(ab_test(df), truth=0.0, ax=ax) is ax
     assert P.plot_experiment_plan(plan_experiment(0.1, 0.05, daily_visitors=100), ax=ax) is ax
     assert P.plot_peeking(simulate_peeking(days=5, n_sims=50, seed=1), ax=ax) is ax
+    peek = simulate_peeking(days=5, n_sims=50, seed=1)
+    fig, (both, naive) = plt.subplots(1, 2)
+    P.plot_peeking(peek, ax=both)
+    P.plot_peeking(peek, sequential=False, ax=naive)
+    assert len(both.lines) == len(naive.lines) + 1  # the sequential curve is the one extra line
+    plt.close(fig)
     with pytest.raises(ParameterError):
         P.plot_ab_test(df, ax=ax)
 
