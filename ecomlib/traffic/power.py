@@ -41,7 +41,7 @@ import math
 import warnings
 
 import numpy as np
-from scipy import optimize
+from scipy import optimize, stats
 from statsmodels.stats.power import NormalIndPower, TTestIndPower
 from statsmodels.stats.proportion import (
     power_proportions_2indep,
@@ -123,11 +123,14 @@ def _power_prop(n, p1, p2, alpha, ratio, tails, method):
     # (ratio * n users, rate p2), and diff = p1 − p2; the power of a positive lift lies in the
     # 'smaller' tail of p1 − p2, that of a negative lift in the 'larger' tail
     diff = p1 - p2
-    larger = power_proportions_2indep(diff, p2, n, ratio=ratio, alpha=alpha / tails,
-                                      alternative="larger", return_results=False)
-    smaller = power_proportions_2indep(diff, p2, n, ratio=ratio, alpha=alpha / tails,
-                                       alternative="smaller", return_results=False)
-    return np.where(diff > 0, larger, smaller)
+
+    def tail(alternative):
+        return power_proportions_2indep(diff, p2, n, ratio=ratio, alpha=alpha / tails,
+                                        alternative=alternative, return_results=False)
+
+    if np.all(diff < 0):  # the usual case, a positive lift: one tail is enough
+        return tail("smaller")
+    return np.where(diff > 0, tail("larger"), tail("smaller"))
 
 
 def _power_mean(n, delta, sd, alpha, ratio, tails):
@@ -330,9 +333,15 @@ def minimum_detectable_effect(
     def gap(mde):
         return float(_power_prop(n, p1, p1 + mde, alpha, ratio, tails, method)) - target
 
-    if gap(top) < 0:
-        return float("nan")
-    return float(optimize.brentq(gap, 1e-12, top, xtol=1e-14, rtol=1e-12))
+    # bracket around the equal-variance normal approximation first (few evaluations), else all of (0, top)
+    guess = (stats.norm.isf(alpha / tails) + stats.norm.isf(1 - target)) * np.sqrt(
+        p1 * (1 - p1) * (1 / n + 1 / (ratio * n)))
+    lo, hi = 0.5 * guess, min(2.0 * guess, top)
+    if not (lo < hi and gap(lo) < 0 < gap(hi)):
+        if gap(top) < 0:
+            return float("nan")
+        lo, hi = 1e-12, top
+    return float(optimize.brentq(gap, lo, hi, xtol=1e-14, rtol=1e-12))
 
 
 def _is_rate(value) -> bool:
