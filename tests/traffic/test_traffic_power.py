@@ -11,7 +11,8 @@ from ecomlib.traffic import duration_days, minimum_detectable_effect, power, sam
 
 # --- R help-page examples (stats::power.prop.test, stats::power.t.test; R 4.x) ------------
 def test_r_power_prop_test_sample_size():
-    # power.prop.test(p1 = .50, p2 = .75, power = .90)  =>  n = 76.7 (76.7072 unrounded)
+    # power.prop.test(p1 = .50, p2 = .75, power = .90)  =>  n = 76.7 (76.7072 unrounded, R's uniroot
+    # tolerance); statsmodels' closed form samplesize_proportions_2indep_onetail gives 76.706928
     assert sample_size(0.50, 0.25, power=0.90) == pytest.approx(76.7, abs=0.05)
 
 
@@ -29,6 +30,7 @@ def test_r_power_t_test():
     # power.t.test(n = 20, delta = 1) => power = 0.8689528;
     # power.t.test(power = .90, delta = 1) => n = 22.02110
     assert power(0.0, 1.0, 20, kind="mean", sd=1.0) == pytest.approx(0.8689528, abs=1e-6)
+    # (statsmodels' TTestIndPower.solve_power gives 22.0210956, 2e-8 from the former brentq root)
     assert sample_size(0.0, 1.0, power=0.90, kind="mean", sd=1.0) == pytest.approx(22.02110, abs=1e-3)
 
 
