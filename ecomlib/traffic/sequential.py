@@ -63,6 +63,7 @@ SPENDING_LABELS = {"obrien_fleming": "O'Brien-Fleming-type alpha spending",
                    "classical_obrien_fleming": "classical O'Brien-Fleming"}
 _GRID_STEPS_PER_SD = 8  # grid points per sd of one increment (Simpson; 16 changes no 5th decimal)
 _TAIL_SD = 9.0  # where no boundary applies, the grid stops 9 sd out (mass beyond: ~1e-19)
+_MAX_GRID = 2001  # points per grid at most (memory and time); closer looks are refused
 
 
 def alpha_spent(t, alpha: float = 0.05, spending: str = "obrien_fleming") -> np.ndarray:
@@ -97,6 +98,11 @@ def alpha_spent(t, alpha: float = 0.05, spending: str = "obrien_fleming") -> np.
 def _grid(c: float, step: float) -> tuple[np.ndarray, np.ndarray]:
     """Even grid over [-c, c] with an odd number of points and its Simpson weights."""
     m = 2 * int(np.ceil(c / step)) + 1
+    if m > _MAX_GRID:
+        raise ParameterError(
+            f"Two looks are too close in information (an increment of {(step * _GRID_STEPS_PER_SD) ** 2:.2g} "
+            "of the planned users) for the numerical integration of the boundaries.",
+            fix="Merge looks that are less than about 0.001 of the planned users apart, or look less often.")
     x = np.linspace(-c, c, m)
     w = np.ones(m)
     w[1:-1:2], w[2:-1:2] = 4.0, 2.0
@@ -129,10 +135,22 @@ class _Recursion:
         if k == 0:
             dens = stats.norm.pdf(x, scale=self.sd[0])
         else:
-            u = (x[None, :] - self.x[:, None]) / self.sd[k]
-            kernel = np.exp(-0.5 * u * u) / (np.sqrt(2 * np.pi) * self.sd[k])
-            dens = self.mass @ kernel
+            dens = self._convolve(x, self.sd[k])
         self.k, self.x, self.mass = k, x, dens * w
+
+    def _convolve(self, x: np.ndarray, sd: float) -> np.ndarray:
+        """Density of W at the next look on ``x``: the weighted old grid convolved with N(0, sd²).
+
+        Only old points within ``_TAIL_SD`` sd of a new point contribute (a band of the full matrix).
+        """
+        old = self.x
+        half = min(int(np.ceil(_TAIL_SD * sd / (old[1] - old[0]))), len(old))
+        idx = np.searchsorted(old, x)[:, None] + np.arange(-half, half + 1)
+        inside = (idx >= 0) & (idx < len(old))
+        idx = np.clip(idx, 0, len(old) - 1)
+        u = (x[:, None] - old[idx]) / sd
+        kernel = np.where(inside, np.exp(-0.5 * u * u), 0.0) / (np.sqrt(2 * np.pi) * sd)
+        return (kernel * self.mass[idx]).sum(axis=1)
 
 
 def _spending_bounds(t: np.ndarray, cumulative: np.ndarray) -> np.ndarray:

@@ -102,6 +102,8 @@ def test_sequential_bad_inputs():
             sequential_bounds(looks)
     with pytest.raises(ParameterError):
         sequential_bounds(5, spending="haybittle")
+    with pytest.raises(ParameterError, match="too close"):
+        sequential_bounds([0.5, 0.500001, 1.0])  # would need a grid of ~34,000 points
     good = {"users_control": [100, 200], "conversions_control": [5, 10],
             "users_treatment": [100, 200], "conversions_treatment": [6, 12]}
     for bad in ({**good, "users_control": [200, 100]}, {**good, "conversions_treatment": [150, 250]}):
