@@ -290,7 +290,7 @@ def _clustered(df, y, X, fit, tr, po, groups, unit, time, controls, n_leads, lev
     if inference == "aggregated-t":
         r = inf.aggregated_t(wide["change"], wide["treated"], level)
         se, p, low, high, df_t = r["se"], r["p_value"], r["ci_low"], r["ci_high"], float(r["df"])
-        detail = (f"aggregated t: each unit's before-to-after change, treated against untreated, "
+        detail = (f"aggregated t: each {unit}'s before-to-after change, treated against untreated, "
                   f"t({r['df']}) (Donald & Lang 2007)")
     elif inference == "wild":
         r = inf.wild_cluster_bootstrap(y, X.to_numpy(float), j, groups, level=level, weights=weights,
@@ -320,30 +320,33 @@ def _clustered(df, y, X, fit, tr, po, groups, unit, time, controls, n_leads, lev
         leads = _aggregated_leads(wide, n_leads, level)
     else:
         leads = _leads(df, y, tr, po, unit, time, "cluster", groups, n_leads, level)
-    notes = _warnings(n_treated, n_clusters, inference, detail, leads)
+    notes = _warnings(n_treated, n_clusters, inference, detail, leads, unit)
     return DiDResult(se=se, ci_low=float(low), ci_high=float(high), p_value=float(p), n_clusters=n_clusters,
                      leads=leads, inference=inference, inference_detail=detail, df=df_t,
                      n_treated=n_treated, warnings=notes, **common)
 
 
-def _warnings(n_treated, n_clusters, inference, detail, leads) -> tuple[str, ...]:
+def _warnings(n_treated, n_clusters, inference, detail, leads, unit) -> tuple[str, ...]:
     notes = []
     n_untreated = n_clusters - n_treated
-    if min(n_treated, n_untreated) == 1:
-        one, others = ("treated", "untreated") if n_treated == 1 else ("untreated", "treated")
+    fewest = min(n_treated, n_untreated)
+    side = "treated" if n_treated <= n_untreated else "untreated"
+    other = "untreated" if side == "treated" else "treated"
+    if fewest == 1:
         notes.append(
-            f"Only one unit is {one}: the estimate compares that single unit with the {max(n_treated, n_untreated)} "
-            f"{others} ones, so anything else that happened to it in those weeks is counted as the effect. "
-            "Usual cluster-robust standard errors are far too small with one treated unit; the interval "
-            f"here comes from {detail}.")
-    elif min(n_treated, n_untreated) < FEW_TREATED:
-        notes.append(f"Only {min(n_treated, n_untreated)} units are {'treated' if n_treated <= n_untreated else 'untreated'}: "
-                     f"the interval comes from {detail}, as cluster-robust errors are unreliable with so few.")
+            f"Only one {unit} is {side}: the estimate compares that single {unit} with the "
+            f"{n_clusters - 1} {other} ones, so anything else that happened to it in those periods is "
+            f"counted as the effect. Usual cluster-robust standard errors are far too small with one "
+            f"{side} {unit}; the interval here comes from {detail}.")
+    elif fewest < FEW_TREATED:
+        notes.append(f"Only {fewest} of the {n_clusters} {unit} clusters are {side}: the interval comes from {detail}, "
+                     "as cluster-robust errors are unreliable with so few.")
     p = leads.attrs.get("p_value") if leads is not None else None
     if p is not None and np.isfinite(p) and p < 0.05:
-        notes.append(f"Before the start, the treated and untreated units did not move in parallel (pre-trend "
-                     f"test p = {p:.3f}): the estimate mixes the effect with that diverging trend. Compare it "
-                     "with a synthetic-control estimate, which matches the treated unit's path before the start.")
+        notes.append(f"Before the start, the treated {unit} and the untreated ones did not move in parallel "
+                     f"(pre-trend test p = {p:.3f}): the estimate mixes the effect with that diverging trend. "
+                     f"Compare it with a synthetic-control estimate, which matches the treated {unit}'s path "
+                     "before the start.")
     return tuple(notes)
 
 
