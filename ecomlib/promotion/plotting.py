@@ -130,6 +130,11 @@ def plot_synthetic(result, *, ax=None):
     post = path["post"].to_numpy() == 1
     if post.any():
         ax.axvline(x[np.flatnonzero(post)[0]], color=viz.NEUTRAL, lw=1)
+    if not pd.api.types.is_numeric_dtype(path["time"]):
+        import matplotlib.dates as mdates
+
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%m-%d"))
+        ax.tick_params(axis="x", labelrotation=30)
     ax.set_ylabel("outcome, pre-period mean removed" if abs(float(path["treated"][~post].mean())) < 1e-9
                   else "outcome")
     ax.set_title(f"Synthetic control: gap after the start {result.estimate:+.3f}")
