@@ -337,7 +337,9 @@ def _warnings(n_treated, n_clusters, inference, detail, leads, unit) -> tuple[st
             f"Only one {unit} is {side}: the estimate compares that single {unit} with the "
             f"{n_clusters - 1} {other} ones, so anything else that happened to it in those periods is "
             f"counted as the effect. Usual cluster-robust standard errors are far too small with one "
-            f"{side} {unit}; the interval here comes from {detail}.")
+            f"{side} {unit}; the interval here comes from {detail}"
+            + (f", which assumes the {side} {unit} is no noisier than the others." if inference == "aggregated-t"
+               else "."))
     elif fewest < FEW_TREATED:
         notes.append(f"Only {fewest} of the {n_clusters} {unit} clusters are {side}: the interval comes from {detail}, "
                      "as cluster-robust errors are unreliable with so few.")
