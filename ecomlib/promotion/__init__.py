@@ -3,7 +3,9 @@
 * :func:`daily_sales`, :func:`scope_mask` — day x product sales and what a promotion covers.
 * :func:`baseline` — what would have sold without the promotion (pre-period, forecast, control).
 * :func:`promotion_effects` — lift, pull-forward, cannibalisation, halo, net margin.
-* :func:`did`, :func:`category_week_panel` — difference-in-differences with a parallel-trends check.
+* :func:`did`, :func:`category_week_panel` — difference-in-differences with a parallel-trends check and
+  inference that stays valid with one or few treated units; :func:`synthetic_control` — a weighted
+  mix of untreated units fitted on the pre-period, as a second estimate.
 * :func:`roi`, :func:`roas`, :func:`coupon_cost`, :func:`break_even_lift`,
   :func:`max_discount_for_lift`, :func:`discount_economics` — promotion economics.
 * :func:`campaign_table`, :func:`allocate_budget` — every promotion ranked; next year's festival budget;
@@ -53,6 +55,7 @@ from ecomlib.promotion.sales import (
     scope_mask,
     scope_masks,
 )
+from ecomlib.promotion.synthetic import SyntheticResult, synthetic_control
 
 __all__ = [
     "BASELINE_METHODS",
@@ -61,6 +64,7 @@ __all__ = [
     "DiDResult",
     "DiscountEconomics",
     "PromotionEffects",
+    "SyntheticResult",
     "allocate_budget",
     "beside_truth",
     "baseline",
@@ -90,5 +94,6 @@ __all__ = [
     "scope_mask",
     "scope_masks",
     "study_promotion",
+    "synthetic_control",
     "who_responds",
 ]

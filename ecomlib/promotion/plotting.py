@@ -15,6 +15,7 @@ __all__ = [
     "plot_campaigns",
     "plot_did_leads",
     "plot_effects",
+    "plot_synthetic",
 ]
 
 _PERIOD_SHADE = {"during": "#E69F00", "post": "#CC79A7"}
@@ -116,6 +117,28 @@ def plot_did_leads(result, *, ax=None):
     p = leads.attrs.get("p_value") if leads is not None else None
     ax.set_title("Parallel trends check" + (f" (joint p = {p:.3f})" if p is not None and np.isfinite(p) else ""))
     ax.set_ylabel("treated - control (log units)")
+    return ax
+
+
+def plot_synthetic(result, *, ax=None):
+    """The treated unit's path against its synthetic control (a :class:`SyntheticResult`); start marked."""
+    ax = viz.get_ax(ax, figsize=(9, 4))
+    path = result.path
+    x = pd.to_datetime(path["time"]) if not pd.api.types.is_numeric_dtype(path["time"]) else path["time"]
+    ax.plot(x, path["treated"], color="#D55E00", lw=2, label=f"{result.treated_unit} (treated)")
+    ax.plot(x, path["synthetic"], color="#0072B2", lw=2, ls="--", label="synthetic control")
+    post = path["post"].to_numpy() == 1
+    if post.any():
+        ax.axvline(x[np.flatnonzero(post)[0]], color=viz.NEUTRAL, lw=1)
+    if not pd.api.types.is_numeric_dtype(path["time"]):
+        import matplotlib.dates as mdates
+
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%m-%d"))
+        ax.tick_params(axis="x", labelrotation=30)
+    ax.set_ylabel("outcome, pre-period mean removed" if abs(float(path["treated"][~post].mean())) < 1e-9
+                  else "outcome")
+    ax.set_title(f"Synthetic control: gap after the start {result.estimate:+.3f}")
+    ax.legend(loc="best")
     return ax
 
 

@@ -2,6 +2,7 @@
 
 import matplotlib.pyplot as plt
 import pytest
+from did_simulation import simulated_panel
 
 from ecomlib.promotion import (
     campaign_table,
@@ -10,6 +11,7 @@ from ecomlib.promotion import (
     did,
     discount_economics,
     promotion_effects,
+    synthetic_control,
 )
 from ecomlib.promotion import plotting as pp
 
@@ -36,5 +38,9 @@ def test_figures(promo_shop):
             unit="category", time="week", cov_type="HC1")
     ax = pp.plot_did_leads(r)
     assert ax.get_xticklabels()[-1].get_text() == "promotion"
+    sc = synthetic_control(simulated_panel(0), outcome="y", treated="treated", post="post", unit="unit",
+                           time="week")
+    ax = pp.plot_synthetic(sc)
+    assert len(ax.lines) == 3  # treated, synthetic, start
     ax = pp.plot_break_even(discount_economics(0.2, 0.5, 0.4))
     assert ax.lines[0].get_xydata().shape[0] == 60
