@@ -419,6 +419,8 @@ def _per_distinct(s: pd.Series, clean: Any) -> pd.Series | None:
     cleaned = _arrow_text(distinct)
     if cleaned is None:
         return None
+    if distinct.dtype == s.dtype and cleaned.equals(pa.chunked_array([encoded.dictionary])):
+        return s  # nothing changed: keep sharing the column's buffers, as the whole-column path does
     taken = cleaned.combine_chunks().take(encoded.indices) if isinstance(cleaned, pa.ChunkedArray) \
         else cleaned.take(encoded.indices)
     return pd.Series(pd.array(taken, dtype=distinct.dtype), index=s.index)
