@@ -130,25 +130,11 @@ def _duplicated(frame: pd.DataFrame, source: pd.DataFrame | None = None,
         else:
             continue
         key = key * np.uint64(1_000_003) + part
-    candidates = _shared(key)
+    candidates = pd.Series(key).duplicated(keep=False).to_numpy()
     out = np.zeros(len(rows), dtype=bool)
     if candidates.any():
         table = frame if source is None else source
         out[candidates] = table.iloc[rows[candidates]].duplicated(keep="first").to_numpy()
-    return out
-
-
-def _shared(key: np.ndarray) -> np.ndarray:
-    """True where ``key`` equals another entry's key (by sorting: a third of a hash table's memory)."""
-    order = np.argsort(key, kind="stable")
-    ordered = key[order]
-    same = ordered[1:] == ordered[:-1]
-    del ordered
-    shared = np.zeros(len(key), dtype=bool)
-    shared[1:] = same
-    shared[:-1] |= same
-    out = np.zeros(len(key), dtype=bool)
-    out[order[shared]] = True
     return out
 
 
