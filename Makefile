@@ -48,8 +48,9 @@ lint: $(STAMP)
 data: $(STAMP)
 	$(BIN)/ecomlib data sample --out data/sample
 
+# every benchmark runs even when one fails; a summary table (ratios to anchors) at the end
 bench: $(STAMP)
-	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	$(BIN)/python benchmarks/run.py $(BENCH)
 
 clean:
 	rm -rf $(VENV) reports reports-real .pytest_cache .ruff_cache .hypothesis benchmarks/output

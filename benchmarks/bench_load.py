@@ -1,74 +1,102 @@
-"""Benchmark: load_transactions on a 1,000,000-line CSV against a bare pyarrow read.
+"""Benchmark: ``load_transactions(preset="online_retail")`` against a bare pyarrow read.
 
-Targets (issue 2, section 5):
+Targets (issue 16), each a ratio to the bare ``pandas.read_csv(path, engine="pyarrow")`` of the
+same file measured in the same run:
 
-* time: ``load_transactions`` at most 3x ``pandas.read_csv(engine="pyarrow")`` on the same file;
-* memory: peak memory of the load at most 3x the final frame's size.
+* time: the load at most 3x the bare read, at 1M, 5M and 10M lines;
+* memory: the load's peak at most 2.5x the final frame's size.
 
-The file is written with numpy and pyarrow (a shop's canonical export: 12 columns, about 106 MB,
-about 5 % cancelled and 5 % returned lines, 3 % missing customer ids). Each measurement
-runs in a fresh Python process, three times; the best time and the smallest peak are
-kept, which is what the machine does when it is not busy (the machine is shared, so
-single runs vary a lot). Peak memory is the process's peak resident set size during the
-load (``VmHWM`` in ``/proc/self/status``, Linux) minus its resident size just before, so it
-counts pyarrow's buffers, which ``tracemalloc`` cannot see.
+The input is a UCI Online Retail style CSV (``InvoiceNo, StockCode, Description, Quantity,
+InvoiceDate, UnitPrice, CustomerID, Country``; month-first dates such as ``12/1/2010 8:26``,
+prices such as ``2.55``, customer ids such as ``17850.0`` with a quarter missing, about 2 %
+cancelled invoices ``C...`` and some postage lines), written with a seed into
+``benchmarks/output/`` (git-ignored) and reused by later runs. Each measurement runs in a fresh
+Python process; the best of ``--repeats`` times and the smallest peak are kept. Peak memory is
+the process's peak resident size during the load (``VmHWM``) minus its resident size just
+before, so it counts pyarrow's buffers, which ``tracemalloc`` cannot see.
 
-Run: ``python benchmarks/bench_load.py [--rows N]``. Exit status 1 when a target is missed.
+Run: ``python benchmarks/bench_load.py [--lines 1000000 5000000 10000000] [--repeats N]``.
+Exit status 1 when a target is missed.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _bench import load_average, memory, output_dir, report, run_child  # noqa: E402
+
 TIME_TARGET = 3.0
-MEMORY_TARGET = 3.0
-REPEATS = 3
+MEMORY_TARGET = 2.5
+LINES = (1_000_000, 5_000_000, 10_000_000)
+SEED = 16
+GENERATOR_VERSION = 1  # bump when write_uci_csv changes, so cached inputs are rewritten
+
+COUNTRIES = ("United Kingdom", "Germany", "France", "EIRE", "Spain", "Netherlands", "Belgium",
+             "Switzerland", "Portugal", "Australia")
 
 
-def write_csv(path: Path, rows: int, seed: int = 0) -> None:
-    """Write ``rows`` canonical transaction lines to ``path`` (numpy draws, pyarrow writer)."""
+def write_uci_csv(path: Path, lines: int, seed: int = SEED) -> None:
+    """Write ``lines`` UCI Online Retail style order lines to ``path`` (numpy draws, pyarrow writer)."""
     import numpy as np
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     rng = np.random.default_rng(seed)
-    orders = rng.integers(0, rows // 3, rows)
-    products = rng.integers(0, 2_000, rows)
-    customers = np.char.add("C", rng.integers(0, 50_000, rows).astype(str)).astype(object)
-    customers[rng.random(rows) < 0.03] = None
-    status = rng.choice(np.array(["completed", "cancelled", "returned"]), rows, p=[0.9, 0.05, 0.05])
-    quantity = rng.integers(1, 5, rows) * np.where(status == "returned", -1, 1)
-    price = np.round(rng.gamma(2.0, 50.0, rows), 2)
-    seconds = rng.integers(0, 730 * 86_400, rows)
+    invoices = max(lines // 20, 1)
+    invoice = np.sort(rng.integers(0, invoices, lines))
+    cancelled = rng.random(invoices) < 0.02
+    numbers = np.arange(536365, 536365 + invoices).astype(str).astype(object)
+    numbers[cancelled] = np.char.add("C", numbers[cancelled].astype(str))
+    start = np.datetime64("2010-12-01T08:00", "m")
+    minutes = np.sort(rng.integers(0, 373 * 24 * 60, invoices))
+    stamps = pa.array((start + minutes.astype("timedelta64[m]")).astype("datetime64[s]"))
+    # UCI writes 12/1/2010 8:26: no zero padding of month, day or hour
+    dates = pc.replace_substring_regex(pc.strftime(stamps, format="%m/%d/%Y %H:%M"),
+                                       pattern=r"(^|/| )0(\d)", replacement=r"\1\2")
+    dates = pc.replace_substring_regex(dates, pattern=r"(^|/| )0(\d)", replacement=r"\1\2")
+    products = 4_000
+    codes = np.char.add("2", rng.integers(1000, 3000, products).astype(str)).astype(object)
+    codes[:3] = ["POST", "M", "DOT"]
+    names = np.char.add("ITEM ", np.arange(products).astype(str))
+    prices = np.round(rng.gamma(1.5, 2.5, products) + 0.1, 2)
+    product = rng.integers(0, products, lines)
+    quantity = rng.integers(1, 13, lines) * np.where(cancelled[invoice], -1, 1)
+    customer = rng.integers(12346, 18288, invoices).astype(float)
+    customer_text = pa.array(np.char.add(customer.astype(int).astype(str), ".0"))
+    customer_text = pc.if_else(pa.array(rng.random(invoices) < 0.25), pa.scalar(None, pa.string()),
+                               customer_text)
+    country = rng.choice(len(COUNTRIES), invoices, p=[0.9] + [0.1 / 9] * 9)
+    idx = pa.array(invoice)
     table = pa.table({
-        "order_id": np.char.add("O", orders.astype(str)),
-        "order_date": (np.datetime64("2023-01-01T00:00:00", "s") + seconds.astype("timedelta64[s]")),
-        "customer_id": pa.array(customers, type=pa.string()),
-        "product_id": np.char.add("P", products.astype(str)),
-        "product_name": np.char.add("Product ", products.astype(str)),
-        "category": np.array(["beauty", "home", "toys", "sports", "food", "tech", "fashion", "books"])[products % 8],
-        "quantity": quantity,
-        "unit_price": price,
-        "revenue": np.round(quantity * price, 2),
-        "channel": rng.choice(np.array(["organic", "paid_search", "social", "email", "marketplace"]), rows),
-        "country": rng.choice(np.array(["CN", "HK", "TW", "SG", "US", "DE"]), rows),
-        "status": status,
+        "InvoiceNo": pa.array(numbers, pa.string()).take(idx),
+        "StockCode": pa.array(codes, pa.string()).take(pa.array(product)),
+        "Description": pa.array(names).take(pa.array(product)),
+        "Quantity": quantity,
+        "InvoiceDate": dates.take(idx),
+        "UnitPrice": pc.cast(pa.array(prices), pa.string()).take(pa.array(product)),
+        "CustomerID": customer_text.take(idx),
+        "Country": pa.array(COUNTRIES).take(pa.array(country)).take(idx),
     })
-    pacsv.write_csv(table, path)
+    tmp = path.with_suffix(".tmp")
+    pacsv.write_csv(table, tmp, pacsv.WriteOptions(quoting_style="none"))
+    tmp.replace(path)
 
 
-def _memory(field: str) -> int:
-    """Resident (``VmRSS``) or peak resident (``VmHWM``) memory of this process, in bytes (Linux)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) * 1024
-    raise RuntimeError(f"{field} not in /proc/self/status; this benchmark measures memory on Linux only")
+def input_file(lines: int, seed: int = SEED) -> Path:
+    """The generated CSV of ``lines`` lines (written on first use)."""
+    path = output_dir("load") / f"uci_{lines}_s{seed}_v{GENERATOR_VERSION}.csv"
+    if not path.exists():
+        t0 = time.perf_counter()
+        write_uci_csv(path, lines, seed)
+        print(f"  wrote {path.name} ({path.stat().st_size / 2**20:.0f} MB) in {time.perf_counter() - t0:.1f} s",
+              flush=True)
+    return path
 
 
 def child(mode: str, path: str) -> None:
@@ -77,57 +105,60 @@ def child(mode: str, path: str) -> None:
 
     from ecomlib.data import load_transactions
 
-    before = _memory("VmRSS")
+    before = memory("VmRSS")
     start = time.perf_counter()
     if mode == "bare":
         frame = pd.read_csv(path, engine="pyarrow")
     else:
-        frame, _ = load_transactions(path)
+        frame, _ = load_transactions(path, preset="online_retail")
     seconds = time.perf_counter() - start
-    peak = _memory("VmHWM") - before
+    peak = memory("VmHWM") - before
     print(json.dumps({"seconds": seconds, "peak_bytes": peak, "rows": len(frame),
                       "frame_bytes": int(frame.memory_usage(deep=True).sum())}))
 
 
-def measure(mode: str, path: Path) -> dict:
-    runs = []
-    for _ in range(REPEATS):
-        done = subprocess.run([sys.executable, __file__, "--child", mode, str(path)],
-                              capture_output=True, text=True, check=True)
-        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+def measure(mode: str, path: Path, repeats: int) -> dict:
+    runs = [run_child(__file__, "--child", mode, str(path)) for _ in range(repeats)]
     best = min(runs, key=lambda r: r["seconds"])
     return {**best, "peak_bytes": min(r["peak_bytes"] for r in runs),
-            "all_seconds": [round(r["seconds"], 3) for r in runs]}
+            "all_seconds": [round(r["seconds"], 2) for r in runs]}
+
+
+def bench(lines: int, repeats: int) -> bool:
+    path = input_file(lines)
+    bare = measure("bare", path, repeats)
+    load = measure("load", path, repeats)
+    mb = 2**20
+    print(f"{lines:,} lines ({path.stat().st_size / mb:.0f} MB): bare read {bare['all_seconds']} s, "
+          f"load_transactions {load['all_seconds']} s; peak +{load['peak_bytes'] / mb:.0f} MB, "
+          f"final frame {load['rows']:,} rows {load['frame_bytes'] / mb:.0f} MB", flush=True)
+    ok_time = report("load", f"load_transactions time, {lines:,} lines", load["seconds"] / bare["seconds"],
+                     TIME_TARGET, anchor="bare read",
+                     figure=f"{load['seconds']:.2f} s vs {bare['seconds']:.2f} s")
+    ok_memory = report("load", f"load_transactions peak memory, {lines:,} lines",
+                       load["peak_bytes"] / load["frame_bytes"], MEMORY_TARGET, anchor="final frame",
+                       figure=f"{load['peak_bytes'] / mb:.0f} MB vs {load['frame_bytes'] / mb:.0f} MB")
+    return ok_time and ok_memory
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--lines", type=int, nargs="+", default=list(LINES))
+    parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--child", nargs=2, metavar=("MODE", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(*args.child)
         return 0
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "transactions.csv"
-        write_csv(path, args.rows)
-        size = path.stat().st_size
-        bare = measure("bare", path)
-        load = measure("load", path)
-    ratio = load["seconds"] / bare["seconds"]
-    memory_ratio = load["peak_bytes"] / load["frame_bytes"]
-    mb = 1024 * 1024
-    print(f"file: {args.rows:,} lines, {size / mb:.1f} MB")
-    print(f"bare pandas.read_csv(engine='pyarrow'): {bare['seconds']:.3f} s (runs {bare['all_seconds']}), "
-          f"peak +{bare['peak_bytes'] / mb:.0f} MB")
-    print(f"load_transactions:                     {load['seconds']:.3f} s (runs {load['all_seconds']}), "
-          f"peak +{load['peak_bytes'] / mb:.0f} MB")
-    print(f"final frame: {load['rows']:,} rows, {load['frame_bytes'] / mb:.0f} MB")
-    ok_time, ok_memory = ratio <= TIME_TARGET, memory_ratio <= MEMORY_TARGET
-    print(f"time ratio   {ratio:.2f}x  (target <= {TIME_TARGET:.0f}x)  {'ok' if ok_time else 'MISSED'}")
-    print(f"memory ratio {memory_ratio:.2f}x  (peak / final frame; target <= {MEMORY_TARGET:.0f}x)  "
-          f"{'ok' if ok_memory else 'MISSED'}")
-    return 0 if ok_time and ok_memory else 1
+    print(f"load average {load_average()}", flush=True)
+    results = []
+    for lines in args.lines:
+        try:
+            results.append(bench(lines, args.repeats))
+        except Exception as exc:  # one size failing must not hide the others
+            print(f"{lines:,} lines: FAILED {type(exc).__name__}: {exc}", flush=True)
+            results.append(False)
+    return 0 if all(results) else 1
 
 
 if __name__ == "__main__":

@@ -1,97 +1,107 @@
-"""Time of `ecomlib report all` against the floor of the report runner (issue 3, section 6).
+"""Benchmark: chapter reports against the papermill floor, both measured in this run (issue 16).
 
-The floor is the time to run an empty parameterised notebook (a parameters cell, then the
-imports every chapter makes) through the same runner, once per available chapter: kernel
-start, imports, export and run record. A chapter's own compute is its report time minus
-the mean floor.
+The floor is a notebook that only imports what every chapter's stack imports (pandas,
+seaborn, statsmodels, matplotlib) after the same parameters cell, run through the same
+report runner (papermill kernel start, execution, HTML export, run record). Floors and
+chapters alternate (floor, chapter, floor, chapter ...), and each chapter is divided by the
+mean of the floors on either side of it, so a change of load during the run touches both.
 
-Targets: each chapter's compute at most 10 s on the sample shop; the whole `all` run at
-most 2 x the floor plus the chapters' compute.
+Targets:
 
-Run: .venv/bin/python benchmarks/bench_reports.py [--jobs N]
+* each chapter report at most 2x the floor;
+* ``ecomlib report all`` (``run_all``, ``--jobs 1``) at most 1.6x the sum of the floors
+  (one floor per chapter).
+
+Run: ``python benchmarks/bench_reports.py [--chapters basics market ...] [--no-all]``.
+Reports go to ``benchmarks/output/reports/``. Exit status 1 when a target is missed.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_notebook
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _bench import load_average, output_dir, report  # noqa: E402
 
-from ecomlib.reports.chapters import CHAPTERS, chapter_notebook
-from ecomlib.reports.runner import run_all, run_report
-
-COMPUTE_TARGET_S = 10.0
+CHAPTER_TARGET = 2.0
+ALL_TARGET = 1.6
 
 FLOOR_PARAMETERS = """data: str = ""  # empty = bundled sample shop
 preset: str = ""  # export format
 start: str = ""  # first day
 end: str = ""  # last day
 """
-FLOOR_IMPORTS = "import matplotlib.pyplot as plt\nimport pandas as pd\n\nfrom ecomlib import reports"
+FLOOR_IMPORTS = ("import matplotlib.pyplot as plt\nimport pandas as pd\nimport seaborn as sns\n"
+                 "import statsmodels.api as sm")
 
 
 def floor_notebook(folder: Path) -> Path:
-    """Write the empty parameterised notebook used for the floor."""
+    """Write the floor notebook: a parameters cell, then the imports."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
     nb = new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
-    nb.cells = [
-        new_code_cell(FLOOR_PARAMETERS, metadata={"tags": ["parameters"]}),
-        new_code_cell(FLOOR_IMPORTS),
-    ]
+    nb.cells = [new_code_cell(FLOOR_PARAMETERS, metadata={"tags": ["parameters"]}),
+                new_code_cell(FLOOR_IMPORTS)]
     path = folder / "floor.ipynb"
     nbformat.write(nb, path)
     return path
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jobs", type=int, default=1, help="chapters at once for `all` (default 1)")
-    args = parser.parse_args()
-    available = [c for c in CHAPTERS if chapter_notebook(c).exists()]
-    if not available:
-        print("no chapter notebook exists yet; nothing to measure")
-        return 0
-    with tempfile.TemporaryDirectory(prefix="bench-reports-") as tmp:
-        tmp = Path(tmp)
-        floor_nb = floor_notebook(tmp)
-        floors = {}
-        for chapter in available:
-            t0 = time.perf_counter()
-            rec = run_report(chapter, None, tmp / "floor", notebook=floor_nb)
-            floors[chapter] = time.perf_counter() - t0
-            if not rec.ok:
-                print(f"floor notebook failed: {rec.message()}", file=sys.stderr)
-                return 1
-        t0 = time.perf_counter()
-        records = run_all(None, tmp / "all", jobs=args.jobs)
-        total = time.perf_counter() - t0
+def _timed(run, *args, **kwargs):
+    t0 = time.perf_counter()
+    result = run(*args, **kwargs)
+    return result, time.perf_counter() - t0
 
-    floor_total = sum(floors.values())
-    floor_mean = floor_total / len(floors)
-    print(f"report runner benchmark: {len(available)} chapter(s) available, --jobs {args.jobs}")
-    print(f"{'chapter':<10} {'status':<10} {'report s':>9} {'floor s':>8} {'compute s':>10} {'target s':>9}  ok")
-    compute_total, all_ok = 0.0, True
-    for rec in records:
-        if rec.status == "not available":
-            print(f"{rec.chapter:<10} {'n/a':<10} {'-':>9} {'-':>8} {'-':>10} {COMPUTE_TARGET_S:>9.1f}  -")
+
+def main() -> int:
+    from ecomlib.reports.chapters import CHAPTERS, chapter_notebook
+    from ecomlib.reports.runner import run_all, run_report
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chapters", nargs="+", default=list(CHAPTERS), choices=list(CHAPTERS))
+    parser.add_argument("--no-all", action="store_true", help="skip the `all` run")
+    args = parser.parse_args()
+    chapters = [c for c in args.chapters if chapter_notebook(c).exists()]
+    out = output_dir("reports")
+    shutil.rmtree(out)
+    out.mkdir()
+    floor_nb = floor_notebook(out)
+    print(f"load average {load_average()}", flush=True)
+
+    def floor() -> float:
+        rec, seconds = _timed(run_report, "basics", None, out / "floor", notebook=floor_nb)
+        if not rec.ok:
+            raise RuntimeError(f"the floor notebook failed: {rec.message()}")
+        return seconds
+
+    floors = [floor()]
+    results = []
+    for chapter in chapters:
+        rec, seconds = _timed(run_report, chapter, None, out / "chapters")
+        floors.append(floor())
+        anchor = (floors[-2] + floors[-1]) / 2
+        if not rec.ok:
+            print(f"{chapter}: FAILED {rec.message()}", flush=True)
+            results.append(False)
             continue
-        compute = max(0.0, rec.duration_s - floor_mean)
-        compute_total += compute
-        ok = rec.ok and compute <= COMPUTE_TARGET_S
-        all_ok &= ok
-        print(f"{rec.chapter:<10} {rec.status:<10} {rec.duration_s:>9.1f} {floors[rec.chapter]:>8.1f} "
-              f"{compute:>10.1f} {COMPUTE_TARGET_S:>9.1f}  {'yes' if ok else 'NO'}")
-    target_total = 2 * floor_total + compute_total
-    total_ok = total <= target_total
-    print(f"{'all':<10} {'':<10} {total:>9.1f} {floor_total:>8.1f} {compute_total:>10.1f} "
-          f"{target_total:>9.1f}  {'yes' if total_ok else 'NO'}")
-    print("(target for `all`: 2 x floor + compute; floor = empty parameterised notebook per chapter)")
-    return 0 if (all_ok and total_ok) else 1
+        results.append(report("reports", f"report {chapter}", seconds / anchor, CHAPTER_TARGET,
+                              anchor="floor", figure=f"{seconds:.1f} s vs floor {anchor:.1f} s"))
+    if not args.no_all and set(chapters) == set(CHAPTERS):
+        records, seconds = _timed(run_all, None, out / "all", jobs=1)
+        floors.append(floor())
+        floor_sum = len(chapters) * sum(floors) / len(floors)
+        ok = all(r.ok for r in records)
+        results.append(ok and report("reports", "report all (--jobs 1)", seconds / floor_sum, ALL_TARGET,
+                                     anchor="sum of floors",
+                                     figure=f"{seconds:.1f} s vs {floor_sum:.1f} s ({len(chapters)} floors)"))
+    print(f"floors measured: {[round(f, 1) for f in floors]} s; load average {load_average()}", flush=True)
+    return 0 if all(results) else 1
 
 
 if __name__ == "__main__":

@@ -13,24 +13,37 @@ Presets for known exports live in :mod:`ecomlib.data.presets` (``online_retail``
 ``shopify``, ``olist``); schemas in :mod:`ecomlib.data.schemas`.
 """
 
-from ecomlib.data.derived import derive_discounts, reference_prices
-from ecomlib.data.presets import PRESETS
-from ecomlib.data.quality import QualityCheck, QualityReport
-from ecomlib.data.schemas import SCHEMAS, TABLES
-from ecomlib.data.shop import Shop, load_shop
-from ecomlib.data.tables import load_table
-from ecomlib.data.transactions import load_transactions
+from __future__ import annotations
 
-__all__ = [
-    "PRESETS",
-    "QualityCheck",
-    "QualityReport",
-    "SCHEMAS",
-    "Shop",
-    "TABLES",
-    "derive_discounts",
-    "load_shop",
-    "load_table",
-    "load_transactions",
-    "reference_prices",
-]
+import importlib
+from typing import Any
+
+# Imported on first use (PEP 562), so `ecomlib --help` and `ecomlib.data.cli` stay free of
+# pandas and pandera: name -> module that defines it.
+_LAZY = {
+    "PRESETS": "ecomlib.data.presets",
+    "QualityCheck": "ecomlib.data.quality",
+    "QualityReport": "ecomlib.data.quality",
+    "SCHEMAS": "ecomlib.data.schemas",
+    "Shop": "ecomlib.data.shop",
+    "TABLES": "ecomlib.data.schemas",
+    "derive_discounts": "ecomlib.data.derived",
+    "load_shop": "ecomlib.data.shop",
+    "load_table": "ecomlib.data.tables",
+    "load_transactions": "ecomlib.data.transactions",
+    "reference_prices": "ecomlib.data.derived",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'ecomlib.data' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

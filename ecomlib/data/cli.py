@@ -19,10 +19,11 @@ import os
 import sys
 from pathlib import Path
 
-from ecomlib.data.presets import PRESETS
-from ecomlib.data.schemas import TABLES
-
 __all__ = ["register"]
+
+#: The command this group adds, and its line in ``ecomlib --help`` (see :mod:`ecomlib.cli`).
+COMMAND = "data"
+HELP = "check and load shop data; write the sample shop"
 
 
 def _sheet(value: str) -> str | int:
@@ -66,6 +67,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _presets(args: argparse.Namespace) -> int:
+    from ecomlib.data.presets import PRESETS
+
     for preset in PRESETS.values():
         print(f"{preset.name:<14} {preset.description}")
     return 0
@@ -84,7 +87,10 @@ def _sample(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``data`` command group to the ``ecomlib`` command line."""
-    data = subparsers.add_parser("data", help="check and load shop data; write the sample shop",
+    from ecomlib.data.presets import PRESETS
+    from ecomlib.data.schemas import TABLES
+
+    data = subparsers.add_parser(COMMAND, help=HELP,
                                  description="Check a shop export against the canonical tables.")
     sub = data.add_subparsers(dest="data_command", metavar="SUBCOMMAND")
     data.set_defaults(func=lambda args: (data.print_help(), 2)[1])

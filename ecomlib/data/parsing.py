@@ -133,6 +133,56 @@ def _decimal_mark(text: pd.Series, fits: dict[str, pd.Series], column: str,
     )
 
 
+# Plain numbers (12, -3, 2.55): no currency, grouping, spaces or exponent. Such a column can
+# only vote for the decimal point: a value fits the decimal comma too only when it is a whole
+# number or one dot before three digits (1.299 = 1299 with a thousands dot), _GROUPED_DOT.
+_PLAIN = r"^[+-]?\d+(?:\.\d+)?$"
+_GROUPED_DOT = r"^[+-]?[1-9]\d{0,2}\.\d{3}$"
+
+
+def _arrow_text(s: pd.Series) -> Any:
+    """The pyarrow array behind a pyarrow-backed text Series (no copy), else None."""
+    dtype = s.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        return s.array.__arrow_array__()
+    return None
+
+
+def _plain_numbers(s: pd.Series, decimal: str | None, column: str,
+                   notes: list[str] | None) -> tuple[pd.Series, pd.Series] | None:
+    """:func:`parse_numbers` for a text column of plain numbers only, with pyarrow's kernels.
+
+    Returns ``None`` (use the general path) unless every present value is a plain number and
+    the general path would read the column with the decimal point; the values, ``bad`` and
+    the note are then the same as the general path's, only faster (one regex pass and one
+    cast instead of normalising, stripping and matching every value twice).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = _arrow_text(s)
+    if arr is None or decimal not in (None, "."):
+        return None
+    present = len(arr) - arr.null_count
+    if (pc.sum(pc.match_substring_regex(arr, _PLAIN)).as_py() or 0) != present:
+        return None
+    dotted = pc.match_substring(arr, ".")
+    votes = 0
+    if decimal is None:
+        votes = pc.sum(pc.and_kleene(dotted, pc.invert(pc.match_substring_regex(arr, _GROUPED_DOT)))).as_py() or 0
+        if votes == 0 and pc.any(dotted).as_py():
+            return None  # only values like 1.299: the general path explains the ambiguity
+    values = pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
+    given = values[~np.isnan(values)]
+    if not np.isfinite(given).all() or (np.abs(given) >= 2.0**53).any() or np.signbit(given[given == 0]).any():
+        return None  # overflow, huge or negative-zero values: their reading is the general path's
+    if notes is not None and votes:
+        notes.append(f"{column}: {_NAMES['.']}, decided from {votes:,} values")
+    elif notes is not None and decimal == "." and pc.any(dotted).as_py():
+        notes.append(f"{column}: {_NAMES['.']}, as set (decimal='.')")
+    return pd.Series(values, index=s.index), pd.Series(np.zeros(len(s), dtype=bool), index=s.index)
+
+
 def parse_numbers(s: pd.Series, decimal: str | None = None, *, column: str = "value",
                   notes: list[str] | None = None) -> tuple[pd.Series, pd.Series]:
     """Parse money or counts to float64.
@@ -170,6 +220,9 @@ def parse_numbers(s: pd.Series, decimal: str | None = None, *, column: str = "va
     >>> parse_numbers(pd.Series(["€12,50", "1.299,00"]))[0].tolist()
     [12.5, 1299.0]
     """
+    fast = _plain_numbers(s, decimal, column, notes)
+    if fast is not None:
+        return fast
     blank = is_blank(s)
     if _is_flags(s, blank):
         raise DataError(f"Column {column!r} holds true/false flags, not numbers.",
@@ -237,6 +290,10 @@ def _dmy_formats(day_first: bool) -> tuple[str, ...]:
     return (f"{order} %H:%M", f"{order} %H:%M:%S", order)
 
 
+#: From this length on, :func:`parse_dates` parses each distinct text once (when there are few).
+_FACTORIZE_FROM = 10_000
+
+
 def parse_dates(s: pd.Series, formats: tuple[str, ...] | None = None, *, dayfirst: bool | None = None,
                 column: str = "date", notes: list[str] | None = None) -> tuple[pd.Series, pd.Series]:
     """Parse timestamps to ``datetime64[us]`` (time-zone naive, local wall-clock time).
@@ -282,6 +339,14 @@ def parse_dates(s: pd.Series, formats: tuple[str, ...] | None = None, *, dayfirs
     if s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) in ("date", "datetime"):
         # pyarrow reads 2024-06-18 as datetime.date objects
         return pd.to_datetime(s).astype("datetime64[us]"), pd.Series(False, index=s.index)
+    if len(s) >= _FACTORIZE_FROM:
+        codes, uniques = pd.factorize(s)
+        if len(uniques) <= len(s) // 4:  # an export repeats each order's time on all its lines
+            values, bad = parse_dates(pd.Series(uniques), formats, dayfirst=dayfirst, column=column, notes=notes)
+            found = codes >= 0  # (-1: missing)
+            values = np.where(found, values.to_numpy()[codes], np.datetime64("NaT", "us"))
+            return (pd.Series(values, index=s.index, dtype="datetime64[us]"),
+                    pd.Series(found & bad.to_numpy()[codes], index=s.index))
     text = _as_text(s)
     blank = s.isna() | text.eq("")
     text = text.where(~blank)
@@ -331,6 +396,36 @@ def plausible_bounds(earliest: Any = None, latest: Any = None) -> tuple[pd.Times
     return lo, hi
 
 
+#: From this length on, text columns with few distinct values are cleaned once per distinct value.
+_DISTINCT_FROM = 10_000
+
+
+def _per_distinct(s: pd.Series, clean: Any) -> pd.Series | None:
+    """``clean(s)`` computed once per distinct value of a long, repetitive pyarrow text column.
+
+    Returns ``None`` when ``s`` is short, not pyarrow text, or mostly distinct values (the caller
+    then cleans it whole). Ids, names and countries repeat on every line of an order, so this
+    turns a million string operations into a few thousand plus one ``take``.
+    """
+    import pyarrow as pa
+
+    arr = _arrow_text(s)
+    if arr is None or len(s) < _DISTINCT_FROM:
+        return None
+    encoded = arr.dictionary_encode().combine_chunks()
+    if len(encoded.dictionary) > len(s) // 4:
+        return None
+    distinct = clean(pd.Series(encoded.dictionary.to_pandas(types_mapper=lambda _: s.dtype)))
+    cleaned = _arrow_text(distinct)
+    if cleaned is None:
+        return None
+    if distinct.dtype == s.dtype and cleaned.equals(pa.chunked_array([encoded.dictionary])):
+        return s  # nothing changed: keep sharing the column's buffers, as the whole-column path does
+    taken = cleaned.combine_chunks().take(encoded.indices) if isinstance(cleaned, pa.ChunkedArray) \
+        else cleaned.take(encoded.indices)
+    return pd.Series(pd.array(taken, dtype=distinct.dtype), index=s.index)
+
+
 def clean_text(s: pd.Series) -> pd.Series:
     """Text with invisible characters (a mid-file BOM, zero-width spaces) and outer spaces
     removed, and empty text as missing.
@@ -338,6 +433,9 @@ def clean_text(s: pd.Series) -> pd.Series:
     A new array is made only when something changes, which keeps the memory of loading a
     large, clean file low.
     """
+    distinct = _per_distinct(s, clean_text)
+    if distinct is not None:
+        return distinct
     if not (pd.api.types.is_string_dtype(s) and s.dtype != object):
         s = s.astype("str").where(s.notna())
     s = _drop_invisible(s)
@@ -362,6 +460,9 @@ def parse_ids(s: pd.Series) -> pd.Series:
         whole = s.isna() | (np.floor(s) == s)
         if whole.all():
             return s.astype("Int64").astype("str")
+    distinct = _per_distinct(s, parse_ids)
+    if distinct is not None:
+        return distinct
     text = clean_text(s)
     if (text.str.endswith(".0") | text.str.endswith(".00")).any():
         text = text.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)

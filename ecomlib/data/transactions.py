@@ -104,33 +104,37 @@ def normalise_status(values: pd.Series) -> pd.Series:
     return mapped.astype("str")
 
 
-def _duplicated(frame: pd.DataFrame, source: pd.DataFrame | None = None) -> np.ndarray:
+def _duplicated(frame: pd.DataFrame, source: pd.DataFrame | None = None,
+                rows: np.ndarray | None = None) -> np.ndarray:
     """Exact duplicate rows (all but the first of each group), fast on large tables.
 
     Rows are first grouped by a cheap numeric key of the canonical ``frame`` (date,
     quantity, prices, product id length); only rows sharing a key with another row can be
     duplicates, and only those are compared column by column, on the ``source`` rows (the
     same rows as read, every column, mapped or not) when given, else on ``frame``.
+    ``rows`` (positions, in order) limits the search to those rows without copying the
+    tables; the result then has one entry per position.
     """
-    key = np.zeros(len(frame), dtype=np.uint64)
+    rows = np.arange(len(frame)) if rows is None else rows
+    key = np.zeros(len(rows), dtype=np.uint64)
     for col in frame.columns:
         s = frame[col]
         if pd.api.types.is_datetime64_dtype(s):
-            part = s.to_numpy().view("int64").astype(np.uint64)
+            part = s.to_numpy()[rows].view("int64").astype(np.uint64)
         elif pd.api.types.is_integer_dtype(s):
-            part = s.to_numpy().astype(np.uint64)
+            part = s.to_numpy()[rows].astype(np.uint64)
         elif pd.api.types.is_float_dtype(s):
-            part = np.nan_to_num(s.to_numpy(), nan=-1.0).view(np.uint64)
+            part = np.nan_to_num(s.to_numpy()[rows], nan=-1.0).view(np.uint64)
         elif col == "product_id":  # (order ids repeat within an order: their length adds little)
-            part = s.str.len().fillna(-1).to_numpy().astype(np.int64).astype(np.uint64)
+            part = s.str.len().fillna(-1).to_numpy()[rows].astype(np.int64).astype(np.uint64)
         else:
             continue
         key = key * np.uint64(1_000_003) + part
     candidates = pd.Series(key).duplicated(keep=False).to_numpy()
-    out = np.zeros(len(frame), dtype=bool)
+    out = np.zeros(len(rows), dtype=bool)
     if candidates.any():
-        rows = frame if source is None else source
-        out[candidates] = rows[candidates].duplicated(keep="first").to_numpy()
+        table = frame if source is None else source
+        out[candidates] = table.iloc[rows[candidates]].duplicated(keep="first").to_numpy()
     return out
 
 
@@ -267,6 +271,7 @@ def load_transactions(source: Any, *, preset: str | None = None, columns: Any = 
         if preset_obj.prepare is not None:
             frame, more = preset_obj.prepare(frame)
             notes += more
+            _release_memory()
     found = [str(c) for c in raw.frame.columns]
     renames = plan_renames(list(frame.columns), SCHEMA, mapping, preset_obj.columns if preset_obj else None)
     source_rows = frame.reset_index(drop=True)
@@ -287,6 +292,26 @@ def load_transactions(source: Any, *, preset: str | None = None, columns: Any = 
         raise DataError(f"{raw.origin} has a header but no data rows.", fix="Export the data again with rows.")
     return _clean(frame.reset_index(drop=True), renames, preset_obj, raw, notes, start, end,
                   decimal=decimal, dayfirst=dayfirst, source_rows=source_rows)
+
+
+def _release_memory() -> None:
+    """Hand the buffers of pyarrow's temporaries back to the system (keeps a large load's peak low)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+
+
+def _kept_rows(canonical: pd.DataFrame, order: list[str], keep: np.ndarray) -> pd.DataFrame:
+    """``canonical.loc[keep, order]`` with a fresh index, one column at a time.
+
+    Each column is taken out of ``canonical`` before the next is filtered, so the table is
+    never held twice in memory (a large file's peak stays near its final size).
+    """
+    columns = {}
+    for col in order:
+        columns[col] = canonical.pop(col)[keep].reset_index(drop=True)
+        _release_memory()  # the column's old buffers, at once
+    return pd.DataFrame(columns, copy=False)
 
 
 def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, raw: RawSource,
@@ -319,6 +344,7 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
                 f"dropped (a unit price above {MAX_UNIT_PRICE:,.0f})")
     checks.drop("negative prices", (price < 0).to_numpy())
 
+    _release_memory()
     out = {"order_id": parse_ids(frame["order_id"]), "order_date": dates}
     for col in TEXT_COLUMNS[1:]:
         if col in frame:
@@ -328,7 +354,8 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
     for col in ("unit_cost", "discount"):
         if col in frame:
             out[col] = parse_numbers(number[col], decimal, column=col, notes=notes)[0]
-    canonical = pd.DataFrame(out)
+    canonical = pd.DataFrame(out, copy=False)
+    del out, dates, price  # canonical holds them now (and _kept_rows frees them column by column)
     canonical["revenue"] = revenue_in
     if "status" in frame:
         raw_status = frame["status"] if checks.keep.all() else frame["status"].where(checks.keep, "completed")
@@ -340,10 +367,11 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
         status = status.where(~negative_completed, "returned")
     canonical["status"] = status
 
+    _release_memory()
     keep_idx = np.flatnonzero(checks.keep)
     dup = np.zeros(n, dtype=bool)
-    source = None if source_rows is None or len(source_rows) != n else source_rows.iloc[keep_idx]
-    dup[keep_idx] = _duplicated(canonical.iloc[keep_idx], source)
+    source = None if source_rows is None or len(source_rows) != n else source_rows
+    dup[keep_idx] = _duplicated(canonical, source, keep_idx)
     checks.drop("exact duplicates", dup)
     if preset is not None and preset.non_product is not None:
         checks.drop("non-product lines", preset.non_product(canonical).fillna(False).to_numpy(),
@@ -370,7 +398,8 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
         if col not in canonical:
             canonical[col] = pd.Series(np.nan, index=canonical.index, dtype="str")
     order = list(OUTPUT_COLUMNS) + [c for c in SCHEMA.optional if c in canonical and c not in OUTPUT_COLUMNS]
-    result = canonical[order] if checks.keep.all() else canonical.loc[checks.keep, order].reset_index(drop=True)
+    del status
+    result = canonical[order] if checks.keep.all() else _kept_rows(canonical, order, checks.keep)
     if result.empty:
         raise DataError(
             f"{raw.origin}: none of the {n:,} rows survived cleaning.",

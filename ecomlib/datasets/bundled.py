@@ -221,7 +221,12 @@ def load_sample_store(path: str | Path | None = None) -> Store:
     >>> store.transactions.dtypes["order_date"]  # doctest: +SKIP
     dtype('<M8[us]')
     """
-    folder = Path(path) if path is not None else sample_data_dir()
+    from ecomlib.datasets.store import read_cached
+
+    return read_cached(Path(path) if path is not None else sample_data_dir(), _read_folder)
+
+
+def _read_folder(folder: Path) -> Store:
     manifest_path = folder / MANIFEST
     if not manifest_path.is_file():
         raise DataError(f"No sample shop found in {str(folder)!r} (manifest.json is missing).",

@@ -22,11 +22,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ecomlib.reports.coverage import attempt, attempt_part, substitute_note
-from ecomlib.reports.key_figures import KeyFigure, clear_recorded, record, recorded
-from ecomlib.reports.parameters import ParameterSpec, parse_parameters, validate_parameters
-from ecomlib.reports.shop_data import ShopData, open_data, skip_note
-
 __all__ = [
     "CHAPTERS",
     "KeyFigure",
@@ -48,7 +43,22 @@ __all__ = [
     "validate_parameters",
 ]
 
+# Everything is imported on first use (PEP 562): `ecomlib --help` imports this package
+# (through ecomlib.reports.cli) and must not pay for pandas. name -> defining module.
 _LAZY = {
+    "attempt": "ecomlib.reports.coverage",
+    "attempt_part": "ecomlib.reports.coverage",
+    "substitute_note": "ecomlib.reports.coverage",
+    "KeyFigure": "ecomlib.reports.key_figures",
+    "clear_recorded": "ecomlib.reports.key_figures",
+    "record": "ecomlib.reports.key_figures",
+    "recorded": "ecomlib.reports.key_figures",
+    "ParameterSpec": "ecomlib.reports.parameters",
+    "parse_parameters": "ecomlib.reports.parameters",
+    "validate_parameters": "ecomlib.reports.parameters",
+    "ShopData": "ecomlib.reports.shop_data",
+    "open_data": "ecomlib.reports.shop_data",
+    "skip_note": "ecomlib.reports.shop_data",
     "CHAPTERS": "ecomlib.reports.chapters",
     "chapter_parameters": "ecomlib.reports.chapters",
     "RunRecord": "ecomlib.reports.runner",
@@ -61,5 +71,11 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         import importlib
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'ecomlib.reports' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -29,6 +29,10 @@ from ecomlib.errors import ParameterError
 
 __all__ = ["register", "run", "parse_assignments", "OPTION_PARAMETERS"]
 
+#: The command this group adds, and its line in ``ecomlib --help`` (see :mod:`ecomlib.cli`).
+COMMAND = "report"
+HELP = "run a chapter notebook as an offline HTML report"
+
 #: Options of `ecomlib report` that set the notebook parameter of the same name.
 OPTION_PARAMETERS = ("data", "preset", "columns", "encoding", "sheet", "decimal", "dayfirst")
 
@@ -38,8 +42,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     from ecomlib.reports.chapters import CHAPTERS
 
     parser = subparsers.add_parser(
-        "report",
-        help="run a chapter notebook as an offline HTML report",
+        COMMAND,
+        help=HELP,
         description="Run a chapter notebook on the sample shop or your data and write "
         "<chapter>.html, <chapter>.ipynb and <chapter>.run.json into --out.",
     )
