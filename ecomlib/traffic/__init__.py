@@ -7,8 +7,8 @@
 - A/B tests (6.4): :func:`ab_test`, :func:`srm_check`, :func:`sample_size`, :func:`power`,
   :func:`duration_days`, :func:`plan_experiment`, :func:`simulate_peeking`.
 - What-if (6.2): :func:`funnel_what_if`, :func:`value_of_one_point`.
-- Attribution (6.4): :func:`attribute` (last, first, linear, time decay, position, Markov,
-  Shapley).
+- Attribution (6.4): :func:`attribute` (last, first, linear, time decay, position, Markov of
+  order 1-3, Shapley), :func:`markov_order_comparison` (which chain order the journeys support).
 
 Plots live in :mod:`ecomlib.traffic.plotting`; exercises in :mod:`ecomlib.traffic.exercises`.
 """
@@ -30,7 +30,7 @@ from ecomlib.traffic.funnel import (
     wilson_interval,
 )
 from ecomlib.traffic.journeys import Journeys, build_journeys
-from ecomlib.traffic.markov import MarkovAttribution, markov_attribution
+from ecomlib.traffic.markov import MarkovAttribution, markov_attribution, markov_order_comparison
 from ecomlib.traffic.peeking import PeekingResult, simulate_peeking
 from ecomlib.traffic.power import duration_days, power, sample_size
 from ecomlib.traffic.response import ResponseCurves, response_curve
@@ -71,6 +71,7 @@ __all__ = [
     "funnel_from_events",
     "funnel_what_if",
     "markov_attribution",
+    "markov_order_comparison",
     "plan_experiment",
     "planning_inputs",
     "poisson_interval",
