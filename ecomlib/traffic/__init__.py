@@ -30,7 +30,12 @@ from ecomlib.traffic.funnel import (
     wilson_interval,
 )
 from ecomlib.traffic.journeys import Journeys, build_journeys
-from ecomlib.traffic.markov import MarkovAttribution, markov_attribution, markov_order_comparison
+from ecomlib.traffic.markov import (
+    MarkovAttribution,
+    markov_attribution,
+    markov_order_comparison,
+    markov_orders,
+)
 from ecomlib.traffic.peeking import PeekingResult, simulate_peeking
 from ecomlib.traffic.power import duration_days, power, sample_size
 from ecomlib.traffic.response import ResponseCurves, response_curve
@@ -72,6 +77,7 @@ __all__ = [
     "funnel_what_if",
     "markov_attribution",
     "markov_order_comparison",
+    "markov_orders",
     "plan_experiment",
     "planning_inputs",
     "poisson_interval",

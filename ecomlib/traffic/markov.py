@@ -56,7 +56,7 @@ from scipy.sparse.linalg import spsolve
 from ecomlib.errors import NotIdentifiableError, ParameterError
 from ecomlib.traffic.journeys import Journeys
 
-__all__ = ["MAX_ORDER", "MarkovAttribution", "markov_attribution", "markov_order_comparison"]
+__all__ = ["MAX_ORDER", "MarkovAttribution", "markov_attribution", "markov_order_comparison", "markov_orders"]
 
 #: highest chain order accepted (states grow as channels^order)
 MAX_ORDER = 4
@@ -240,6 +240,46 @@ def markov_attribution(journeys: Journeys, *, order: int = 1) -> MarkovAttributi
         transition_matrix=prob, conversion_probability=p_all, removal_effects=removal,
         conversions=pd.Series(credit, index=journeys.channels, name="conversions"),
     )
+
+
+def markov_orders(journeys: Journeys, orders=(1, 2, 3)) -> pd.DataFrame:
+    """Removal effects and credit of the chains of several orders, one tidy table.
+
+    Parameters
+    ----------
+    journeys : Journeys
+    orders : sequence of int, default (1, 2, 3)
+
+    Returns
+    -------
+    DataFrame
+        One row per order and channel: ``model`` (``"markov k=1"``, ...; the shape of
+        :func:`ecomlib.traffic.attribute`, so the attribution plot takes it), ``order``,
+        ``channel``, ``removal_effect``, ``conversions``, ``share`` and ``states``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ecomlib.traffic.journeys import build_journeys
+    >>> tp = pd.DataFrame({"user_id": ["a", "a", "b"], "channel": ["x", "y", "y"],
+    ...                    "timestamp": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-01"]),
+    ...                    "converted": [True, True, False]})
+    >>> markov_orders(build_journeys(tp), orders=[1, 2])["removal_effect"].round(3).tolist()
+    [0.5, 1.0, 1.0, 1.0]
+    """
+    _check_journeys(journeys)
+    orders = list(orders)
+    if not orders:
+        raise ParameterError("`orders` must list at least one chain order, but none was passed.")
+    frames = []
+    for order in orders:  # one chain per order, a handful at most
+        fit = markov_attribution(journeys, order=order)
+        table = fit.summary().rename_axis("channel").reset_index()
+        frames.append(table.assign(model=f"markov k={fit.order}", order=fit.order,
+                                   states=len(fit.states)))
+    out = pd.concat(frames, ignore_index=True)
+    out = out[["model", "order", "channel", "removal_effect", "conversions", "share", "states"]]
+    return out.astype({"model": "str", "channel": "str"})
 
 
 def _heldout_log_lik(train: tuple[np.ndarray, np.ndarray], test: tuple[np.ndarray, np.ndarray],

@@ -15,7 +15,13 @@ import pandas as pd
 import pytest
 
 from ecomlib.errors import NotIdentifiableError, ParameterError
-from ecomlib.traffic import attribute, build_journeys, markov_attribution, markov_order_comparison
+from ecomlib.traffic import (
+    attribute,
+    build_journeys,
+    markov_attribution,
+    markov_order_comparison,
+    markov_orders,
+)
 
 
 def _tp(paths):
@@ -247,3 +253,16 @@ def test_markov_order_bad_inputs():
         markov_order_comparison(HAND)
     with pytest.raises(NotIdentifiableError):
         markov_attribution(build_journeys(HAND.assign(converted=False)), order=2)
+
+
+def test_markov_orders_table():
+    # the order-2 hand example again, through the tidy table
+    out = markov_orders(build_journeys(HAND), orders=[1, 2])
+    assert out["model"].unique().tolist() == ["markov k=1", "markov k=2"]
+    second = out[out["order"] == 2].set_index("channel")
+    assert second["removal_effect"].tolist() == pytest.approx([1, 1 / 2, 1 / 2])
+    assert second["share"].tolist() == pytest.approx([1 / 2, 1 / 4, 1 / 4])
+    assert out.groupby("order")["conversions"].sum().tolist() == pytest.approx([2, 2])
+    assert out["states"].tolist() == [3] * 3 + [6] * 3
+    with pytest.raises(ParameterError, match="orders"):
+        markov_orders(build_journeys(HAND), orders=[])
