@@ -241,6 +241,7 @@ def kpi_change_points(
     period: int = 7,
     seasonal: int = 13,
     min_size: int = 1,
+    blip_days: int = 2,
     log: bool | str = "auto",
 ) -> pd.DataFrame:
     """Level shifts in each daily KPI, after removing its weekly pattern (PELT, BIC penalty).
@@ -257,6 +258,10 @@ def kpi_change_points(
         periods, as in :func:`ecomlib.risk.detect_anomalies`).
     min_size : int, default 1
         Fewest days in a segment (1: a one-day incident is its own segment).
+    blip_days : int, default 2
+        A new level that lasts at most this many days before another change is a ``"blip"``
+        (an incident: an outage, a spike), and the change that ends it a ``"return"``; every
+        other change is a lasting ``"shift"``.
     log : bool or "auto"
         Search ``log(KPI)`` (shifts as ratios); "auto" does so for KPIs that are always positive.
 
@@ -266,9 +271,12 @@ def kpi_change_points(
         One row per (KPI, change), sorted by date and KPI: ``date`` (first day of the new
         level), ``kpi``, ``level_before``, ``level_after`` (segment means, in KPI units:
         geometric means on the log scale), ``change`` (after / before − 1 on the log scale,
-        after − before otherwise), ``days`` (length of the new segment), ``log_scale``,
+        after − before otherwise), ``days`` (length of the new segment), ``kind``
+        (``"blip"``, ``"return"`` or ``"shift"``, see ``blip_days``), ``log_scale``,
         ``penalty`` and ``sigma`` (of the penalty rule, on the searched scale).
     """
+    if isinstance(blip_days, bool) or not isinstance(blip_days, (int, np.integer)) or blip_days < 0:
+        raise ParameterError(f"`blip_days` must be a whole number of days >= 0, but {blip_days!r} was passed.")
     frame, dates, series = kpi_series(kpis, columns=columns, date_col=date_col, period=period,
                                       purpose="Removing the weekly pattern")
     parts = []
@@ -279,17 +287,20 @@ def kpi_change_points(
         cps = change_points(pd.Series(x - season, index=dates), min_size=min_size)
         table = cps.summary()
         before, after = table["mean_before"].to_numpy(), table["mean_after"].to_numpy()
+        days = cps.segments["n"].iloc[1:].to_numpy()
+        blip = (days <= blip_days) & (np.arange(len(days)) < len(days) - 1)  # another change ends it
+        kind = np.where(blip, "blip", np.where(np.r_[False, blip[:-1]], "return", "shift"))
         if use_log:
             before, after = np.exp(before), np.exp(after)
         parts.append(pd.DataFrame({
             "date": pd.to_datetime(table["first_after"]).to_numpy(), "kpi": col,
             "level_before": before, "level_after": after,
             "change": after / before - 1 if use_log else after - before,
-            "days": cps.segments["n"].iloc[1:].to_numpy(), "log_scale": use_log,
+            "days": days, "kind": kind, "log_scale": use_log,
             "penalty": cps.penalty, "sigma": cps.sigma,
         }))
-    columns_out = ["date", "kpi", "level_before", "level_after", "change", "days", "log_scale",
+    columns_out = ["date", "kpi", "level_before", "level_after", "change", "days", "kind", "log_scale",
                    "penalty", "sigma"]
     out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns_out)
-    out = out.astype({"kpi": "str", "date": "datetime64[us]"})
+    out = out.astype({"kpi": "str", "kind": "str", "date": "datetime64[us]"})
     return out[columns_out].sort_values(["date", "kpi"], ignore_index=True)

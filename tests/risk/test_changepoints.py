@@ -159,7 +159,7 @@ def test_kpi_change_points_recovers_two_level_shifts():
     assert len(out) == 2
     assert (out["date"] - pd.to_datetime(["2024-04-30", "2024-09-07"])).abs().max() <= pd.Timedelta(days=2)
     assert out["change"].tolist() == pytest.approx([-0.25, 1.1 / 0.75 - 1], abs=0.04)
-    assert out["log_scale"].all()
+    assert out["log_scale"].all() and out["kind"].tolist() == ["shift", "shift"]
 
 
 def test_sample_shop_incidents_recovered(sample_store):
@@ -175,6 +175,7 @@ def test_sample_shop_incidents_recovered(sample_store):
         first = near.sort_values("date").iloc[0]
         assert np.sign(first["change"]) == (1 if inc["direction"] == "spike" else -1), (inc, near)
         assert first["days"] <= 2  # a one-day incident is a short segment: the level comes back
+        assert first["kind"] == "blip"
 
 
 def test_change_points_bad_inputs():
@@ -189,5 +190,31 @@ def test_change_points_bad_inputs():
     with pytest.raises(DataError, match="at least 4"):
         change_points([1.0, 2.0, 3.0])
     assert change_points([5.0] * 10).breakpoints == ()  # flat: nothing to find
+    with pytest.raises(ParameterError, match="blip_days"):
+        kpi_change_points(pd.DataFrame({"date": pd.date_range("2024-01-01", periods=30), "sales": 1.0}),
+                          blip_days=-1)
     with pytest.raises(DataError, match="weekly pattern"):
         kpi_change_points(pd.DataFrame({"date": pd.date_range("2024-01-01", periods=10), "sales": 1.0}))
+
+
+def test_plot_change_points_draws_levels_and_blips():
+    import matplotlib.pyplot as plt
+
+    from ecomlib.risk import plotting
+
+    # a year of orders, noise 5 %, a one-day doubling on day 100 and a lasting 20 % drop from day 200
+    days = pd.date_range("2024-01-01", periods=365, freq="D")
+    x = np.r_[np.full(200, 100.0), np.full(165, 80.0)] * np.exp(np.random.default_rng(1).normal(0, 0.05, 365))
+    x[100] *= 2.0
+    kpis = pd.DataFrame({"date": days, "orders": x})
+    changes = kpi_change_points(kpis)
+    assert changes["kind"].tolist()[:2] == ["blip", "return"]
+    assert changes["date"].tolist()[:2] == [days[100], days[101]]
+    assert (changes["date"] - days[200]).abs().min() <= pd.Timedelta(days=2)
+    ax = plotting.plot_change_points(kpis, changes, "orders", truth=pd.DataFrame(
+        {"date": [days[100]], "kpi": ["orders"]}))
+    assert f"{len(changes)} change points" in ax.get_title()
+    assert len(ax.lines) == 3  # values, levels, the incident's line
+    with pytest.raises(DataError, match="no column"):
+        plotting.plot_change_points(kpis, changes, "sales")
+    plt.close("all")
