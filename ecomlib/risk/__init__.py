@@ -6,13 +6,22 @@
 * :func:`newsvendor`, :func:`safety_stock`, :func:`demand_profile` — inventory buffers (9.2).
 * :func:`dependence_risk` — concentration on suppliers, channels, platforms (9.2).
 * :func:`individuals_chart`, :func:`ewma_chart`, :func:`cusum_chart`, :func:`detect_anomalies`,
-  :func:`change_point`, :func:`detection_scores`, :func:`kpi_control_charts` — KPI monitoring (9.3).
+  :func:`change_point`, :func:`change_points` (several shifts, PELT), :func:`kpi_change_points`,
+  :func:`detection_scores`, :func:`kpi_control_charts` — KPI monitoring (9.3).
 * :func:`festival_window`, :func:`check_daily`, :func:`partial_months` — which days of a thin or
   coarse export the analyses can use.
 * :func:`compliance_checklist`, :func:`compliance_score` — compliance self-assessment (9.4).
 """
 
 from ecomlib.risk.anomalies import ChangePoint, change_point, detect_anomalies, detection_scores
+from ecomlib.risk.changepoints import (
+    ChangePoints,
+    bic_penalty,
+    change_points,
+    kpi_change_points,
+    noise_sd,
+    segment_cost,
+)
 from ecomlib.risk.compliance import compliance_checklist, compliance_score, sample_assessment
 from ecomlib.risk.control_charts import (
     ChartResult,
@@ -60,6 +69,7 @@ __all__ = [
     "DEFAULT_BANDS",
     "RESPONSES",
     "ChangePoint",
+    "ChangePoints",
     "ChartResult",
     "ShopDependence",
     "shop_dependence",
@@ -82,6 +92,11 @@ __all__ = [
     "Triangular",
     "Uniform",
     "change_point",
+    "change_points",
+    "kpi_change_points",
+    "bic_penalty",
+    "noise_sd",
+    "segment_cost",
     "compliance_checklist",
     "compliance_score",
     "cusum_chart",

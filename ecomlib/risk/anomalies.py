@@ -30,7 +30,7 @@ from statsmodels.tsa.seasonal import STL
 from ecomlib.errors import DataError, ParameterError
 from ecomlib.validation import check_columns, check_frame, check_positive
 
-__all__ = ["ChangePoint", "change_point", "detect_anomalies", "detection_scores"]
+__all__ = ["ChangePoint", "change_point", "detect_anomalies", "detection_scores", "kpi_series"]
 
 
 @dataclass(frozen=True)
@@ -116,6 +116,55 @@ def _stl_scores(series: np.ndarray, period: int, seasonal: int, threshold: float
     return expected, rem, _robust_z(rem, second.resid)
 
 
+def kpi_series(kpis: pd.DataFrame, *, columns=None, date_col: str = "date", period: int = 7,
+               purpose: str = "Seasonal anomaly detection"):
+    """The daily KPI series that a seasonal method can use, sorted by date.
+
+    Checks the table (one row per date, at least two periods and a day), picks the numeric
+    columns (or ``columns``), and leaves out each KPI with a value on fewer than half of the
+    days or zero on more than half of those. Missing days in between are interpolated.
+
+    Returns
+    -------
+    (frame, dates, series)
+        The table sorted by date, its dates (DatetimeIndex) and ``{kpi: float Series}`` on
+        that index, interpolated.
+    """
+    check_frame(kpis, "kpis")
+    if len(kpis) < 2 * period + 1:
+        raise DataError(f"{purpose} with a period of {period} needs at least {2 * period + 1} "
+                        f"days (two cycles and a day), but `kpis` has {len(kpis)}.")
+    check_columns(kpis, [date_col], "kpis")
+    if columns is None:
+        columns = [c for c in kpis.columns if c != date_col and pd.api.types.is_numeric_dtype(kpis[c])
+                   and not pd.api.types.is_bool_dtype(kpis[c])]
+    columns = list(columns)
+    check_columns(kpis, columns, "kpis")
+    if not columns:
+        raise ParameterError("`kpis` has no numeric KPI columns to check.")
+    frame = kpis.sort_values(date_col)
+    dates = pd.to_datetime(frame[date_col])
+    if dates.duplicated().any():
+        raise DataError("`kpis` has more than one row for some dates; aggregate to one row per day first.")
+    values = {col: pd.to_numeric(frame[col], errors="coerce").astype("float64") for col in columns}
+    # left out: a KPI observed on fewer than half the days (aov of a shop that sells once a week)
+    # would be mostly interpolation; one that is zero on more than half its days (sales of a
+    # handful of customers) has a tiny robust scale that turns every ordinary sale into an outlier
+    columns = [col for col in columns
+               if values[col].notna().sum() >= max(2 * period + 1, len(frame) / 2)
+               and (values[col] == 0).sum() <= values[col].notna().sum() / 2]
+    if not columns:
+        raise DataError(f"No KPI can be scored: each has a value on fewer than half of the {len(frame)} days, or "
+                        "is zero on more than half of them (a mostly-zero series makes every ordinary day an "
+                        "outlier).")
+    dates = pd.DatetimeIndex(dates)
+    series = {}
+    for col in columns:
+        y = pd.Series(values[col].to_numpy(), index=dates)
+        series[col] = y.interpolate(limit_direction="both") if y.isna().any() else y
+    return frame, dates, series
+
+
 def detect_anomalies(
     kpis: pd.DataFrame,
     *,
@@ -159,42 +208,13 @@ def detect_anomalies(
         ``remainder`` (on the log scale when ``log``), ``score`` and ``flagged`` (bool); sorted by
         date and KPI.
     """
-    check_frame(kpis, "kpis")
-    if len(kpis) < 2 * period + 1:
-        raise DataError(f"Seasonal anomaly detection with a period of {period} needs at least {2 * period + 1} "
-                        f"days (two cycles and a day), but `kpis` has {len(kpis)}.")
-    check_columns(kpis, [date_col], "kpis")
     threshold = check_positive("threshold", threshold)
-    if columns is None:
-        columns = [c for c in kpis.columns if c != date_col and pd.api.types.is_numeric_dtype(kpis[c])
-                   and not pd.api.types.is_bool_dtype(kpis[c])]
-    columns = list(columns)
-    check_columns(kpis, columns, "kpis")
-    if not columns:
-        raise ParameterError("`kpis` has no numeric KPI columns to check.")
-    frame = kpis.sort_values(date_col)
-    dates = pd.to_datetime(frame[date_col])
-    if dates.duplicated().any():
-        raise DataError("`kpis` has more than one row for some dates; aggregate to one row per day first.")
-    values = {col: pd.to_numeric(frame[col], errors="coerce").astype("float64") for col in columns}
-    # left out: a KPI observed on fewer than half the days (aov of a shop that sells once a week)
-    # would be mostly interpolation; one that is zero on more than half its days (sales of a
-    # handful of customers) has a tiny robust scale that turns every ordinary sale into an outlier
-    columns = [col for col in columns
-               if values[col].notna().sum() >= max(2 * period + 1, len(frame) / 2)
-               and (values[col] == 0).sum() <= values[col].notna().sum() / 2]
-    if not columns:
-        raise DataError(f"No KPI can be scored: each has a value on fewer than half of the {len(frame)} days, or "
-                        "is zero on more than half of them (a mostly-zero series makes every ordinary day an "
-                        "outlier).")
+    frame, dates, series = kpi_series(kpis, columns=columns, date_col=date_col, period=period)
     parts = []
-    for col in columns:  # a handful of KPI series, not rows
-        y = values[col]
-        if y.isna().any():
-            y = y.interpolate(limit_direction="both")
+    for col, y in series.items():  # a handful of KPI series, not rows
         use_log = bool(log) if log != "auto" else bool((y > 0).all())
-        series = np.log(y.to_numpy()) if use_log else y.to_numpy()
-        expected, rem, score = _stl_scores(series, period, seasonal, threshold)
+        x = np.log(y.to_numpy()) if use_log else y.to_numpy()
+        expected, rem, score = _stl_scores(x, period, seasonal, threshold)
         parts.append(pd.DataFrame({
             "date": dates.to_numpy(), "kpi": col, "value": frame[col].to_numpy(dtype=float),
             "expected": np.exp(expected) if use_log else expected, "remainder": rem, "score": score,

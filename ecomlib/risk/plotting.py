@@ -9,6 +9,7 @@ from ecomlib.errors import DataError
 
 __all__ = [
     "plot_anomalies",
+    "plot_change_points",
     "plot_control_chart",
     "plot_profit_distribution",
     "plot_risk_matrix",
@@ -117,6 +118,29 @@ def plot_anomalies(flags, kpi: str, *, ax=None, truth=None):
         for day in known["date"]:
             ax.axvline(day, color="#E69F00", lw=0.8, alpha=0.6)
     ax.set_title(f"{kpi}: flagged days")
+    ax.legend()
+    return ax
+
+
+def plot_change_points(kpis, changes, kpi: str, *, date_col: str = "date", ax=None, truth=None):
+    """One KPI's daily values with the levels between its change points (the table of
+    :func:`ecomlib.risk.kpi_change_points`); blips in orange, known incidents as vertical lines."""
+    if kpi not in kpis.columns:
+        raise DataError(f"`kpis` has no column {kpi!r}.")
+    d = kpis.sort_values(date_col)
+    c = changes[changes["kpi"] == kpi].sort_values("date")
+    ax = viz.get_ax(ax)
+    ax.plot(d[date_col], d[kpi], color="#0072B2", lw=0.8, alpha=0.7, label=kpi)
+    if len(c):
+        steps_x = np.r_[d[date_col].iloc[0], c["date"].to_numpy(), d[date_col].iloc[-1]]
+        steps_y = np.r_[c["level_before"].iloc[0], c["level_after"].to_numpy(), c["level_after"].iloc[-1]]
+        ax.step(steps_x, steps_y, where="post", color="black", lw=1.2, label="level between changes")
+        blips = c[c["kind"] == "blip"]
+        ax.scatter(blips["date"], blips["level_after"], color="#D55E00", zorder=3, s=25, label="blip")
+    if truth is not None:
+        for day in truth.loc[truth["kpi"] == kpi, "date"]:
+            ax.axvline(day, color="#E69F00", lw=0.8, alpha=0.6)
+    ax.set_title(f"{kpi}: {len(c)} change points (weekly pattern removed before the search)")
     ax.legend()
     return ax
 

@@ -9,8 +9,8 @@
   :func:`simulate_peeking`, and the remedy for peeking: :func:`sequential_bounds`,
   :func:`sequential_test` (group-sequential, Lan-DeMets alpha spending).
 - What-if (6.2): :func:`funnel_what_if`, :func:`value_of_one_point`.
-- Attribution (6.4): :func:`attribute` (last, first, linear, time decay, position, Markov,
-  Shapley).
+- Attribution (6.4): :func:`attribute` (last, first, linear, time decay, position, Markov of
+  order 1-3, Shapley), :func:`markov_order_comparison` (which chain order the journeys support).
 
 Plots live in :mod:`ecomlib.traffic.plotting`; exercises in :mod:`ecomlib.traffic.exercises`.
 """
@@ -32,7 +32,12 @@ from ecomlib.traffic.funnel import (
     wilson_interval,
 )
 from ecomlib.traffic.journeys import Journeys, build_journeys
-from ecomlib.traffic.markov import MarkovAttribution, markov_attribution
+from ecomlib.traffic.markov import (
+    MarkovAttribution,
+    markov_attribution,
+    markov_order_comparison,
+    markov_orders,
+)
 from ecomlib.traffic.peeking import PeekingResult, simulate_peeking
 from ecomlib.traffic.power import duration_days, minimum_detectable_effect, power, sample_size
 from ecomlib.traffic.response import ResponseCurves, response_curve
@@ -84,6 +89,8 @@ __all__ = [
     "funnel_what_if",
     "markov_attribution",
     "minimum_detectable_effect",
+    "markov_order_comparison",
+    "markov_orders",
     "plan_experiment",
     "planning_inputs",
     "poisson_interval",

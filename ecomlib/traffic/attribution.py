@@ -12,9 +12,9 @@ position   40 % first, 40 % last, 20 % shared by the touches in between (U-shape
            a two-touch journey splits 50/50, a one-touch journey gives 100 %
 ========== ==============================================================================
 
-Data-driven models use the non-converting journeys too: ``markov`` (first-order chain,
-exact removal effects; :mod:`ecomlib.traffic.markov`) and ``shapley`` (Shapley values on
-channel sets; :mod:`ecomlib.traffic.shapley`).
+Data-driven models use the non-converting journeys too: ``markov`` (a chain of order 1, 2
+or 3, exact removal effects; :mod:`ecomlib.traffic.markov`) and ``shapley`` (Shapley values
+on channel sets; :mod:`ecomlib.traffic.shapley`).
 
 References
 ----------
@@ -110,6 +110,7 @@ def attribute(
     *,
     half_life_days: float = 7.0,
     position_weights: tuple[float, float, float] = (0.4, 0.2, 0.4),
+    markov_order: int = 1,
     user_col: str = "user_id",
     time_col: str = "timestamp",
     channel_col: str = "channel",
@@ -129,6 +130,9 @@ def attribute(
         Half-life of the time-decay model (days).
     position_weights : (first, middle, last), default (0.4, 0.2, 0.4)
         Shares of the position-based (U-shaped) model.
+    markov_order : int, default 1
+        Order of the Markov chain: its states are a journey's last ``markov_order``
+        channels (see :func:`ecomlib.traffic.markov_attribution`).
     *_col : str
         Column names.
 
@@ -164,7 +168,7 @@ def attribute(
     frames = []
     for m in models:
         if m == "markov":
-            credit = markov_attribution(journeys).conversions.to_numpy()
+            credit = markov_attribution(journeys, order=markov_order).conversions.to_numpy()
         elif m == "shapley":
             credit = shapley_attribution(journeys).conversions.to_numpy()
         else:
