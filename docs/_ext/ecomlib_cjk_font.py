@@ -9,6 +9,7 @@ keeps the system fonts. This runs before the offline check (a lower event priori
 
 from __future__ import annotations
 
+import logging as pylogging
 from pathlib import Path
 
 from sphinx.util import logging
@@ -40,11 +41,17 @@ def write_subset(chars: str, target: Path) -> int:
 
     options = subset.Options()
     options.notdef_outline = True
-    font = subset.load_font(str(cjk_font_path()), options)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=chars)
-    subsetter.subset(font)
-    subset.save_font(font, str(target), options)
+    quiet = pylogging.getLogger("fontTools")  # its INFO lines ("GSUB pruned") are noise here
+    level = quiet.level
+    quiet.setLevel(pylogging.WARNING)
+    try:
+        font = subset.load_font(str(cjk_font_path()), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text=chars)
+        subsetter.subset(font)
+        subset.save_font(font, str(target), options)
+    finally:
+        quiet.setLevel(level)
     return target.stat().st_size
 
 

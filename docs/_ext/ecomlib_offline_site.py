@@ -134,6 +134,22 @@ def _check_build(app, exception) -> None:
                 result.pages, result.stylesheets, result.scripts)
 
 
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def _drop_widget_state(app, pagename, templatename, context, doctree) -> None:
+    """Leave out the saved widget state myst-nb embeds in a page.
+
+    The state is read only by the ipywidgets manager script, which the site never loads
+    (``nb_ipywidgets_js = {}``); the trainer panels show their static PNG instead.
+    """
+    scripts = context.get("script_files")
+    if scripts:
+        context["script_files"] = [js for js in scripts
+                                   if getattr(js, "attributes", {}).get("type") != WIDGET_STATE]
+
+
 def setup(app):
+    app.connect("html-page-context", _drop_widget_state, priority=900)  # after myst-nb adds it
     app.connect("build-finished", _check_build)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
