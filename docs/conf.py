@@ -83,7 +83,6 @@ nb_merge_streams = True
 suppress_warnings = ["mystnb.unknown_mime_type"]
 
 # -- API reference --
-autodoc_default_options = {"members": True, "show-inheritance": True}
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
 napoleon_google_docstring = False

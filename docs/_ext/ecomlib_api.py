@@ -38,7 +38,10 @@ def api_lines(module_name: str) -> list[str]:
         if inspect.ismodule(obj):
             continue
         if inspect.isclass(obj):
-            lines += [f".. autoclass:: {target}", "   :members:", "   :show-inheritance:", ""]
+            lines += [f".. autoclass:: {target}", "   :members:"]
+            if obj.__bases__ != (object,):  # "Bases: object" says nothing
+                lines += ["   :show-inheritance:"]
+            lines += [""]
         elif callable(obj):
             lines += [f".. autofunction:: {target}", ""]
         else:

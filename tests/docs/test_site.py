@@ -6,6 +6,7 @@ way a page could reach the network.
 """
 
 import importlib
+import importlib.util
 import inspect
 import re
 import subprocess
@@ -19,10 +20,19 @@ from ecomlib.reports.chapters import CHAPTERS
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
-sys.path.insert(0, str(DOCS / "_ext"))
 
-from ecomlib_api import api_lines  # noqa: E402
-from ecomlib_offline_site import check_site  # noqa: E402
+
+def _extension(name):
+    """A local Sphinx extension of docs/_ext, loaded from its file."""
+    spec = importlib.util.spec_from_file_location(name, DOCS / "_ext" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+api_lines = _extension("ecomlib_api").api_lines
+check_site = _extension("ecomlib_offline_site").check_site
 
 #: The modules with an API page (docs/api/NAME.rst).
 API_MODULES = sorted(p.stem for p in (DOCS / "api").glob("*.rst") if p.stem != "index")
