@@ -16,13 +16,16 @@ import sys
 from pathlib import Path
 
 import ecomlib
-from ecomlib.reports.chapters import NOTEBOOK_DIR
+from ecomlib.reports import chapters
 
 DOCS = Path(__file__).resolve().parent
-sys.path.insert(0, str(DOCS / "_ext"))  # the local math renderer
+sys.path.insert(0, str(DOCS / "_ext"))  # the site's own extensions (ecomlib_*.py)
+
+#: The chapter notebooks: the one place the site names their folder (the report runner's).
+NOTEBOOKS = Path(chapters.NOTEBOOK_DIR)
 
 
-# -- the chapter notebooks: copied in from the package (the one place that names the folder) --
+# -- the chapter notebooks, copied in: Sphinx reads only files inside docs/ --
 def stage_notebooks(source: Path, dest: Path) -> list[Path]:
     """Copy the chapter notebooks into ``dest`` (a build folder, git-ignored).
 
@@ -42,7 +45,7 @@ def stage_notebooks(source: Path, dest: Path) -> list[Path]:
     return notebooks
 
 
-stage_notebooks(NOTEBOOK_DIR, DOCS / "chapters")
+stage_notebooks(NOTEBOOKS, DOCS / "chapters")
 
 # -- project --
 project = "ecomlib"
