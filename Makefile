@@ -11,12 +11,13 @@ export OPENBLAS_NUM_THREADS ?= 1
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: setup lab reports reports-real test lint data bench clean help
+.PHONY: setup lab reports reports-real test lint data bench docs clean help
 
 help:
 	@echo "make reports   build the virtualenv and run every chapter report on the sample shop"
 	@echo "make reports-real   the same on the bundled real UCI Online Retail export (reports-real/)"
 	@echo "make test      build the virtualenv and run all tests, notebooks included"
+	@echo "make docs      build the offline course site into build/docs/html (open index.html)"
 	@echo "make setup | lab | lint | data | bench | clean"
 
 $(STAMP): pyproject.toml requirements/constraints.txt
@@ -51,6 +52,15 @@ data: $(STAMP)
 # every benchmark runs even when one fails; a summary table (ratios to anchors) at the end
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH)
+
+# The course site: every chapter notebook executed on the sample shop, the API reference and the
+# guides. -E: a fresh build, so outputs follow the code; -W: warnings are errors (as in tests/docs);
+# docs/conf.py's last step checks that the site loads nothing from the network.
+DOCS_OUT ?= build/docs
+SPHINXOPTS ?= -j auto
+docs: $(STAMP)
+	$(BIN)/python -m sphinx -E -W --keep-going -b html -d $(DOCS_OUT)/doctrees $(SPHINXOPTS) docs $(DOCS_OUT)/html
+	@echo "the course site: $(DOCS_OUT)/html/index.html"
 
 clean:
 	rm -rf $(VENV) reports reports-real .pytest_cache .ruff_cache .hypothesis benchmarks/output

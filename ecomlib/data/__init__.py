@@ -2,11 +2,11 @@
 
 Public functions
 ----------------
-load_transactions(source, *, preset=None, columns=None, encoding=None, sheet=None, start=None, end=None)
+``load_transactions(source, *, preset=None, columns=None, encoding=None, sheet=None, start=None, end=None)``
     Order lines -> ``(DataFrame, QualityReport)``.
-load_table(source, table, *, columns=None, ...)
+``load_table(source, table, *, columns=None, ...)``
     Any other canonical table -> ``(DataFrame, QualityReport)``.
-load_shop(folder_or_file, *, preset=None, columns=None, start=None, end=None)
+``load_shop(folder_or_file, *, preset=None, columns=None, start=None, end=None)``
     Every table present in a folder -> :class:`Shop`.
 
 Presets for known exports live in :mod:`ecomlib.data.presets` (``online_retail``,

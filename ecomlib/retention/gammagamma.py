@@ -188,7 +188,7 @@ class GammaGammaModel:
     ) -> pd.Series:
         """Pearson correlation of frequency and monetary value among repeat customers.
 
-        The Gamma-Gamma model assumes it is close to 0 (|r| below about 0.3 is the usual
+        The Gamma-Gamma model assumes it is close to 0 (``|r|`` below about 0.3 is the usual
         rule of thumb). Returns ``correlation``, ``p_value`` and ``n`` as a Series.
         """
         from scipy import stats  # slow import, needed here only
