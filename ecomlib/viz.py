@@ -311,6 +311,19 @@ def fmt_p(p: float, digits: int = 4) -> str:
     return f"< {smallest:.{digits}f}" if v < smallest else f"{v:.{digits}f}"
 
 
+def _escaped(fmt):
+    """A caller's formatter whose output is HTML-escaped (the Styler escapes values, not outputs)."""
+    if not callable(fmt):
+        return fmt
+
+    def formatted(value):
+        import html
+
+        return html.escape(str(fmt(value)))
+
+    return formatted
+
+
 def _html_p(p: float) -> str:
     """:func:`fmt_p` for an HTML table (the Styler escapes a cell's value, not what a formatter returns)."""
     import html
@@ -426,7 +439,7 @@ def _formatters(df, *, cny, pct, counts, decimals, cny_decimals, auto_pct, forma
     for col in df.columns:
         column = df[col]
         if col in formats:
-            out[col] = formats[col]
+            out[col] = _escaped(formats[col])
         elif col in cny:
             out[col] = _money_formatter(column, cny_decimals)
         elif col in pct:

@@ -315,6 +315,15 @@ def test_table_explicit_formats_are_kept():
     assert viz.format_table(df, pct=["b"]).count("50.0%") == 1
 
 
+def test_table_escapes_what_a_callable_format_returns():
+    import pandas as pd
+
+    df = pd.DataFrame({"p": [3e-9, 0.2], "note": [1.0, 2.0]})
+    html = viz.table(df, formats={"p": viz.fmt_p, "note": lambda v: f"<b>{v:.0f}</b>"}).to_html()
+    assert "&lt; 0.0001" in html and "&lt;b&gt;1&lt;/b&gt;" in html
+    assert "<b>" not in html and "< 0.0001" not in html
+
+
 def test_table_escapes_column_labels_index_labels_and_their_names():
     import pandas as pd
 
