@@ -35,10 +35,10 @@ TRUTH = "truth.json"
 
 
 def sample_data_dir() -> Path:
-    """The repository's ``data/sample`` folder (the package is installed in editable mode)."""
-    import ecomlib
+    """The bundled sample shop's folder (:func:`ecomlib.resources.sample_dir`)."""
+    from ecomlib import resources
 
-    return Path(ecomlib.__file__).resolve().parent.parent / "data" / "sample"
+    return resources.sample_dir()
 
 
 def _dtype_name(s: pd.Series) -> str:

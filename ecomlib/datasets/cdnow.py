@@ -22,10 +22,10 @@ _FILES = {
 
 
 def cdnow_dir() -> Path:
-    """The repository's ``data/real/cdnow`` folder."""
-    import ecomlib
+    """The bundled CDNOW folder (:func:`ecomlib.resources.real_data_dir`)."""
+    from ecomlib import resources
 
-    return Path(ecomlib.__file__).resolve().parent.parent / "data" / "real" / "cdnow"
+    return resources.real_data_dir("cdnow")
 
 
 def load_cdnow(kind: str = "sample") -> pd.DataFrame:

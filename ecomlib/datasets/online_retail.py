@@ -17,15 +17,11 @@ import pandas as pd
 __all__ = ["BUNDLED_DATA", "bundled_data", "load_online_retail", "online_retail_path"]
 
 
-def _real_dir() -> Path:
-    import ecomlib
-
-    return Path(ecomlib.__file__).resolve().parent.parent / "data" / "real"
-
-
 def online_retail_path() -> Path:
-    """Path of the bundled ``online_retail.csv.gz``."""
-    return _real_dir() / "online_retail" / "online_retail.csv.gz"
+    """Path of the bundled ``online_retail.csv.gz`` (see :mod:`ecomlib.resources`)."""
+    from ecomlib import resources
+
+    return resources.real_data_dir("online_retail") / "online_retail.csv.gz"
 
 
 #: Bundled data sets that ``--data NAME`` (and a notebook's ``data = "NAME"``) open by name:
