@@ -11,19 +11,22 @@ export OPENBLAS_NUM_THREADS ?= 1
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: setup lab reports reports-real test lint data bench clean help
+.PHONY: classroom setup lab reports reports-real test lint data bench lock clean help
+
+# plain `make`: everything a classroom needs (reports, JupyterLab, tests), then the targets
+classroom: setup help
 
 help:
 	@echo "make reports   build the virtualenv and run every chapter report on the sample shop"
 	@echo "make reports-real   the same on the bundled real UCI Online Retail export (reports-real/)"
 	@echo "make test      build the virtualenv and run all tests, notebooks included"
-	@echo "make setup | lab | lint | data | bench | clean"
+	@echo "make setup | lab | lint | data | bench | lock | clean"
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ecomlib needs Python >= 3.11; set PYTHON=python3.11")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[lab,dev]"
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -51,6 +54,19 @@ data: $(STAMP)
 bench: $(STAMP)
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
+# Re-pin requirements/constraints.txt: the newest versions pyproject.toml allows, resolved by pip
+# in a fresh virtualenv (needs the package index), frozen and sorted. Review the diff, run
+# `make test`, commit both.
+LOCK_VENV := .lock-venv
+lock:
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LOCK_VENV)/bin/python -m pip install --quiet ".[lab,dev]"
+	$(LOCK_VENV)/bin/python -m pip freeze --all --exclude pip --exclude ecomlib | LC_ALL=C sort -f -t= -k1,1 > requirements/constraints.txt
+	rm -rf $(LOCK_VENV)
+	@echo "requirements/constraints.txt re-pinned; review with git diff"
+
 clean:
-	rm -rf $(VENV) reports reports-real .pytest_cache .ruff_cache .hypothesis benchmarks/output
+	rm -rf $(VENV) $(LOCK_VENV) reports reports-real .pytest_cache .ruff_cache .hypothesis benchmarks/output build dist
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
