@@ -63,7 +63,9 @@ lock:
 	$(PYTHON) -m venv $(LOCK_VENV)
 	$(LOCK_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(LOCK_VENV)/bin/python -m pip install --quiet ".[lab,dev]"
-	$(LOCK_VENV)/bin/python -m pip freeze --all --exclude pip --exclude ecomlib | LC_ALL=C sort -f -t= -k1,1 > requirements/constraints.txt
+	$(LOCK_VENV)/bin/python -m pip freeze --all --exclude pip --exclude ecomlib \
+	  | $(LOCK_VENV)/bin/python -c "import sys; sys.stdout.writelines(sorted(sys.stdin, key=lambda l: l.split('==')[0].lower()))" \
+	  > requirements/constraints.txt
 	rm -rf $(LOCK_VENV)
 	@echo "requirements/constraints.txt re-pinned; review with git diff"
 
