@@ -356,13 +356,13 @@ def cjk_font_css(page: str) -> str:
         options = subset.Options()
         options.flavor = None
         options.notdef_outline = True
-        font = subset.load_font(str(cjk_font_path()), options)
-        cmap = font.getBestCmap()
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(text=chars)
-        subsetter.subset(font)
-        buffer = io.BytesIO()
-        subset.save_font(font, buffer, options)
+        with subset.load_font(str(cjk_font_path()), options) as font:
+            cmap = font.getBestCmap()
+            subsetter = subset.Subsetter(options)
+            subsetter.populate(text=chars)
+            subsetter.subset(font)
+            buffer = io.BytesIO()
+            subset.save_font(font, buffer, options)
     except Exception:  # noqa: BLE001 - without the font the report still works
         return ""
     _warn_missing_glyphs(chars, cmap)
