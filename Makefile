@@ -49,7 +49,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 data: $(STAMP)
-	$(BIN)/ecomlib data sample --out data/sample
+	$(BIN)/ecomlib data sample --out ecomlib/data_files/sample
 
 bench: $(STAMP)
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

@@ -32,9 +32,9 @@ __all__ = ["package_dir", "notebooks_dir", "sample_dir", "real_data_dir", "font_
 #: the repository means changing these strings, ``package-data`` in pyproject.toml and the
 #: Makefile, nothing else.)
 LAYOUT = {
-    "notebooks": "../notebooks",
-    "sample": "../data/sample",
-    "real": "../data/real",
+    "notebooks": "notebooks",
+    "sample": "data_files/sample",
+    "real": "data_files/real",
     "fonts": "fonts",
 }
 
