@@ -22,14 +22,15 @@ per column (``0.879``, ``12.9``, ``1,904``), p-values as ``< 0.0001`` (:func:`fm
 without ``00:00:00``, missing values as ``–``; money (``cny=``) and percentages (``pct=``)
 where the caller names the columns. All labels and text are HTML-escaped.
 
-The font is Noto Sans CJK SC (SIL Open Font License) shipped inside the ``mplfonts``
-wheel; Latin text stays in DejaVu Sans and matplotlib falls back to Noto for CJK glyphs.
+The font is a subset of Noto Sans CJK SC (SIL Open Font License) shipped inside ecomlib
+(``ecomlib/fonts/``: GB 2312 and Big5 level-1 hanzi, kana, CJK punctuation, Latin); Latin text
+stays in DejaVu Sans and matplotlib falls back to Noto for CJK glyphs. A character outside the
+subset draws as an empty box with matplotlib's "Glyph ... missing" warning, never an error.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import math
 import re
 import zlib
@@ -71,7 +72,6 @@ __all__ = [
 
 #: Family name matplotlib knows the bundled CJK font by.
 CJK_FONT_FAMILY = "Noto Sans CJK SC"
-_CJK_FILE = "NotoSansCJKsc-Regular.otf"
 
 #: Grey for totals, baselines and "other".
 NEUTRAL = "#7f7f7f"
@@ -588,21 +588,15 @@ def _index_label(value, monthly: bool) -> str:
 # ---------------------------------------------------------------- font
 @lru_cache(maxsize=1)
 def cjk_font_path() -> Path:
-    """Path of the Noto Sans CJK SC font file shipped in the ``mplfonts`` wheel.
+    """Path of the Noto Sans CJK SC subset shipped in ``ecomlib/fonts/`` (SIL OFL 1.1)."""
+    from ecomlib import resources
 
-    Found without importing ``mplfonts`` (which has no side effects we need).
-    """
-    spec = importlib.util.find_spec("mplfonts")
-    if spec is None or not spec.submodule_search_locations:
-        raise DataError(
-            "The CJK font package `mplfonts` is not installed, so Chinese labels cannot render.",
-            fix="Install ecomlib's dependencies with `make setup` (mplfonts is one of them).",
-        )
-    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / _CJK_FILE
+    path = resources.font_path()
     if not path.is_file():
         raise DataError(
-            f"The font file {_CJK_FILE} was not found in {path.parent}.",
-            fix="Reinstall mplfonts (`pip install --force-reinstall mplfonts`).",
+            f"The font file {path.name} was not found in {path.parent}.",
+            fix="Reinstall ecomlib (`pip install --force-reinstall ecomlib`), or restore "
+            "ecomlib/fonts/ from the repository.",
         )
     return path
 

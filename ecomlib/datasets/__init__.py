@@ -1,7 +1,7 @@
 """The sample shop and the bundled data sets.
 
 * :func:`make_store` simulates the sample shop (every canonical table and its ground truth);
-* :func:`load_sample_store` reads the bundled copy in ``data/sample/`` and
+* :func:`load_sample_store` reads the bundled copy (``resources.sample_dir()``) and
   :func:`write_sample_store` writes one (``make data``);
 * :func:`load_cdnow` returns the real CDNOW purchase data (Fader, Hardie & Lee 2005) as
   canonical transactions;

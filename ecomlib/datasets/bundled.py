@@ -1,4 +1,4 @@
-"""Writing and reading the bundled sample shop (``data/sample/``).
+"""Writing and reading the bundled sample shop (in :func:`ecomlib.resources.sample_dir`).
 
 Layout of the folder:
 
@@ -35,10 +35,10 @@ TRUTH = "truth.json"
 
 
 def sample_data_dir() -> Path:
-    """The repository's ``data/sample`` folder (the package is installed in editable mode)."""
-    import ecomlib
+    """The bundled sample shop's folder (:func:`ecomlib.resources.sample_dir`)."""
+    from ecomlib import resources
 
-    return Path(ecomlib.__file__).resolve().parent.parent / "data" / "sample"
+    return resources.sample_dir()
 
 
 def _dtype_name(s: pd.Series) -> str:
@@ -207,8 +207,8 @@ def load_sample_store(path: str | Path | None = None) -> Store:
     Parameters
     ----------
     path : str or Path, optional
-        Folder to read; default the repository's ``data/sample`` (found from the package,
-        so it works from any working directory).
+        Folder to read; default the bundled sample shop (:func:`ecomlib.resources.sample_dir`,
+        found from the package, so it works from any working directory).
 
     Returns
     -------
@@ -230,7 +230,7 @@ def _read_folder(folder: Path) -> Store:
     manifest_path = folder / MANIFEST
     if not manifest_path.is_file():
         raise DataError(f"No sample shop found in {str(folder)!r} (manifest.json is missing).",
-                        fix="Run `make data` (or `ecomlib data sample --out data/sample`).")
+                        fix="Reinstall ecomlib; in a checkout, `make data` writes the bundled copy.")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     tables = {name: _read_table(folder, meta) for name, meta in manifest["tables"].items()}
     truth, doc = truth_from_json((folder / TRUTH).read_text(encoding="utf-8"))

@@ -1,6 +1,6 @@
 """The CDNOW purchase data (Fader, Hardie & Lee 2005) as canonical transactions.
 
-The files live in ``data/real/cdnow/`` (copied from the MIT-licensed ``lifetimes`` package;
+The files live in ``resources.real_data_dir("cdnow")`` (copied from the MIT-licensed ``lifetimes`` package;
 see the README there for the source and citation).
 """
 
@@ -22,10 +22,10 @@ _FILES = {
 
 
 def cdnow_dir() -> Path:
-    """The repository's ``data/real/cdnow`` folder."""
-    import ecomlib
+    """The bundled CDNOW folder (:func:`ecomlib.resources.real_data_dir`)."""
+    from ecomlib import resources
 
-    return Path(ecomlib.__file__).resolve().parent.parent / "data" / "real" / "cdnow"
+    return resources.real_data_dir("cdnow")
 
 
 def load_cdnow(kind: str = "sample") -> pd.DataFrame:
@@ -64,7 +64,7 @@ def load_cdnow(kind: str = "sample") -> pd.DataFrame:
     path = cdnow_dir() / name
     if not path.is_file():
         raise DataError(f"The CDNOW file {str(path)!r} is missing.",
-                        fix="Restore data/real/cdnow/ from the repository (git checkout data/real).")
+                        fix="Reinstall ecomlib; in a checkout, restore the folder with `git checkout`.")
     raw = pd.read_csv(path, sep=r"\s+", header=header, names=columns if header is None else None,
                       dtype={"customer_id": "str", "sample_id": "str", "date": "str"})
     if header is not None:

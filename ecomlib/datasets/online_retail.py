@@ -1,7 +1,7 @@
 """The UCI Online Retail export (Chen, Sain & Guo 2012), bundled as a real, thin shop.
 
-``data/real/online_retail/online_retail.csv.gz`` holds every order line of a UK-based online
-gift retailer from 2010-12-01 to 2011-12-09, as in the UCI workbook (CC BY 4.0; see the README
+``online_retail.csv.gz`` in ``resources.real_data_dir("online_retail")`` holds every order line
+of a UK-based online gift retailer from 2010-12-01 to 2011-12-09, as in the UCI workbook (CC BY 4.0; see the README
 there). It lacks what most real exports lack (category, channel, discount, cost, sessions), so
 it is the project's test of "the same chapter on a real shop": every chapter report runs on it
 with ``--data online_retail``.
@@ -17,15 +17,11 @@ import pandas as pd
 __all__ = ["BUNDLED_DATA", "bundled_data", "load_online_retail", "online_retail_path"]
 
 
-def _real_dir() -> Path:
-    import ecomlib
-
-    return Path(ecomlib.__file__).resolve().parent.parent / "data" / "real"
-
-
 def online_retail_path() -> Path:
-    """Path of the bundled ``online_retail.csv.gz``."""
-    return _real_dir() / "online_retail" / "online_retail.csv.gz"
+    """Path of the bundled ``online_retail.csv.gz`` (see :mod:`ecomlib.resources`)."""
+    from ecomlib import resources
+
+    return resources.real_data_dir("online_retail") / "online_retail.csv.gz"
 
 
 #: Bundled data sets that ``--data NAME`` (and a notebook's ``data = "NAME"``) open by name:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import nbformat
 
+from ecomlib import resources
 from ecomlib.errors import ParameterError
 from ecomlib.reports.parameters import ParameterSpec, parse_parameters
 from ecomlib.validation import closest_names
@@ -31,8 +32,8 @@ CHAPTERS = {
     "risk": "06_risk",
 }
 
-#: The repository's notebooks folder (the package is installed in editable mode).
-NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+#: The chapter notebooks shipped with ecomlib (:func:`ecomlib.resources.notebooks_dir`).
+NOTEBOOK_DIR = resources.notebooks_dir()
 
 
 def check_chapter(chapter: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 import nbformat
 
-from ecomlib import errors
+from ecomlib import errors, resources
 from ecomlib.reports.coverage import section_coverage
 from ecomlib.reports.key_figures import MIME_DATA_SUMMARY, MIME_KEY_FIGURE, MIME_SKIP_NOTE
 from ecomlib.reports.parameters import ParameterSpec
@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 #: The bundled sample shop (hashed as the input when ``data`` is empty).
-SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "sample"
+SAMPLE_DIR = resources.sample_dir()
 _PACKAGES = ("ecomlib", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn",
              "papermill", "nbconvert", "ipykernel")
 _WARNING_LINE = re.compile(r"^(?P<file>\S.*?\.py):(?P<line>\d+): (?P<category>\w*Warning): (?P<message>.*)$")

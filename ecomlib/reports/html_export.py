@@ -315,13 +315,32 @@ _FONT_STACK = (
 _CODE_STACK = f'"{_CJK_FAMILY}", Menlo, Consolas, "DejaVu Sans Mono", monospace'
 
 
+def _is_cjk(char: str) -> bool:
+    code = ord(char)
+    return (0x2E80 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0xFF00 <= code <= 0xFFEF
+            or 0x20000 <= code <= 0x3FFFF)
+
+
+def _warn_missing_glyphs(chars: str, cmap: dict[int, str]) -> None:
+    missing = "".join(c for c in chars if _is_cjk(c) and ord(c) not in cmap)
+    if missing:
+        import warnings
+
+        warnings.warn(f"The bundled CJK font has no glyph for {missing!r}; the reader's system "
+                      "fonts draw these characters (add them to tools/font_extra_chars.txt and "
+                      "run tools/make_font_subset.py to bundle them).", UserWarning, stacklevel=3)
+
+
 def cjk_font_css(page: str) -> str:
     """CSS embedding the CJK glyphs ``page`` uses, so Chinese text renders on any machine.
 
-    The Noto Sans CJK SC font shipped in the ``mplfonts`` wheel (SIL Open Font License,
+    The Noto Sans CJK SC subset shipped in ``ecomlib/fonts/`` (SIL Open Font License,
     see :func:`ecomlib.viz.cjk_font_path`) is cut down to the characters of the page
     (typically a few tens of kB) and embedded as a data URL; the page lists it first, which
     only affects CJK characters because the subset holds nothing else. Returns '' when the page has no CJK text or the font is unavailable.
+
+    A CJK character the bundled font lacks is not an error: the reader's own fonts draw it, and
+    a ``UserWarning`` names it (add it to ``tools/font_extra_chars.txt`` to bundle it).
     """
     chars = "".join(sorted({c for c in page if ord(c) >= 0x2E80}))
     if not chars:
@@ -337,14 +356,16 @@ def cjk_font_css(page: str) -> str:
         options = subset.Options()
         options.flavor = None
         options.notdef_outline = True
-        font = subset.load_font(str(cjk_font_path()), options)
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(text=chars)
-        subsetter.subset(font)
-        buffer = io.BytesIO()
-        subset.save_font(font, buffer, options)
+        with subset.load_font(str(cjk_font_path()), options) as font:
+            cmap = font.getBestCmap()
+            subsetter = subset.Subsetter(options)
+            subsetter.populate(text=chars)
+            subsetter.subset(font)
+            buffer = io.BytesIO()
+            subset.save_font(font, buffer, options)
     except Exception:  # noqa: BLE001 - without the font the report still works
         return ""
+    _warn_missing_glyphs(chars, cmap)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return (
         f'@font-face {{ font-family: "{_CJK_FAMILY}"; '

@@ -1,7 +1,8 @@
 """Copies of the chapter notebooks for a student to work in.
 
-JupyterLab saves outputs into the notebooks it opens. The chapter notebooks in
-``notebooks/`` are tracked by git and must stay clean, so students work on copies::
+JupyterLab saves outputs into the notebooks it opens. The chapter notebooks shipped with
+ecomlib (:func:`ecomlib.resources.notebooks_dir`) are tracked by git and must stay clean, so
+students work on copies::
 
     ecomlib notebooks my_notebooks      # copy once (never overwrites your work)
     make lab                            # the same into my_notebooks/, then opens JupyterLab
@@ -50,7 +51,7 @@ def _source_notebooks(source: Path | None) -> list[Path]:
     found = [p for p in found if p.is_file()]
     if not found:
         raise ParameterError(f"No chapter notebooks found in {folder}.",
-                             fix="Run this from an ecomlib checkout or installation.")
+                             fix="Reinstall ecomlib (the notebooks ship inside the package).")
     return found
 
 
@@ -62,7 +63,7 @@ def copy_notebooks(folder: str | Path = DEFAULT_FOLDER, *, force: bool = False,
     ----------
     folder : str or path, default "my_notebooks"
         Where to put the copies; created if missing. Must not be the tracked
-        ``notebooks/`` folder itself.
+        notebooks folder itself.
     force : bool, default False
         Replace notebooks already in ``folder`` (your edits in them are lost).
     source : str or path, optional

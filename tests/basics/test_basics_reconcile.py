@@ -47,12 +47,11 @@ def test_channel_total_sentence_differs_only_in_the_split(tables):
 
 def test_discount_depth_in_basics_is_the_pricing_figure(sample_store):
     """basics records ``discount_depth`` with ecomlib.pricing's function on the same lines."""
-    from pathlib import Path
-
     from ecomlib.basics import sales_groups
     from ecomlib.pricing import discount_depth
+    from ecomlib.resources import notebooks_dir
 
-    nb = (Path(__file__).resolve().parents[2] / "notebooks" / "00_basics.ipynb").read_text(encoding="utf-8")
+    nb = (notebooks_dir() / "00_basics.ipynb").read_text(encoding="utf-8")
     assert "from ecomlib.pricing import discount_depth" in nb and "realised_share" not in nb
     tx, products = sample_store.transactions, sample_store.products
     groups, _ = sales_groups(tx)

@@ -1,11 +1,11 @@
 """Issue 14 §2, §4, §5: the market notebook's text says only what the book and its own numbers say."""
 
-from pathlib import Path
-
 import nbformat
 import pytest
 
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "01_market_analysis.ipynb"
+from ecomlib.resources import notebooks_dir
+
+NOTEBOOK = notebooks_dir() / "01_market_analysis.ipynb"
 
 
 @pytest.fixture(scope="module")

@@ -81,8 +81,9 @@ def test_expected_coverage_names_sections_that_exist(chapter):
     import nbformat
 
     from ecomlib.reports.coverage import section_coverage
+    from ecomlib.resources import notebooks_dir
 
-    nb = nbformat.read(Path(__file__).resolve().parents[2] / "notebooks" / f"{CHAPTERS[chapter]}.ipynb",
+    nb = nbformat.read(notebooks_dir() / f"{CHAPTERS[chapter]}.ipynb",
                        as_version=4)
     sections = [row["section"] for row in section_coverage(nb)]
     prefixes = {p for kinds in expected(chapter).values() for ps in (kinds or {}).values() for p in ps}

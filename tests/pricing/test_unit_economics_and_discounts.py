@@ -159,11 +159,11 @@ def test_discount_depth_overall_is_the_unit_weighted_mean(lines, products):
 
 def test_default_cost_ratio_is_one_constant_used_by_the_notebook():
     import json
-    from pathlib import Path
 
     from ecomlib.pricing import DEFAULT_COST_RATIO
+    from ecomlib.resources import notebooks_dir
 
     assert DEFAULT_COST_RATIO == 0.6
-    nb = json.loads((Path(__file__).parents[2] / "notebooks" / "02_pricing.ipynb").read_text(encoding="utf-8"))
+    nb = json.loads((notebooks_dir() / "02_pricing.ipynb").read_text(encoding="utf-8"))
     params = "".join(next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))["source"])
     assert f"unit_cost_ratio: float = {DEFAULT_COST_RATIO}" in params

@@ -57,9 +57,10 @@ def test_q4_names_the_promotion_it_asks_about(ctx):
 
 def _notebook():
     import json
-    from pathlib import Path
 
-    path = Path(__file__).parents[2] / "notebooks" / "03_promotion_roi.ipynb"
+    from ecomlib.resources import notebooks_dir
+
+    path = notebooks_dir() / "03_promotion_roi.ipynb"
     return json.loads(path.read_text(encoding="utf-8"))["cells"]
 
 

@@ -6,7 +6,6 @@ carries the formulas; code cells without outputs are left out of the analyst vie
 
 import html
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -21,8 +20,9 @@ from ecomlib.reports.html_export import (
     render_header,
 )
 from ecomlib.reports.key_figures import MIME_DATA_SUMMARY, format_p_value, format_value
+from ecomlib.resources import notebooks_dir
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("0*.ipynb"))
+NOTEBOOKS = sorted(notebooks_dir().glob("0*.ipynb"))
 TEX_COMMAND = re.compile(r"\\[A-Za-z]+")
 CODE = re.compile(r"<(code|pre)\b[^>]*>.*?</\1>", re.DOTALL | re.IGNORECASE)
 

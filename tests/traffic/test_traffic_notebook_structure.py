@@ -1,15 +1,15 @@
 """Static checks of notebooks/04_traffic_conversion.ipynb (running it is tests/notebooks' job)."""
 
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
 
 from ecomlib.reports.parameters import parse_parameters
+from ecomlib.resources import notebooks_dir
 from ecomlib.teaching import exercises
 
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "04_traffic_conversion.ipynb"
+NOTEBOOK = notebooks_dir() / "04_traffic_conversion.ipynb"
 
 
 @pytest.fixture(scope="module")
