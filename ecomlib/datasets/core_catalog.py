@@ -2,20 +2,32 @@
 
 Demand model (the one the notebooks explain)
 --------------------------------------------
-An order has a value budget ``B`` (Gamma-Gamma, see :mod:`ecomlib.datasets.core_customers`)
-split evenly over its lines. Each line picks product ``j`` on day ``t`` with probability
+An order first draws how many lines and units it holds (independent of prices, see
+:mod:`ecomlib.datasets.core_orders`). Each line picks product ``j`` on day ``t`` with
+probability
 
     pi_j(t) = w_j(t) * (price_j(t) / base_j) ** beta_c / sum_k (same for k),
-    beta_c = (1 + e_c) / (1 - s_c)
+    beta_c = e_c / (1 - m_c)
 
 where ``w_j(t)`` is the product's popularity times promotion effects, ``e_c`` the
-constant price elasticity of its category and ``s_c`` the category's spend share (the
-denominator corrects for the category's own weight in the sum, so that a category-wide
-price change moves the category's units with elasticity ``e_c``). The line buys ``B_line / price_j(t)`` units
-(stochastically rounded, so the expectation is exact). Expected units of ``j`` are then
-``V_t * pi_j(t) / price_j(t)``, with ``V_t`` the day's total order value; summed over a
-category this is proportional to ``index_c(t) ** e_c``: units respond to the paid price with elasticity
-``e_c``, while order values keep their Gamma-Gamma distribution.
+constant price elasticity of its category and ``m_c`` the category's share of the choice
+weight at base prices (all products launched, no promotion).
+
+Why this exponent. Units per line do not depend on the product, so the expected units of
+category ``c`` on day ``t`` are ``U_t * M_c(t)``, with ``U_t`` the day's expected units and
+``M_c = sum_{j in c} pi_j`` its choice share. Multiply every price of ``c`` by ``x``, other
+prices fixed: ``M_c(x) = A x**beta_c / (A x**beta_c + R)`` (``A``: the category's weight,
+``R``: everyone else's), so ``d log M_c / d log x = beta_c * (1 - M_c(x))``. At base prices
+``M_c = m_c``, and ``beta_c = e_c / (1 - m_c)`` makes the category's own-price elasticity of
+units exactly ``e_c`` there (away from base prices it drifts slowly with the share: ``e_c
+(1 - M_c(x)) / (1 - m_c)``). A promotion's effect on units is then the ratio of choice
+probabilities (times the festival's effect on the day's orders), the same expression the
+promotion truths use.
+
+Popularity within a category is lognormal; the category's choice weight is set so that
+spend shares at base prices are the categories' ``spend_share`` ``s_c``: with ``P_c`` the
+popularity-weighted mean base price of ``c``, ``m_c`` is proportional to ``s_c / P_c``
+(cheap categories are chosen more often per unit of spend).
 
 List prices move in steps: each category has a price index that changes every 5-10 weeks
 by a random step (log-scale), so every category has many distinct price levels.
@@ -28,7 +40,7 @@ import pandas as pd
 
 from ecomlib.datasets.core_calendar import CATEGORIES
 
-__all__ = ["make_products", "price_index_paths", "resolve_scopes", "choice_arrays"]
+__all__ = ["make_products", "price_index_paths", "resolve_scopes", "choice_arrays", "choice_shares"]
 
 PRICE_STEP_SD = 0.22  # sd of a log list-price step
 PRICE_INDEX_LIMIT = 0.40  # |log index| is kept within this bound (mean reverting)
@@ -46,9 +58,14 @@ def make_products(rng: np.random.Generator, start: pd.Timestamp, end: pd.Timesta
     list_price = np.round(base, 0) - 0.1  # prices end in .9
     unit_cost = np.round(list_price * cat["cost_ratio"].to_numpy() * np.exp(rng.normal(0, 0.08, n)), 2)
     weight = rng.lognormal(0, 0.8, n)
-    # scale popularity so each category's choice mass equals its spend share at base prices
-    weight = weight / pd.Series(weight).groupby(cat["category"].to_numpy()).transform("sum").to_numpy()
-    weight = weight * cat["spend_share"].to_numpy()
+    # popularity sums to 1 within a category; the category's choice mass is proportional to
+    # spend share / mean base price, so spend shares at base prices are the spend_share
+    by_cat = pd.Series(weight).groupby(cat["category"].to_numpy())
+    weight = weight / by_cat.transform("sum").to_numpy()
+    mean_price = pd.Series(weight * list_price).groupby(cat["category"].to_numpy()).transform("sum").to_numpy()
+    mass = cat["spend_share"].to_numpy() / mean_price
+    n_per_cat = cat.groupby("category", sort=False)["category"].transform("size").to_numpy()
+    weight = weight * mass / (mass / n_per_cat).sum()
     span = (end - start).days
     during = rng.random(n) < LAUNCHED_DURING_SHARE
     weight = np.where(during, NEW_PRODUCT_WEIGHT * weight, weight)
@@ -151,8 +168,15 @@ def choice_arrays(products: pd.DataFrame, index: np.ndarray, days: pd.DatetimeIn
             weight = weight * np.where(during & halo, 1 + row["halo"], 1.0)
     price = np.where(discount > 0, np.round(list_price * (1 - discount), 0) - 0.1, list_price)
     base = products["list_price"].to_numpy()[None, :]
-    share = CATEGORIES["spend_share"].to_numpy()[cat_pos]
-    exponent = (1 + elasticity) / (1 - share)  # so that d log(units) / d log(price) = elasticity
+    share = choice_shares(products).to_numpy()[cat_pos]
+    exponent = elasticity / (1 - share)  # so that d log(units) / d log(price) = elasticity at base prices
     utility = weight * (price / base) ** exponent[None, :]
     prob = utility / utility.sum(axis=1, keepdims=True)
     return {"prob": prob, "price": price, "list_price": list_price, "promo": promo}
+
+
+def choice_shares(products: pd.DataFrame) -> pd.Series:
+    """Each category's share ``m_c`` of the choice weight at base prices (all products
+    launched, no promotion), in the order of ``CATEGORIES``."""
+    mass = products.groupby("category")["weight"].sum()
+    return (mass / mass.sum()).reindex(CATEGORIES["category"].to_numpy())

@@ -12,8 +12,10 @@ Model (Fader, Hardie & Lee 2005, "Counting your customers the easy way", Marketi
   forward without changing the yearly rate. ``lambda ~ Gamma(shape r, rate alpha)``.
 * After each repeat purchase the customer drops out with probability
   ``p ~ Beta(a, b)``.
-* Each order's value (CNY, before returns) is ``Gamma(shape p_gg, rate nu)`` with the
-  customer's ``nu ~ Gamma(shape q, rate gamma)``; spend is independent of ``lambda, p``.
+* Each customer has a basket multiplier ``g ~ Gamma(shape BASKET_SHAPE, rate BASKET_SHAPE)``
+  (mean 1) that scales the extra lines and extra units of their orders (see
+  :mod:`~ecomlib.datasets.core_orders`), so customers differ in how much they spend per
+  order; spend is independent of ``lambda, p``.
 
 Acquisition channel and membership are *selected* on ``lambda`` (frequent buyers come
 more often through email and direct, and join membership more often), so the pooled
@@ -28,12 +30,12 @@ import pandas as pd
 
 from ecomlib.datasets.core_calendar import ACQUISITION_CHANNELS, REGIONS
 
-__all__ = ["BGNBD", "GAMMA_GAMMA", "MEMBER_RATE_MULTIPLIER", "make_customers", "purchase_times"]
+__all__ = ["BGNBD", "BASKET_SHAPE", "MEMBER_RATE_MULTIPLIER", "make_customers", "purchase_times"]
 
 #: BG/NBD parameters, time unit one week.
 BGNBD = {"r": 0.55, "alpha": 9.0, "a": 0.85, "b": 4.5}
-#: Gamma-Gamma spend parameters (CNY): mean order value p * gamma / (q - 1) = 352.
-GAMMA_GAMMA = {"p": 4.0, "q": 3.5, "gamma": 220.0}
+#: shape (= rate) of each customer's Gamma basket multiplier g (mean 1, variance 1 / shape)
+BASKET_SHAPE = 3.5
 MEMBER_RATE_MULTIPLIER = 1.25  # causal effect of membership on the purchase rate
 MEMBER_SELECTION = (-1.3, 0.6)  # logit P(member) = c0 + c1 * log(lambda / E[lambda])
 ACQUISITION_GROWTH = 0.6  # acquisitions per day rise linearly by 60% over the period
@@ -52,14 +54,14 @@ def make_customers(rng: np.random.Generator, n: int, days: pd.DatetimeIndex,
                    multiplier: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Return ``(customers, latent, extra_truth)``.
 
-    ``latent`` holds the per-customer latent values (``lam`` per week, ``p_drop``, ``nu``,
-    ``mean_order_value``, ``acquired_at`` in days since the start as a float).
+    ``latent`` holds the per-customer latent values (``lam`` per week, ``p_drop``, basket
+    multiplier ``g``, ``acquired_at`` in days since the start as a float).
     """
     day, day_weight = _acquisition_days(rng, n, multiplier)
     acquired_at = day + rng.random(n)
     lam = rng.gamma(BGNBD["r"], 1 / BGNBD["alpha"], n)
     p_drop = rng.beta(BGNBD["a"], BGNBD["b"], n)
-    nu = rng.gamma(GAMMA_GAMMA["q"], 1 / GAMMA_GAMMA["gamma"], n)
+    g = rng.gamma(BASKET_SHAPE, 1 / BASKET_SHAPE, n)
     z = np.log(lam * BGNBD["alpha"] / BGNBD["r"])
     z = (z - z.mean()) / z.std()
     ch = ACQUISITION_CHANNELS
@@ -94,8 +96,7 @@ def make_customers(rng: np.random.Generator, n: int, days: pd.DatetimeIndex,
             "customer_id": ids,
             "lam": lam,
             "p_drop": p_drop,
-            "nu": nu,
-            "mean_order_value": GAMMA_GAMMA["p"] / nu,
+            "g": g,
             "is_member": is_member,
             "purchase_rate_without_membership": np.where(is_member, lam / MEMBER_RATE_MULTIPLIER, lam),
             "acquired_at": acquired_at,

@@ -1,16 +1,20 @@
 """Orders and order lines of the core sample shop.
 
-* Customer orders come from the BG/NBD purchase times; each gets a value budget from the
-  Gamma-Gamma spend model, a channel and a device.
+* Customer orders come from the BG/NBD purchase times; each gets a number of lines, a
+  channel and a device.
 * Guest orders (no ``customer_id``) are extra one-off orders, ``GUEST_SHARE`` of all
   completed orders, dated like the customer orders; they are not part of any customer's
   purchase process.
-* Lines: ``1 + Poisson(LINES_PER_CNY * budget)`` lines (at most ``MAX_LINES``; larger
-  baskets hold more lines rather than more units per line) split the budget evenly; each picks a product with the daily choice probabilities of
-  :func:`ecomlib.datasets.core_catalog.choice_arrays` and buys ``budget / price`` units,
-  rounded stochastically (floor plus a Bernoulli draw of the fraction) so expected units
-  are exact. Lines that round to zero units are dropped; an order left with no line keeps
-  one unit of its line with the most budget per unit price.
+* Lines: an order has ``min(1 + Poisson(EXTRA_LINES * g), MAX_LINES)`` lines, with ``g`` the
+  customer's basket multiplier (:mod:`~ecomlib.datasets.core_customers`; a guest draws
+  one of their own). Each line picks a product with the daily choice probabilities of
+  :func:`ecomlib.datasets.core_catalog.choice_arrays` and buys ``1 + Poisson(EXTRA_UNITS * g)``
+  units, independent of the product and its price (units first, prices then decide the
+  order's value).
+  Lines of an order that pick the same product are merged.
+* Expected value of an order of a customer with multiplier ``g`` on day ``t`` (CNY):
+  ``E[lines | g] * (1 + EXTRA_UNITS * g) * sum_j pi_j(t) price_j(t)``, see
+  :func:`expected_lines` and :func:`expected_order_value`.
 * Cancellations: ``CANCEL_SHARE`` of all orders are cancelled attempts, each placed by the
   same buyer a few minutes before one of their completed orders (same day, channel and
   products), so they never change a customer's purchase days.
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from ecomlib.datasets.core_calendar import (
     ACQUISITION_CHANNELS,
@@ -33,14 +38,16 @@ from ecomlib.datasets.core_calendar import (
     REPEAT_CHANNEL_MIX,
     REPEAT_SAME_CHANNEL,
 )
-from ecomlib.datasets.core_customers import GAMMA_GAMMA
+from ecomlib.datasets.core_customers import BASKET_SHAPE
 
-__all__ = ["make_orders", "make_lines", "add_cancellations", "make_returns", "DEVICE_TILT"]
+__all__ = ["make_orders", "make_lines", "add_cancellations", "make_returns", "expected_lines",
+           "expected_order_value", "DEVICE_TILT"]
 
 GUEST_SHARE = 0.04
 CANCEL_SHARE = 0.03
-LINES_PER_CNY = 1 / 250  # extra lines per CNY of order budget (Poisson mean)
+EXTRA_LINES = 0.9  # extra lines of an order (Poisson mean) for a customer with basket multiplier 1
 MAX_LINES = 8
+EXTRA_UNITS = 0.3  # extra units of a line (Poisson mean) for a customer with basket multiplier 1
 RETURN_DELAY_DAYS = (3, 22)  # uniform integer days after the sale, upper exclusive
 #: multiplies the device shares in ``DEVICES`` per channel before renormalising
 DEVICE_TILT = {
@@ -77,73 +84,70 @@ def _devices(rng, channel):
     return device
 
 
+def expected_lines(g) -> np.ndarray:
+    """Expected lines of an order, ``E[min(1 + Poisson(EXTRA_LINES * g), MAX_LINES)]``,
+    exactly: ``1 + sum_{k=0}^{MAX_LINES-2} P(Poisson > k)``."""
+    mu = EXTRA_LINES * np.asarray(g, dtype=float)
+    k = np.arange(MAX_LINES - 1)
+    return 1 + stats.poisson.sf(k[None, :], mu[:, None]).sum(axis=1)
+
+
+def expected_order_value(g, day, choice: dict) -> np.ndarray:
+    """Expected value (CNY, before returns) of orders with basket multipliers ``g`` placed on
+    days ``day`` (rows of ``choice``): expected lines x expected units per line x the
+    expected paid price of a line that day."""
+    line_price = (choice["prob"] * choice["price"]).sum(axis=1)
+    g = np.asarray(g, dtype=float)
+    return expected_lines(g) * (1 + EXTRA_UNITS * g) * line_price[np.asarray(day, dtype=int)]
+
+
+def _lines(rng, g):
+    return np.minimum(1 + rng.poisson(EXTRA_LINES * g), MAX_LINES)
+
+
 def make_orders(rng, purchases: pd.DataFrame, latent: pd.DataFrame,
                 customers: pd.DataFrame) -> pd.DataFrame:
     """Return one row per completed order: ``cust`` (-1 for guests), ``t`` (days since the
-    start), ``budget`` (CNY), ``channel``, ``device``, ``country``, ``repeat``."""
+    start), ``g`` (basket multiplier), ``lines`` (number of lines drawn), ``exp_units``
+    (expected units), ``channel``, ``device``, ``country``, ``repeat``."""
     n = len(purchases)
     cust = purchases["cust"].to_numpy()
-    nu = latent["nu"].to_numpy()[cust]
-    budget = rng.gamma(GAMMA_GAMMA["p"], 1 / nu)
+    g = latent["g"].to_numpy()[cust]
     acq = customers["acquisition_channel"].to_numpy(dtype=object)[cust]
     other = _categorical(rng, list(REPEAT_CHANNEL_MIX), list(REPEAT_CHANNEL_MIX.values()), n)
     same = (purchases["repeat"].to_numpy() == 0) | (rng.random(n) < REPEAT_SAME_CHANNEL)
     channel = np.where(same, acq, other)
     country = latent["country"].to_numpy(dtype=object)[cust]
-    orders = pd.DataFrame({"cust": cust, "t": purchases["t"].to_numpy(), "budget": budget,
+    orders = pd.DataFrame({"cust": cust, "t": purchases["t"].to_numpy(), "g": g,
+                           "lines": _lines(rng, g),
                            "channel": channel, "country": country,
                            "repeat": purchases["repeat"].to_numpy()})
     n_guest = int(round(GUEST_SHARE / (1 - GUEST_SHARE) * n))
     ref = rng.integers(0, n, n_guest)
-    guest_nu = rng.gamma(GAMMA_GAMMA["q"], 1 / GAMMA_GAMMA["gamma"], n_guest)
+    guest_g = rng.gamma(BASKET_SHAPE, 1 / BASKET_SHAPE, n_guest)
     region = _categorical(rng, list(REGIONS), [v[0] for v in REGIONS.values()], n_guest)
     guest_country = np.array([REGIONS[r][1][0] for r in REGIONS], dtype=object)
     guest_country = guest_country[pd.Index(list(REGIONS)).get_indexer(region)]
     guests = pd.DataFrame({
         "cust": -1,
         "t": np.floor(orders["t"].to_numpy()[ref]) + rng.random(n_guest),
-        "budget": rng.gamma(GAMMA_GAMMA["p"], 1 / guest_nu),
+        "g": guest_g,
+        "lines": _lines(rng, guest_g),
         "channel": _categorical(rng, ACQUISITION_CHANNELS["channel"], ACQUISITION_CHANNELS["share"], n_guest),
         "country": guest_country,
         "repeat": 0,
     })
     orders = pd.concat([orders, guests], ignore_index=True)
+    orders["exp_units"] = orders["lines"] * (1 + EXTRA_UNITS * orders["g"])
     orders["device"] = _devices(rng, orders["channel"].to_numpy())
     return orders.sort_values(["t", "cust"], kind="stable").reset_index(drop=True)
-
-
-def _round_budget(rng, order, k, budget, price):
-    """Units per line: each line spends its share of the order budget plus what the lines
-    before it left over, rounded stochastically (floor + Bernoulli(fraction)), so expected
-    units are exact and the order's value misses its budget by at most the last line's
-    rounding. Lines are visited from the cheapest to the most expensive, so a leftover is
-    rarely larger than the next line's budget (which would make it lose its share)."""
-    pos = pd.DataFrame({"order": order, "price": price}).sort_values(
-        ["order", "price"], kind="stable")
-    rank = np.empty(len(order), dtype=int)
-    rank[pos.index.to_numpy()] = pos.groupby("order").cumcount().to_numpy()
-    qty = np.zeros(len(order))
-    carry = np.zeros(len(budget))
-    u = rng.random(len(order))
-    for j in range(MAX_LINES):  # at most MAX_LINES passes, vectorised over orders
-        sel = rank == j
-        o = order[sel]
-        line_budget = np.maximum(budget[o] / k[o] + carry[o], 0.0)
-        x = line_budget / price[sel]
-        q = np.floor(x) + (u[sel] < x - np.floor(x))
-        qty[sel] = q
-        carry[o] = line_budget - q * price[sel]
-    # an order whose every line rounds to zero keeps one unit of its cheapest line
-    empty = np.bincount(order, weights=qty, minlength=len(budget)) == 0
-    qty[(rank == 0) & empty[order]] = 1
-    return qty.astype(np.int64)
 
 
 def make_lines(rng, orders: pd.DataFrame, choice: dict, products: pd.DataFrame) -> pd.DataFrame:
     """Return the completed order lines: ``order`` (row of ``orders``), ``product`` (row of
     ``products``), ``quantity``, ``unit_price``, ``list_price``, ``promo`` (plan row or -1)."""
     n_orders = len(orders)
-    k = np.minimum(1 + rng.poisson(LINES_PER_CNY * orders["budget"].to_numpy()), MAX_LINES)
+    k = orders["lines"].to_numpy()
     order = np.repeat(np.arange(n_orders), k)
     day = np.floor(orders["t"].to_numpy()[order]).astype(int)
     n_days, n_products = choice["prob"].shape
@@ -156,11 +160,10 @@ def make_lines(rng, orders: pd.DataFrame, choice: dict, products: pd.DataFrame) 
     pos = np.searchsorted(flat, day + u, side="right")
     product = np.clip(pos - day * n_products, 0, n_products - 1)
     price = choice["price"][day, product]
-    qty = _round_budget(rng, order, k, orders["budget"].to_numpy(), price)
-    lines = pd.DataFrame({"order": order, "product": product, "quantity": qty,
+    qty = 1 + rng.poisson(EXTRA_UNITS * orders["g"].to_numpy()[order])
+    lines = pd.DataFrame({"order": order, "product": product, "quantity": qty.astype(np.int64),
                           "unit_price": price, "list_price": choice["list_price"][day, product],
                           "promo": choice["promo"][day, product]})
-    lines = lines[lines["quantity"] > 0]
     # one line per product in an order
     lines = lines.groupby(["order", "product"], as_index=False, sort=True).agg(
         quantity=("quantity", "sum"), unit_price=("unit_price", "first"),

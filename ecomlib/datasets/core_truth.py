@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ecomlib.datasets import core_calendar as cal
+from ecomlib.datasets import core_catalog
 from ecomlib.datasets import core_customers as cc
 from ecomlib.datasets import core_orders as co
 from ecomlib.datasets import core_sessions as cs
@@ -34,21 +35,27 @@ def core_truth(*, ctx, plan, products, index, days, multiplier, latent, customer
              * ch["expected_share"].to_numpy()[None, :]).reshape(-1), 6),
     }).astype({"channel": "str", "date": "datetime64[us]"})
     latent_out = latent.rename(columns={"lam": "purchase_rate_per_week", "p_drop": "dropout_probability",
-                                        "nu": "spend_rate_nu"})
+                                        "g": "basket_multiplier"})
     latent_out = latent_out.drop(columns=["acquired_at", "country"])
     latent_out["acquisition_channel"] = customers["acquisition_channel"].to_numpy()
     member_share = float(customers["is_member"].mean()) if len(customers) else 0.0
     years = pd.Series(multiplier, index=days)
+    choice_share = core_catalog.choice_shares(products).to_numpy()
     truth = {
         "shop_name": shop_name,
         "currency": "CNY",
         "categories": cats[["category", "elasticity", "spend_share", "median_price", "cost_ratio",
                             "return_rate"]].assign(
-            choice_exponent=(1 + cats["elasticity"]) / (1 - cats["spend_share"])).astype({"category": "str"}),
+            choice_share=choice_share,
+            choice_exponent=cats["elasticity"].to_numpy() / (1 - choice_share)).astype({"category": "str"}),
         "elasticity": dict(zip(cats["category"], cats["elasticity"].astype(float), strict=True)),
         "price_index": price_index,
         "bgnbd": {**{k: float(v) for k, v in cc.BGNBD.items()}, "time_unit": "week"},
-        "gamma_gamma": {**{k: float(v) for k, v in cc.GAMMA_GAMMA.items()}, "currency": "CNY"},
+        "order_value": {
+            "mean_expected_order_value": float(latent["expected_order_value"].mean()),
+            "basket_shape": cc.BASKET_SHAPE,
+            "currency": "CNY",
+        },
         "customer_latent": latent_out,
         "intensity_multiplier": pd.DataFrame({"date": days.values, "multiplier": np.round(multiplier, 8)}),
         "intensity_mean_by_half_year": {
@@ -71,7 +78,8 @@ def core_truth(*, ctx, plan, products, index, days, multiplier, latent, customer
         "promotion_effects": promo_truth,
         "guest_order_share": co.GUEST_SHARE,
         "cancel_share": co.CANCEL_SHARE,
-        "lines_per_order": {"extra_lines_per_cny": co.LINES_PER_CNY, "max": co.MAX_LINES},
+        "lines_per_order": {"extra_lines_mean": co.EXTRA_LINES, "max": co.MAX_LINES},
+        "units_per_line": {"extra_units_mean": co.EXTRA_UNITS},
         "return_delay_days": list(co.RETURN_DELAY_DAYS),
     }
     doc = {
@@ -80,20 +88,28 @@ def core_truth(*, ctx, plan, products, index, days, multiplier, latent, customer
         "categories": "per category: constant price elasticity of units to paid price (unitless), "
                       "spend share of order value at base prices, median base list price (CNY), unit "
                       "cost as a share of list price, return rate (share of completed units returned), "
-                      "choice_exponent (1 + elasticity) / (1 - spend_share) of the line choice model",
+                      "choice_share m (share of the line choice weight at base prices) and "
+                      "choice_exponent elasticity / (1 - m) of the line choice model",
         "elasticity": "category -> constant own-price elasticity d log(units) / d log(paid price) of "
                       "the category's units when its prices move together, other prices fixed "
-                      "(exact at the category's base spend share)",
+                      "(exact at base prices; units per line do not depend on the price)",
         "price_index": "daily list-price index per category (1 = each product's base list_price in "
                        "products; list prices change in steps every 5-10 weeks)",
         "bgnbd": "BG/NBD purchase process: purchase rate lambda ~ Gamma(shape r, rate alpha) per week, "
                  "dropout after each repeat purchase with p ~ Beta(a, b); time unit one week; the first "
                  "purchase is the acquisition day",
-        "gamma_gamma": "order value (CNY, before returns, completed orders) ~ Gamma(shape p, rate nu), "
-                       "nu ~ Gamma(shape q, rate gamma); mean order value p*gamma/(q-1)",
-        "customer_latent": "per customer: purchase rate (per week), dropout probability, spend rate nu "
-                           "(1/CNY), mean order value p/nu (CNY), membership, the purchase rate the "
-                           "customer would have without membership (per week) and acquisition channel",
+        "order_value": "order value (CNY, before returns, completed orders) = sum of units x paid "
+                       "price over the order's lines; lines min(1 + Poisson(extra_lines_mean x g), max) "
+                       "with the customer's basket multiplier g ~ Gamma(basket_shape, rate basket_shape), "
+                       "units per line 1 + Poisson(extra_units_mean x g), products by the daily choice model. "
+                       "mean_expected_order_value: mean over customers of customer_latent."
+                       "expected_order_value (what a Gamma-Gamma model's population mean estimates); "
+                       "order values are not Gamma-Gamma, so there are no true p, q, gamma",
+        "customer_latent": "per customer: purchase rate (per week), dropout probability, basket "
+                           "multiplier g (mean 1), membership, the purchase rate the customer would "
+                           "have without membership (per week), expected_order_value (CNY: the mean over "
+                           "the customer's completed orders of the expected value of an order with "
+                           "their g on that day) and acquisition channel",
         "intensity_multiplier": "daily multiplier m(t) of every customer's purchase rate (weekday, "
                                 "yearly cycle, festival peaks and post-festival dips); mean 1 over each "
                                 "calendar year; purchases follow Poisson in operational time sum(m)/7 weeks",
@@ -123,7 +139,10 @@ def core_truth(*, ctx, plan, products, index, days, multiplier, latent, customer
                              "are one-off buyers outside the BG/NBD process",
         "cancel_share": "share of all orders that are cancelled attempts (a twin placed minutes before "
                         "a completed order of the same buyer; status cancelled)",
-        "lines_per_order": "lines per order before merging: 1 + Poisson(extra_lines_per_cny x order budget in CNY), capped at max",
+        "lines_per_order": "lines per order before merging lines of the same product: 1 + "
+                           "Poisson(extra_lines_mean x g), capped at max (g: the customer's basket multiplier)",
+        "units_per_line": "units of a line before merging: 1 + Poisson(extra_units_mean x g), independent "
+                          "of the product and its price (g: the customer's basket multiplier)",
         "return_delay_days": "a return line is dated this many days after the sale (uniform, "
                              "[low, high)); returns after the period's end are not recorded",
     }

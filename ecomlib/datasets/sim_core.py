@@ -8,9 +8,10 @@ How the pieces fit (each module's docstring has the details):
    and the daily choice probabilities (price response with each category's elasticity,
    promotion effects).
 3. :mod:`~ecomlib.datasets.core_customers` acquires customers and simulates BG/NBD purchase
-   times with Gamma-Gamma spend.
-4. :mod:`~ecomlib.datasets.core_orders` turns purchases into orders and lines (value
-   budget -> lines by choice -> units), adds guest orders, cancellations and returns.
+   times; each customer has a basket multiplier (how many lines their orders hold).
+4. :mod:`~ecomlib.datasets.core_orders` turns purchases into orders and lines (lines and
+   units first, products by choice, prices then give the value), adds guest orders,
+   cancellations and returns.
 5. :mod:`~ecomlib.datasets.core_sessions` adds the web sessions behind the orders.
 
 The ground truth (``SimResult.truth``) holds every parameter used and the true effects
@@ -44,24 +45,26 @@ def _promotions_table(plan: pd.DataFrame) -> pd.DataFrame:
     return out.astype({c: "str" for c in ["promo_id", "name", "kind", "scope_type", "scope"]})
 
 
-def _promotion_truth(plan, products, index, days, choice, day_value, timed_share, multiplier):
+def _promotion_truth(plan, products, index, days, choice, day_units, timed_share, multiplier):
     """True lift, pull-forward, cannibalisation and halo of each promotion (expected units
     with everything as simulated vs the same days without that promotion).
 
     A festival changes the purchase intensity ``m(t)``, which times *repeat* purchases only
     (first purchases follow the acquisition trend, guests copy the days of known customers'
-    orders). So without a festival a day's order value would be
-    ``V_t * (1 - timed_share_t * (1 - m_cf(t) / m(t)))``, where ``timed_share_t`` is the
-    share of the day's known-customer order value that comes from repeat purchases.
+    orders). So without a festival a day's expected units would be
+    ``U_t * (1 - timed_share_t * (1 - m_cf(t) / m(t)))``, where ``timed_share_t`` is the
+    share of the day's known-customer expected units that comes from repeat purchases.
+    Units per line do not depend on the product, so product ``j``'s expected units are
+    ``U_t * pi_j(t)``.
     """
-    full_units = day_value[:, None] * choice["prob"] / choice["price"]
+    full_units = day_units[:, None] * choice["prob"]
     d = days.values
     rows = []
     for _, row in plan.iterrows():  # a dozen promotions
         cf = core_catalog.choice_arrays(products, index, days, plan, exclude=row["promo_id"])
         _, m_cf = cal.intensity_multiplier(days, plan, exclude=row["promo_id"])
-        cf_value = day_value * (1 - timed_share * (1 - m_cf / multiplier))
-        cf_units = cf_value[:, None] * cf["prob"] / cf["price"]
+        cf_day = day_units * (1 - timed_share * (1 - m_cf / multiplier))
+        cf_units = cf_day[:, None] * cf["prob"]
         scope = core_catalog.in_scope(row, products)
         during = (d >= row["start"]) & (d <= row["end"])
         post = (d > row["end"]) & (d <= row["end"] + pd.Timedelta(weeks=int(row["post_weeks"])))
@@ -170,13 +173,17 @@ def simulate(ctx: SimContext) -> SimResult:
 
     done = orders[orders["status"] == "completed"]
     day = np.floor(done["t"]).astype(int)
-    day_value = np.bincount(day, weights=done["budget"], minlength=len(days))
+    units = done["exp_units"].to_numpy()
+    day_units = np.bincount(day, weights=units, minlength=len(days))
     known = done["cust"].to_numpy() >= 0
     repeat = known & (done["repeat"].to_numpy() > 0)
-    known_value = np.bincount(day[known], weights=done["budget"][known], minlength=len(days))
-    repeat_value = np.bincount(day[repeat], weights=done["budget"][repeat], minlength=len(days))
-    timed_share = np.divide(repeat_value, known_value, out=np.zeros(len(days)), where=known_value > 0)
-    promo_truth = _promotion_truth(plan, products, index, days, choice, day_value, timed_share, multiplier)
+    known_units = np.bincount(day[known], weights=units[known], minlength=len(days))
+    repeat_units = np.bincount(day[repeat], weights=units[repeat], minlength=len(days))
+    timed_share = np.divide(repeat_units, known_units, out=np.zeros(len(days)), where=known_units > 0)
+    promo_truth = _promotion_truth(plan, products, index, days, choice, day_units, timed_share, multiplier)
+    value = core_orders.expected_order_value(done["g"].to_numpy(), day, choice)
+    mine = done[known].assign(value=value[known]).groupby("cust")["value"].mean()
+    latent = latent.assign(expected_order_value=mine.reindex(np.arange(len(latent))).to_numpy())
 
     tables = {
         "products": products.drop(columns=["weight", "code"]),

@@ -175,6 +175,11 @@ def optimal_price(demand, unit_cost: float, *, require_elastic_interval: bool = 
     """
     c = check_positive("unit_cost", unit_cost)
     if isinstance(demand, ConstantElasticityDemand):
+        if np.isfinite(demand.elasticity) and demand.elasticity >= 0:
+            note = (f"The estimated elasticity {demand.elasticity:.2f} is not negative (units rise with "
+                    "price in these data): the model gives no best price. Check the estimate's interval "
+                    "and the price variation before using it.")
+            return OptimalPrice(np.nan, np.nan, np.nan, np.nan, c, "markup rule", False, note)
         try:
             p = markup_rule_price(c, demand.elasticity)
         except NotIdentifiableError as err:

@@ -48,7 +48,8 @@ class ElasticityResult:
         ``log_price_sd`` (standard deviation of log price), ``r_squared``, ``ref_price`` and
         ``ref_units`` (geometric mean price and units, the point the fitted curve passes
         through), ``identifiable`` and ``reason`` (why not, when not), ``revenue_share``
-        (the group's share of all revenue, 0-1) and, with period fixed effects,
+        and ``unit_share`` (the group's share of all revenue and units, 0-1) and, with
+        period fixed effects,
         ``relative_elasticity`` (the regression slope ``b``, see
         :func:`estimate_elasticity`).
     observations : DataFrame
@@ -144,7 +145,7 @@ def estimate_elasticity(
     freq: str = "W",
     controls: tuple[str, ...] | list[str] = ("trend", "season"),
     pooled: bool = False,
-    share_adjust: bool = True,
+    share_adjust: bool | str = "units",
     min_price_points: int = 3,
     min_log_price_sd: float = 0.01,
     min_periods: int = 8,
@@ -190,16 +191,19 @@ def estimate_elasticity(
         sale, the shop's overall price level), so each slope ``b`` is identified by a
         group's price moves *relative to* the other groups. Needs at least two groups.
         ``b`` measures how units move against the rest of the shop; a group with a large
-        revenue share ``s`` also moves the shop's total with its own price, so its
-        own-price elasticity is reported as ``e = (b + 1)(1 - s) - 1`` (the attraction
-        or multinomial-logit share model, assuming the shop's total spending in a period
-        does not depend on one group's price); ``b`` is kept as ``relative_elasticity``.
+        share ``q`` of the shop's units also moves the shop's total with its own price, so
+        its own-price elasticity is reported as ``e = b (1 - q)`` (the attraction or
+        multinomial-logit share model, assuming the shop's total units in a period do not
+        depend on one group's price; see ``share_adjust``); ``b`` is kept as
+        ``relative_elasticity``.
     pooled : bool, default False
         Fit one common elasticity with a fixed effect (own intercept) per group, instead of
         one regression per group. Useful when single groups have too little variation.
-    share_adjust : bool, default True
-        Only with period fixed effects: report ``e = (b + 1)(1 - s) - 1`` as the elasticity
-        (the shop's total spending per period is fixed and shared between groups). Set
+    share_adjust : {"units", "revenue"} or bool, default "units"
+        Only with period fixed effects: what stays fixed in a period when one group's price
+        moves. ``"units"`` (or True): the shop's total units, shared between groups by
+        choice, ``e = b (1 - q)`` with ``q`` the group's unit share; ``"revenue"``: the
+        shop's total spending, ``e = (b + 1)(1 - s) - 1`` with ``s`` the revenue share.
         False when the groups' demands are independent of each other; then ``e = b``.
     min_price_points : int, default 3
         Fewest distinct average prices a group needs.
@@ -251,6 +255,10 @@ def estimate_elasticity(
     controls = tuple(controls)
     for name in controls:
         check_argument("controls", [*CONTROLS, "period"], name)
+    if share_adjust is True:
+        share_adjust = "units"
+    if share_adjust is not False:
+        check_argument("share_adjust", ["units", "revenue"], share_adjust)
     period_fe = "period" in controls
     column_controls = tuple(c for c in controls if c != "period")
     if period_fe and column_controls:
@@ -267,12 +275,13 @@ def estimate_elasticity(
     checks = _variation_checks(obs, len(regressors) + 1, min_price_points, min_log_price_sd, int(min_periods))
     if period_fe:
         rows = _fit_period_effects(obs, checks, alpha, common_slope=bool(pooled),
-                                   share_adjust=bool(share_adjust))
+                                   share_adjust=share_adjust or None)
     elif pooled:
         rows = _fit_pooled(obs, regressors, checks, alpha)
     else:
         rows = _fit_groups(obs, regressors, checks, alpha)
     table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
+    table["unit_share"] = table["group"].map(checks["unit_share"]).astype(float)
     table["identifiable"] = table["identifiable"].astype(bool)
     table["reason"] = table["reason"].astype("str")
     return ElasticityResult(
@@ -302,6 +311,8 @@ def _variation_checks(
     )
     revenue = obs.groupby("group", sort=True)["revenue"].sum().reindex(checks.index)
     checks["revenue_share"] = revenue / obs["revenue"].sum()
+    units = obs.groupby("group", sort=True)["units"].sum().reindex(checks.index)
+    checks["unit_share"] = units / obs["units"].sum()
     need_obs = max(n_params + 3, min_periods)
     reason = pd.Series("", index=checks.index, dtype="str")
     few_sd = checks["log_price_sd"] < min_log_price_sd
@@ -468,7 +479,7 @@ _MAX_DESIGN_CELLS = 20_000_000  # about 160 MB of float64: the limit of the join
 
 
 def _fit_period_effects(obs: pd.DataFrame, checks: pd.DataFrame, alpha: float, *,
-                        common_slope: bool, share_adjust: bool) -> list:
+                        common_slope: bool, share_adjust: str | None) -> list:
     """Joint OLS: one intercept and elasticity per group (or one common elasticity when
     ``common_slope``) plus period fixed effects. Adds ``period_effect`` to ``obs``."""
     model = "period effects, pooled" if common_slope else "period effects"
@@ -508,12 +519,14 @@ def _fit_period_effects(obs: pd.DataFrame, checks: pd.DataFrame, alpha: float, *
             rows.append(_empty_row(g, c, model, c["reason"]))
             continue
         k, share = position[g], float(c["revenue_share"])
-        keep = 1 - share if share_adjust else 1.0
         # own-price elasticity when the group's price also moves the shop total (attraction
-        # model): e = (b + 1) * (1 - s) - 1, a linear map of b, so the interval maps too
-        e, se = (fit.params[k] + 1) * keep - 1, fit.bse[k] * keep
+        # model): e = b (1 - q) with fixed total units, e = (b + 1) (1 - s) - 1 with fixed
+        # total spending; a linear map of b, so the interval maps too
+        keep = {"units": 1 - float(c["unit_share"]), "revenue": 1 - share}.get(share_adjust, 1.0)
+        shift = 1.0 if share_adjust == "revenue" else 0.0
+        e, se = (fit.params[k] + shift) * keep - shift, fit.bse[k] * keep
         p_value = 2 * stats.t.sf(abs(e / se), fit.df_resid)
-        low, high = ((b + 1) * keep - 1 for b in ci[k])
+        low, high = ((b + shift) * keep - shift for b in ci[k])
         rows.append([
             g, model, e, se, low, high, p_value, int(c["n_obs"]), int(c["n_zero_periods"]),
             int(c["n_prices"]), float(c["log_price_sd"]), fit.rsquared, float(c["ref_price"]),

@@ -33,38 +33,44 @@ def test_promotion_plan_has_both_festivals_each_year():
     assert short.empty
 
 
-def _rounding(budget, k, prices, n=40_000, seed=0):
-    order = np.repeat(np.arange(n), k)
-    price = np.tile(prices, n)
-    qty = core_orders._round_budget(np.random.default_rng(seed), order, np.full(n, k),
-                                    np.full(n, float(budget)), price)
-    return qty.reshape(n, k)
+def test_expected_lines_hand_cases_and_simulation():
+    # g = 0: exactly one line; small cap: E[min(1 + X, 2)] = 1 + P(X > 0) = 2 - exp(-mu)
+    assert core_orders.expected_lines([0.0]) == pytest.approx([1.0])
+    mu = core_orders.EXTRA_LINES * 0.7
+    capped = 1 + (1 - np.exp(-mu)) + (1 - np.exp(-mu) * (1 + mu))  # cap 3 by hand
+    assert core_orders.MAX_LINES >= 3
+    rng = np.random.default_rng(0)
+    g = np.full(200_000, 0.7)
+    drawn = core_orders._lines(rng, g)
+    assert drawn.max() <= core_orders.MAX_LINES and drawn.min() >= 1
+    assert drawn.mean() == pytest.approx(core_orders.expected_lines([0.7])[0], abs=4 * drawn.std() / np.sqrt(g.size))
+    assert np.minimum(drawn, 3).mean() == pytest.approx(capped, abs=4 * drawn.std() / np.sqrt(g.size))
 
 
-def test_budget_rounding_hand_cases():
-    # budget 300 for one line at 100: exactly 3 units, no randomness
-    assert (_rounding(300, 1, [100.0], n=50) == 3).all()
-    # budget 250 at 100: 2 or 3 units, 2.5 on average (se 0.5 / sqrt(n))
-    q = _rounding(250, 1, [100.0])
-    assert set(np.unique(q)) == {2, 3}
-    assert q.mean() == pytest.approx(2.5, abs=4 * 0.5 / np.sqrt(q.size))
+def test_expected_order_value_is_lines_times_units_times_line_price():
+    choice = {"prob": np.array([[0.25, 0.75], [1.0, 0.0]]), "price": np.array([[100.0, 200.0], [80.0, 50.0]])}
+    value = core_orders.expected_order_value([0.0, 0.0], [0, 1], choice)
+    assert value == pytest.approx([175.0, 80.0])  # g = 0: one line of one unit
+    g = 2.0
+    lines = core_orders.expected_lines([g])[0]
+    value = core_orders.expected_order_value([g], [0], choice)
+    assert value == pytest.approx([lines * (1 + core_orders.EXTRA_UNITS * g) * 175.0])
 
 
-def test_budget_rounding_carries_the_remainder_to_the_next_line():
-    # budget 300 over lines at 100 and 150 (150 each): the cheap line buys 1 or 2 units
-    # (2 with probability 1/2); the leftover 50 or -50 moves to the 150 line, whose budget
-    # is then 200 or 100 -> expected units 1 = 150 / 150, and the order spends 300 on average
-    q = _rounding(300, 2, [100.0, 150.0])
-    assert set(np.unique(q[:, 0])) == {1, 2}
-    assert q[:, 0].mean() == pytest.approx(1.5, abs=0.02)
-    assert q[:, 1].mean() == pytest.approx(1.0, abs=0.02)
-    spend = q @ np.array([100.0, 150.0])
-    assert spend.mean() == pytest.approx(300.0, abs=3.0)
-    assert spend.min() >= 100.0 and spend.max() <= 400.0  # off by at most one line's rounding
+def test_base_prices_give_each_category_its_spend_share():
+    rng = np.random.default_rng(3)
+    products = core_catalog.make_products(rng, DAYS[0], DAYS[-1])
+    # undo the reduced popularity of products launched during the period
+    late = products["launch_date"] > DAYS[0]
+    weight = products["weight"] / np.where(late, core_catalog.NEW_PRODUCT_WEIGHT, 1.0)
+    spend = (weight * products["list_price"]).groupby(products["category"]).sum()
+    share = (spend / spend.sum()).reindex(cal.CATEGORIES["category"])
+    assert share.to_numpy() == pytest.approx(cal.CATEGORIES["spend_share"].to_numpy(), rel=1e-9)
 
 
 def test_choice_model_moves_category_units_with_its_elasticity():
-    """Hand computation of the choice model for a category-wide price change."""
+    """Hand computation of the choice model for a category-wide price change: units per
+    line do not depend on the product, so a category's units move with its choice share."""
     cats = cal.CATEGORIES
     products = pd.DataFrame({
         "product_id": [f"P{i}" for i in range(len(cats))],
@@ -78,15 +84,15 @@ def test_choice_model_moves_category_units_with_its_elasticity():
     index[0, 1] = 1.5  # day 2: the first category's list prices rise 50%
     plan = cal.promotion_plan(DAYS[0], DAYS[-1]).iloc[:0]
     ch = core_catalog.choice_arrays(products, index, days, plan)
-    units = ch["prob"] / ch["price"]
-    e, s = cats.loc[0, "elasticity"], cats.loc[0, "spend_share"]
-    beta = (1 + e) / (1 - s)
-    expected_ratio = 1.5 ** beta / (s * 1.5 ** beta + 1 - s) / 1.5
+    units = ch["prob"]
+    e, m = cats.loc[0, "elasticity"], cats.loc[0, "spend_share"]  # weights = shares: m = s here
+    beta = e / (1 - m)
+    expected_ratio = 1.5 ** beta / (m * 1.5 ** beta + 1 - m)
     assert units[1, 0] / units[0, 0] == pytest.approx(expected_ratio, rel=2e-3)
     # a small change: the local own-price elasticity is the category's elasticity
     index[0, 1] = 1.02
     ch = core_catalog.choice_arrays(products, index, days, plan)
-    u = ch["prob"][:, 0] / ch["price"][:, 0]
+    u = ch["prob"][:, 0]
     slope = np.log(u[1] / u[0]) / np.log(ch["price"][1, 0] / ch["price"][0, 0])
     assert slope == pytest.approx(e, abs=0.02)
 

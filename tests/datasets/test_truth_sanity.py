@@ -19,24 +19,42 @@ def completed(sample_store):
     return tx[tx["status"] == "completed"]
 
 
-def _weekly_loglog(lines, orders_per_week):
-    week = lines["order_date"].dt.to_period("W").dt.start_time
-    g = lines.groupby(week).agg(units=("quantity", "sum"), revenue=("revenue", "sum"))
-    g = g[g.index >= pd.Timestamp("2024-02-01")]  # the shop's first weeks have few customers
-    x = sm.add_constant(np.column_stack([np.log(g["revenue"] / g["units"]),
-                                         np.log(orders_per_week.reindex(g.index))]))
-    fit = sm.OLS(np.log(g["units"].to_numpy()), x).fit(cov_type="HC1")
+def _weekly_loglog(completed, category):
+    """log(weekly units) of ``category`` on the log average paid price of every category and
+    the log orders of the week; returns the own-price coefficient and its HC1 standard error.
+
+    The other categories' prices are needed: a line's product choice is a logit over every
+    product, so a price change elsewhere shifts the category's units (substitution)."""
+    week = completed["order_date"].dt.to_period("W").dt.start_time
+    orders_per_week = completed.groupby(week)["order_id"].nunique()
+    g = completed.assign(week=week).groupby(["week", "category"]).agg(
+        units=("quantity", "sum"), revenue=("revenue", "sum"))
+    g = g[g.index.get_level_values("week") >= pd.Timestamp("2024-02-01")]  # first weeks: few customers
+    units = g["units"].unstack()
+    log_price = np.log(g["revenue"].unstack() / units)
+    x = sm.add_constant(np.column_stack([log_price[category], np.log(orders_per_week.reindex(units.index)),
+                                         log_price.drop(columns=category).to_numpy()]))
+    fit = sm.OLS(np.log(units[category].to_numpy()), x).fit(cov_type="HC1")
     return float(fit.params[1]), float(fit.bse[1])
 
 
-def test_naive_loglog_fit_lands_near_each_true_elasticity(sample_store, completed):
-    """log(weekly units) on log(average paid price), controlling only for the week's orders."""
-    week = completed["order_date"].dt.to_period("W").dt.start_time
-    orders_per_week = completed.groupby(week)["order_id"].nunique()
+def test_loglog_fit_lands_near_each_true_elasticity(completed, sample_store):
+    """The truth is each category's own-price elasticity at base prices, other prices fixed.
+    Away from base prices the logit choice bends it (e (1 - M(x)) / (1 - m), see
+    ecomlib.datasets.core_catalog), and promotions move choice as well as prices, so a
+    log-log line through two years of weekly data lands near it, not on it.
+
+    Tolerances measured with tests/datasets/references/price_scale_study.py --seed N (the
+    same regression) over seeds 2024-2027: largest miss per seed 0.37, 0.24, 0.11, 0.39;
+    mean absolute miss over the categories 0.12, 0.13, 0.05, 0.20. The HC1 standard errors
+    understate the spread (misses of up to 4.8 of them: list prices stay put for 3-8 weeks),
+    so the check uses these absolute bounds instead."""
+    misses = []
     for category, truth in sample_store.truth["elasticity"].items():
-        est, se = _weekly_loglog(completed[completed["category"] == category], orders_per_week)
-        assert abs(est - truth) < 0.2, (category, est, truth)
-        assert abs(est - truth) < 3.5 * se, (category, est, se, truth)
+        est, _ = _weekly_loglog(completed, category)
+        assert abs(est - truth) < 0.45, (category, est, truth)
+        misses.append(abs(est - truth))
+    assert np.mean(misses) < 0.25, misses
 
 
 def test_true_elasticities_within_the_book_range(sample_store):
@@ -148,9 +166,10 @@ def test_promotion_windows_show_the_lift(sample_store, completed):
 
 def test_festival_truth_counts_repeat_purchases_only(sample_store, completed):
     """A festival's incidence boost and dip act on repeat purchases; first purchases follow the
-    acquisition trend. So its true unit lift lies strictly between the discount alone,
-    1 / (1 - d) - 1, and the boost on every order, (1 + boost) / (1 - d) - 1, and its true dip
-    is below the dip setting, by about the share of first-order value (hand bounds)."""
+    acquisition trend. Units per order do not respond to prices (lines and units are drawn
+    first), so a discount on every product adds no units: the festival's true unit lift is
+    its boost on repeat orders only, below the boost on every order and above a third of it,
+    and its true dip is below the dip setting, by about the share of first orders (hand bounds)."""
     effects = sample_store.truth["promotion_effects"].set_index("promo_id")
     festivals = sample_store.promotions.loc[sample_store.promotions["kind"] == "festival", "promo_id"]
     is_first = completed.groupby("customer_id")["order_date"].transform("min") == completed["order_date"]
@@ -159,9 +178,7 @@ def test_festival_truth_counts_repeat_purchases_only(sample_store, completed):
     assert 0.2 < first_share < 0.6  # 20,000 first orders among about 59,000
     for pid in festivals:
         row = effects.loc[pid]
-        discount_only = 1 / (1 - row["discount"]) - 1
-        every_order = (1 + row["incidence_boost"]) / (1 - row["discount"]) - 1
-        assert discount_only + 0.02 < row["lift"] < every_order - 0.02, pid
+        assert 0.3 * row["incidence_boost"] < row["lift"] < 0.95 * row["incidence_boost"], pid
         assert 0.3 * row["post_dip_setting"] < row["pull_forward"] < 0.95 * row["post_dip_setting"], pid
 
 
@@ -199,10 +216,17 @@ def test_bgnbd_and_gamma_gamma_recovered_by_lifetimes(sample_store, completed):
         assert row["lower 95% bound"] <= truth[name] <= row["upper 95% bound"], (name, row["coef"])
     repeat = rfm[rfm["frequency"] > 0]
     gg = GammaGammaFitter().fit(repeat["frequency"], repeat["monetary_value"])
-    gg_truth = sample_store.truth["gamma_gamma"]
-    for name, key in (("p", "p"), ("q", "q"), ("v", "gamma")):
-        row = gg.summary.loc[name]
-        assert row["lower 95% bound"] <= gg_truth[key] <= row["upper 95% bound"], (name, row["coef"])
+    # order values are not Gamma-Gamma: check what it estimates (tolerances from the spread
+    # over seeds 2024-2027 of tests/datasets/references/price_scale_study.py, see
+    # tests/retention/test_recovery_sample_shop.py)
+    c = gg.summary["coef"]
+    mean_truth = sample_store.truth["order_value"]["mean_expected_order_value"]
+    assert c["p"] * c["v"] / (c["q"] - 1) == pytest.approx(mean_truth, rel=0.03)
+    latent = sample_store.truth["customer_latent"].set_index("customer_id")
+    true = latent["expected_order_value"].reindex(repeat.index)
+    fitted = gg.conditional_expected_average_profit(repeat["frequency"], repeat["monetary_value"])
+    assert abs(fitted.mean() / true.mean() - 1) < 0.03
+    assert (fitted / true - 1).abs().mean() < 0.30
 
     cut = "2024-12-31"
     cal = summary_data_from_transaction_data(orders[orders["date"] <= cut], "customer_id", "date",

@@ -114,3 +114,10 @@ def test_break_even_bad_inputs(dp, m, error):
 def test_break_even_table_all_below_cost():
     with pytest.raises(DataError):
         break_even_table([-0.5], [0.2, 0.3])
+
+
+def test_positive_elasticity_gives_no_best_price_instead_of_an_error():
+    # a thin export can estimate units rising with price; the chapter must say so, not fail
+    res = optimal_price(ConstantElasticityDemand(0.4, 20.0, 100.0), 10.0)
+    assert not res.finite and np.isnan(res.price)
+    assert "not negative" in res.note

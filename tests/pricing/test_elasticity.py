@@ -135,8 +135,8 @@ def test_period_effects_identical_to_formula_ols(lines_three):
         name = f"C(group)[{group}]:log_price"
         row = res.summary().loc[group]
         assert row["relative_elasticity"] == pytest.approx(plain.params[name], abs=1e-10)
-        keep = 1 - row["revenue_share"]
-        assert row["elasticity"] == pytest.approx((plain.params[name] + 1) * keep - 1, abs=1e-10)
+        keep = 1 - row["unit_share"]
+        assert row["elasticity"] == pytest.approx(plain.params[name] * keep, abs=1e-10)
         assert row["std_error"] == pytest.approx(plain.bse[name] * keep, abs=1e-10)
 
 
@@ -253,13 +253,20 @@ def test_unknown_group_and_bad_result_type(lines_three):
 
 @pytest.mark.slow
 def test_share_adjustment_hand_case(lines_three):
-    res = estimate_elasticity(lines_three, controls=("period",)).summary()
+    res = estimate_elasticity(lines_three, controls=("period",), share_adjust="revenue").summary()
     raw = estimate_elasticity(lines_three, controls=("period",), share_adjust=False).summary()
     # e = (b + 1)(1 - s) - 1 with s the revenue share; shares sum to 1
     assert res["revenue_share"].sum() == pytest.approx(1.0)
     expected = (raw["elasticity"] + 1) * (1 - res["revenue_share"]) - 1
     assert res["elasticity"].to_numpy() == pytest.approx(expected.to_numpy(), abs=1e-12)
     assert raw["elasticity"].to_numpy() == pytest.approx(res["relative_elasticity"].to_numpy())
+    # the default keeps total units fixed: e = b (1 - q) with q the unit share
+    units = estimate_elasticity(lines_three, controls=("period",)).summary()
+    assert units["unit_share"].sum() == pytest.approx(1.0)
+    q = units["unit_share"]
+    assert units["elasticity"].to_numpy() == pytest.approx((raw["elasticity"] * (1 - q)).to_numpy(), abs=1e-12)
+    with pytest.raises(ParameterError, match="share_adjust"):
+        estimate_elasticity(lines_three, controls=("period",), share_adjust="spend")
 
 
 @pytest.mark.slow

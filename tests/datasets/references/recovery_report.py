@@ -5,8 +5,8 @@ simulation (then ``make data``). It fits, on ``data/sample``:
 
 * BG/NBD and Gamma-Gamma with lifetimes 0.11.3 (test-only oracle), daily dates in weeks;
 * a BG/NBD calibrated on 2024 and its prediction of 2025 repeat purchases;
-* a naive weekly log-log elasticity per category (log units on log average paid price and
-  log orders of the week).
+* a weekly log-log elasticity per category (log units on log average paid price and log
+  orders of the week; naive, and with the other categories' log prices as in the test).
 
 The same checks, with their tolerances, run in ``tests/datasets/test_truth_sanity.py``.
 """
@@ -39,8 +39,15 @@ def main() -> None:
     print(bg.summary[["coef", "lower 95% bound", "upper 95% bound"]].round(4).to_string())
     rep = rfm[rfm["frequency"] > 0]
     gg = GammaGammaFitter().fit(rep["frequency"], rep["monetary_value"])
-    print("Gamma-Gamma (CNY), truth:", store.truth["gamma_gamma"])
+    print("Gamma-Gamma (CNY), truth:", store.truth["order_value"])
     print(gg.summary[["coef", "lower 95% bound", "upper 95% bound"]].round(4).to_string())
+    c = gg.summary["coef"]
+    true = store.truth["customer_latent"].set_index("customer_id")["expected_order_value"].reindex(rep.index)
+    fitted = gg.conditional_expected_average_profit(rep["frequency"], rep["monetary_value"])
+    err = fitted / true - 1
+    print(f"implied mean order value {c['p'] * c['v'] / (c['q'] - 1):.1f} CNY; per repeat customer: "
+          f"mean conditional value / mean truth {fitted.mean() / true.mean():.4f}, "
+          f"mean |relative error| {err.abs().mean():.4f}, correlation {np.corrcoef(fitted, true)[0, 1]:.3f}")
 
     cut = "2024-12-31"
     cal = summary_data_from_transaction_data(orders[orders["date"] <= cut], "customer_id", "date",
@@ -54,18 +61,22 @@ def main() -> None:
 
     week = done["order_date"].dt.to_period("W").dt.start_time
     per_week = done.groupby(week)["order_id"].nunique()
+    g = done.assign(week=week).groupby(["week", "category"]).agg(
+        units=("quantity", "sum"), revenue=("revenue", "sum"))
+    g = g[g.index.get_level_values("week") >= pd.Timestamp("2024-02-01")]
+    units = g["units"].unstack()
+    log_price = np.log(g["revenue"].unstack() / units)
     rows = []
     for category, truth in store.truth["elasticity"].items():
-        lines = done[done["category"] == category]
-        w = lines["order_date"].dt.to_period("W").dt.start_time
-        g = lines.groupby(w).agg(units=("quantity", "sum"), revenue=("revenue", "sum"))
-        g = g[g.index >= pd.Timestamp("2024-02-01")]
-        x = sm.add_constant(np.column_stack([np.log(g["revenue"] / g["units"]),
-                                             np.log(per_week.reindex(g.index))]))
-        f = sm.OLS(np.log(g["units"].to_numpy()), x).fit(cov_type="HC1")
-        rows.append((category, truth, f.params[1], f.bse[1]))
-    table = pd.DataFrame(rows, columns=["category", "truth", "estimate", "se"])
-    print("naive weekly log-log elasticity")
+        est = []
+        for others in (log_price.iloc[:, :0], log_price.drop(columns=category)):
+            x = sm.add_constant(np.column_stack([log_price[category], np.log(per_week.reindex(units.index)),
+                                                 others.to_numpy()]))
+            f = sm.OLS(np.log(units[category].to_numpy()), x).fit(cov_type="HC1")
+            est += [f.params[1], f.bse[1]]
+        rows.append((category, truth, *est))
+    table = pd.DataFrame(rows, columns=["category", "truth", "naive", "se", "with other prices", "se2"])
+    print("weekly log-log elasticity: naive (orders only) and with the other categories' prices")
     print(table.round(3).to_string(index=False))
 
 
