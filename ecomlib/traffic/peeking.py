@@ -56,7 +56,7 @@ class PeekingResult:
     sequential_cumulative_rate : pandas.Series
         As ``cumulative_rate``, for the group-sequential boundaries.
     boundaries : tuple of float
-        The daily |z| boundaries used (day 1 first).
+        The daily boundaries on ``|z|`` used (day 1 first).
     spending : str
         Spending function of the boundaries (see :func:`ecomlib.traffic.sequential_bounds`).
     """
