@@ -131,7 +131,11 @@ def core_truth(*, ctx, plan, products, index, days, multiplier, latent, customer
                              "during the promotion vs without it), pull_forward (relative dip in in-scope "
                              "units over post_weeks after), cannibalisation (relative drop in non-promoted "
                              "products of the same category during it), halo (relative rise in "
-                             "halo_category units during it), and the simulation settings behind them. A "
+                             "halo_category units during it), others_change (relative change in the units of "
+                             "the categories outside its scope during it: lines per order do not follow "
+                             "prices, so a category promotion draws lines from them; a comparison "
+                             "against them estimates log(1 + lift) - log(1 + others_change); NaN for "
+                             "shop-wide festivals), and the simulation settings behind them. A "
                              "festival's incidence_boost and post_dip_setting act on repeat purchases "
                              "only (first purchases follow the acquisition trend), so its lift and "
                              "pull_forward on all units are smaller than the settings suggest",

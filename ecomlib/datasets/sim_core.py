@@ -46,8 +46,13 @@ def _promotions_table(plan: pd.DataFrame) -> pd.DataFrame:
 
 
 def _promotion_truth(plan, products, index, days, choice, day_units, timed_share, multiplier):
-    """True lift, pull-forward, cannibalisation and halo of each promotion (expected units
-    with everything as simulated vs the same days without that promotion).
+    """True lift, pull-forward, cannibalisation, halo and others' change of each promotion
+    (expected units with everything as simulated vs the same days without that promotion).
+
+    Lines per order do not depend on prices, so a category or product promotion wins its lift by
+    drawing lines from the other categories: ``others_change`` is their relative change in
+    expected units during it (negative), and a comparison against them (difference-in-differences,
+    synthetic control) estimates ``log(1 + lift) - log(1 + others_change)``.
 
     A festival changes the purchase intensity ``m(t)``, which times *repeat* purchases only
     (first purchases follow the acquisition trend, guests copy the days of known customers'
@@ -70,6 +75,7 @@ def _promotion_truth(plan, products, index, days, choice, day_units, timed_share
         post = (d > row["end"]) & (d <= row["end"] + pd.Timedelta(weeks=int(row["post_weeks"])))
         same_cat = products["category"].isin(products.loc[scope, "category"].unique()).to_numpy() & ~scope
         halo_cat = (products["category"] == row["halo_category"]).to_numpy()
+        others = ~products["category"].isin(products.loc[scope, "category"].unique()).to_numpy()
 
         def ratio(days_mask, prod_mask, full=full_units, cf=cf_units):
             if not prod_mask.any() or not days_mask.any():
@@ -90,12 +96,14 @@ def _promotion_truth(plan, products, index, days, choice, day_units, timed_share
             "cannibal_setting": float(row["cannibal"]),
             "halo_setting": float(row["halo"]),
             "halo_category": row["halo_category"] or None,
+            "others_change": ratio(during, others) - 1,
         })
     columns = ["promo_id", "lift", "pull_forward", "cannibalisation", "halo", "post_weeks", "discount",
                "choice_boost", "incidence_boost", "post_dip_setting", "cannibal_setting", "halo_setting",
-               "halo_category"]
+               "halo_category", "others_change"]
     out = pd.DataFrame(rows, columns=columns)
     return out.astype({"promo_id": "str", "halo_category": "str", "post_weeks": "int64",
+                       "others_change": "float64",
                        **{c: "float64" for c in columns[1:5] + columns[6:12]}})
 
 

@@ -29,7 +29,7 @@ from ecomlib.promotion.campaigns import (
     last_festivals,
     study_promotion,
 )
-from ecomlib.promotion.did import DiDResult, did
+from ecomlib.promotion.did import DiDResult, comparison_target, did
 from ecomlib.promotion.economics import (
     DiscountEconomics,
     break_even_lift,
@@ -75,6 +75,7 @@ __all__ = [
     "category_week_panel",
     "coupon_cost",
     "daily_sales",
+    "comparison_target",
     "did",
     "did_promotion",
     "discount_economics",

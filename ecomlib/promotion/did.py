@@ -68,7 +68,7 @@ from ecomlib.validation import (
     check_probability,
 )
 
-__all__ = ["DiDResult", "INFERENCE_METHODS", "did"]
+__all__ = ["DiDResult", "INFERENCE_METHODS", "comparison_target", "did"]
 
 INFERENCE_METHODS = ("auto", "aggregated-t", "wild", "permutation", "cluster-t", "normal")
 FEW_TREATED = 6  # below this many treated (or untreated) clusters, cluster-robust t is not trusted
@@ -133,6 +133,40 @@ class DiDResult:
         if self.leads is not None:
             rows["parallel_trends_p"] = self.leads.attrs.get("p_value")
         return pd.DataFrame({"value": pd.Series(rows, dtype="object")}).rename_axis("statistic")
+
+
+def comparison_target(lift: float, others_change: float = 0.0) -> float:
+    """What a comparison against untreated categories should find, in log units.
+
+    A DiD (or synthetic control) of log units measures the treated category's change *relative to*
+    the comparison categories: ``log(1 + lift) - log(1 + others_change)``. When the promotion draws
+    sales from the other categories (``others_change < 0``, as on the sample shop, where lines per
+    order do not follow prices) this is larger than ``log(1 + lift)``: the comparison is not
+    untouched by the treatment, so the estimate is of the relative, not the absolute, effect.
+
+    Parameters
+    ----------
+    lift : float
+        True relative rise in the treated units (0.5 = +50 %).
+    others_change : float, default 0
+        True relative change in the comparison categories' units during the promotion; a missing
+        value (NaN) counts as 0.
+
+    Returns
+    -------
+    float
+        The target in log units.
+
+    Examples
+    --------
+    >>> round(comparison_target(0.5), 4), round(comparison_target(0.5, -0.1), 4)
+    (0.4055, 0.5108)
+    """
+    others = 0.0 if others_change is None or np.isnan(others_change) else float(others_change)
+    if lift <= -1 or others <= -1:
+        raise ParameterError("`lift` and `others_change` must be above -1 (a relative change).",
+                             fix="Pass relative changes, e.g. 0.5 for +50 %.")
+    return float(np.log1p(lift) - np.log1p(others))
 
 
 def _as_indicator(df: pd.DataFrame, col: str) -> np.ndarray:
