@@ -73,9 +73,10 @@ def _promotion_truth(plan, products, index, days, choice, day_units, timed_share
         scope = core_catalog.in_scope(row, products)
         during = (d >= row["start"]) & (d <= row["end"])
         post = (d > row["end"]) & (d <= row["end"] + pd.Timedelta(weeks=int(row["post_weeks"])))
-        same_cat = products["category"].isin(products.loc[scope, "category"].unique()).to_numpy() & ~scope
+        scope_cats = products["category"].isin(products.loc[scope, "category"].unique()).to_numpy()
+        same_cat = scope_cats & ~scope
+        others = ~scope_cats
         halo_cat = (products["category"] == row["halo_category"]).to_numpy()
-        others = ~products["category"].isin(products.loc[scope, "category"].unique()).to_numpy()
 
         def ratio(days_mask, prod_mask, full=full_units, cf=cf_units):
             if not prod_mask.any() or not days_mask.any():

@@ -8,7 +8,8 @@ check is a naive one (the chapters test their proper estimators themselves).
 import numpy as np
 import pandas as pd
 import pytest
-import statsmodels.api as sm
+
+from tests.datasets.references.weekly_elasticity import loglog_fit, weekly_table
 
 STEPS = ["view", "product", "cart", "checkout", "purchase"]
 
@@ -17,25 +18,6 @@ STEPS = ["view", "product", "cart", "checkout", "purchase"]
 def completed(sample_store):
     tx = sample_store.transactions
     return tx[tx["status"] == "completed"]
-
-
-def _weekly_loglog(completed, category):
-    """log(weekly units) of ``category`` on the log average paid price of every category and
-    the log orders of the week; returns the own-price coefficient and its HC1 standard error.
-
-    The other categories' prices are needed: a line's product choice is a logit over every
-    product, so a price change elsewhere shifts the category's units (substitution)."""
-    week = completed["order_date"].dt.to_period("W").dt.start_time
-    orders_per_week = completed.groupby(week)["order_id"].nunique()
-    g = completed.assign(week=week).groupby(["week", "category"]).agg(
-        units=("quantity", "sum"), revenue=("revenue", "sum"))
-    g = g[g.index.get_level_values("week") >= pd.Timestamp("2024-02-01")]  # first weeks: few customers
-    units = g["units"].unstack()
-    log_price = np.log(g["revenue"].unstack() / units)
-    x = sm.add_constant(np.column_stack([log_price[category], np.log(orders_per_week.reindex(units.index)),
-                                         log_price.drop(columns=category).to_numpy()]))
-    fit = sm.OLS(np.log(units[category].to_numpy()), x).fit(cov_type="HC1")
-    return float(fit.params[1]), float(fit.bse[1])
 
 
 def test_loglog_fit_lands_near_each_true_elasticity(completed, sample_store):
@@ -50,8 +32,9 @@ def test_loglog_fit_lands_near_each_true_elasticity(completed, sample_store):
     understate the spread (misses of up to 4.8 of them: list prices stay put for 3-8 weeks),
     so the check uses these absolute bounds instead."""
     misses = []
+    table = weekly_table(completed)
     for category, truth in sample_store.truth["elasticity"].items():
-        est, _ = _weekly_loglog(completed, category)
+        est, _ = loglog_fit(table, category)
         assert abs(est - truth) < 0.45, (category, est, truth)
         misses.append(abs(est - truth))
     assert np.mean(misses) < 0.25, misses

@@ -28,7 +28,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from weekly_elasticity import loglog_fit, weekly_table  # beside this script
 
 from ecomlib.datasets import core_calendar, sim_core
 from ecomlib.datasets.simulation import SimContext
@@ -74,21 +74,10 @@ def _gamma_gamma(done: pd.DataFrame, latent: pd.DataFrame, truth: dict) -> None:
 
 
 def _elasticities(done: pd.DataFrame, truth: dict) -> None:
-    week = done["order_date"].dt.to_period("W").dt.start_time
-    per_week = done.groupby(week)["order_id"].nunique()
-    g = done.assign(week=week).groupby(["week", "category"]).agg(
-        units=("quantity", "sum"), revenue=("revenue", "sum"))
-    g = g[g.index.get_level_values("week") >= pd.Timestamp("2024-02-01")]
-    units = g["units"].unstack()
-    log_price = np.log(g["revenue"].unstack() / units)
-    rows = []
-    for category, true in truth.items():
-        for controls, others in (("orders", log_price.iloc[:, :0]), ("orders+other prices",
-                                                                     log_price.drop(columns=category))):
-            x = sm.add_constant(np.column_stack([log_price[category], np.log(per_week.reindex(units.index)),
-                                                 others.to_numpy()]))
-            fit = sm.OLS(np.log(units[category].to_numpy()), x).fit(cov_type="HC1")
-            rows.append((category, controls, true, fit.params[1], fit.bse[1]))
+    weekly = weekly_table(done)
+    rows = [(category, controls, true, *loglog_fit(weekly, category, other_prices=others))
+            for category, true in truth.items()
+            for controls, others in (("orders", False), ("orders+other prices", True))]
     table = pd.DataFrame(rows, columns=["category", "controls", "truth", "estimate", "se"])
     miss = (table["estimate"] - table["truth"]).abs()
     table["miss_in_se"] = miss / table["se"]

@@ -15,7 +15,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from weekly_elasticity import loglog_fit, weekly_table  # beside this script
 
 from ecomlib.datasets import load_sample_store
 
@@ -59,22 +59,9 @@ def main() -> None:
         365 / 7, cal["frequency"], cal["recency"], cal["T"]).sum()
     print(f"holdout 2025: predicted {pred:,.0f}, actual {actual:,}, ratio {pred / actual:.4f}")
 
-    week = done["order_date"].dt.to_period("W").dt.start_time
-    per_week = done.groupby(week)["order_id"].nunique()
-    g = done.assign(week=week).groupby(["week", "category"]).agg(
-        units=("quantity", "sum"), revenue=("revenue", "sum"))
-    g = g[g.index.get_level_values("week") >= pd.Timestamp("2024-02-01")]
-    units = g["units"].unstack()
-    log_price = np.log(g["revenue"].unstack() / units)
-    rows = []
-    for category, truth in store.truth["elasticity"].items():
-        est = []
-        for others in (log_price.iloc[:, :0], log_price.drop(columns=category)):
-            x = sm.add_constant(np.column_stack([log_price[category], np.log(per_week.reindex(units.index)),
-                                                 others.to_numpy()]))
-            f = sm.OLS(np.log(units[category].to_numpy()), x).fit(cov_type="HC1")
-            est += [f.params[1], f.bse[1]]
-        rows.append((category, truth, *est))
+    weekly = weekly_table(done)
+    rows = [(category, truth, *loglog_fit(weekly, category, other_prices=False), *loglog_fit(weekly, category))
+            for category, truth in store.truth["elasticity"].items()]
     table = pd.DataFrame(rows, columns=["category", "truth", "naive", "se", "with other prices", "se2"])
     print("weekly log-log elasticity: naive (orders only) and with the other categories' prices")
     print(table.round(3).to_string(index=False))
