@@ -33,6 +33,7 @@ missing customer ids           kept, customer_id missing
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
@@ -62,6 +63,9 @@ MAX_BAD_DATE_SHARE = 0.05
 MAX_QUANTITY = 1e9  # units on one line; beyond this a value is an export error (and overflows int64 later)
 MAX_UNIT_PRICE = 1e9  # currency units for one unit; beyond this a value is an export error
 SCHEMA = SCHEMAS["transactions"]
+#: The check log :func:`_clean` counts with. :mod:`ecomlib.engine.sources` sets one that defers
+#: the checks from "exact duplicates" on, to run them across the batches of a large file.
+CHECK_LOG: ContextVar[type[CheckLog]] = ContextVar("CHECK_LOG", default=CheckLog)
 OUTPUT_COLUMNS = ("order_id", "order_date", "customer_id", "product_id", "product_name", "category",
                   "quantity", "unit_price", "revenue", "channel", "country", "status")
 TEXT_COLUMNS = ("order_id", "customer_id", "product_id", "product_name", "category", "channel",
@@ -326,7 +330,7 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
     price, _ = parse_numbers(number["unit_price"], decimal, column="unit_price", notes=notes)
     sane = (quantity.abs() <= MAX_QUANTITY) & (price.abs() <= MAX_UNIT_PRICE)  # no overflow in q x p
     revenue_in = (quantity * price).where(sane, 0.0).fillna(0.0).to_numpy()
-    checks = CheckLog(n, revenue_in)
+    checks = CHECK_LOG.get()(n, revenue_in)
     checks.drop("repeated header rows", header)
     dates, missing_dates = _dates_or_raise(frame["order_date"], checks.keep, raw.origin, dayfirst, notes)
     checks.drop("unparseable dates", missing_dates)
@@ -371,7 +375,10 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
     keep_idx = np.flatnonzero(checks.keep)
     dup = np.zeros(n, dtype=bool)
     source = None if source_rows is None or len(source_rows) != n else source_rows
-    dup[keep_idx] = _duplicated(canonical, source, keep_idx)
+    if getattr(checks, "deferred", False):  # one batch of a larger source: duplicates are found across
+        checks.compared_rows = canonical if source is None else source  # batches (ecomlib.engine.sources)
+    else:
+        dup[keep_idx] = _duplicated(canonical, source, keep_idx)
     checks.drop("exact duplicates", dup)
     if preset is not None and preset.non_product is not None:
         checks.drop("non-product lines", preset.non_product(canonical).fillna(False).to_numpy(),
@@ -400,7 +407,7 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
     order = list(OUTPUT_COLUMNS) + [c for c in SCHEMA.optional if c in canonical and c not in OUTPUT_COLUMNS]
     del status
     result = canonical[order] if checks.keep.all() else _kept_rows(canonical, order, checks.keep)
-    if result.empty:
+    if result.empty and not getattr(checks, "deferred", False):
         raise DataError(
             f"{raw.origin}: none of the {n:,} rows survived cleaning.",
             fix="Look at the quality report counts: " + ", ".join(f"{c.check}: {c.rows}" for c in checks.items if c.rows),
