@@ -112,6 +112,13 @@ def connect(source: Any) -> Any:
                             fix="Check that it is a DuckDB file written by a compatible DuckDB version, "
                             "and that no other program holds it open for writing.") from None
     scheme = _scheme(text)
+    backends = _backends()
+    if scheme.split("+")[0] not in backends and _ALIASES.get(scheme) not in backends:
+        raise ParameterError(
+            f"{shown!r} is not a connection URL of a known ibis backend ({scheme!r}).",
+            fix=f"Use one of {', '.join(sorted(backends))}, e.g. postgresql://user@host:5432/dbname or "
+            "duckdb:///path/shop.duckdb, or pass a file path.",
+        )
     try:
         return ibis.connect(text)
     except (ImportError, ModuleNotFoundError) as exc:
@@ -120,15 +127,18 @@ def connect(source: Any) -> Any:
             f"({shorten(exc)}).",
             fix=f"Install it: pip install 'ibis-framework[{scheme}]' (PostgreSQL: pip install 'ecomlib[warehouse]').",
         ) from None
-    except (AttributeError, ValueError) as exc:
-        if "backend" in str(exc).lower() or isinstance(exc, AttributeError):
-            raise ParameterError(
-                f"{shown!r} is not a connection URL of a known ibis backend ({scheme!r}).",
-                fix="Use e.g. postgresql://user@host:5432/dbname, duckdb:///path/shop.duckdb, or a file path.",
-            ) from None
-        raise _unreachable(shown, exc) from None
     except Exception as exc:  # the drivers' own errors (psycopg.OperationalError, ...)
         raise _unreachable(shown, exc) from None
+
+
+_ALIASES = {"postgresql": "postgres", "psql": "postgres"}
+
+
+def _backends() -> set[str]:
+    """Names of the ibis backends installed (their URL schemes)."""
+    from importlib.metadata import entry_points
+
+    return {ep.name for ep in entry_points(group="ibis.backends")}
 
 
 def _unreachable(shown: str, exc: Exception) -> DataError:
@@ -138,6 +148,15 @@ def _unreachable(shown: str, exc: Exception) -> DataError:
         fix="Check that the server is running and reachable (host, port or socket folder), the database "
         "name and the user; give the password through PGPASSWORD or ~/.pgpass rather than in the URL.",
     )
+
+
+def _table_names(con: Any) -> list[str]:
+    """Tables and views of ``con``'s current schema (ibis 12's DuckDB ``list_tables`` fails on DuckDB 2)."""
+    if getattr(con, "name", "") == "duckdb":
+        rows = con.con.execute("SELECT DISTINCT table_name FROM information_schema.tables "
+                               "WHERE table_schema = current_schema()").fetchall()
+        return sorted(r[0] for r in rows)
+    return sorted(con.list_tables())
 
 
 def open_table(con: Any, name: str | None, *, where: str = "the database") -> Any:
@@ -150,7 +169,7 @@ def open_table(con: Any, name: str | None, *, where: str = "the database") -> An
     DataError
         An SQL query the database refuses.
     """
-    tables = sorted(con.list_tables())
+    tables = _table_names(con)
     if not name:
         only = f" It holds: {tables[:20]}." if tables else " It holds no tables."
         raise ParameterError(f"{where} is a database: name the table or view of order lines (--table).{only}",

@@ -206,13 +206,20 @@ def _file_reader(source: Any, encoding: str | None, batch_rows: int) -> _Reader 
     return _text_reader(path, where, encoding, batch_rows)
 
 
+def _arrow_batches(con: Any, expr: Any, rows: int) -> Any:
+    """The rows of ``expr`` as a stream of Arrow record batches."""
+    if getattr(con, "name", "") == "duckdb":  # ibis 12's DuckDB batches call an API DuckDB 2 removed
+        return con.con.execute(str(con.compile(expr))).to_arrow_reader(rows)
+    return expr.to_pyarrow_batches(chunk_size=rows)
+
+
 def _database_reader(source: Any, table: str | None, batch_rows: int) -> tuple[_Reader, Any]:
     con = connect(source)
     shown = redact(source)
     expr = open_table(con, table, where=shown)
     try:
         total = int(expr.count().execute())
-        batches = expr.to_pyarrow_batches(chunk_size=batch_rows)
+        batches = _arrow_batches(con, expr, batch_rows)
     except Exception as exc:
         raise DataError(f"{shown} could not read {table!r}: {' '.join(str(exc).split())[:300]}",
                         fix="Check the table or query in the database's own client.") from None
