@@ -24,7 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 from ecomlib.errors import DataError, ParameterError, shorten
 from ecomlib.validation import closest_names
 
-__all__ = ["DUCKDB_SUFFIXES", "connect", "is_database", "open_table", "redact"]
+__all__ = ["DUCKDB_SUFFIXES", "connect", "is_database", "is_url", "open_table", "redact"]
 
 #: File suffixes read as DuckDB databases (other files are recognised by their first bytes).
 DUCKDB_SUFFIXES = (".duckdb", ".ddb")
@@ -41,6 +41,11 @@ def _is_duckdb_file(path: Path) -> bool:
     except OSError:
         return False
     return head[8:12] == b"DUCK"
+
+
+def is_url(source: Any) -> bool:
+    """True when ``source`` is text that starts like a URL (``scheme://``)."""
+    return isinstance(source, str) and bool(_URL.match(source.strip()))
 
 
 def is_database(source: Any) -> bool:

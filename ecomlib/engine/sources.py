@@ -51,12 +51,15 @@ from ecomlib.data.quality import CheckLog, QualityCheck, QualityReport
 from ecomlib.engine.connect import connect, is_database, open_table, redact
 from ecomlib.errors import DataError
 
-__all__ = ["BATCH_ROWS", "Loaded", "open_transactions", "load_transactions_frame"]
+__all__ = ["BATCH_ROWS", "TABLE_VARIABLE", "Loaded", "open_transactions", "load_transactions_frame",
+           "uses_engine_loader", "check_report_data", "report_transactions"]
 
 #: Order lines cleaned at a time (about 0.5-1 GB of pandas memory at the peak).
 BATCH_ROWS = 1_000_000
 #: Presets whose rules look at one row at a time (others need whole orders: pandas path).
 ROW_PRESETS = (None, "online_retail")
+#: Environment variable naming the table of a database ``data`` (``ecomlib report --table``).
+TABLE_VARIABLE = "ECOMLIB_DATA_TABLE"
 _STRING = pd.StringDtype("pyarrow", na_value=np.nan)
 _TEMP_DIRS: list[str] = []
 
@@ -500,4 +503,66 @@ def _pandas_path(source: Any, duck: Any, options: dict[str, Any], encoding: str 
 def load_transactions_frame(source: Any, **options: Any) -> tuple[pd.DataFrame, QualityReport]:
     """:func:`open_transactions`, returned as ``(DataFrame, QualityReport)`` like the pandas loader."""
     loaded = open_transactions(source, **options)
+    return loaded.to_pandas(), loaded.report
+
+
+# ----------------------------------------------------------------------------- reports
+
+def _estimated_rows(path: Path) -> int:
+    """Order lines in a CSV or Parquet file: exact for Parquet, from the size of the first lines for text."""
+    import pyarrow.parquet as pq
+
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 20)
+    if head[:4] == b"PAR1":
+        try:
+            return pq.ParquetFile(path).metadata.num_rows
+        except (OSError, pa.ArrowException):
+            return 0
+    size = path.stat().st_size * (6 if head[:2] == b"\x1f\x8b" else 1)  # gzip: about 6x for order lines
+    lines = head.count(b"\n") if head[:2] != b"\x1f\x8b" else 0
+    per_line = len(head) / lines if lines else 100
+    return int(size / per_line)
+
+
+def uses_engine_loader(data: Any) -> bool:
+    """Whether a report opens ``data`` with :func:`open_transactions` rather than ``load_shop``.
+
+    True for a database (DuckDB file or URL), and for one CSV/Parquet file when the engine
+    setting (:func:`ecomlib.engine.config.choose_engine`) picks DuckDB for its size.
+    """
+    from ecomlib.engine.config import choose_engine
+
+    if is_database(data):
+        return True
+    path = Path(str(data)).expanduser()
+    if not path.is_file():
+        return False
+    return choose_engine(_estimated_rows(path)) == "duckdb"
+
+
+def check_report_data(value: Any) -> None:
+    """Refuse a connection URL with a password as a report's ``data`` (reports record ``data``)."""
+    from ecomlib.errors import ParameterError
+
+    if isinstance(value, str) and redact(value) != value:
+        raise ParameterError(
+            f"`data` {redact(value)!r} holds a password; a report writes its parameters into the "
+            "notebook and the run record, so it is refused there.",
+            fix="Leave the password out of the URL and give it to the database client another way "
+            "(PostgreSQL: the PGPASSWORD environment variable or ~/.pgpass).",
+        )
+
+
+def report_transactions(data: Any, *, table: str | None = None,
+                        **options: Any) -> tuple[pd.DataFrame, QualityReport]:
+    """The order lines a report works on, opened by :func:`open_transactions` (progress on stderr).
+
+    ``table`` defaults to the environment variable :data:`TABLE_VARIABLE`
+    (``ecomlib report --table``).
+    """
+    import os
+
+    table = table or os.environ.get(TABLE_VARIABLE) or None
+    loaded = open_transactions(data, table=table if is_database(data) else None, progress=True, **options)
     return loaded.to_pandas(), loaded.report

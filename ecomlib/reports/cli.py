@@ -7,6 +7,8 @@ Examples::
     ecomlib report pricing --data exports/orders.csv --preset online_retail -p level=0.9
     ecomlib report all --out reports --jobs 2
     ecomlib report basics --data orders.csv --encoding latin-1 --decimal , --dayfirst true
+    ecomlib report retention --data postgresql://analyst@db.example.com/shop --table orders
+    ecomlib report basics --data big_orders.parquet --engine duckdb
 
 Ctrl+C or SIGTERM stops the running notebook and its kernel, removes the run's temporary
 files and leaves earlier reports as they were; the exit code is then 130 (SIGINT) or 143
@@ -49,7 +51,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("chapter", nargs="?", metavar="CHAPTER",
                         help=f"one of {', '.join(CHAPTERS)}, or all")
-    parser.add_argument("--data", metavar="PATH", help="your export, a file or folder (default: the sample shop)")
+    parser.add_argument("--data", metavar="PATH",
+                        help="your export (a file or folder), a DuckDB file or a database URL such as "
+                        "postgresql://user@host/shop (default: the sample shop)")
+    parser.add_argument("--table", metavar="NAME",
+                        help="with a database --data: the table or view of order lines, or a SELECT query")
+    parser.add_argument("--engine", choices=("auto", "pandas", "duckdb"), default=None,
+                        help="where loading and heavy aggregations run (default auto: DuckDB for large data)")
     parser.add_argument("--preset", metavar="P", help="known export format, e.g. online_retail")
     parser.add_argument("--columns", metavar="MAP",
                         help="column mapping yours=canonical, e.g. InvoiceNo=order_id,InvoiceDate=order_date, or a .yaml/.json file")
@@ -156,10 +164,24 @@ def run(args: argparse.Namespace) -> int:
             return 128 + int(signum)
 
 
+def _engine_settings(args: argparse.Namespace) -> None:
+    """``--engine`` and ``--table`` for this process and the notebook kernels it starts (environment)."""
+    import os
+
+    from ecomlib.engine.config import export_engine
+    from ecomlib.engine.sources import TABLE_VARIABLE
+
+    if args.engine is not None:
+        export_engine(args.engine)
+    if args.table is not None:
+        os.environ[TABLE_VARIABLE] = args.table
+
+
 def _run(args: argparse.Namespace, out_dir: Path) -> int:
     from ecomlib.reports import runner
 
     params = parse_assignments(args.param)
+    _engine_settings(args)
     for name in OPTION_PARAMETERS:
         value = getattr(args, name)
         if value is not None:

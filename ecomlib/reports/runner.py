@@ -187,15 +187,19 @@ def prepare_parameters(
         passed["data"] = str(named[0])
         if "preset" in specs and not passed.get("preset"):
             passed["preset"] = named[1]
+    from ecomlib.engine.connect import is_url
+    from ecomlib.engine.sources import check_report_data
+
+    check_report_data(passed.get("data"))  # (a database URL: no password, since reports record it)
     for name, value in passed.items():
-        if specs[name].is_path and isinstance(value, str) and value.strip():
+        if specs[name].is_path and isinstance(value, str) and value.strip() and not is_url(value):
             passed[name] = str(Path(value).expanduser().resolve())
     if isinstance(passed.get("columns"), str):
         candidate = Path(passed["columns"]).expanduser()
         if candidate.suffix in {".json", ".yaml", ".yml"} and candidate.is_file():
             passed["columns"] = str(candidate.resolve())
     for name in ("data",):
-        if passed.get(name) and not Path(passed[name]).exists():
+        if passed.get(name) and not is_url(passed[name]) and not Path(passed[name]).exists():
             raise ParameterError(
                 f"Parameter `{name}` names {passed[name]!r}, which does not exist.",
                 fix="Pass the path of your export file or folder (relative to where you run the command).",

@@ -369,6 +369,8 @@ def open_data(
         data, preset = str(named[0]), (preset if not _blank(preset) else named[1])
     if _blank(data):
         shop = _open_sample(start, end)
+    elif _engine_loads(data):  # a database, or one large file the engine setting sends to DuckDB
+        shop = _open_with_engine(data, preset, columns, start, end, _read_options(encoding, sheet, decimal, dayfirst))
     else:
         from ecomlib.data import load_shop
 
@@ -400,6 +402,27 @@ def open_data(
     if show:
         _show_summary(shop)
     return shop
+
+
+def _engine_loads(data: Any) -> bool:
+    from ecomlib.engine.sources import uses_engine_loader
+
+    return uses_engine_loader(data)
+
+
+def _open_with_engine(data: Any, preset: Any, columns: Any, start: Any, end: Any, read: dict[str, Any]) -> ShopData:
+    """The transactions of ``data`` through :func:`ecomlib.engine.sources.report_transactions`."""
+    from ecomlib.engine.connect import redact
+    from ecomlib.engine.sources import report_transactions
+
+    frame, report = report_transactions(
+        str(data), preset=None if _blank(preset) else preset, columns=parse_column_map(columns),
+        start=None if _blank(start) else start, end=None if _blank(end) else end,
+        **{k: v for k, v in read.items() if k != "sheet"},
+    )
+    missing = [t for t in _canonical_table_names() if t != "transactions"]
+    return ShopData(tables={"transactions": frame}, quality={"transactions": report}, missing=missing,
+                    source=report.source if report.source else redact(data))
 
 
 def _read_options(encoding: Any, sheet: Any, decimal: Any, dayfirst: Any) -> dict[str, Any]:

@@ -55,3 +55,38 @@ def test_group_by_on_postgres_equals_duckdb(postgres_url):
     for col in ("orders", "lines", "customers"):
         assert a[col].tolist() == b[col].tolist()
     assert a["revenue"].to_numpy() == pytest.approx(b["revenue"].to_numpy(), rel=1e-9)
+
+
+def test_report_with_postgres_data(postgres_url, tmp_path, monkeypatch, capsys):
+    import json
+    import os
+
+    from ecomlib.cli import main
+    from ecomlib.engine.config import ENGINE_VARIABLE, get_engine, set_engine
+    from ecomlib.engine.sources import TABLE_VARIABLE
+
+    monkeypatch.delenv(TABLE_VARIABLE, raising=False)
+    monkeypatch.delenv(ENGINE_VARIABLE, raising=False)
+    previous = get_engine()
+    try:
+        code = main(["report", "basics", "--data", postgres_url, "--table", "transactions", "--engine", "duckdb",
+                     "--out", str(tmp_path)])
+        assert os.environ[ENGINE_VARIABLE] == "duckdb" and os.environ[TABLE_VARIABLE] == "transactions"
+    finally:
+        set_engine(previous)
+    out = capsys.readouterr().out
+    assert code == 0, out
+    record = json.loads((tmp_path / "basics.run.json").read_text())
+    assert record["passed"]["data"] == postgres_url
+    assert record["data"]["source"] == f"{postgres_url} table 'transactions'"
+    html = (tmp_path / "basics.html").read_text()
+    assert "table &#x27;transactions&#x27;" in html or "table 'transactions'" in html
+
+
+def test_report_refuses_a_password_in_the_url(tmp_path, capsys):
+    from ecomlib.cli import main
+
+    code = main(["report", "basics", "--data", "postgresql://ann:s3cret@localhost/shop", "--table", "orders",
+                 "--out", str(tmp_path)])
+    text = "".join(capsys.readouterr())
+    assert code == 2 and "s3cret" not in text and "PGPASSWORD" in text
