@@ -90,3 +90,26 @@ def test_report_refuses_a_password_in_the_url(tmp_path, capsys):
                  "--out", str(tmp_path)])
     text = "".join(capsys.readouterr())
     assert code == 2 and "s3cret" not in text and "PGPASSWORD" in text
+
+
+def test_retention_aggregations_on_postgres_equal_duckdb(postgres_url, sample_store, tmp_path):
+    # the public retention functions take an ibis Table once the engine branch (issue 17) is merged
+    pytest.importorskip("ecomlib.engine.retention", reason="ecomlib.engine.retention (the engine branch) "
+                        "is not merged yet: the retention functions do not take ibis Tables")
+    import duckdb
+
+    from ecomlib.retention import churn_table, cohort_table, rfm_summary
+
+    database = tmp_path / "shop.duckdb"
+    lines = sample_store.transactions
+    with duckdb.connect(str(database)) as con:
+        con.execute("CREATE TABLE transactions AS SELECT * FROM lines")
+    on_pg = open_transactions(postgres_url, table="transactions", clean=False).table
+    on_duck = open_transactions(database, table="transactions", clean=False).table
+    as_of = lines["order_date"].max()
+    for name, run in (("rfm_summary", lambda t: rfm_summary(t, as_of=as_of)),
+                      ("cohort_table", lambda t: cohort_table(t, "M", "customers", normalize=False)),
+                      ("churn_table", lambda t: churn_table(t, 90, as_of=as_of))):
+        a, b = run(on_pg), run(on_duck)
+        assert len(a) > 10, name
+        pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-9, obj=name)
