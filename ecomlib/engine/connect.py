@@ -5,6 +5,7 @@ may name a database instead of a file:
 
 - a DuckDB database file (``shop.duckdb``, ``shop.ddb``, or any file that starts like one),
   opened read-only;
+- an ibis backend connected in Python (``ibis.pyspark.connect(spark)`` for Spark);
 - a connection URL of an ibis backend, e.g. ``postgresql://user@host:5432/shop``,
   ``postgresql://user@/shop?host=/run/postgresql`` (a unix socket), ``duckdb:///path/shop.duckdb``,
   ``snowflake://...``, ``bigquery://project/dataset``.
@@ -48,10 +49,19 @@ def is_url(source: Any) -> bool:
     return isinstance(source, str) and bool(_URL.match(source.strip()))
 
 
-def is_database(source: Any) -> bool:
-    """True when ``source`` names a database: a connection URL or a DuckDB file."""
-    if not isinstance(source, str | Path):
+def _is_backend(source: Any) -> bool:
+    """True for a connected ibis backend (``ibis.pyspark.connect(spark)``, ``ibis.bigquery.connect(...)``)."""
+    try:
+        from ibis.backends import BaseBackend
+    except ImportError:
         return False
+    return isinstance(source, BaseBackend)
+
+
+def is_database(source: Any) -> bool:
+    """True when ``source`` is a database: a connection URL, a DuckDB file or a connected ibis backend."""
+    if not isinstance(source, str | Path):
+        return _is_backend(source)
     text = str(source).strip()
     if _URL.match(text):
         return True
@@ -61,6 +71,8 @@ def is_database(source: Any) -> bool:
 
 def redact(source: Any) -> str:
     """``source`` as text with any password replaced by ``***`` (safe to print)."""
+    if _is_backend(source):
+        return f"the {getattr(source, 'name', 'ibis')} connection"
     text = str(source)
     if not _URL.match(text.strip()):
         return text
@@ -84,9 +96,10 @@ def connect(source: Any) -> Any:
 
     Parameters
     ----------
-    source : str or path
-        A DuckDB database file (opened read-only), or a URL ibis understands
-        (``postgresql://user@host/db``, ``duckdb:///path.duckdb``, ...).
+    source : str, path or ibis backend
+        A DuckDB database file (opened read-only), a URL ibis understands
+        (``postgresql://user@host/db``, ``duckdb:///path.duckdb``, ...), or an ibis backend
+        already connected (returned as it is), e.g. ``ibis.pyspark.connect(spark_session)``.
 
     Returns
     -------
@@ -103,6 +116,8 @@ def connect(source: Any) -> Any:
     """
     import ibis
 
+    if _is_backend(source):  # already connected (Spark, BigQuery, ... sessions made by the user)
+        return source
     text = str(source).strip()
     shown = redact(text)
     if not _URL.match(text):

@@ -475,6 +475,8 @@ def open_transactions(source: Any, *, table: str | None = None, preset: str | No
             expr, report = _as_stored(expr, con, f"{redact(source)} table {table!r}", options)
             return Loaded(expr, report, con, ["not cleaned (clean=False)"])
         reader, remote = _database_reader(source, table, batch_rows)
+        if remote is source:  # the caller's own connection (a Spark session ...): theirs to close
+            remote = None
     elif isinstance(source, pd.DataFrame) or preset not in ROW_PRESETS:
         reader = None
     else:
