@@ -56,6 +56,8 @@ __all__ = ["BATCH_ROWS", "TABLE_VARIABLE", "Loaded", "open_transactions", "load_
 
 #: Order lines cleaned at a time (about 0.5-1 GB of pandas memory at the peak).
 BATCH_ROWS = 1_000_000
+#: Memory DuckDB may use while it stages and de-duplicates the batches (it spills to disk beyond).
+DUCKDB_MEMORY_LIMIT = "1GB"
 #: Presets whose rules look at one row at a time (others need whole orders: pandas path).
 ROW_PRESETS = (None, "online_retail")
 #: Environment variable naming the table of a database ``data`` (``ecomlib report --table``).
@@ -310,7 +312,10 @@ def _new_duckdb(database: str | Path | None) -> Any:
         folder = tempfile.mkdtemp(prefix="ecomlib-duckdb-")
         _TEMP_DIRS.append(folder)
         database = Path(folder) / "transactions.duckdb"
-    return ibis.duckdb.connect(str(database))
+    con = ibis.duckdb.connect(str(database))
+    con.con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")  # beyond it DuckDB spills to disk
+    con.con.execute("SET enable_progress_bar = false")
+    return con
 
 
 @atexit.register
@@ -345,6 +350,7 @@ def _stream(reader: _Reader, duck: Any, options: dict[str, Any], name: str,
         say(f"loading: {offset:,}{of} order lines cleaned ({time.perf_counter() - t0:.1f} s)")
     if offset == 0:
         raise DataError(f"{reader.origin} has a header but no data rows.", fix="Export the data again with rows.")
+    say(f"loading: finding duplicates across batches ({time.perf_counter() - t0:.1f} s)")
     late, kept = _cross_rows(duck, stage, name, marks, list(clean.columns))
     if kept == 0:
         raise DataError(f"{reader.origin}: none of the {offset:,} rows survived cleaning.",
@@ -359,28 +365,38 @@ def _stream(reader: _Reader, duck: Any, options: dict[str, Any], name: str,
 
 def _cross_rows(duck: Any, stage: str, name: str, marks: list[tuple[str, str, bool]],
                 columns: list[str]) -> tuple[list[QualityCheck], int]:
-    """Duplicates over the whole table and the checks after them, in DuckDB."""
+    """Duplicates over the whole table and the checks after them, in DuckDB.
+
+    A line is a duplicate when every source column equals an earlier kept line's. Only lines
+    whose source columns share a hash with another line can be duplicates; those few are
+    compared column by column (``PARTITION BY`` every source column, the first by row kept).
+    """
     con = duck.con
     sources = [r[0] for r in con.execute(f'DESCRIBE "{stage}"').fetchall() if r[0].startswith("_src")]
-    partition = ", ".join(f'"{c}"' for c in sources)
-    con.execute(f'CREATE OR REPLACE TABLE "{stage}_marked" AS SELECT *, row_number() OVER '
-                f'(PARTITION BY {partition} ORDER BY _row) > 1 AS _dup FROM "{stage}"')
-    con.execute(f'DROP TABLE "{stage}"')
+    listed_sources = ", ".join(f'"{c}"' for c in sources)
+    con.execute(f'CREATE OR REPLACE TEMP TABLE "{stage}_dups" AS '
+                f'WITH hashed AS (SELECT _row, hash({listed_sources}) AS _h FROM "{stage}"), '
+                f'shared AS (SELECT _h FROM hashed GROUP BY _h HAVING count(*) > 1), '
+                f'candidates AS (SELECT s.* FROM "{stage}" s JOIN hashed USING (_row) SEMI JOIN shared USING (_h)) '
+                f'SELECT _row FROM (SELECT _row, row_number() OVER (PARTITION BY {listed_sources} ORDER BY _row) '
+                f'AS _k FROM candidates) WHERE _k > 1')
+    dup = f'(_row IN (SELECT _row FROM "{stage}_dups"))'
     alive, sums = ["TRUE"], []
     for i, (_, _, drops) in enumerate(marks):
-        hit = "_dup" if i == 0 else f"_chk{i}"
+        hit = dup if i == 0 else f"_chk{i}"
         where = " AND ".join(alive) + f" AND {hit}"
         sums += [f"count(*) FILTER (WHERE {where})", f"coalesce(sum(revenue) FILTER (WHERE {where}), 0)"]
         if drops:
             alive.append(f"NOT {hit}")
     sums.append(f"count(*) FILTER (WHERE {' AND '.join(alive)})")
-    values = con.execute(f'SELECT {", ".join(sums)} FROM "{stage}_marked"').fetchone()
+    values = con.execute(f'SELECT {", ".join(sums)} FROM "{stage}"').fetchone()
     checks = [QualityCheck(n, int(values[2 * i]), a, d, float(values[2 * i + 1]))
               for i, (n, a, d) in enumerate(marks)]
     listed = ", ".join(f'"{c}"' for c in columns)
-    con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT {listed} FROM "{stage}_marked" '
+    con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT {listed} FROM "{stage}" '
                 f'WHERE {" AND ".join(alive)} ORDER BY _row')
-    con.execute(f'DROP TABLE "{stage}_marked"')
+    con.execute(f'DROP TABLE "{stage}"')
+    con.execute(f'DROP TABLE "{stage}_dups"')
     return checks, int(values[-1])
 
 
