@@ -483,7 +483,7 @@ def open_transactions(source: Any, *, table: str | None = None, preset: str | No
     options = {"preset": preset, "columns": columns, "start": start, "end": end, "decimal": decimal,
                "dayfirst": dayfirst}
     say = _progress_printer(progress)
-    remote = None
+    remote, whole = None, "the pandas loader reads this source whole"
     if not isinstance(source, pd.DataFrame) and is_database(source):
         if not clean:
             con = connect(source)
@@ -496,14 +496,19 @@ def open_transactions(source: Any, *, table: str | None = None, preset: str | No
     elif isinstance(source, pd.DataFrame) or preset not in ROW_PRESETS:
         reader = None
     else:
-        reader = _file_reader(source, encoding, batch_rows)
+        try:
+            reader = _file_reader(source, encoding, batch_rows)
+        except pa.ArrowInvalid as exc:  # ragged lines, bad quoting: the pandas loader's lenient parser
+            reader, whole = None, f"pyarrow refused the file ({exc})"
     duck = _new_duckdb(database)
     try:
         if reader is None:
-            return _pandas_path(source, duck, options, encoding, "the pandas loader reads this source whole")
+            return _pandas_path(source, duck, options, encoding, whole)
         try:
             report = _stream(reader, duck, options, "transactions", say)
-        except pa.ArrowInvalid as exc:  # ragged lines, bad quoting: the pandas loader's lenient parser
+        except pa.ArrowInvalid as exc:
+            if remote is not None or is_database(source):
+                raise DataError(f"{redact(source)} sent data that could not be read: {exc}") from None
             return _pandas_path(source, duck, options, encoding, f"pyarrow refused the file ({exc})")
     finally:
         if remote is not None:
@@ -513,6 +518,8 @@ def open_transactions(source: Any, *, table: str | None = None, preset: str | No
 
 
 def _pandas_path(source: Any, duck: Any, options: dict[str, Any], encoding: str | None, why: str) -> Loaded:
+    for (name,) in duck.con.execute("SELECT table_name FROM information_schema.tables").fetchall():
+        duck.con.execute(f'DROP TABLE IF EXISTS "{name}"')  # what a refused stream had staged
     frame, report = tx.load_transactions(source, encoding=encoding, **options)
     _copy_frame(frame, duck, "transactions")
     return Loaded(duck.table("transactions"), report, duck, [f"pandas path: {why}"])

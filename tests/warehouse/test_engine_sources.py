@@ -119,3 +119,13 @@ def test_batches_that_decide_differently_are_an_error(tmp_path):
         load_transactions(path)
     with pytest.raises(DataError, match="decimal"):
         open_transactions(path, batch_rows=4)
+
+
+def test_a_file_pyarrow_refuses_is_read_whole_by_the_pandas_loader(tmp_path):
+    path = tmp_path / "orders.csv"  # a short line: pandas' C parser fills it in, pyarrow's refuses it
+    path.write_text("order_id,order_date,product_id,product_name,quantity,unit_price\n"
+                    + "".join(f"{i},2024-01-0{1 + i % 5},P{i % 3},plain,1,2.5\n" for i in range(8))
+                    + "9,2024-01-02,P1,short,1\n")
+    loaded, report = _same(path, 4)
+    assert loaded.notes[0].startswith("pandas path: pyarrow refused the file")
+    assert report.count("missing or unparseable prices") == 1
