@@ -567,9 +567,17 @@ def uses_engine_loader(data: Any) -> bool:
 
 
 def check_report_data(value: Any) -> None:
-    """Refuse a connection URL with a password as a report's ``data`` (reports record ``data``)."""
+    """Refuse, before a report runs, a database ``data`` without ``--table`` or a URL holding a password."""
+    import os
+
     from ecomlib.errors import ParameterError
 
+    if isinstance(value, str) and is_database(value) and not os.environ.get(TABLE_VARIABLE):
+        raise ParameterError(
+            f"`data` {redact(value)!r} is a database: name the table or view of order lines.",
+            fix="Add --table NAME (or --table 'SELECT ...'); with run_report, set the environment "
+            f"variable {TABLE_VARIABLE}.",
+        )
     if isinstance(value, str) and redact(value) != value:
         raise ParameterError(
             f"`data` {redact(value)!r} holds a password; a report writes its parameters into the "

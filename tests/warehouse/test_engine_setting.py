@@ -19,7 +19,7 @@ def _child_engine(env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 def test_export_engine_reaches_a_child_process(monkeypatch):
-    monkeypatch.delenv(config.ENGINE_VARIABLE, raising=False)
+    monkeypatch.setenv(config.ENGINE_VARIABLE, "auto")  # (restored after the test)
     previous = config.get_engine()
     try:
         config.export_engine("duckdb")

@@ -65,8 +65,8 @@ def test_report_with_postgres_data(postgres_url, tmp_path, monkeypatch, capsys):
     from ecomlib.engine.config import ENGINE_VARIABLE, get_engine, set_engine
     from ecomlib.engine.sources import TABLE_VARIABLE
 
-    monkeypatch.delenv(TABLE_VARIABLE, raising=False)
-    monkeypatch.delenv(ENGINE_VARIABLE, raising=False)
+    monkeypatch.setenv(TABLE_VARIABLE, "")  # (restored after the test)
+    monkeypatch.setenv(ENGINE_VARIABLE, "auto")  # (restored after the test)
     previous = get_engine()
     try:
         code = main(["report", "basics", "--data", postgres_url, "--table", "transactions", "--engine", "duckdb",
@@ -83,13 +83,20 @@ def test_report_with_postgres_data(postgres_url, tmp_path, monkeypatch, capsys):
     assert "table &#x27;transactions&#x27;" in html or "table 'transactions'" in html
 
 
-def test_report_refuses_a_password_in_the_url(tmp_path, capsys):
+def test_report_refuses_a_password_in_the_url_and_a_database_without_table(tmp_path, capsys, monkeypatch):
     from ecomlib.cli import main
+    from ecomlib.engine.sources import TABLE_VARIABLE
 
+    monkeypatch.setenv(TABLE_VARIABLE, "")  # (restored after the test)
     code = main(["report", "basics", "--data", "postgresql://ann:s3cret@localhost/shop", "--table", "orders",
                  "--out", str(tmp_path)])
     text = "".join(capsys.readouterr())
     assert code == 2 and "s3cret" not in text and "PGPASSWORD" in text
+    monkeypatch.setenv(TABLE_VARIABLE, "")  # (restored after the test)
+    code = main(["report", "basics", "--data", "postgresql://ann@localhost/shop", "--out", str(tmp_path)])
+    text = "".join(capsys.readouterr())
+    assert code == 2 and "--table" in text
+    assert not list(tmp_path.glob("basics*"))  # refused before anything ran
 
 
 def test_retention_aggregations_on_postgres_equal_duckdb(postgres_url, sample_store, tmp_path):
