@@ -49,7 +49,7 @@ import pyarrow as pa
 from ecomlib.data import transactions as tx
 from ecomlib.data.quality import CheckLog, QualityCheck, QualityReport
 from ecomlib.engine.connect import connect, is_database, open_table, redact
-from ecomlib.errors import DataError
+from ecomlib.errors import DataError, EcomlibError
 
 __all__ = ["BATCH_ROWS", "TABLE_VARIABLE", "Loaded", "open_transactions", "load_transactions_frame",
            "uses_engine_loader", "check_report_data", "report_transactions"]
@@ -270,6 +270,13 @@ class _Notes:
                 for n in self.lines]
 
 
+def _in_batch(exc: EcomlibError, origin: str, first: int, rows: int) -> EcomlibError:
+    """``exc`` with the batch's "DataFrame" replaced by the file and its line numbers."""
+    where = f"{origin} (data lines {first + 1:,}-{first + rows:,})"
+    message = exc.message.replace("DataFrame", where, 1) if "DataFrame" in exc.message else f"{where}: {exc.message}"
+    return type(exc)(message, fix=exc.fix)
+
+
 def _clean_batch(frame: pd.DataFrame, options: dict[str, Any]) -> tuple[pd.DataFrame, QualityReport, _BatchLog]:
     logs: list[_BatchLog] = []
 
@@ -335,8 +342,12 @@ def _stream(reader: _Reader, duck: Any, options: dict[str, Any], name: str,
     stage = f"_{name}_staged"
     duck.con.execute(f'DROP TABLE IF EXISTS "{stage}"')
     for raw in reader.batches:
-        clean, report, log = _clean_batch(raw.to_pandas(types_mapper={pa.string(): _STRING,
-                                                                      pa.large_string(): _STRING}.get), options)
+        frame = raw.to_pandas(types_mapper={pa.string(): _STRING, pa.large_string(): _STRING}.get)
+        try:
+            clean, report, log = _clean_batch(frame, options)
+        except EcomlibError as exc:
+            raise _in_batch(exc, reader.origin, offset, raw.num_rows) from None
+        del frame
         notes.add(report.notes)
         revenue_read += report.revenue_read
         for c in log.items:

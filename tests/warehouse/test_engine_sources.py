@@ -121,6 +121,16 @@ def test_batches_that_decide_differently_are_an_error(tmp_path):
         open_transactions(path, batch_rows=4)
 
 
+def test_an_error_in_a_batch_names_the_file_and_its_lines(tmp_path):
+    # lines 5-8 hold no readable date: more than 5 % of that batch (of the whole file too)
+    rows = [f"{i},P,1,2024-01-0{1 + i % 5},2.5" for i in range(4)] + [f"{i},P,1,someday,2.5" for i in range(4)]
+    path = tmp_path / "orders.csv"
+    path.write_text("order_id,product_id,quantity,order_date,unit_price\n" + "\n".join(rows) + "\n")
+    with pytest.raises(DataError, match=r"orders.csv' \(data lines 5-8\): 4 of 4 order dates") as info:
+        open_transactions(path, batch_rows=4)
+    assert "DataFrame" not in str(info.value) and info.value.fix
+
+
 def test_a_file_pyarrow_refuses_is_read_whole_by_the_pandas_loader(tmp_path):
     path = tmp_path / "orders.csv"  # a short line: pandas' C parser fills it in, pyarrow's refuses it
     path.write_text("order_id,order_date,product_id,product_name,quantity,unit_price\n"
