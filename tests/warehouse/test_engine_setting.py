@@ -58,3 +58,20 @@ def test_open_data_reads_a_large_file_through_duckdb(tmp_path, monkeypatch, caps
     pd.testing.assert_frame_equal(got.tables["transactions"], expected.tables["transactions"])
     assert got.quality["transactions"].to_frame().equals(expected.quality["transactions"].to_frame())
     assert got.quality["transactions"].count("exact duplicates") == 100
+
+
+def test_open_data_reads_a_duckdb_table_named_by_the_environment(tmp_path, monkeypatch, sample_store):
+    import duckdb
+
+    from ecomlib.engine.sources import TABLE_VARIABLE
+    from ecomlib.reports.shop_data import open_data
+
+    lines = sample_store.transactions.iloc[:2_000]  # noqa: F841 (read by DuckDB by name)
+    database = tmp_path / "shop.duckdb"
+    with duckdb.connect(str(database)) as con:
+        con.execute("CREATE TABLE orders AS SELECT * FROM lines")
+    monkeypatch.setenv(TABLE_VARIABLE, "orders")
+    shop = open_data(str(database), show=False)
+    assert len(shop.tables["transactions"]) == shop.quality["transactions"].rows_kept == 2_000
+    assert shop.source == f"{database} table 'orders'"
+    assert "sessions" in shop.missing
