@@ -215,7 +215,7 @@ def _file_reader(source: Any, encoding: str | None, batch_rows: int) -> _Reader 
 def _arrow_batches(con: Any, expr: Any, rows: int) -> Any:
     """The rows of ``expr`` as a stream of Arrow record batches."""
     if getattr(con, "name", "") == "duckdb":  # ibis 12's DuckDB batches call an API DuckDB 2 removed
-        return con.con.execute(str(con.compile(expr))).to_arrow_reader(rows)
+        return con.con.sql(str(con.compile(expr))).to_arrow_reader(rows)
     return expr.to_pyarrow_batches(chunk_size=rows)
 
 
