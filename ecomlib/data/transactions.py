@@ -375,9 +375,7 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
     keep_idx = np.flatnonzero(checks.keep)
     dup = np.zeros(n, dtype=bool)
     source = None if source_rows is None or len(source_rows) != n else source_rows
-    if getattr(checks, "deferred", False):  # one batch of a larger source: duplicates are found across
-        checks.compared_rows = canonical if source is None else source  # batches (ecomlib.engine.sources)
-    else:
+    if not getattr(checks, "deferred", False):  # (a batch of a larger file: ecomlib.engine.sources finds them)
         dup[keep_idx] = _duplicated(canonical, source, keep_idx)
     checks.drop("exact duplicates", dup)
     if preset is not None and preset.non_product is not None:

@@ -101,7 +101,6 @@ class _BatchLog(CheckLog):
     def __init__(self, n: int, revenue: np.ndarray):
         super().__init__(n, revenue)
         self.marks: list[tuple[str, str, bool, np.ndarray]] = []
-        self.compared_rows: pd.DataFrame | None = None
 
     def _mark(self, name: str, hit: Any, action: str, drops: bool) -> bool:
         if name != "exact duplicates" and not self.marks:
