@@ -72,7 +72,7 @@ def _counts(transactions, metric, freq, *, customer_col, date_col, value_col, or
     first = np.full(codes.max() + 1, never)
     np.minimum.at(first, codes[is_purchase], period[is_purchase])
     cohort = first[codes]
-    has_cohort = cohort != never
+    has_cohort = (cohort != never) & (period >= cohort)  # a return before the first purchase has no cell
     codes, period, cohort = codes[has_cohort], period[has_cohort], cohort[has_cohort]
     # cohorts present, numbered 0.. in time order (periods are small integers: no sort needed)
     lowest = int(cohort.min())

@@ -81,11 +81,11 @@ def known_customer_lines(
     """
     keep = rules.known_line(transactions[customer_col], transactions[date_col]).to_numpy()
     if status_col in transactions.columns:
-        keep &= rules.not_cancelled(transactions[status_col]).to_numpy()
+        keep = keep & rules.not_cancelled(transactions[status_col]).to_numpy()
     if not keep_returns and quantity_col in transactions.columns:
         qty = transactions[quantity_col]
         if pd.api.types.is_numeric_dtype(qty):
-            keep &= rules.is_purchase(qty).to_numpy()
+            keep = keep & rules.is_purchase(qty).to_numpy()
     lines = transactions.loc[keep]
     if lines.empty:
         raise DataError(
