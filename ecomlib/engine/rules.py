@@ -10,8 +10,11 @@ The rules:
 
 * **Known line** (:func:`known_line`): a line counts for customer-level work only with a
   customer id and an order date.
-* **Completed sale** (:func:`not_cancelled`): a ``cancelled`` status drops the line
-  everywhere; a missing status counts as completed.
+* **Not cancelled** (:func:`not_cancelled`): for customer-level work (retention) a
+  ``cancelled`` status drops the line; a missing status counts as completed.
+* **Completed sale** (:func:`completed_sale`): for sales figures (KPI tree, shop sales) a
+  line counts when its status is one of the statuses counted as sales (default
+  ``completed``); a missing status does not count.
 * **Return** (:func:`is_purchase`): a line with negative quantity is a return; it is not a
   purchase (it starts no cohort and is no purchase day), and counts only where a method asks
   for revenue net of returns. A missing quantity counts as a purchase.
@@ -36,6 +39,8 @@ import pandas as pd
 
 __all__ = [
     "CANCELLED",
+    "COMPLETED",
+    "completed_sale",
     "EPOCH_MONTH",
     "day_number",
     "is_ibis",
@@ -50,6 +55,9 @@ __all__ = [
 
 #: The status value that removes a line from every count.
 CANCELLED = "cancelled"
+
+#: The status of a line that counts as a sale in the sales figures.
+COMPLETED = "completed"
 
 #: Months from year 0 to January 1970 (months are numbered from 1970-01 = 0).
 EPOCH_MONTH = 1970 * 12
@@ -71,6 +79,11 @@ def known_line(customer, date):
 def not_cancelled(status):
     """Lines that are not cancelled; a missing status counts as a completed sale."""
     return status.isnull() | (status != CANCELLED)
+
+
+def completed_sale(status, statuses=(COMPLETED,)):
+    """Lines whose status is one of ``statuses`` (a missing status is not a sale)."""
+    return status.isin([statuses] if isinstance(statuses, str) else list(statuses))
 
 
 def is_purchase(quantity):
