@@ -15,6 +15,9 @@ The rules:
 * **Completed sale** (:func:`completed_sale`): for sales figures (KPI tree, shop sales) a
   line counts when its status is one of the statuses counted as sales (default
   ``completed``); a missing status does not count.
+* **Priced sale** (:func:`priced_sale`): for price-quantity work (pricing) a line counts
+  when its status is ``completed`` in any case (when there is a status) and its quantity
+  and unit price are positive.
 * **Return** (:func:`is_purchase`): a line with negative quantity is a return; it is not a
   purchase (it starts no cohort and is no purchase day), and counts only where a method asks
   for revenue net of returns. A missing quantity counts as a purchase.
@@ -49,6 +52,7 @@ __all__ = [
     "month_number",
     "not_cancelled",
     "observation_end_day",
+    "priced_sale",
     "period_number",
     "week_number",
 ]
@@ -84,6 +88,18 @@ def not_cancelled(status):
 def completed_sale(status, statuses=(COMPLETED,)):
     """Lines whose status is one of ``statuses`` (a missing status is not a sale)."""
     return status.isin([statuses] if isinstance(statuses, str) else list(statuses))
+
+
+def _lower(text):
+    return text.lower() if is_ibis(text) else text.astype("str").str.lower()
+
+
+def priced_sale(quantity, price, status=None):
+    """Completed (any case) lines with positive quantity and price; ``status=None``: no status column."""
+    keep = (quantity > 0) & (price > 0)
+    if status is not None:
+        keep = keep & (_lower(status) == COMPLETED)
+    return keep
 
 
 def is_purchase(quantity):
