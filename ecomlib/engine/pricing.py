@@ -65,3 +65,59 @@ def sale_cells(data, by, freq, with_product: bool, *, date_col, quantity_col, pr
             "by= a column that has values.")
     cells = cells.drop(columns="known").sort_values(list(keys), kind="stable").reset_index(drop=True)
     return cells.astype({"units": "int64", "revenue": float})
+
+
+def daily_product_sales(data, margin_rate, *, date_col, product_col, category_col, quantity_col,
+                        revenue_col, status_col, cost_col):
+    """Completed sales per day and product in long format, for :func:`ecomlib.promotion.daily_sales`.
+
+    Returns ``(long, facts)``: ``long`` has one row per day and product sold (``day``,
+    ``product``, ``units``, ``revenue``, ``margin``, ``price`` (mean list price per unit of
+    the day's lines, NaN when none is known)); ``facts`` holds ``lines`` (completed lines),
+    ``cost_complete`` (every completed line has a unit cost), ``all_positive`` (every
+    quantity is positive), ``has_discount`` and, for an ibis Table, ``categories`` (each
+    product's category: the alphabetically first one, as a table has no line order).
+    ``margin_rate`` is used (revenue x rate) when the unit cost is not complete; None then
+    means the margin is unknown and the caller raises.
+    """
+    import ibis
+
+    has = set(data.columns)
+    has_cost, has_discount = cost_col in has, "discount" in has
+    cols = [date_col, product_col, category_col, quantity_col, revenue_col,
+            *([status_col] if status_col in has else []), *([cost_col] if has_cost else []),
+            *(["discount"] if has_discount else [])]
+    with as_table(data, cols) as t:
+        if rules.is_ibis(data):
+            check_table(t, [date_col, product_col, category_col, quantity_col, revenue_col], date_cols=[date_col])
+        tx = t.filter(rules.completed_sale(t[status_col])) if status_col in has else t
+        facts_expr = {"lines": tx.count(), "all_positive": (tx[quantity_col] > 0).all()}
+        if has_cost:
+            facts_expr["cost_complete"] = tx[cost_col].notnull().all()
+        facts = fetch(tx.aggregate(**facts_expr)).iloc[0].to_dict()
+        facts["cost_complete"] = bool(has_cost and facts.get("cost_complete"))
+        facts["all_positive"] = bool(facts["all_positive"])
+        facts["has_discount"] = has_discount
+        if int(facts["lines"]) == 0:
+            return None, facts
+        revenue = tx[revenue_col].cast("float64")
+        if facts["cost_complete"]:
+            gross = revenue - tx[cost_col] * tx[quantity_col]
+        elif margin_rate is not None:
+            gross = revenue * margin_rate
+        else:
+            return None, facts
+        lines = {"day": tx[date_col].truncate("D").cast("timestamp(6)"), "product": tx[product_col].cast("string"),
+                 "units": tx[quantity_col], "revenue": revenue, "margin": gross.cast("float64")}
+        if has_discount and facts["all_positive"]:
+            per_unit = (revenue + tx["discount"].fill_null(0)) / tx[quantity_col]
+            lines["price"] = ibis.ifelse(per_unit > 0, per_unit, ibis.null("float64"))
+        frame = tx.select(**lines)
+        aggs = {"units": frame.units.sum(), "revenue": frame.revenue.sum(), "margin": frame.margin.sum()}
+        if "price" in lines:
+            aggs["price"] = frame.price.mean()
+        long = fetch(frame.group_by(["day", "product"]).aggregate(**aggs))
+        if rules.is_ibis(data):
+            cats = tx.select(product=tx[product_col].cast("string"), category=tx[category_col].cast("string"))
+            facts["categories"] = fetch(cats.group_by("product").aggregate(category=cats.category.min()))
+    return long.sort_values(["day", "product"], kind="stable").reset_index(drop=True), facts
