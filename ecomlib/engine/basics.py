@@ -158,3 +158,14 @@ def date_range(data, date_col) -> tuple[pd.Timestamp, pd.Timestamp]:
     with as_table(data, [date_col]) as t:
         out = fetch(t.aggregate(first=t[date_col].min(), last=t[date_col].max()))
     return pd.Timestamp(out["first"].iloc[0]), pd.Timestamp(out["last"].iloc[0])
+
+
+def step_counts(data, step_col: str, by: list[str]) -> pd.DataFrame:
+    """Sessions per furthest step (and ``by`` segment): columns ``by...``, ``step_col``, ``n``."""
+    with as_table(data, [step_col, *by]) as t:
+        if rules.is_ibis(data):
+            check_table(t, [step_col, *by], param="sessions")
+        counts = fetch(t.group_by([*by, step_col]).aggregate(n=t.count()))
+    if counts.empty:
+        raise DataError("`sessions` has no rows.")
+    return counts

@@ -21,7 +21,7 @@ _TRUNCATE = {"D": "D", "W": "W", "M": "M"}
 
 
 def _checked(t, needed, date_col, quantity_col, price_col):
-    check_table(t, needed, date_cols=[date_col])
+    check_table(t, needed, date_cols=[date_col] if date_col else [])
     bad = [c for c in (quantity_col, price_col) if not numeric_column(t, c)]
     if bad:
         raise SchemaError(f"`transactions` column(s) {bad} must be numeric.",
@@ -121,3 +121,66 @@ def daily_product_sales(data, margin_rate, *, date_col, product_col, category_co
             cats = tx.select(product=tx[product_col].cast("string"), category=tx[category_col].cast("string"))
             facts["categories"] = fetch(cats.group_by("product").aggregate(category=cats.category.min()))
     return long.sort_values(["day", "product"], kind="stable").reset_index(drop=True), facts
+
+
+def group_costs(data, products, by, unit_cost_ratio, *, quantity_col, price_col, status_col,
+                cost_col="unit_cost", product_col="product_id"):
+    """Units, revenue and cost of the priced sales per group, and the cost source.
+
+    The cost source follows :func:`ecomlib.pricing.unit_economics.line_costs`: the lines'
+    own complete ``cost_col``, else the ``products`` table (a pandas frame, joined on
+    ``product_col``), else ``unit_cost_ratio`` times the paid price. Returns ``(sums, source)``
+    with ``sums`` indexed by ``group`` (sorted) and columns ``units``, ``revenue``, ``cost``;
+    ``source`` is None when no source applies (the caller raises), or an ``int`` count of
+    lines whose product has no cost in ``products`` when that is the reason.
+    """
+    import ibis
+
+    has = set(data.columns)
+    cols = [by, quantity_col, price_col, *([status_col] if status_col in has else []),
+            *([cost_col] if cost_col in has else []), *([product_col] if product_col in has else [])]
+    with as_table(data, cols) as t:
+        if rules.is_ibis(data):
+            _checked(t, [by, quantity_col, price_col], None, quantity_col, price_col)
+        status = t[status_col] if status_col in has else None
+        sales = t.filter(rules.priced_sale(t[quantity_col], t[price_col], status))
+        facts = {"lines": sales.count(), "known": sales[by].notnull().any()}
+        if cost_col in has:
+            facts["cost_complete"] = sales[cost_col].notnull().all()
+        facts = fetch(sales.aggregate(**facts)).iloc[0]
+        if int(facts["lines"]) == 0:
+            raise DataError("`transactions` holds no completed sales with a positive quantity and price.",
+                            fix=f"Check the `{status_col}`, `{quantity_col}` and `{price_col}` columns.")
+        if not bool(facts["known"]):
+            raise DataError(
+                f"`transactions` column {by!r} is empty on every line, so there are no groups to compare.",
+                fix="Group by product instead (ecomlib.data.substitutes.category_substitute), or pass "
+                "by= a column that has values.")
+        cost, source = None, None
+        if cost_col in has and bool(facts["cost_complete"]):
+            cost, source = sales[cost_col].cast("float64"), "transactions"
+        elif products is not None:
+            from ecomlib.pricing.unit_economics import check_products
+
+            check_products(products, product_col, cost_col)
+            table = products.drop_duplicates(product_col)[[product_col, cost_col]]
+            costs = ibis.memtable(table.rename(columns={product_col: "_product", cost_col: "_cost"}))
+            sales = sales.left_join(costs, sales[product_col] == costs["_product"])
+            missing = int(fetch(sales.aggregate(n=sales["_cost"].isnull().sum()))["n"].iloc[0])
+            if missing == 0:
+                cost, source = sales["_cost"].cast("float64"), "products"
+            elif unit_cost_ratio is None:
+                return None, missing
+        if cost is None and unit_cost_ratio is not None:
+            from ecomlib.pricing.unit_economics import check_cost_ratio
+
+            cost = sales[price_col].cast("float64") * check_cost_ratio(unit_cost_ratio)
+            source = f"assumed ratio {float(unit_cost_ratio):g} of price"
+        if cost is None:
+            return None, None
+        group = ibis.ifelse(sales[by].isnull(), f"(no {by})", sales[by].cast("string"))
+        qty = sales[quantity_col].cast("float64")
+        parts = sales.select(group=group, units=qty, revenue=qty * sales[price_col], cost=qty * cost)
+        sums = fetch(parts.group_by("group").aggregate(units=parts.units.sum(), revenue=parts.revenue.sum(),
+                                                       cost=parts.cost.sum()))
+    return sums.set_index("group").sort_index(), source

@@ -60,3 +60,49 @@ def test_hand_case(engine):
     assert obs["unit_value"].tolist()[:2] == [5.0, 7.0] and obs["unit_value"].tolist()[3] == 9.0
     with engine_option(engine), pytest.raises(DataError, match="no completed sales"):
         price_quantity_observations(lines.assign(status="cancelled"))
+
+
+def _economics_cases(store):
+    tx, products = store.transactions, store.products
+    no_cost = tx.drop(columns="unit_cost")
+    return {
+        "line_costs": (tx, {}),
+        "products_table": (no_cost, {"products": products}),
+        "assumed_ratio_by_product": (no_cost, {"unit_cost_ratio": 0.55, "by": "product_id", "fee_rate": 0.05}),
+        "ratio_for_missing_products": (no_cost, {"products": products.iloc[1:], "unit_cost_ratio": 0.6}),
+    }
+
+
+ECONOMICS = ["line_costs", "products_table", "assumed_ratio_by_product", "ratio_for_missing_products"]
+
+
+@pytest.mark.parametrize("case", ECONOMICS)
+def test_unit_economics_on_duckdb_and_ibis_equals_pandas(sample_store, case):
+    ibis = pytest.importorskip("ibis")
+    from ecomlib.pricing import unit_economics
+
+    tx, kwargs = _economics_cases(sample_store)[case]
+    expected, got = on_both(unit_economics, tx, **kwargs)
+    assert len(expected) > 1
+    assert_same(expected, got, money=True)
+    assert_same(expected, unit_economics(ibis.duckdb.connect().create_table("tx", tx), **kwargs), money=True)
+
+
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_unit_economics_cost_errors(sample_store, engine):
+    from ecomlib.errors import SchemaError
+    from ecomlib.pricing import unit_economics
+
+    no_cost = sample_store.transactions.drop(columns="unit_cost")
+    with engine_option(engine), pytest.raises(DataError, match="missing from `products`"):
+        unit_economics(no_cost, sample_store.products.iloc[1:])
+    with engine_option(engine), pytest.raises(SchemaError, match="No unit costs"):
+        unit_economics(no_cost)
+
+
+@pytest.mark.slow
+def test_unit_economics_on_a_million_lines(million_lines):
+    from ecomlib.pricing import unit_economics
+
+    expected, got = on_both(unit_economics, million_lines, unit_cost_ratio=0.6, fee_rate=0.1)
+    assert_same(expected, got, money=True)
