@@ -24,6 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ecomlib.engine import rules
+from ecomlib.engine.backend import route
 from ecomlib.errors import DataError, ParameterError, SchemaError
 from ecomlib.validation import check_argument, check_columns, check_frame, check_numeric
 
@@ -139,11 +141,13 @@ def kpi_tree(
 
     Parameters
     ----------
-    transactions : DataFrame
+    transactions : DataFrame or ibis Table
         Order lines with ``order_id``, ``order_date``, ``quantity``, ``revenue`` (CNY),
         ``status``, and ``channel`` when grouping by channel (a line without one counts in
         channel ``"unknown"``; a table without any raises :class:`~ecomlib.errors.DataError`).
-    sessions : DataFrame, optional
+        An ibis Table (DuckDB, PostgreSQL, ...) is grouped on its backend, a large frame in
+        DuckDB (:func:`ecomlib.engine.choose_engine`); only the per-group sums come back.
+    sessions : DataFrame or ibis Table, optional
         Visits with ``date``, ``visitor_id`` (or ``session_id`` for ``traffic="sessions"``)
         and ``channel`` when grouping by channel. Without it the traffic half of the tree
         (visitors, conversion rate) is NaN.
@@ -187,6 +191,38 @@ def kpi_tree(
     """
     keys = _keys(by)
     check_argument("traffic", ("visitors", "sessions"), traffic)
+    statuses = [statuses] if isinstance(statuses, str) else list(statuses)
+    columns = dict(order_id_col=order_id_col, date_col=date_col, quantity_col=quantity_col,
+                   revenue_col=revenue_col, channel_col=channel_col, status_col=status_col)
+    if not rules.is_ibis(transactions):
+        _check_transactions(transactions, keys, **columns)
+    if route(transactions) == "ibis":
+        from ecomlib.engine import basics as engine
+
+        orders = engine.kpi_orders(transactions, keys, statuses, **columns)
+    else:
+        orders = _orders(transactions, keys, statuses, **columns)
+
+    has_traffic = sessions is not None
+    if has_traffic:
+        if route(sessions) == "ibis":
+            from ecomlib.engine import basics as engine
+
+            visits = engine.kpi_traffic(sessions, keys, traffic, date_col=session_date_col,
+                                        visitor_col=visitor_col, session_id_col=session_id_col,
+                                        channel_col=session_channel_col)
+        else:
+            visits = _traffic(sessions, keys, traffic, session_date_col, visitor_col,
+                              session_id_col, session_channel_col)
+        table = orders.join(visits, how="outer") if keys else orders.assign(visitors=float(visits))
+        table[["orders", "units", "gmv"]] = table[["orders", "units", "gmv"]].fillna(0.0)
+    else:
+        table = orders.assign(visitors=np.nan)
+    return KPITree(table=_ratios(table), by=keys, traffic=traffic, has_traffic=has_traffic)
+
+
+def _check_transactions(transactions, keys, *, order_id_col, date_col, quantity_col, revenue_col,
+                        channel_col, status_col) -> None:
     check_frame(transactions, "transactions")
     tx_cols = [order_id_col, quantity_col, revenue_col, status_col]
     if "month" in keys:
@@ -201,9 +237,12 @@ def kpi_tree(
             f"{transactions[date_col].dtype}.",
             fix="Load the file with ecomlib.data.load_transactions, or use pandas.to_datetime.",
         )
-    statuses = [statuses] if isinstance(statuses, str) else list(statuses)
 
-    sales = transactions.loc[transactions[status_col].isin(statuses)]
+
+def _orders(transactions, keys, statuses, *, order_id_col, date_col, quantity_col, revenue_col,
+            channel_col, status_col) -> pd.DataFrame:
+    """Orders, units and GMV of the completed lines per group (the pandas path)."""
+    sales = transactions.loc[rules.completed_sale(transactions[status_col], statuses)]
     if sales.empty:
         raise DataError(
             f"`transactions` has no lines with status in {statuses}, so there are no sales to "
@@ -223,23 +262,12 @@ def kpi_tree(
         frame["channel"] = _channels(sales[channel_col], "transactions", channel_col)
     if keys:
         grouped = frame.groupby(list(keys), observed=True, sort=True)
-        orders = grouped.agg(orders=("order", "nunique"), units=("units", "sum"), gmv=("gmv", "sum"))
-    else:
-        orders = pd.DataFrame(
-            {"orders": [frame["order"].nunique()], "units": [frame["units"].sum()],
-             "gmv": [frame["gmv"].sum()]},
-            index=pd.Index(["total"]),
-        )
-
-    has_traffic = sessions is not None
-    if has_traffic:
-        visits = _traffic(sessions, keys, traffic, session_date_col, visitor_col,
-                          session_id_col, session_channel_col)
-        table = orders.join(visits, how="outer") if keys else orders.assign(visitors=float(visits))
-        table[["orders", "units", "gmv"]] = table[["orders", "units", "gmv"]].fillna(0.0)
-    else:
-        table = orders.assign(visitors=np.nan)
-    return KPITree(table=_ratios(table), by=keys, traffic=traffic, has_traffic=has_traffic)
+        return grouped.agg(orders=("order", "nunique"), units=("units", "sum"), gmv=("gmv", "sum"))
+    return pd.DataFrame(
+        {"orders": [frame["order"].nunique()], "units": [frame["units"].sum()],
+         "gmv": [frame["gmv"].sum()]},
+        index=pd.Index(["total"]),
+    )
 
 
 def _channels(values: pd.Series, table: str, col: str) -> pd.Series:

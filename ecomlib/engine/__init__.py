@@ -3,7 +3,31 @@
 The models of every chapter need only customer-, period- or arm-level aggregates; the work that
 grows with the data is the group-by over order lines, sessions or touchpoints before them. This
 package runs that group-by on an engine chosen by :func:`ecomlib.engine.config.choose_engine`
-(``"pandas"``, ``"duckdb"``, or ``"auto"``, which picks DuckDB above a documented size).
+(``"pandas"``, ``"duckdb"``, or ``"auto"``, which picks DuckDB above a documented size,
+:data:`~ecomlib.engine.config.AUTO_DUCKDB_ROWS`).
+
+Each pushed-down public function accepts a pandas DataFrame, as always, or an **ibis Table**
+(a DuckDB file, PostgreSQL, BigQuery, ... connected through ibis). A Table is aggregated on its
+own backend and only the aggregate comes back to pandas; a frame goes to an in-memory DuckDB
+(zero-copy through Arrow) when the engine says so. Both paths give the same result and read
+their rules from :mod:`ecomlib.engine.rules`.
+
+Pushed down (ibis expressions in this package):
+
+* retention (:mod:`.retention`): ``rfm_summary``, ``purchase_arrays`` / ``purchase_log``,
+  ``cohort_table`` (and ``average_retention``), ``churn_table``, ``inter_purchase_times``;
+* sales (:mod:`.basics`): ``kpi_tree`` (total, by month and/or channel, with sessions),
+  ``market.sales_by_period``, ``market.daily_sales``, ``market.category_shares``,
+  ``traffic.funnel`` counts;
+* pricing and promotion (:mod:`.pricing`): ``price_quantity_observations`` (cells per group,
+  product and period), ``unit_economics``, ``promotion.daily_sales`` (long day x product
+  sums, pivoted in pandas);
+* risk (:mod:`.risk`): ``risk.daily_kpis``.
+
+Kept in memory: the models (BG/NBD, Gamma-Gamma, elasticity fits, DiD, survival), which read
+only the aggregates above; and, for now, ``discount_depth`` (its result carries every line),
+``channel_performance`` (new-customer counting walks each customer's lines) and the journey
+counts of attribution.
 """
 
 from __future__ import annotations

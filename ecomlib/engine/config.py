@@ -15,7 +15,25 @@ __all__ = ["AUTO_DUCKDB_ROWS", "ENGINES", "ENGINE_VARIABLE", "choose_engine", "e
 ENGINES = ("auto", "pandas", "duckdb")
 
 #: ``auto`` switches from pandas to DuckDB at this many input rows (order lines, sessions, ...).
-AUTO_DUCKDB_ROWS = 2_000_000
+#:
+#: Measured on the 2-core CI machine (shared, load average 2-3), ``rfm_summary`` and
+#: ``cohort_table`` on in-memory frames of generated lines (``benchmarks/bench_retention.py``'s
+#: lines; best of 3; seconds pandas / DuckDB; ranges over 2-3 runs):
+#:
+#: - 100,000 lines: rfm 0.009 / 0.026-0.032, cohorts 0.009 / 0.036-0.045; peak 13 / 21 MiB;
+#: - 1,000,000 lines: rfm 0.12-0.13 / 0.14-0.25, cohorts 0.12 / 0.12; peak 92 / 96 MiB;
+#: - 5,000,000 lines: rfm 0.72-0.97 / 0.79-1.39, cohorts 0.57-0.82 / 0.61-1.06; peak 589 / 525 MiB;
+#: - 10,000,000 lines: rfm 3.4-4.0 / 2.6-4.9, cohorts 2.05 / 2.4-2.6; peak 1180 / 1171 MiB;
+#: - 20,000,000 lines: rfm 6.4 / 7.6, cohorts 5.3 / 3.1; peak 2365 / 2552 MiB
+#:   (peak: resident memory above the frame, pandas / DuckDB).
+#:
+#: The pandas path (numpy codes and bincounts) is faster on small frames and as fast up to
+#: about 5M lines; from 10M lines on the two are within the machine's noise of each other,
+#: with the same peak memory. So ``auto`` keeps frames below 10M lines in pandas and hands
+#: larger ones to DuckDB, which then also runs them in bounded memory when they come from a
+#: file or a database rather than a frame (where DuckDB's gain is real: the frame is never
+#: built). An ibis Table always runs on its own backend, whatever this setting says.
+AUTO_DUCKDB_ROWS = 10_000_000
 
 #: Environment variable that gives the setting a process starts with (``ecomlib report --engine``
 #: sets it, so that the notebook kernel it starts uses the same engine).

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ecomlib.engine import rules
+from ecomlib.engine.backend import route
 from ecomlib.errors import DataError, ParameterError, SchemaError
 from ecomlib.validation import check_columns, check_frame, check_numeric
 
@@ -64,7 +66,7 @@ def completed_lines(
         )
     if status is None:
         return transactions
-    kept = transactions[transactions[status_col] == status]
+    kept = transactions[rules.completed_sale(transactions[status_col], status)]
     if kept.empty:
         found = transactions[status_col].dropna().unique().tolist()[:5]
         raise DataError(
@@ -97,8 +99,10 @@ def sales_by_period(
 
     Parameters
     ----------
-    transactions : DataFrame
-        Order lines; see :func:`completed_lines` for required columns, plus ``by``.
+    transactions : DataFrame or ibis Table
+        Order lines; see :func:`completed_lines` for required columns, plus ``by``. An ibis
+        Table is grouped on its backend, a large frame in DuckDB
+        (:func:`ecomlib.engine.choose_engine`); only the per-period sums come back.
     freq : {"D", "W", "M", "Q", "Y"}
         Period length: day, week, month, quarter, year.
     by : str, optional
@@ -120,17 +124,24 @@ def sales_by_period(
     [10.0, 5.0]
     """
     freq = _check_freq(freq)
-    lines = completed_lines(
-        transactions,
-        columns=[by] if by else [],
-        date_col=date_col,
-        revenue_col=revenue_col,
-        status_col=status_col,
-        status=status,
-    )
-    period = lines[date_col].dt.to_period(freq).dt.start_time
-    keys = [period.rename("period")] + ([lines[by]] if by else [])
-    out = lines[revenue_col].groupby(keys, observed=True).sum()
+    if route(transactions) == "ibis":
+        from ecomlib.engine import basics as engine
+
+        _check_only(transactions, [by] if by else [], date_col, revenue_col, status_col, status)
+        out = engine.period_sales(transactions, freq, by, date_col=date_col, revenue_col=revenue_col,
+                                  status_col=status_col, status=status)
+    else:
+        lines = completed_lines(
+            transactions,
+            columns=[by] if by else [],
+            date_col=date_col,
+            revenue_col=revenue_col,
+            status_col=status_col,
+            status=status,
+        )
+        period = lines[date_col].dt.to_period(freq).dt.start_time
+        keys = [period.rename("period")] + ([lines[by]] if by else [])
+        out = lines[revenue_col].groupby(keys, observed=True).sum()
     if by:
         out = out.unstack(by, fill_value=0.0).stack()
     out = out.rename("revenue").reset_index()
@@ -149,8 +160,9 @@ def daily_sales(
 
     Parameters
     ----------
-    transactions : DataFrame
-        Order lines; see :func:`completed_lines`.
+    transactions : DataFrame or ibis Table
+        Order lines; see :func:`completed_lines`. An ibis Table is grouped on its backend, a
+        large frame in DuckDB (:func:`ecomlib.engine.choose_engine`).
     date_col, revenue_col, status_col, status
         As in :func:`completed_lines`.
 
@@ -166,24 +178,44 @@ def daily_sales(
     >>> daily_sales(t).tolist()
     [10.0, 0.0, 5.0]
     """
-    lines = completed_lines(
-        transactions,
-        date_col=date_col,
-        revenue_col=revenue_col,
-        status_col=status_col,
-        status=status,
-    )
-    day = lines[date_col].dt.normalize()
-    sums = lines[revenue_col].groupby(day).sum()
+    if route(transactions) == "ibis":
+        from ecomlib.engine import basics as engine
+
+        _check_only(transactions, [], date_col, revenue_col, status_col, status)
+        sums = engine.sales_per_day(transactions, date_col=date_col, revenue_col=revenue_col,
+                                    status_col=status_col, status=status)
+    else:
+        lines = completed_lines(
+            transactions,
+            date_col=date_col,
+            revenue_col=revenue_col,
+            status_col=status_col,
+            status=status,
+        )
+        day = lines[date_col].dt.normalize()
+        sums = lines[revenue_col].groupby(day).sum()
     index = pd.date_range(sums.index.min(), sums.index.max(), freq="D", unit="us")
     out = sums.reindex(index, fill_value=0.0).astype(float)
     out.index.name = "date"
     return out.rename("sales")
 
 
-def _complete_periods(dates: pd.Series, starts: pd.Series, freq: str) -> pd.Series:
+def _check_only(transactions, columns, date_col, revenue_col, status_col, status) -> None:
+    """The boundary checks of :func:`completed_lines` for a frame the engine will group."""
+    if not rules.is_ibis(transactions):
+        completed_lines(transactions, columns=[*columns, *([status_col] if status is not None else [])],
+                        date_col=date_col, revenue_col=revenue_col, status=None)
+
+
+def _complete_periods(transactions, date_col: str, starts: pd.Series, freq: str) -> pd.Series:
     """True where the data's days cover the whole period that starts at ``starts``."""
-    first, last = dates.min().normalize(), dates.max().normalize()
+    if rules.is_ibis(transactions):
+        from ecomlib.engine import basics as engine
+
+        first, last = engine.date_range(transactions, date_col)
+    else:
+        first, last = transactions[date_col].min(), transactions[date_col].max()
+    first, last = first.normalize(), last.normalize()
     ends = starts.dt.to_period(freq).dt.end_time.dt.normalize()
     return (starts >= first) & (ends <= last)
 
@@ -202,8 +234,9 @@ def category_shares(
 
     Parameters
     ----------
-    transactions : DataFrame
+    transactions : DataFrame or ibis Table
         Order lines; required columns ``order_date``, ``revenue``, ``status``, ``category``.
+        An ibis Table is grouped on its backend (see :func:`sales_by_period`).
     freq : {"M", "Q", "Y"}
         Period length.
     category_col, date_col, revenue_col, status_col, status
@@ -256,7 +289,7 @@ def category_shares(
     table["share"] = table["revenue"] / total.where(total > 0)
     table = table.sort_values([category_col, "period"])
     previous = table.groupby(category_col)["revenue"].shift(1)
-    complete = _complete_periods(transactions[date_col], table["period"], freq)
+    complete = _complete_periods(transactions, date_col, table["period"], freq)
     both = complete & complete.groupby(table[category_col]).shift(1, fill_value=False)
     table["growth"] = (table["revenue"] / previous.where(previous > 0) - 1.0).where(both)
     return table.sort_values(["period", "revenue"], ascending=[True, False]).reset_index(drop=True)

@@ -23,6 +23,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ecomlib.engine import rules
+from ecomlib.engine.backend import route
 from ecomlib.errors import DataError, SchemaError
 from ecomlib.validation import check_argument, check_columns, check_frame, check_numeric
 
@@ -62,9 +64,8 @@ def completed_sales(
     >>> completed_sales(t).index.tolist()
     [0]
     """
-    keep = (transactions[quantity_col] > 0) & (transactions[price_col] > 0)
-    if status_col in transactions.columns:
-        keep &= transactions[status_col].astype("str").str.lower().eq("completed")
+    status = transactions[status_col] if status_col in transactions.columns else None
+    keep = rules.priced_sale(transactions[quantity_col], transactions[price_col], status)
     sales = transactions.loc[keep]
     if sales.empty:
         raise DataError(
@@ -147,9 +148,12 @@ def price_quantity_observations(
 
     Parameters
     ----------
-    transactions : DataFrame
+    transactions : DataFrame or ibis Table
         Order lines. Required columns: ``order_date`` (datetime), ``quantity`` (int),
         ``unit_price`` (float, CNY), and the ``by`` column; ``status`` is used if present.
+        An ibis Table is grouped on its backend, a large frame in DuckDB
+        (:func:`ecomlib.engine.choose_engine`); only the group x product x period cells
+        come back.
     by : str or None, default "category"
         Column to group by (``"category"``, ``"product_id"``, ...); None pools all lines.
     freq : {"W", "D", "M"}, default "W"
@@ -190,42 +194,42 @@ def price_quantity_observations(
     >>> obs[["group", "units", "price"]].to_dict("list")
     {'group': ['tea', 'tea'], 'units': [4, 2], 'price': [7.0, 9.0]}
     """
-    check_frame(transactions, "transactions")
     check_argument("freq", list(FREQUENCIES), freq)
     check_argument("price_measure", list(PRICE_MEASURES), price_measure)
     controls = tuple(controls)
     for name in controls:
         check_argument("controls", list(CONTROLS), name)
-    needed = [date_col, quantity_col, price_col] + ([by] if by is not None else [])
-    check_columns(transactions, needed, "transactions")
-    check_numeric(transactions, [quantity_col, price_col], "transactions")
-    if not pd.api.types.is_datetime64_any_dtype(transactions[date_col]):
-        raise SchemaError(
-            f"`transactions` column {date_col!r} must be datetime, but has dtype "
-            f"{transactions[date_col].dtype}.",
-            fix="Load the file with ecomlib.data.load_transactions, or convert with "
-            "pandas.to_datetime.",
-        )
+    if not rules.is_ibis(transactions):
+        _check_lines(transactions, by, date_col, quantity_col, price_col)
+    use_index = price_measure == "index" and product_col in transactions.columns and by != product_col
+    if route(transactions) == "ibis":
+        from ecomlib.engine import pricing as engine
 
-    sales = completed_sales(
-        transactions, quantity_col=quantity_col, price_col=price_col, status_col=status_col
-    )
-    group = group_labels(sales, by) if by is not None else pd.Series("all", index=sales.index)
-    lines = pd.DataFrame(
-        {
-            "group": group.to_numpy(),
-            "period_start": sales[date_col].dt.to_period(_PERIOD_CODES[freq]).dt.start_time,
-            "units": sales[quantity_col].to_numpy(),
-            "revenue": (sales[quantity_col] * sales[price_col]).to_numpy(),
-        }
-    )
-    agg = lines.groupby(["group", "period_start"], sort=True, observed=True).sum()
+        cells = engine.sale_cells(transactions, by, freq, use_index, date_col=date_col,
+                                  quantity_col=quantity_col, price_col=price_col, status_col=status_col,
+                                  product_col=product_col)
+        agg = cells.groupby(["group", "period_start"], sort=True, observed=True)[["units", "revenue"]].sum()
+        log_index = _log_price_index(cells, cells=True) if use_index else None
+    else:
+        sales = completed_sales(
+            transactions, quantity_col=quantity_col, price_col=price_col, status_col=status_col
+        )
+        group = group_labels(sales, by) if by is not None else pd.Series("all", index=sales.index)
+        lines = pd.DataFrame(
+            {
+                "group": group.to_numpy(),
+                "period_start": sales[date_col].dt.to_period(_PERIOD_CODES[freq]).dt.start_time,
+                "units": sales[quantity_col].to_numpy(),
+                "revenue": (sales[quantity_col] * sales[price_col]).to_numpy(),
+            }
+        )
+        agg = lines.groupby(["group", "period_start"], sort=True, observed=True).sum()
+        if use_index:
+            lines["product"] = sales[product_col].astype("str").to_numpy()
+        log_index = _log_price_index(lines) if use_index else None
     agg = _fill_empty_periods(agg, freq)
     agg["unit_value"] = (agg["revenue"] / agg["units"]).where(agg["units"] > 0)
-    use_index = price_measure == "index" and product_col in sales.columns and by != product_col
     if use_index:
-        lines["product"] = sales[product_col].astype("str").to_numpy()
-        log_index = _log_price_index(lines)
         agg["period_start"] = agg["period_start"].astype("datetime64[us]")
         agg = agg.merge(log_index, on=["group", "period_start"], how="left")
         agg["price"] = np.exp(_log_overall_unit_value(agg) + agg["log_index"]).where(agg["units"] > 0)
@@ -240,11 +244,29 @@ def price_quantity_observations(
     return agg
 
 
-def _log_price_index(lines: pd.DataFrame) -> pd.DataFrame:
+def _check_lines(transactions, by, date_col, quantity_col, price_col) -> None:
+    check_frame(transactions, "transactions")
+    needed = [date_col, quantity_col, price_col] + ([by] if by is not None else [])
+    check_columns(transactions, needed, "transactions")
+    check_numeric(transactions, [quantity_col, price_col], "transactions")
+    if not pd.api.types.is_datetime64_any_dtype(transactions[date_col]):
+        raise SchemaError(
+            f"`transactions` column {date_col!r} must be datetime, but has dtype "
+            f"{transactions[date_col].dtype}.",
+            fix="Load the file with ecomlib.data.load_transactions, or convert with "
+            "pandas.to_datetime.",
+        )
+
+
+def _log_price_index(lines: pd.DataFrame, cells: bool = False) -> pd.DataFrame:
     """Per group and period: the revenue-weighted mean of log(p_jt / pbar_j) over the
-    products sold in the period (``log_index``); see :func:`price_quantity_observations`."""
-    cells = lines.groupby(["group", "product", "period_start"], sort=True, observed=True)[
-        ["units", "revenue"]].sum().reset_index()  # fmt: skip
+    products sold in the period (``log_index``); see :func:`price_quantity_observations`.
+    ``lines`` are order lines, or (``cells=True``) already units and revenue per group,
+    product and period."""
+    if not cells:
+        lines = lines.groupby(["group", "product", "period_start"], sort=True, observed=True)[
+            ["units", "revenue"]].sum().reset_index()  # fmt: skip
+    cells = lines
     log_p = np.log(cells["revenue"] / cells["units"])
     relative = log_p - log_p.groupby(cells["product"]).transform("mean")
     weight = cells["revenue"].groupby(cells["product"]).transform("sum")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ecomlib.engine import rules
+from ecomlib.engine.backend import route
 from ecomlib.errors import DataError, ParameterError, SchemaError
 from ecomlib.pricing.observations import completed_sales, group_labels
 from ecomlib.validation import check_argument, check_columns, check_frame, check_numeric
@@ -46,24 +48,42 @@ def line_costs(
         check_numeric(sales, [cost_col], "transactions")
         return sales[cost_col].astype(float), "transactions"
     if products is not None:
-        check_frame(products, "products")
-        check_columns(products, [product_col, cost_col], "products")
-        check_numeric(products, [cost_col], "products")
+        check_products(products, product_col, cost_col)
         cost = sales[product_col].map(products.drop_duplicates(product_col).set_index(product_col)[cost_col])
         if cost.notna().all():
             return cost.astype(float), "products"
         if unit_cost_ratio is None:
-            missing = int(cost.isna().sum())
-            raise DataError(
-                f"{missing} order line(s) have a product_id missing from `products`, so no unit cost.",
-                fix="Complete the products table or pass unit_cost_ratio= as an assumption.",
-            )
+            raise missing_cost_error(int(cost.isna().sum()))
     if unit_cost_ratio is not None:
-        ratio = float(unit_cost_ratio)
-        if not 0 < ratio < 1:
-            raise ParameterError(f"`unit_cost_ratio` must be strictly between 0 and 1, but {unit_cost_ratio!r} was passed.")
+        ratio = check_cost_ratio(unit_cost_ratio)
         return sales[price_col].astype(float) * ratio, f"assumed ratio {ratio:g} of price"
-    raise SchemaError(
+    raise no_cost_error(cost_col)
+
+
+def check_products(products, product_col: str, cost_col: str) -> None:
+    """The checks of a ``products`` table that supplies unit costs."""
+    check_frame(products, "products")
+    check_columns(products, [product_col, cost_col], "products")
+    check_numeric(products, [cost_col], "products")
+
+
+def check_cost_ratio(unit_cost_ratio) -> float:
+    """``unit_cost_ratio`` as a float strictly between 0 and 1."""
+    ratio = float(unit_cost_ratio)
+    if not 0 < ratio < 1:
+        raise ParameterError(f"`unit_cost_ratio` must be strictly between 0 and 1, but {unit_cost_ratio!r} was passed.")
+    return ratio
+
+
+def missing_cost_error(missing: int) -> DataError:
+    return DataError(
+        f"{missing} order line(s) have a product_id missing from `products`, so no unit cost.",
+        fix="Complete the products table or pass unit_cost_ratio= as an assumption.",
+    )
+
+
+def no_cost_error(cost_col: str) -> SchemaError:
+    return SchemaError(
         f"No unit costs: `transactions` has no complete {cost_col!r} column and no `products` "
         "table was given.",
         fix=f"Pass products= (with unit_cost), or unit_cost_ratio= (e.g. {DEFAULT_COST_RATIO}) as an assumption.",
@@ -85,9 +105,11 @@ def unit_economics(
 
     Parameters
     ----------
-    transactions : DataFrame
+    transactions : DataFrame or ibis Table
         Order lines with ``quantity``, ``unit_price`` and the ``by`` column; optional
         ``unit_cost``, ``status`` (only ``completed`` lines count, returns are left out).
+        An ibis Table is summed per group on its backend, a large frame in DuckDB
+        (:func:`ecomlib.engine.choose_engine`); ``products`` stays a pandas frame.
     products : DataFrame, optional
         ``product_id`` and ``unit_cost`` (CNY), used when the lines carry no cost.
     by : str, default "category"
@@ -112,20 +134,29 @@ def unit_economics(
     >>> unit_economics(lines, fee_rate=0.1)[["margin_per_unit", "margin_rate"]].to_dict("records")
     [{'margin_per_unit': 3.0, 'margin_rate': 0.3}]
     """
-    check_frame(transactions, "transactions")
-    check_columns(transactions, [by, quantity_col, price_col], "transactions")
-    check_numeric(transactions, [quantity_col, price_col], "transactions")
+    if not rules.is_ibis(transactions):
+        check_frame(transactions, "transactions")
+        check_columns(transactions, [by, quantity_col, price_col], "transactions")
+        check_numeric(transactions, [quantity_col, price_col], "transactions")
     fee = float(fee_rate)
     if not 0 <= fee < 1:
         raise ParameterError(f"`fee_rate` must be in [0, 1), but {fee_rate!r} was passed.")
-    sales = completed_sales(transactions, quantity_col=quantity_col, price_col=price_col, status_col=status_col)
-    cost, source = line_costs(sales, products, unit_cost_ratio=unit_cost_ratio, price_col=price_col)
-    qty = sales[quantity_col].astype(float)
-    parts = pd.DataFrame({
-        "group": group_labels(sales, by), "units": qty,
-        "revenue": qty * sales[price_col], "cost": qty * cost,
-    })  # fmt: skip
-    out = parts.groupby("group", sort=True)[["units", "revenue", "cost"]].sum()
+    if route(transactions) == "ibis":
+        from ecomlib.engine import pricing as engine
+
+        out, source = engine.group_costs(transactions, products, by, unit_cost_ratio, quantity_col=quantity_col,
+                                         price_col=price_col, status_col=status_col)
+        if out is None:
+            raise missing_cost_error(source) if source is not None else no_cost_error("unit_cost")
+    else:
+        sales = completed_sales(transactions, quantity_col=quantity_col, price_col=price_col, status_col=status_col)
+        cost, source = line_costs(sales, products, unit_cost_ratio=unit_cost_ratio, price_col=price_col)
+        qty = sales[quantity_col].astype(float)
+        parts = pd.DataFrame({
+            "group": group_labels(sales, by), "units": qty,
+            "revenue": qty * sales[price_col], "cost": qty * cost,
+        })  # fmt: skip
+        out = parts.groupby("group", sort=True)[["units", "revenue", "cost"]].sum()
     out["avg_price"] = out["revenue"] / out["units"]
     out["unit_cost"] = out["cost"] / out["units"]
     out["fees"] = fee * out["avg_price"]

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ecomlib.engine import rules
+from ecomlib.engine.backend import route
 from ecomlib.errors import DataError, ParameterError
 from ecomlib.validation import check_columns, check_frame, check_numeric, check_probability
 
@@ -94,10 +96,12 @@ def daily_sales(
 
     Parameters
     ----------
-    transactions : DataFrame
+    transactions : DataFrame or ibis Table
         Canonical order lines. Required: ``order_date``, ``product_id``, ``category``,
         ``quantity``, ``revenue``; ``status`` (only ``completed`` lines count) and ``unit_cost``
-        are used when present.
+        are used when present. An ibis Table is grouped per day and product on its backend
+        (a large frame in DuckDB, see :func:`ecomlib.engine.choose_engine`) and only that long
+        table comes back; a product's category is then its alphabetically first one.
     margin : float, optional
         Gross margin as a share of revenue (0-1), used when the data has no ``unit_cost`` (the
         report says so). Required in that case.
@@ -109,47 +113,85 @@ def daily_sales(
     -------
     DailySales
     """
-    check_frame(transactions, "transactions")
-    check_columns(transactions, [date_col, product_col, category_col, quantity_col, revenue_col],
-                  "transactions")
-    check_numeric(transactions, [quantity_col, revenue_col], "transactions")
+    if not rules.is_ibis(transactions):
+        check_frame(transactions, "transactions")
+        check_columns(transactions, [date_col, product_col, category_col, quantity_col, revenue_col],
+                      "transactions")
+        check_numeric(transactions, [quantity_col, revenue_col], "transactions")
+    if route(transactions) == "ibis":
+        return _daily_sales_engine(transactions, margin, tuple(pooled), date_col=date_col, product_col=product_col,
+                                   category_col=category_col, quantity_col=quantity_col, revenue_col=revenue_col,
+                                   status_col=status_col, cost_col=cost_col)
     tx = transactions
     if status_col in tx.columns:
-        tx = tx[tx[status_col] == "completed"]
+        tx = tx[rules.completed_sale(tx[status_col])]
     if tx.empty:
         raise DataError("`transactions` has no completed lines to analyse.")
     day = pd.to_datetime(tx[date_col]).dt.floor("D").astype("datetime64[us]")
-    days = pd.date_range(day.min(), day.max(), freq="D", unit="us")
     if cost_col in tx.columns and tx[cost_col].notna().all():
         gross = tx[revenue_col] - tx[cost_col] * tx[quantity_col]
         source = "unit_cost"
     elif margin is None:
-        raise ParameterError(
-            "The transactions have no `unit_cost`, so gross margin is unknown.",
-            fix="Pass `margin=` (gross margin as a share of revenue, e.g. 0.4).",
-        )
+        raise _no_margin()
     else:
         gross = tx[revenue_col] * check_probability("margin", margin)
         source = f"assumed {margin:.0%} of revenue"
     frame = pd.DataFrame({"day": day, "product": tx[product_col].astype("str"), "units": tx[quantity_col],
                           "revenue": tx[revenue_col], "margin": gross})
-    tables = frame.pivot_table(index="day", columns="product", values=["units", "revenue", "margin"],
-                               aggfunc="sum", fill_value=0)
-    tables = tables.reindex(days, fill_value=0)
     products = (tx.assign(product=tx[product_col].astype("str"))
                 .groupby("product")[category_col].first().astype("str").rename("category")
                 .rename_axis("product_id").to_frame())
-    order = list(products.index)
-    list_price = None
     if "discount" in tx.columns and (tx[quantity_col] > 0).all():
         per_unit = (tx[revenue_col] + tx["discount"].fillna(0)) / tx[quantity_col]
-        per_unit = per_unit.where(per_unit > 0)  # free lines (price 0) have no list price: log(0) would poison the index
-        list_price = (pd.DataFrame({"day": day, "product": frame["product"], "price": per_unit})
-                      .pivot_table(index="day", columns="product", values="price", aggfunc="mean")
+        frame["price"] = per_unit.where(per_unit > 0)  # free lines (price 0) have no list price: log(0) would poison the index
+    return _tables(frame, products, source, pooled)
+
+
+def _no_margin() -> ParameterError:
+    return ParameterError(
+        "The transactions have no `unit_cost`, so gross margin is unknown.",
+        fix="Pass `margin=` (gross margin as a share of revenue, e.g. 0.4).",
+    )
+
+
+def _tables(frame: pd.DataFrame, products: pd.DataFrame, source: str, pooled) -> DailySales:
+    """The day x product tables from sales per line or per day and product (``frame``: ``day``,
+    ``product``, ``units``, ``revenue``, ``margin`` and, for list prices, ``price``)."""
+    days = pd.date_range(frame["day"].min(), frame["day"].max(), freq="D", unit="us")
+    tables = frame.pivot_table(index="day", columns="product", values=["units", "revenue", "margin"],
+                               aggfunc="sum", fill_value=0)
+    tables = tables.reindex(days, fill_value=0)
+    order = list(products.index)
+    list_price = None
+    if "price" in frame.columns:
+        list_price = (frame.pivot_table(index="day", columns="product", values="price", aggfunc="mean")
                       .reindex(days).ffill().bfill().reindex(columns=order).fillna(1.0))  # never priced: flat
     return DailySales(units=tables["units"][order].astype("float64"), revenue=tables["revenue"][order],
                       margin=tables["margin"][order], products=products, margin_source=source,
                       list_price=list_price, pooled=tuple(str(g) for g in pooled))
+
+
+def _daily_sales_engine(transactions, margin, pooled, **cols) -> DailySales:
+    """:func:`daily_sales` from the engine's sales per day and product (an ibis Table or DuckDB)."""
+    from ecomlib.engine import pricing as engine
+
+    long, facts = engine.daily_product_sales(transactions, margin, **cols)
+    if int(facts["lines"]) == 0:
+        raise DataError("`transactions` has no completed lines to analyse.")
+    if long is None:
+        raise _no_margin()
+    if not facts["cost_complete"]:
+        check_probability("margin", margin)
+    source = "unit_cost" if facts["cost_complete"] else f"assumed {margin:.0%} of revenue"
+    if "categories" in facts:
+        categories = facts["categories"].set_index("product")["category"]
+    else:  # a frame: each product's category on its first completed line, as on the pandas path
+        tx = transactions
+        if cols["status_col"] in tx.columns:
+            tx = tx[rules.completed_sale(tx[cols["status_col"]])]
+        categories = tx.groupby(tx[cols["product_col"]].astype("str"))[cols["category_col"]].first()
+    products = (categories.sort_index().astype("str").rename("category").rename_axis("product_id").to_frame())
+    return _tables(long, products, source, pooled)
 
 
 NO_PROMOTION = ("There is no promotion to study: no calendar was supplied and none was found in the "

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ecomlib.engine.backend import route
 from ecomlib.errors import DataError, NotIdentifiableError
 from ecomlib.retention.purchases import check_transactions, purchase_log
 from ecomlib.retention.rfm import _as_day, _window
@@ -60,7 +61,7 @@ def inter_purchase_times(
 
     Parameters
     ----------
-    transactions : DataFrame
+    transactions : DataFrame or ibis Table
         Order lines; required columns ``customer_col`` and ``date_col`` (datetime64).
     as_of : date-like, optional
         Ignore purchases after this day.
@@ -70,7 +71,8 @@ def inter_purchase_times(
     Returns
     -------
     DataFrame
-        One row per repeat purchase: ``customer_id``, ``date`` (the repeat purchase day),
+        One row per repeat purchase (an ibis Table is windowed on its backend, a large frame
+        in DuckDB; see :func:`ecomlib.engine.choose_engine`): ``customer_id``, ``date`` (the repeat purchase day),
         ``purchase_number`` (2 for the second purchase day, ...), ``gap_days`` (int).
 
     Examples
@@ -82,6 +84,12 @@ def inter_purchase_times(
     >>> inter_purchase_times(tx)["gap_days"].tolist()
     [10, 20]
     """
+    if route(transactions) == "ibis":
+        from ecomlib.engine import retention as engine
+
+        end = None if as_of is None else _as_day(as_of, "as_of")
+        return engine.inter_purchase_times(transactions, end, customer_col=customer_col, date_col=date_col,
+                                           status_col=status_col, quantity_col=quantity_col)
     log, cust, days, _ = _log(transactions, as_of, customer_col, date_col, status_col, quantity_col)
     new_customer = np.r_[True, cust[1:] != cust[:-1]]
     group = np.cumsum(new_customer) - 1
@@ -147,8 +155,10 @@ def churn_table(
 
     Parameters
     ----------
-    transactions : DataFrame
-        Order lines; required columns ``customer_col`` and ``date_col`` (datetime64).
+    transactions : DataFrame or ibis Table
+        Order lines; required columns ``customer_col`` and ``date_col`` (datetime64). An ibis
+        Table is windowed on its backend, a large frame in DuckDB
+        (:func:`ecomlib.engine.choose_engine`); the result is the same.
     churn_days : int
         Days without a purchase after which a customer counts as lost (> 0).
     as_of : date-like, optional
@@ -174,6 +184,12 @@ def churn_table(
     [[True, 40], [False, 6]]
     """
     churn_days = int(check_positive("churn_days", churn_days))
+    if route(transactions) == "ibis":
+        from ecomlib.engine import retention as engine
+
+        end = None if as_of is None else _as_day(as_of, "as_of")
+        return engine.churn_table(transactions, churn_days, end, customer_col=customer_col, date_col=date_col,
+                                  status_col=status_col, quantity_col=quantity_col)
     log, cust, days, end = _log(transactions, as_of, customer_col, date_col, status_col, quantity_col)
     n = len(cust)
     new_customer = np.r_[True, cust[1:] != cust[:-1]]

@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ecomlib.engine import rules
+from ecomlib.engine.backend import route
 from ecomlib.errors import DataError
 from ecomlib.retention.purchases import check_transactions
 from ecomlib.validation import check_argument, check_columns
@@ -25,12 +27,7 @@ COHORT_METRICS = ("customers", "orders", "revenue")
 
 def _period_numbers(dates: pd.Series, freq: str) -> np.ndarray:
     """Integer period of each timestamp: weeks (Monday start), months or quarters since 1970."""
-    values = dates.to_numpy()
-    if freq == "W":
-        days = values.astype("datetime64[D]").astype(np.int64)
-        return (days + 3) // 7  # 1970-01-01 was a Thursday; weeks start on Monday
-    months = values.astype("datetime64[M]").astype(np.int64)
-    return months if freq == "M" else months // 3
+    return rules.period_number(dates, freq)
 
 
 def _period_labels(numbers: np.ndarray, freq: str) -> pd.Index:
@@ -45,14 +42,20 @@ def _period_labels(numbers: np.ndarray, freq: str) -> pd.Index:
 def _counts(transactions, metric, freq, *, customer_col, date_col, value_col, order_col, status_col,
             quantity_col):
     """Cohort x period table of counts or sums (floats; NaN where a cohort has not arrived yet)."""
+    if route(transactions) == "ibis":
+        from ecomlib.engine import retention as engine
+
+        return engine.cohort_counts(transactions, metric, freq, customer_col=customer_col, date_col=date_col,
+                                    value_col=value_col, order_col=order_col, status_col=status_col,
+                                    quantity_col=quantity_col)
     codes, _ = pd.factorize(transactions[customer_col])
     dates = transactions[date_col].to_numpy()
-    keep = (codes >= 0) & ~np.isnat(dates)
+    keep = (codes >= 0) & rules.known_line(transactions[customer_col], transactions[date_col]).to_numpy()
     if status_col in transactions.columns:
-        keep &= (transactions[status_col] != "cancelled").to_numpy()
+        keep &= rules.not_cancelled(transactions[status_col]).to_numpy()
     is_purchase = np.ones(len(codes), dtype=bool)
     if quantity_col in transactions.columns and pd.api.types.is_numeric_dtype(transactions[quantity_col]):
-        is_purchase = ~(transactions[quantity_col].to_numpy() < 0)
+        is_purchase = rules.is_purchase(transactions[quantity_col]).to_numpy()
     if metric != "revenue":
         keep &= is_purchase  # only revenue counts return lines (as negative revenue)
     if not (keep & is_purchase).any():
@@ -69,7 +72,7 @@ def _counts(transactions, metric, freq, *, customer_col, date_col, value_col, or
     first = np.full(codes.max() + 1, never)
     np.minimum.at(first, codes[is_purchase], period[is_purchase])
     cohort = first[codes]
-    has_cohort = cohort != never
+    has_cohort = (cohort != never) & (period >= cohort)  # a return before the first purchase has no cell
     codes, period, cohort = codes[has_cohort], period[has_cohort], cohort[has_cohort]
     # cohorts present, numbered 0.. in time order (periods are small integers: no sort needed)
     lowest = int(cohort.min())
@@ -121,11 +124,13 @@ def cohort_table(
 
     Parameters
     ----------
-    transactions : DataFrame
+    transactions : DataFrame or ibis Table
         Order lines. Required columns: ``customer_col``, ``date_col`` (datetime64); plus
         ``order_col`` for ``metric="orders"`` and ``value_col`` (CNY) for
         ``metric="revenue"``. Cancelled lines are dropped; return lines (negative
         ``quantity_col``) count only in revenue, as negative revenue in their own period.
+        An ibis Table (DuckDB, PostgreSQL, ...) is grouped on its backend, a large frame in
+        DuckDB (:func:`ecomlib.engine.choose_engine`); only the cohort grid comes back.
     freq : {"W", "M", "Q"}
         Period length: weeks (Monday to Sunday), calendar months or quarters.
     metric : {"customers", "orders", "revenue"}
@@ -164,14 +169,15 @@ def cohort_table(
     """
     check_argument("freq", list(COHORT_FREQS), freq)
     check_argument("metric", list(COHORT_METRICS), metric)
-    check_transactions(
-        transactions,
-        customer_col=customer_col,
-        date_col=date_col,
-        value_col=value_col if metric == "revenue" else None,
-    )
-    if metric == "orders":
-        check_columns(transactions, [order_col], "transactions")
+    if not rules.is_ibis(transactions):
+        check_transactions(
+            transactions,
+            customer_col=customer_col,
+            date_col=date_col,
+            value_col=value_col if metric == "revenue" else None,
+        )
+        if metric == "orders":
+            check_columns(transactions, [order_col], "transactions")
     table = _counts(
         transactions,
         metric,

@@ -18,6 +18,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ecomlib.engine import rules
+from ecomlib.engine.backend import route
 from ecomlib.errors import DataError, SchemaError
 from ecomlib.validation import check_columns, check_frame, check_numeric
 
@@ -77,13 +79,13 @@ def known_customer_lines(
     Drops lines with a missing customer id or date, cancelled lines (when ``status_col``
     exists) and, unless ``keep_returns``, return lines (negative ``quantity_col``).
     """
-    keep = transactions[customer_col].notna().to_numpy() & transactions[date_col].notna().to_numpy()
+    keep = rules.known_line(transactions[customer_col], transactions[date_col]).to_numpy()
     if status_col in transactions.columns:
-        keep &= (transactions[status_col] != "cancelled").to_numpy()
+        keep = keep & rules.not_cancelled(transactions[status_col]).to_numpy()
     if not keep_returns and quantity_col in transactions.columns:
         qty = transactions[quantity_col]
         if pd.api.types.is_numeric_dtype(qty):
-            keep &= ~(qty.to_numpy() < 0)
+            keep = keep & rules.is_purchase(qty).to_numpy()
     lines = transactions.loc[keep]
     if lines.empty:
         raise DataError(
@@ -96,7 +98,7 @@ def known_customer_lines(
 
 def day_numbers(dates: pd.Series) -> np.ndarray:
     """Whole days since 1970-01-01 of each timestamp (int64), the time grid of this chapter."""
-    return dates.to_numpy().astype("datetime64[D]").astype(np.int64)
+    return rules.day_number(dates)
 
 
 def purchase_log(
@@ -143,7 +145,8 @@ def purchase_log(
     Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). "Counting your customers" the easy
     way: an alternative to the Pareto/NBD model. *Marketing Science* 24(2), 275-284.
     """
-    check_transactions(transactions, customer_col=customer_col, date_col=date_col, value_col=value_col)
+    if not rules.is_ibis(transactions):
+        check_transactions(transactions, customer_col=customer_col, date_col=date_col, value_col=value_col)
     codes, uniques, days, values = purchase_arrays(
         transactions,
         customer_col=customer_col,
@@ -179,16 +182,23 @@ def purchase_arrays(
     Returns ``(codes, customers, days, values)``: customer codes into the sorted index
     ``customers``, day numbers since 1970-01-01, and the day's summed value (None without
     ``value_col``). Applies the rules of this module and ignores days after ``end_day``.
-    Works on column arrays without copying the frame.
+    Works on column arrays without copying the frame. An ibis Table, or a frame large enough
+    for DuckDB (:func:`ecomlib.engine.choose_engine`), is grouped by its engine instead.
     """
+    if route(transactions) == "ibis":
+        from ecomlib.engine import retention as engine
+
+        return engine.purchase_arrays(
+            transactions, customer_col=customer_col, date_col=date_col, value_col=value_col,
+            status_col=status_col, quantity_col=quantity_col, end_day=end_day, param=param)
     codes, uniques = pd.factorize(transactions[customer_col])
-    dates = transactions[date_col].to_numpy()
-    keep = (codes >= 0) & ~np.isnat(dates)
+    dates = transactions[date_col]
+    keep = (codes >= 0) & rules.known_line(transactions[customer_col], dates).to_numpy()
     if status_col in transactions.columns:
-        keep &= (transactions[status_col] != "cancelled").to_numpy()
+        keep &= rules.not_cancelled(transactions[status_col]).to_numpy()
     if quantity_col in transactions.columns and pd.api.types.is_numeric_dtype(transactions[quantity_col]):
-        keep &= ~(transactions[quantity_col].to_numpy() < 0)
-    days = dates.astype("datetime64[D]").astype(np.int64)
+        keep &= rules.is_purchase(transactions[quantity_col]).to_numpy()
+    days = rules.day_number(dates)
     if end_day is not None:
         keep &= days <= np.int64(end_day.astype(np.int64))
     if not keep.any():

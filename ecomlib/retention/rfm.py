@@ -17,6 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ecomlib.engine import rules
+from ecomlib.engine.backend import route
 from ecomlib.errors import DataError, ParameterError
 from ecomlib.retention.purchases import check_transactions, purchase_arrays, purchase_log
 from ecomlib.validation import check_argument
@@ -86,9 +88,11 @@ def rfm_summary(
 
     Parameters
     ----------
-    transactions : DataFrame
+    transactions : DataFrame or ibis Table
         Order lines. Required columns: ``customer_col``, ``date_col`` (datetime64) and
-        ``value_col`` (CNY) unless it is None. Cancelled and return lines are ignored.
+        ``value_col`` (CNY) unless it is None. Cancelled and return lines are ignored. An
+        ibis Table (DuckDB, PostgreSQL, ...) is summarised on its backend; a large frame in
+        DuckDB (:func:`ecomlib.engine.choose_engine`); the result is the same.
     as_of : date-like, optional
         End of observation (inclusive day). Purchases after it are ignored. Default: the
         last purchase day in the data.
@@ -121,8 +125,14 @@ def rfm_summary(
     way. *Marketing Science* 24(2), 275-284.
     """
     check_argument("time_unit", list(TIME_UNITS), time_unit)
-    check_transactions(transactions, customer_col=customer_col, date_col=date_col, value_col=value_col)
     end = None if as_of is None else _as_day(as_of, "as_of")
+    if route(transactions) == "ibis":
+        from ecomlib.engine import retention as engine
+
+        return engine.rfm_summary(transactions, end, TIME_UNITS[time_unit], customer_col=customer_col,
+                                  date_col=date_col, value_col=value_col, status_col=status_col,
+                                  quantity_col=quantity_col)
+    check_transactions(transactions, customer_col=customer_col, date_col=date_col, value_col=value_col)
     codes, customers, days, values = purchase_arrays(
         transactions,
         customer_col=customer_col,
@@ -132,7 +142,7 @@ def rfm_summary(
         quantity_col=quantity_col,
         end_day=end,
     )
-    end_day = int(days.max()) if end is None else int(end.astype(np.int64))
+    end_day = rules.observation_end_day(end, days.max())
     return _summarise(codes, customers, days, values, end_day, TIME_UNITS[time_unit])
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ecomlib.engine import rules
+from ecomlib.engine.backend import route
 from ecomlib.errors import DataError
 from ecomlib.risk.periods import check_daily
 from ecomlib.validation import check_columns, check_frame, check_numeric
@@ -47,10 +49,12 @@ def daily_kpis(
 
     Parameters
     ----------
-    transactions : DataFrame
+    transactions : DataFrame or ibis Table
         Canonical order lines: ``order_id``, ``order_date``, ``quantity``, ``revenue``,
         ``status`` (``completed`` / ``cancelled`` / ``returned``; returns are negative lines).
-    sessions : DataFrame, optional
+        An ibis Table is grouped per day on its backend, a large frame in DuckDB
+        (:func:`ecomlib.engine.choose_engine`); only the daily sums come back.
+    sessions : DataFrame or ibis Table, optional
         Canonical sessions with ``date``; adds ``sessions`` and ``conversion_rate``.
     start, end : date-like, optional
         The days to cover; default from the first to the last order.
@@ -75,33 +79,62 @@ def daily_kpis(
     >>> daily_kpis(tx)[["sales", "orders", "aov"]].iloc[0].tolist()
     [30.0, 2.0, 15.0]
     """
-    check_frame(transactions, "transactions")
-    check_columns(transactions, [order_col, date_col, quantity_col, revenue_col, status_col], "transactions")
-    check_numeric(transactions, [quantity_col, revenue_col], "transactions")
+    columns = dict(order_col=order_col, date_col=date_col, quantity_col=quantity_col, revenue_col=revenue_col,
+                   status_col=status_col)
+    if not rules.is_ibis(transactions):
+        check_frame(transactions, "transactions")
+        check_columns(transactions, list(columns.values()), "transactions")
+        check_numeric(transactions, [quantity_col, revenue_col], "transactions")
+    if route(transactions) == "ibis":
+        from ecomlib.engine import risk as engine
+
+        sold, returned, first, last, midnight_days = engine.day_sums(transactions, **columns)
+        if midnight_days is not None:
+            check_daily(midnight_days, what="Building daily KPIs")
+    else:
+        sold, returned, first, last = _day_sums(transactions, **columns)
+    lo = pd.Timestamp(start) if start not in (None, "") else first
+    hi = pd.Timestamp(end) if end not in (None, "") else last
+    days = pd.date_range(lo, hi, freq="D", unit="us", name="date")
+    units = sold["units"].reindex(days)
+    out = pd.DataFrame(index=days)
+    out["sales"] = sold["sales"].reindex(days, fill_value=0.0).astype("float64")
+    out["orders"] = sold["orders"].reindex(days, fill_value=0).astype("int64")
+    if sessions is not None:
+        if route(sessions) == "ibis":
+            from ecomlib.engine import risk as engine
+
+            per_day = engine.sessions_per_day(sessions, session_date_col)
+        else:
+            check_columns(sessions, [session_date_col], "sessions")
+            per_day = sessions.groupby(pd.to_datetime(sessions[session_date_col]).dt.floor("D")).size()
+        out["sessions"] = per_day.reindex(days, fill_value=0).astype("int64")
+        out["conversion_rate"] = out["orders"] / out["sessions"].where(out["sessions"] > 0)
+    out["aov"] = out["sales"] / out["orders"].where(out["orders"] > 0)
+    ret_units = -returned["units"].reindex(days, fill_value=0)
+    refunds = -returned["revenue"].reindex(days, fill_value=0.0)
+    out["return_rate"] = ret_units / units.where(units > 0)
+    out["refund_rate"] = refunds / out["sales"].where(out["sales"] > 0)
+    return out.reset_index()
+
+
+def _day_sums(transactions, *, order_col, date_col, quantity_col, revenue_col, status_col):
+    """Per day: completed ``sales``, ``orders``, ``units``; returned ``units``, ``revenue``; first and last day."""
     tx = transactions.rename(columns={order_col: "order_id", quantity_col: "quantity", revenue_col: "revenue",
                                       status_col: "status"})
     check_daily(transactions[date_col], what="Building daily KPIs")
     day = pd.to_datetime(transactions[date_col]).dt.floor("D")
-    lo = pd.Timestamp(start) if start not in (None, "") else day.min()
-    hi = pd.Timestamp(end) if end not in (None, "") else day.max()
-    days = pd.date_range(lo, hi, freq="D", unit="us", name="date")
-    sold = tx["status"] == "completed"
-    returned = tx["status"] == "returned"
-    units = tx.loc[sold, "quantity"].groupby(day[sold]).sum().reindex(days)
-    out = pd.DataFrame(index=days)
-    out["sales"] = tx.loc[sold, "revenue"].groupby(day[sold]).sum().reindex(days, fill_value=0.0).astype("float64")
-    out["orders"] = tx.loc[sold, "order_id"].groupby(day[sold]).nunique().reindex(days, fill_value=0).astype("int64")
-    if sessions is not None:
-        check_columns(sessions, [session_date_col], "sessions")
-        per_day = sessions.groupby(pd.to_datetime(sessions[session_date_col]).dt.floor("D")).size()
-        out["sessions"] = per_day.reindex(days, fill_value=0).astype("int64")
-        out["conversion_rate"] = out["orders"] / out["sessions"].where(out["sessions"] > 0)
-    out["aov"] = out["sales"] / out["orders"].where(out["orders"] > 0)
-    ret_units = -tx.loc[returned, "quantity"].groupby(day[returned]).sum().reindex(days, fill_value=0)
-    refunds = -tx.loc[returned, "revenue"].groupby(day[returned]).sum().reindex(days, fill_value=0.0)
-    out["return_rate"] = ret_units / units.where(units > 0)
-    out["refund_rate"] = refunds / out["sales"].where(out["sales"] > 0)
-    return out.reset_index()
+    sold = rules.completed_sale(tx["status"])
+    returned = rules.completed_sale(tx["status"], "returned")
+    by_sold, by_returned = day[sold], day[returned]
+    sales = pd.DataFrame({
+        "sales": tx.loc[sold, "revenue"].groupby(by_sold).sum(),
+        "orders": tx.loc[sold, "order_id"].groupby(by_sold).nunique(),
+        "units": tx.loc[sold, "quantity"].groupby(by_sold).sum(),
+    })
+    back = pd.DataFrame({"units": tx.loc[returned, "quantity"].groupby(by_returned).sum(),
+                         "revenue": tx.loc[returned, "revenue"].groupby(by_returned).sum()})
+    return sales, back, day.min(), day.max()
 
 
 def check_kpi_history(kpis: pd.DataFrame, *, min_days: int = MIN_KPI_DAYS, date_col: str = "date") -> pd.DataFrame:

@@ -27,6 +27,8 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
+from ecomlib.engine import rules
+from ecomlib.engine.backend import route
 from ecomlib.errors import DataError, ParameterError
 from ecomlib.validation import check_columns, check_frame, check_probability
 
@@ -113,9 +115,11 @@ def funnel(
 
     Parameters
     ----------
-    sessions : DataFrame
+    sessions : DataFrame or ibis Table
         One row per session. Required column: ``step_col`` (the furthest step reached, one of
         ``steps``), plus the ``by`` columns. Rows whose step is not in ``steps`` raise an error.
+        An ibis Table is counted per segment and step on its backend, a large frame in DuckDB
+        (:func:`ecomlib.engine.choose_engine`); only the counts come back.
     steps : sequence of str, default ("view", "product", "cart", "checkout", "purchase")
         Funnel steps in order.
     by : str or list of str, optional
@@ -140,11 +144,18 @@ def funnel(
     >>> funnel(s, steps=["view", "cart", "purchase"])["reached"].tolist()
     [4, 2, 1]
     """
-    sessions = check_frame(sessions, "sessions")
+    if not rules.is_ibis(sessions):
+        sessions = check_frame(sessions, "sessions")
     steps = _check_steps(steps)
     by = [] if by is None else ([by] if isinstance(by, str) else list(by))
     check_columns(sessions, [step_col, *by], "sessions")
     alpha = check_probability("alpha", alpha)
+    weights = None  # one row per session; from an engine, one row per segment and step with its count
+    if route(sessions) == "ibis":
+        from ecomlib.engine import basics as engine
+
+        sessions = engine.step_counts(sessions, step_col, by)
+        weights = sessions["n"].to_numpy(dtype=np.int64)
     # factorize once, then map the few distinct labels to step positions (fast on millions of rows)
     raw_codes, labels = pd.factorize(sessions[step_col], use_na_sentinel=False)
     label_pos = pd.Index(steps).get_indexer(pd.Index(labels))
@@ -164,14 +175,15 @@ def funnel(
             key_values.append(pd.Index(kv).astype("object").fillna("(missing)"))
         sizes = [len(v) for v in key_values]
         flat = np.ravel_multi_index(key_codes, sizes) if len(by) > 1 else key_codes[0]
-        counts = np.bincount(flat * n_steps + codes, minlength=int(np.prod(sizes)) * n_steps)
+        counts = np.bincount(flat * n_steps + codes, weights=weights, minlength=int(np.prod(sizes)) * n_steps)
+        counts = counts.astype(np.int64)
         counts = counts.reshape(-1, n_steps)
         present = np.flatnonzero(counts.sum(axis=1) > 0)
         combos = np.unravel_index(present, sizes)
         index = pd.MultiIndex.from_arrays([key_values[i][combos[i]] for i in range(len(by))], names=by)
         grouped = pd.DataFrame(counts[present], index=index)
     else:
-        grouped = pd.DataFrame([np.bincount(codes, minlength=n_steps)])
+        grouped = pd.DataFrame([np.bincount(codes, weights=weights, minlength=n_steps).astype(np.int64)])
     reached_arr = grouped.to_numpy()[:, ::-1].cumsum(axis=1)[:, ::-1]
     reached = pd.DataFrame(reached_arr, index=grouped.index, columns=steps)
     if not by:

@@ -1,0 +1,186 @@
+"""The pricing chapter's group-by (units and revenue per group, product and period) in ibis.
+
+:func:`sale_cells` returns what :func:`ecomlib.pricing.price_quantity_observations` needs from
+the order lines — units and revenue of the priced sales (:func:`ecomlib.engine.rules.priced_sale`)
+per group, product and period — so the price index, the empty periods and the controls are
+computed in pandas from a table of cells, not of lines.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ecomlib.engine import rules
+from ecomlib.engine.backend import as_table, check_table, fetch, numeric_column
+from ecomlib.errors import DataError, SchemaError
+
+__all__ = ["sale_cells"]
+
+#: ibis truncation unit of each ``freq`` of :func:`ecomlib.pricing.price_quantity_observations`.
+_TRUNCATE = {"D": "D", "W": "W", "M": "M"}
+
+
+def _checked(t, needed, date_col, quantity_col, price_col):
+    check_table(t, needed, date_cols=[date_col] if date_col else [])
+    bad = [c for c in (quantity_col, price_col) if not numeric_column(t, c)]
+    if bad:
+        raise SchemaError(f"`transactions` column(s) {bad} must be numeric.",
+                          fix="Cast the column(s) to numbers in the database or in a view.")
+
+
+def sale_cells(data, by, freq, with_product: bool, *, date_col, quantity_col, price_col, status_col,
+               product_col) -> pd.DataFrame:
+    """Units and revenue per ``group``, [``product``,] ``period_start``, sorted (as pandas groups)."""
+    import ibis
+
+    cols = [date_col, quantity_col, price_col, status_col, *([by] if by else []),
+            *([product_col] if with_product else [])]
+    with as_table(data, cols) as t:
+        if rules.is_ibis(data):
+            _checked(t, [date_col, quantity_col, price_col, *([by] if by else [])], date_col, quantity_col,
+                     price_col)
+        status = t[status_col] if status_col in t.columns else None
+        sales = t.filter(rules.priced_sale(t[quantity_col], t[price_col], status))
+        if by is not None:
+            group = ibis.ifelse(sales[by].isnull(), f"(no {by})", sales[by].cast("string"))
+        else:
+            group = ibis.literal("all")
+        keys = {"group": group}
+        if with_product:
+            keys["product"] = sales[product_col].cast("string")
+        keys["period_start"] = sales[date_col].truncate(_TRUNCATE[freq]).cast("timestamp(6)")
+        lines = sales.select(units=sales[quantity_col], revenue=sales[quantity_col] * sales[price_col],
+                             known=sales[by].notnull() if by is not None else ibis.literal(True), **keys)
+        cells = fetch(lines.group_by(list(keys)).aggregate(
+            units=lines.units.sum(), revenue=lines.revenue.cast("float64").sum(),
+            known=lines.known.any()))
+    if cells.empty:
+        raise DataError(
+            "`transactions` holds no completed sales with a positive quantity and price.",
+            fix=f"Check the `{status_col}`, `{quantity_col}` and `{price_col}` columns.")
+    if by is not None and not cells["known"].any():
+        raise DataError(
+            f"`transactions` column {by!r} is empty on every line, so there are no groups to compare.",
+            fix="Group by product instead (ecomlib.data.substitutes.category_substitute), or pass "
+            "by= a column that has values.")
+    cells = cells.drop(columns="known").sort_values(list(keys), kind="stable").reset_index(drop=True)
+    return cells.astype({"units": "int64", "revenue": float})
+
+
+def daily_product_sales(data, margin_rate, *, date_col, product_col, category_col, quantity_col,
+                        revenue_col, status_col, cost_col):
+    """Completed sales per day and product in long format, for :func:`ecomlib.promotion.daily_sales`.
+
+    Returns ``(long, facts)``: ``long`` has one row per day and product sold (``day``,
+    ``product``, ``units``, ``revenue``, ``margin``, ``price`` (mean list price per unit of
+    the day's lines, NaN when none is known)); ``facts`` holds ``lines`` (completed lines),
+    ``cost_complete`` (every completed line has a unit cost), ``all_positive`` (every
+    quantity is positive), ``has_discount`` and, for an ibis Table, ``categories`` (each
+    product's category: the alphabetically first one, as a table has no line order).
+    ``margin_rate`` is used (revenue x rate) when the unit cost is not complete; None then
+    means the margin is unknown and the caller raises.
+    """
+    import ibis
+
+    has = set(data.columns)
+    has_cost, has_discount = cost_col in has, "discount" in has
+    cols = [date_col, product_col, category_col, quantity_col, revenue_col,
+            *([status_col] if status_col in has else []), *([cost_col] if has_cost else []),
+            *(["discount"] if has_discount else [])]
+    with as_table(data, cols) as t:
+        if rules.is_ibis(data):
+            check_table(t, [date_col, product_col, category_col, quantity_col, revenue_col], date_cols=[date_col])
+        tx = t.filter(rules.completed_sale(t[status_col])) if status_col in has else t
+        facts_expr = {"lines": tx.count(), "all_positive": (tx[quantity_col] > 0).all()}
+        if has_cost:
+            facts_expr["cost_complete"] = tx[cost_col].notnull().all()
+        facts = fetch(tx.aggregate(**facts_expr)).iloc[0].to_dict()
+        facts["cost_complete"] = bool(has_cost and facts.get("cost_complete"))
+        facts["all_positive"] = bool(facts["all_positive"])
+        facts["has_discount"] = has_discount
+        if int(facts["lines"]) == 0:
+            return None, facts
+        revenue = tx[revenue_col].cast("float64")
+        if facts["cost_complete"]:
+            gross = revenue - tx[cost_col] * tx[quantity_col]
+        elif margin_rate is not None:
+            gross = revenue * margin_rate
+        else:
+            return None, facts
+        lines = {"day": tx[date_col].truncate("D").cast("timestamp(6)"), "product": tx[product_col].cast("string"),
+                 "units": tx[quantity_col], "revenue": revenue, "margin": gross.cast("float64")}
+        if has_discount and facts["all_positive"]:
+            per_unit = (revenue + tx["discount"].fill_null(0)) / tx[quantity_col]
+            lines["price"] = ibis.ifelse(per_unit > 0, per_unit, ibis.null("float64"))
+        frame = tx.select(**lines)
+        aggs = {"units": frame.units.sum(), "revenue": frame.revenue.sum(), "margin": frame.margin.sum()}
+        if "price" in lines:
+            aggs["price"] = frame.price.mean()
+        long = fetch(frame.group_by(["day", "product"]).aggregate(**aggs))
+        if rules.is_ibis(data):
+            cats = tx.select(product=tx[product_col].cast("string"), category=tx[category_col].cast("string"))
+            facts["categories"] = fetch(cats.group_by("product").aggregate(category=cats.category.min()))
+    return long.sort_values(["day", "product"], kind="stable").reset_index(drop=True), facts
+
+
+def group_costs(data, products, by, unit_cost_ratio, *, quantity_col, price_col, status_col,
+                cost_col="unit_cost", product_col="product_id"):
+    """Units, revenue and cost of the priced sales per group, and the cost source.
+
+    The cost source follows :func:`ecomlib.pricing.unit_economics.line_costs`: the lines'
+    own complete ``cost_col``, else the ``products`` table (a pandas frame, joined on
+    ``product_col``), else ``unit_cost_ratio`` times the paid price. Returns ``(sums, source)``
+    with ``sums`` indexed by ``group`` (sorted) and columns ``units``, ``revenue``, ``cost``;
+    ``source`` is None when no source applies (the caller raises), or an ``int`` count of
+    lines whose product has no cost in ``products`` when that is the reason.
+    """
+    import ibis
+
+    has = set(data.columns)
+    cols = [by, quantity_col, price_col, *([status_col] if status_col in has else []),
+            *([cost_col] if cost_col in has else []), *([product_col] if product_col in has else [])]
+    with as_table(data, cols) as t:
+        if rules.is_ibis(data):
+            _checked(t, [by, quantity_col, price_col], None, quantity_col, price_col)
+        status = t[status_col] if status_col in has else None
+        sales = t.filter(rules.priced_sale(t[quantity_col], t[price_col], status))
+        facts = {"lines": sales.count(), "known": sales[by].notnull().any()}
+        if cost_col in has:
+            facts["cost_complete"] = sales[cost_col].notnull().all()
+        facts = fetch(sales.aggregate(**facts)).iloc[0]
+        if int(facts["lines"]) == 0:
+            raise DataError("`transactions` holds no completed sales with a positive quantity and price.",
+                            fix=f"Check the `{status_col}`, `{quantity_col}` and `{price_col}` columns.")
+        if not bool(facts["known"]):
+            raise DataError(
+                f"`transactions` column {by!r} is empty on every line, so there are no groups to compare.",
+                fix="Group by product instead (ecomlib.data.substitutes.category_substitute), or pass "
+                "by= a column that has values.")
+        cost, source = None, None
+        if cost_col in has and bool(facts["cost_complete"]):
+            cost, source = sales[cost_col].cast("float64"), "transactions"
+        elif products is not None:
+            from ecomlib.pricing.unit_economics import check_products
+
+            check_products(products, product_col, cost_col)
+            table = products.drop_duplicates(product_col)[[product_col, cost_col]]
+            costs = ibis.memtable(table.rename(columns={product_col: "_product", cost_col: "_cost"}))
+            sales = sales.left_join(costs, sales[product_col] == costs["_product"])
+            missing = int(fetch(sales.aggregate(n=sales["_cost"].isnull().sum()))["n"].iloc[0])
+            if missing == 0:
+                cost, source = sales["_cost"].cast("float64"), "products"
+            elif unit_cost_ratio is None:
+                return None, missing
+        if cost is None and unit_cost_ratio is not None:
+            from ecomlib.pricing.unit_economics import check_cost_ratio
+
+            cost = sales[price_col].cast("float64") * check_cost_ratio(unit_cost_ratio)
+            source = f"assumed ratio {float(unit_cost_ratio):g} of price"
+        if cost is None:
+            return None, None
+        group = ibis.ifelse(sales[by].isnull(), f"(no {by})", sales[by].cast("string"))
+        qty = sales[quantity_col].cast("float64")
+        parts = sales.select(group=group, units=qty, revenue=qty * sales[price_col], cost=qty * cost)
+        sums = fetch(parts.group_by("group").aggregate(units=parts.units.sum(), revenue=parts.revenue.sum(),
+                                                       cost=parts.cost.sum()))
+    return sums.set_index("group").sort_index(), source
