@@ -307,6 +307,43 @@ def _dmy_formats(day_first: bool) -> tuple[str, ...]:
     return (f"{order} %H:%M", f"{order} %H:%M:%S", order)
 
 
+# d/m/y h:mm (or m/d/y) written the one way strptime reads it: each field in its range, one space
+_DMY_MINUTES = {
+    "%d/%m/%Y %H:%M": r"^(?P<d>3[01]|[12]\d|0?[1-9])/(?P<m>1[0-2]|0?[1-9])/(?P<y>[1-9]\d{3}) "
+                      r"(?P<h>2[0-3]|[01]?\d):(?P<M>[0-5]\d)$",
+    "%m/%d/%Y %H:%M": r"^(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])/(?P<y>[1-9]\d{3}) "
+                      r"(?P<h>2[0-3]|[01]?\d):(?P<M>[0-5]\d)$",
+}
+
+
+def _dmy_minutes(text: pd.Series, fmt: str) -> np.ndarray:
+    """``pd.to_datetime(text, format=fmt, errors="coerce")`` for the texts that match
+    :data:`_DMY_MINUTES` ``[fmt]`` and name a real day, computed from the fields with pyarrow
+    and numpy; NaT for every other text (which the caller then parses with ``fmt`` as usual).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out = np.full(len(text), np.datetime64("NaT", "us"))
+    arr = _arrow_text(text)
+    if arr is None or len(text) == 0:
+        return out
+    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    matched = pc.fill_null(pc.match_substring_regex(arr, _DMY_MINUTES[fmt]), False).to_numpy(zero_copy_only=False)
+    if not matched.any():
+        return out
+    fields = pc.extract_regex(arr.filter(pa.array(matched)), _DMY_MINUTES[fmt])
+    part = {name: pc.cast(fields.field(name), pa.int64()).to_numpy() for name in ("y", "m", "d", "h", "M")}
+    month = ((part["y"] - 1970) * 12 + part["m"] - 1).astype("datetime64[M]")
+    days_in_month = ((month + 1).astype("datetime64[D]") - month.astype("datetime64[D]")).astype(np.int64)
+    real = part["d"] <= days_in_month
+    stamp = (month.astype("datetime64[D]") + (part["d"] - 1)).astype("datetime64[us]") \
+        + (part["h"] * 60 + part["M"]).astype("timedelta64[m]")
+    where = np.flatnonzero(matched)
+    out[where[real]] = stamp[real]
+    return out
+
+
 #: From this length on, :func:`parse_dates` parses each distinct text once (when there are few).
 _FACTORIZE_FROM = 10_000
 
@@ -381,6 +418,8 @@ def parse_dates(s: pd.Series, formats: tuple[str, ...] | None = None, *, dayfirs
         else:
             pending_std = pending
         found = pd.Series(pd.NaT, index=pending.index, dtype="datetime64[us]")
+        if formats[0] in _DMY_MINUTES:  # the common case without strptime (exactly its reading)
+            found = pd.Series(_dmy_minutes(pending_std, formats[0]), index=pending.index)
         for fmt in formats:
             left = found.isna()
             if not left.any():
@@ -525,24 +564,27 @@ def outside_range(dates: pd.Series, start: Any, end: Any) -> np.ndarray:
 # only and expand the results through the codes, which gives the same values as parsing every row.
 
 
-def coded_values(s: pd.Series, drop: np.ndarray | None = None) -> tuple[np.ndarray, pd.Series, np.ndarray]:
-    """The codes (``-1``: missing), the distinct values and their row counts of a categorical column.
+def coded_values(s: pd.Series, drop: np.ndarray | None = None,
+                 counts: bool = False) -> tuple[np.ndarray, pd.Series, np.ndarray | None]:
+    """The codes (``-1``: missing), the distinct values and (with ``counts``) their row counts of a
+    categorical column.
 
-    The values are the ones some row uses, in the order they first appear (the reader's
-    categories already are); ``drop`` (one bool per row) makes those rows missing first, as
-    ``s.where(~drop)`` would.
+    The values are the ones some row uses, in the order they first appear, as the reader's
+    categories are (without ``counts``, a category no row uses is kept); ``drop`` (one bool per
+    row) makes those rows missing first, as ``s.where(~drop)`` would.
     """
     codes = s.cat.codes.to_numpy()
     values = s.cat.categories
-    if drop is not None and drop.any():
+    dropping = drop is not None and bool(drop.any())
+    if dropping:
         codes = np.where(drop, -1, codes)
-    counts = value_counts_of(codes, len(values))
-    if (drop is not None and drop.any()) or not counts.all():
+    rows = value_counts_of(codes, len(values)) if counts or dropping else None
+    if dropping or (rows is not None and not rows.all()):
         used = pd.unique(codes[codes >= 0])  # in order of first appearance among the rows left
         remap = np.full(len(values) + 1, -1, dtype=np.int64)
         remap[used] = np.arange(len(used))
-        codes, values, counts = remap[codes], values[used], counts[used]
-    return codes, pd.Series(values, copy=False), counts
+        codes, values, rows = remap[codes], values[used], rows[used]
+    return codes, pd.Series(values, copy=False), rows
 
 
 def value_counts_of(codes: np.ndarray, size: int) -> np.ndarray:
@@ -568,7 +610,11 @@ def by_value(s: pd.Series, f: Any) -> pd.Series:
 def map_values(s: pd.Series, f: Any) -> pd.Series:
     """``f`` (elementwise, text -> text) applied to the distinct values of a categorical ``s``: a
     categorical again, whose categories are the distinct results (a missing result: code -1)."""
-    codes, cleaned = pd.factorize(f(pd.Series(s.cat.categories, copy=False)))
+    values = pd.Series(s.cat.categories, copy=False)
+    result = f(values)
+    if result.dtype == values.dtype and result.equals(values):
+        return s  # nothing to clean
+    codes, cleaned = pd.factorize(result)
     new_codes = per_row(codes, s.cat.codes.to_numpy(), -1)
     return pd.Series(pd.Categorical.from_codes(new_codes, dtype=pd.CategoricalDtype(pd.Index(cleaned))),
                      index=s.index, copy=False)
@@ -586,5 +632,8 @@ def decoded(s: pd.Series, keep: np.ndarray | None = None) -> pd.Series:
     arrow = _arrow_text(pd.Series(values, copy=False))
     if arrow is None:
         return pd.Series(values.take(codes, allow_fill=True), copy=False)
-    taken = arrow.combine_chunks().take(pa.array(codes, mask=codes < 0))
+    if len(values) == 0:  # a column of missing values only
+        taken = pa.nulls(len(codes), arrow.type)
+    else:
+        taken = arrow.combine_chunks().take(pa.array(codes, mask=codes < 0))
     return pd.Series(pd.array(taken, dtype=values.dtype), copy=False)

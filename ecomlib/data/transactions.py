@@ -33,6 +33,7 @@ missing customer ids           kept, customer_id missing
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -165,7 +166,7 @@ def _numbers(s: pd.Series, decimal: str | None, column: str, notes: list[str] | 
     if not _is_coded(s, coded):
         return parse_numbers(s.where(~drop) if drop is not None and drop.any() else s, decimal,
                              column=column, notes=notes)[0]
-    codes, values, counts = coded_values(s, drop)
+    codes, values, counts = coded_values(s, drop, counts=True)
     parsed, _ = _parse_numbers(values, decimal, column, notes, counts)
     return pd.Series(per_row(parsed.to_numpy(dtype="float64"), codes, np.nan), index=s.index)
 
@@ -338,23 +339,23 @@ def _release_memory() -> None:
 
 
 def _kept_rows(canonical: pd.DataFrame, order: list[str], keep: np.ndarray, coded: set[str]) -> pd.DataFrame:
-    """``canonical.loc[keep, order]`` with a fresh index, one column at a time; the ``coded``
-    columns (categoricals) are decoded to text for the kept rows only.
+    """``canonical.loc[keep, order]`` with a fresh index; the ``coded`` columns (categoricals)
+    are decoded to text for the kept rows only.
 
-    Each column is taken out of ``canonical`` before the next is built, so the table is never
-    held twice in memory (a large file's peak stays near its final size).
+    The columns are taken out of ``canonical`` as they are built (two at a time: numpy and
+    pyarrow copy without holding the interpreter), so the table is never held twice in memory.
     """
-    every = bool(keep.all())
-    columns = {}
-    for col in order:
-        column = canonical.pop(col)
+    rows = None if keep.all() else np.flatnonzero(keep)
+
+    def build(col: str, column: pd.Series) -> pd.Series:
         if col in coded:
-            columns[col] = decoded(column, None if every else keep)
-        else:
-            columns[col] = column if every else column[keep].reset_index(drop=True)
-        del column
-        _release_memory()  # the column's old buffers, at once
-    return pd.DataFrame(columns, copy=False)
+            return decoded(column, rows)
+        return column if rows is None else pd.Series(column.array.take(rows), copy=False)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:  # (the columns are popped here, in this thread)
+        built = list(pool.map(build, order, (canonical.pop(col) for col in order)))
+    _release_memory()  # the old columns' buffers, at once
+    return pd.DataFrame(dict(zip(order, built, strict=True)), copy=False)
 
 
 def _status(frame: pd.DataFrame, keep: np.ndarray, coded: bool) -> tuple[np.ndarray, list[str]]:
@@ -475,7 +476,7 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
             canonical[col] = pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8),
                                                        dtype=pd.CategoricalDtype(pd.Index([], dtype="str")))
     order = list(OUTPUT_COLUMNS) + [c for c in SCHEMA.optional if c in canonical and c not in OUTPUT_COLUMNS]
-    del status, source_rows
+    del status, source_rows, quantity, keep_idx, dup, number  # (the final table is built next)
     absent = {c for c in OUTPUT_COLUMNS if isinstance(canonical[c].dtype, pd.CategoricalDtype)
               and c not in text_coded and c != "status"}
     result = _kept_rows(canonical, order, checks.keep, text_coded | absent | {"status"})
