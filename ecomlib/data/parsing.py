@@ -316,6 +316,9 @@ _DMY_MINUTES = {
 }
 
 
+_DMY_HM = r"\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}$"
+
+
 def _dmy_minutes(text: pd.Series, fmt: str) -> np.ndarray:
     """``pd.to_datetime(text, format=fmt, errors="coerce")`` for the texts that match
     :data:`_DMY_MINUTES` ``[fmt]`` and name a real day, computed from the fields with pyarrow
@@ -406,7 +409,8 @@ def parse_dates(s: pd.Series, formats: tuple[str, ...] | None = None, *, dayfirs
     text = text.where(~blank)
     if text.str.contains(_TZ_FOUND, regex=True, na=False).any():  # (a search is cheaper than a replace)
         text = text.str.replace(_TZ_SUFFIX, r"\1", regex=True)
-    values = pd.to_datetime(text, format="ISO8601", errors="coerce")
+    shaped = text.str.match(_DMY_HM, na=False)  # d/m/y h:mm is never ISO 8601: not tried as such
+    values = pd.to_datetime(text.where(~shaped) if shaped.any() else text, format="ISO8601", errors="coerce")
     todo = values.isna() & ~blank
     if todo.any():  # the other formats, tried on each distinct leftover text once
         pending = pd.Series(text[todo].unique())
