@@ -33,7 +33,6 @@ missing customer ids           kept, customer_id missing
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -355,20 +354,20 @@ def _kept_rows(canonical: pd.DataFrame, order: list[str], keep: np.ndarray, code
     """``canonical.loc[keep, order]`` with a fresh index; the ``coded`` columns (categoricals)
     are decoded to text for the kept rows only.
 
-    The columns are taken out of ``canonical`` as they are built (two at a time: numpy and
-    pyarrow copy without holding the interpreter), so the table is never held twice in memory.
+    Each column is taken out of ``canonical`` before the next is built, so the table is never
+    held twice in memory (a large file's peak stays near its final size).
     """
     rows = None if keep.all() else np.flatnonzero(keep)
-
-    def build(col: str, column: pd.Series) -> pd.Series:
+    columns = {}
+    for col in order:
+        column = canonical.pop(col)
         if col in coded:
-            return decoded(column, rows)
-        return column if rows is None else pd.Series(column.array.take(rows), copy=False)
-
-    with ThreadPoolExecutor(max_workers=1) as pool:  # (the columns are popped here, in this thread)
-        built = list(pool.map(build, order, (canonical.pop(col) for col in order)))
+            columns[col] = decoded(column, rows)
+        else:
+            columns[col] = column if rows is None else pd.Series(column.array.take(rows), copy=False)
+        del column
     _release_memory()  # the old columns' buffers, at once
-    return pd.DataFrame(dict(zip(order, built, strict=True)), copy=False)
+    return pd.DataFrame(columns, copy=False)
 
 
 def _status(frame: pd.DataFrame, keep: np.ndarray, coded: bool) -> tuple[np.ndarray, list[str]]:
