@@ -261,7 +261,7 @@ def _read_arrow(target: Any, sep: str, encoding: str, text: list[str], categorie
     Columns are typed while parsing (no cast afterwards) and the Arrow table is handed to
     pandas column by column (``self_destruct``), which keeps the peak memory low. With
     ``categories``, the ``text`` columns are dictionary-encoded while parsing and come back as
-    pandas categoricals (see :func:`_categorical`): each distinct text is stored once.
+    pandas categoricals (``_categorical``): each distinct text is stored once.
     """
     arrow_encoding = "utf8" if encoding in ("utf-8", "utf-8-sig") else encoding
     source = str(target) if isinstance(target, os.PathLike) else target  # .gz paths decompress
@@ -516,8 +516,9 @@ def read_source(source: Any, *, encoding: str | None = None, sheet: Any = None,
         ``min(MAX_UNZIPPED_BYTES, max(MAX_ZIP_RATIO x compressed size, ZIP_RATIO_FLOOR))``.
     categories : bool, default False
         Return the ``text_columns`` of a text file that pyarrow parses as pandas categoricals
-        (codes and the distinct texts, see :func:`_categorical`) instead of strings: the same
-        values, each distinct text stored once. Other sources and files are read as usual.
+        instead of strings (``RawSource.coded`` names them): the same values, as one code per
+        row and each distinct text once, in the order the texts first appear. Other sources,
+        and files the pyarrow reader cannot parse, are read as usual.
 
     Raises
     ------
