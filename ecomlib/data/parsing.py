@@ -640,4 +640,6 @@ def decoded(s: pd.Series, keep: np.ndarray | None = None) -> pd.Series:
         taken = pa.nulls(len(codes), arrow.type)
     else:
         taken = arrow.combine_chunks().take(pa.array(codes, mask=codes < 0))
+        if taken.null_count == 0 and taken.buffers()[0] is not None:  # no validity bitmap when nothing is missing
+            taken = pa.Array.from_buffers(taken.type, len(taken), [None, *taken.buffers()[1:]], 0, taken.offset)
     return pd.Series(pd.array(taken, dtype=values.dtype), copy=False)
