@@ -107,10 +107,13 @@ def _is_flags(s: pd.Series, blank: pd.Series) -> bool:
 
 
 def _decimal_mark(text: pd.Series, fits: dict[str, pd.Series], column: str,
-                  notes: list[str] | None) -> str:
-    """The decimal mark the column's values agree on; DataError if they do not, or cannot."""
+                  notes: list[str] | None, counts: np.ndarray | None = None) -> str:
+    """The decimal mark the column's values agree on; DataError if they do not, or cannot.
+
+    ``counts`` (rows per value, when ``text`` holds a column's distinct values) weighs the votes.
+    """
     only = {m: fits[m] & ~fits[o] for m, o in ((".", ","), (",", "."))}
-    votes = {m: int(only[m].sum()) for m in only}
+    votes = {m: _count(only[m], counts) for m in only}
     if votes["."] and votes[","]:
         examples = [text[only[m]].iloc[0] for m in (".", ",")]
         problem = (f"mixes decimal points and decimal commas ({examples[0]!r} and {examples[1]!r}), "
@@ -140,6 +143,12 @@ _PLAIN = r"^[+-]?\d+(?:\.\d+)?$"
 _GROUPED_DOT = r"^[+-]?[1-9]\d{0,2}\.\d{3}$"
 
 
+def _count(hit: Any, counts: np.ndarray | None) -> int:
+    """Rows where ``hit`` (one entry per value) is true: each value weighs ``counts`` rows, or one."""
+    hit = np.asarray(hit, dtype=bool)
+    return int(hit.sum()) if counts is None else int(counts[hit].sum())
+
+
 def _arrow_text(s: pd.Series) -> Any:
     """The pyarrow array behind a pyarrow-backed text Series (no copy), else None."""
     dtype = s.dtype
@@ -149,7 +158,7 @@ def _arrow_text(s: pd.Series) -> Any:
 
 
 def _plain_numbers(s: pd.Series, decimal: str | None, column: str,
-                   notes: list[str] | None) -> tuple[pd.Series, pd.Series] | None:
+                   notes: list[str] | None, counts: np.ndarray | None = None) -> tuple[pd.Series, pd.Series] | None:
     """:func:`parse_numbers` for a text column of plain numbers only, with pyarrow's kernels.
 
     Returns ``None`` (use the general path) unless every present value is a plain number and
@@ -169,7 +178,8 @@ def _plain_numbers(s: pd.Series, decimal: str | None, column: str,
     dotted = pc.match_substring(arr, ".")
     votes = 0
     if decimal is None:
-        votes = pc.sum(pc.and_kleene(dotted, pc.invert(pc.match_substring_regex(arr, _GROUPED_DOT)))).as_py() or 0
+        voting = pc.and_kleene(dotted, pc.invert(pc.match_substring_regex(arr, _GROUPED_DOT)))
+        votes = _count(voting.fill_null(False), counts) if counts is not None else pc.sum(voting).as_py() or 0
         if votes == 0 and pc.any(dotted).as_py():
             return None  # only values like 1.299: the general path explains the ambiguity
     values = pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
@@ -220,7 +230,14 @@ def parse_numbers(s: pd.Series, decimal: str | None = None, *, column: str = "va
     >>> parse_numbers(pd.Series(["€12,50", "1.299,00"]))[0].tolist()
     [12.5, 1299.0]
     """
-    fast = _plain_numbers(s, decimal, column, notes)
+    return _parse_numbers(s, decimal, column, notes)
+
+
+def _parse_numbers(s: pd.Series, decimal: str | None, column: str, notes: list[str] | None,
+                   counts: np.ndarray | None = None) -> tuple[pd.Series, pd.Series]:
+    """:func:`parse_numbers`; ``counts``: ``s`` holds distinct values, each standing for that many rows
+    (so that the votes for a decimal mark, and the note, count rows)."""
+    fast = _plain_numbers(s, decimal, column, notes, counts)
     if fast is not None:
         return fast
     blank = is_blank(s)
@@ -237,7 +254,7 @@ def parse_numbers(s: pd.Series, decimal: str | None = None, *, column: str = "va
     fits = {m: text.str.fullmatch(_NUMBER[m]).fillna(False) & text.str.contains(r"\d", regex=True).fillna(False)
             for m in _NUMBER}
     if decimal is None:
-        decimal = _decimal_mark(text, fits, column, notes)
+        decimal = _decimal_mark(text, fits, column, notes, counts)
     elif decimal not in _NUMBER:
         raise ParameterError(f"`decimal` must be '.' or ',', but {decimal!r} was passed.")
     elif notes is not None and text.str.contains(r"[.,]", regex=True).any():
@@ -288,6 +305,46 @@ def _day_first(pending: pd.Series, dayfirst: bool | None, column: str, notes: li
 def _dmy_formats(day_first: bool) -> tuple[str, ...]:
     order = "%d/%m/%Y" if day_first else "%m/%d/%Y"
     return (f"{order} %H:%M", f"{order} %H:%M:%S", order)
+
+
+# d/m/y h:mm (or m/d/y) written the one way strptime reads it: each field in its range, one space
+_DMY_MINUTES = {
+    "%d/%m/%Y %H:%M": r"^(?P<d>3[01]|[12]\d|0?[1-9])/(?P<m>1[0-2]|0?[1-9])/(?P<y>[1-9]\d{3}) "
+                      r"(?P<h>2[0-3]|[01]?\d):(?P<M>[0-5]\d)$",
+    "%m/%d/%Y %H:%M": r"^(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])/(?P<y>[1-9]\d{3}) "
+                      r"(?P<h>2[0-3]|[01]?\d):(?P<M>[0-5]\d)$",
+}
+
+
+_DMY_HM = r"\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}$"
+
+
+def _dmy_minutes(text: pd.Series, fmt: str) -> np.ndarray:
+    """``pd.to_datetime(text, format=fmt, errors="coerce")`` for the texts that match
+    :data:`_DMY_MINUTES` ``[fmt]`` and name a real day, computed from the fields with pyarrow
+    and numpy; NaT for every other text (which the caller then parses with ``fmt`` as usual).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out = np.full(len(text), np.datetime64("NaT", "us"))
+    arr = _arrow_text(text)
+    if arr is None or len(text) == 0:
+        return out
+    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    matched = pc.fill_null(pc.match_substring_regex(arr, _DMY_MINUTES[fmt]), False).to_numpy(zero_copy_only=False)
+    if not matched.any():
+        return out
+    fields = pc.extract_regex(arr.filter(pa.array(matched)), _DMY_MINUTES[fmt])
+    part = {name: pc.cast(fields.field(name), pa.int64()).to_numpy() for name in ("y", "m", "d", "h", "M")}
+    month = ((part["y"] - 1970) * 12 + part["m"] - 1).astype("datetime64[M]")
+    days_in_month = ((month + 1).astype("datetime64[D]") - month.astype("datetime64[D]")).astype(np.int64)
+    real = part["d"] <= days_in_month
+    stamp = (month.astype("datetime64[D]") + (part["d"] - 1)).astype("datetime64[us]") \
+        + (part["h"] * 60 + part["M"]).astype("timedelta64[m]")
+    where = np.flatnonzero(matched)
+    out[where[real]] = stamp[real]
+    return out
 
 
 #: From this length on, :func:`parse_dates` parses each distinct text once (when there are few).
@@ -352,7 +409,8 @@ def parse_dates(s: pd.Series, formats: tuple[str, ...] | None = None, *, dayfirs
     text = text.where(~blank)
     if text.str.contains(_TZ_FOUND, regex=True, na=False).any():  # (a search is cheaper than a replace)
         text = text.str.replace(_TZ_SUFFIX, r"\1", regex=True)
-    values = pd.to_datetime(text, format="ISO8601", errors="coerce")
+    shaped = text.str.match(_DMY_HM, na=False)  # d/m/y h:mm is never ISO 8601: not tried as such
+    values = pd.to_datetime(text.where(~shaped) if shaped.any() else text, format="ISO8601", errors="coerce")
     todo = values.isna() & ~blank
     if todo.any():  # the other formats, tried on each distinct leftover text once
         pending = pd.Series(text[todo].unique())
@@ -364,6 +422,8 @@ def parse_dates(s: pd.Series, formats: tuple[str, ...] | None = None, *, dayfirs
         else:
             pending_std = pending
         found = pd.Series(pd.NaT, index=pending.index, dtype="datetime64[us]")
+        if formats[0] in _DMY_MINUTES:  # the common case without strptime (exactly its reading)
+            found = pd.Series(_dmy_minutes(pending_std, formats[0]), index=pending.index)
         for fmt in formats:
             left = found.isna()
             if not left.any():
@@ -498,3 +558,88 @@ def outside_range(dates: pd.Series, start: Any, end: Any) -> np.ndarray:
     except (ValueError, TypeError) as exc:
         raise ParameterError(f"`start` / `end` must be dates like '2024-01-31', but: {exc}") from None
     return outside
+
+
+# --- columns read as categoricals (codes + distinct texts), cleaned once per distinct value ----------
+#
+# The reader can hand a text file's columns over as pandas categoricals (see
+# ``ecomlib.data.sources.read_source(categories=True)``): one code per row and each distinct text
+# once, in the order the texts first appear. The loaders then parse and clean the distinct texts
+# only and expand the results through the codes, which gives the same values as parsing every row.
+
+
+def coded_values(s: pd.Series, drop: np.ndarray | None = None,
+                 counts: bool = False) -> tuple[np.ndarray, pd.Series, np.ndarray | None]:
+    """The codes (``-1``: missing), the distinct values and (with ``counts``) their row counts of a
+    categorical column.
+
+    The values are the ones some row uses, in the order they first appear, as the reader's
+    categories are (without ``counts``, a category no row uses is kept); ``drop`` (one bool per
+    row) makes those rows missing first, as ``s.where(~drop)`` would.
+    """
+    codes = s.cat.codes.to_numpy()
+    values = s.cat.categories
+    dropping = drop is not None and bool(drop.any())
+    if dropping:
+        codes = np.where(drop, -1, codes)
+    rows = value_counts_of(codes, len(values)) if counts or dropping else None
+    if dropping or (rows is not None and not rows.all()):
+        used = pd.unique(codes[codes >= 0])  # in order of first appearance among the rows left
+        remap = np.full(len(values) + 1, -1, dtype=np.int64)
+        remap[used] = np.arange(len(used))
+        codes, values, rows = remap[codes], values[used], rows[used]
+    return codes, pd.Series(values, copy=False), rows
+
+
+def value_counts_of(codes: np.ndarray, size: int) -> np.ndarray:
+    """Rows per value (codes ``-1`` are not counted)."""
+    return np.bincount(codes + 1, minlength=size + 1)[1:]
+
+
+def per_row(values: Any, codes: np.ndarray, fill: Any) -> np.ndarray:
+    """One entry per row from one entry per value; ``fill`` where the code is -1."""
+    values = np.asarray(values)
+    return np.append(values, np.array([fill], dtype=values.dtype))[codes]
+
+
+def by_value(s: pd.Series, f: Any) -> pd.Series:
+    """``f(s)`` for an elementwise ``f`` that returns bool or numbers, computed once per distinct value
+    of a categorical ``s`` (and once for a missing value)."""
+    values = pd.Series(s.cat.categories, copy=False)
+    values = pd.concat([values, pd.Series([np.nan], dtype=values.dtype)], ignore_index=True)
+    result = np.asarray(f(values))
+    return pd.Series(result[s.cat.codes.to_numpy()], index=s.index)
+
+
+def map_values(s: pd.Series, f: Any) -> pd.Series:
+    """``f`` (elementwise, text -> text) applied to the distinct values of a categorical ``s``: a
+    categorical again, whose categories are the distinct results (a missing result: code -1)."""
+    values = pd.Series(s.cat.categories, copy=False)
+    result = f(values)
+    if result.dtype == values.dtype and result.equals(values):
+        return s  # nothing to clean
+    codes, cleaned = pd.factorize(result)
+    new_codes = per_row(codes, s.cat.codes.to_numpy(), -1)
+    return pd.Series(pd.Categorical.from_codes(new_codes, dtype=pd.CategoricalDtype(pd.Index(cleaned))),
+                     index=s.index, copy=False)
+
+
+def decoded(s: pd.Series, keep: np.ndarray | None = None) -> pd.Series:
+    """The rows of a categorical text column (those where ``keep``) as a plain column of the
+    categories' dtype, with a fresh index."""
+    import pyarrow as pa
+
+    codes = s.cat.codes.to_numpy()
+    if keep is not None:
+        codes = codes[keep]
+    values = s.cat.categories.array
+    arrow = _arrow_text(pd.Series(values, copy=False))
+    if arrow is None:
+        return pd.Series(values.take(codes, allow_fill=True), copy=False)
+    if len(values) == 0:  # a column of missing values only
+        taken = pa.nulls(len(codes), arrow.type)
+    else:
+        taken = arrow.combine_chunks().take(pa.array(codes, mask=codes < 0))
+        if taken.null_count == 0 and taken.buffers()[0] is not None:  # no validity bitmap when nothing is missing
+            taken = pa.Array.from_buffers(taken.type, len(taken), [None, *taken.buffers()[1:]], 0, taken.offset)
+    return pd.Series(pd.array(taken, dtype=values.dtype), copy=False)

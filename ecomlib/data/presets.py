@@ -31,9 +31,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from ecomlib.data.parsing import is_blank
+from ecomlib.data.parsing import by_value, is_blank
 from ecomlib.data.sources import RawSource
 from ecomlib.validation import check_argument
 
@@ -69,6 +70,9 @@ class Preset:
         ``path -> RawSource`` for exports that are a folder of files.
     currency : str
         ISO 4217 code of the export's amounts when the format fixes it ('' when it varies).
+    categories : bool
+        ``prepare`` and ``non_product`` accept text columns as pandas categoricals (and give
+        the same results), so a large file's text columns may be read that way.
     """
 
     name: str
@@ -80,19 +84,35 @@ class Preset:
     non_product: Callable[[pd.DataFrame], pd.Series] | None = None
     read_folder: Callable[[Path], RawSource] | None = field(default=None, repr=False)
     currency: str = ""
+    categories: bool = False
 
 
 def _online_retail_prepare(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     invoice = "InvoiceNo" if "InvoiceNo" in frame.columns else "Invoice"
     if invoice not in frame.columns:
         return frame, []
-    cancelled = frame[invoice].astype("str").str.strip().str.upper().str.startswith("C")
-    status = pd.Series("completed", index=frame.index, dtype="str").where(~cancelled, "cancelled")
+    if isinstance(frame[invoice].dtype, pd.CategoricalDtype):  # once per distinct invoice
+        cancelled = by_value(frame[invoice], _is_cancellation).to_numpy(dtype=bool)
+        kinds = pd.CategoricalDtype(pd.Index(["completed", "cancelled"], dtype="str"))
+        status = pd.Series(pd.Categorical.from_codes(cancelled.astype(np.int8), dtype=kinds), index=frame.index)
+    else:
+        cancelled = _is_cancellation(frame[invoice])
+        status = pd.Series("completed", index=frame.index, dtype="str").where(~cancelled, "cancelled")
     return frame.assign(status=status), ["status: invoices starting with 'C' are cancellations"]
 
 
+def _is_cancellation(invoice: pd.Series) -> pd.Series:
+    return invoice.astype("str").str.strip().str.upper().str.startswith("C")
+
+
 def _online_retail_non_product(frame: pd.DataFrame) -> pd.Series:
-    code = frame["product_id"].str.strip().str.upper()
+    if isinstance(frame["product_id"].dtype, pd.CategoricalDtype):  # once per distinct code
+        return by_value(frame["product_id"], _is_non_product)
+    return _is_non_product(frame["product_id"])
+
+
+def _is_non_product(product_id: pd.Series) -> pd.Series:
+    code = product_id.str.strip().str.upper()
     return code.isin(NON_PRODUCT_CODES) | code.str.match(_NON_PRODUCT_PATTERN, na=False)
 
 
@@ -151,6 +171,7 @@ PRESETS: dict[str, Preset] = {
             prepare=_online_retail_prepare,
             non_product=_online_retail_non_product,
             currency="GBP",
+            categories=True,
         ),
         Preset(
             "shopify",

@@ -80,6 +80,7 @@ class RawSource:
     separator: str | None = None
     sheet: str | None = None
     sheets: tuple[str, ...] = ()
+    coded: tuple[str, ...] = ()  # columns read as categoricals (``read_source(categories=True)``)
 
     def describe(self) -> str:
         """What was detected, e.g. ``"encoding gb18030 (confidence 97%), separator ','"``."""
@@ -215,7 +216,7 @@ def _given_encoding(open_binary: Callable[[], BinaryIO], encoding: str, where: s
 
 def _read_text(open_binary: Callable[[], BinaryIO], target: Any, where: str, suffix: str,
                encoding: str | None, text_columns: Callable[[list[str]], list[str]] | None,
-               compression: str | None) -> RawSource:
+               compression: str | None, categories: bool = False) -> RawSource:
     detected = _given_encoding(open_binary, encoding, where) if encoding else detect_encoding(open_binary, where)
     enc = detected.encoding
     with open_binary() as fh, io.TextIOWrapper(fh, encoding=enc, errors="replace", newline="") as lines:
@@ -227,10 +228,12 @@ def _read_text(open_binary: Callable[[], BinaryIO], target: Any, where: str, suf
         raise DataError(f"{where} has no header row.", fix="The first line must name the columns.")
     text = text_columns(header) if text_columns else []  # (it raises on repeated mapped names)
     dtype = {c: "str" for c in text} or None
+    coded: tuple[str, ...] = ()
     try:
         if len(set(header)) != len(header):
             raise ValueError("repeated column names: the C parser renames them")
-        frame = _read_arrow(target, sep, enc, text)
+        frame = _read_arrow(target, sep, enc, text, categories)
+        coded = tuple(text) if categories else ()
     except (pd.errors.ParserError, ValueError, TypeError):
         try:  # the pyarrow parser is strict about quoting and ragged lines; the C parser is not
             target_again = target.getvalue() if isinstance(target, io.BytesIO) else target
@@ -245,33 +248,57 @@ def _read_text(open_binary: Callable[[], BinaryIO], target: Any, where: str, suf
         notes += _mojibake_note(open_binary, detected, where)
     if sep != ",":
         notes.append(f"separator: {sep!r}")
-    return RawSource(frame, _origin(where), enc, notes, detected.confidence, sep)
+    return RawSource(frame, _origin(where), enc, notes, detected.confidence, sep, coded=coded)
 
 
 _STRING_TYPES = {pa.string(): pd.StringDtype("pyarrow", na_value=np.nan),
                  pa.large_string(): pd.StringDtype("pyarrow", na_value=np.nan)}
 
 
-def _read_arrow(target: Any, sep: str, encoding: str, text: list[str]) -> pd.DataFrame:
+def _read_arrow(target: Any, sep: str, encoding: str, text: list[str], categories: bool = False) -> pd.DataFrame:
     """Parse with pyarrow's multi-threaded reader; ``text`` columns are read as strings.
 
     Columns are typed while parsing (no cast afterwards) and the Arrow table is handed to
-    pandas column by column (``self_destruct``), which keeps the peak memory low.
+    pandas column by column (``self_destruct``), which keeps the peak memory low. With
+    ``categories``, the ``text`` columns are dictionary-encoded while parsing and come back as
+    pandas categoricals (``_categorical``): each distinct text is stored once.
     """
     arrow_encoding = "utf8" if encoding in ("utf-8", "utf-8-sig") else encoding
     source = str(target) if isinstance(target, os.PathLike) else target  # .gz paths decompress
+    kind = pa.dictionary(pa.int32(), pa.string()) if categories else pa.string()
     table = pacsv.read_csv(
         source,
         read_options=pacsv.ReadOptions(encoding=arrow_encoding),
         parse_options=pacsv.ParseOptions(delimiter=sep),
-        convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in text},
-                                             strings_can_be_null=True),
+        convert_options=pacsv.ConvertOptions(column_types={c: kind for c in text}, strings_can_be_null=True),
     )
+    names, coded = table.column_names, {}
+    if categories and text:
+        table = table.unify_dictionaries()
+        coded = {name: _categorical(table.column(name)) for name in text}
+        table = table.drop_columns(text)
     frame = table.to_pandas(types_mapper=_STRING_TYPES.get, self_destruct=True, split_blocks=True,
                             date_as_object=False)
     del table
+    if coded:  # the columns back in the file's order
+        rest = dict(frame.items())
+        frame = pd.DataFrame({name: coded[name] if name in coded else rest[name] for name in names},
+                             index=pd.RangeIndex(len(next(iter(coded.values())))), copy=False)
     pa.default_memory_pool().release_unused()  # hand parse buffers back before cleaning allocates
     return frame
+
+
+def _categorical(column: pa.ChunkedArray) -> pd.Series:
+    """A dictionary-encoded text column as a pandas categorical of pyarrow strings.
+
+    The categories are the distinct texts in the order they first appear in the file (the
+    dictionaries of the parsed blocks, unified in file order); a missing text has code -1.
+    """
+    dictionary = column.chunk(0).dictionary if column.num_chunks else pa.array([], pa.string())
+    indices = pa.chunked_array([chunk.indices for chunk in column.chunks], pa.int32())
+    codes = indices.to_numpy() if indices.null_count == 0 else indices.fill_null(-1).to_numpy()
+    values = pd.Index(pd.array(dictionary, dtype=_STRING_TYPES[pa.string()]))
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(values)), copy=False)
 
 
 def _read_sheet(book: pd.ExcelFile, sheet: Any) -> tuple[pd.DataFrame, str, list[str]]:
@@ -398,7 +425,8 @@ class _Capped(io.RawIOBase):
 
 
 def _read_gzip_text(path: Path, where: str, suffix: str, encoding: str | None,
-                    text_columns: Callable[[list[str]], list[str]] | None, max_unzipped_bytes: int | None) -> RawSource:
+                    text_columns: Callable[[list[str]], list[str]] | None, max_unzipped_bytes: int | None,
+                    categories: bool = False) -> RawSource:
     compressed = path.stat().st_size
     cap = _unzip_cap(compressed, max_unzipped_bytes)
 
@@ -410,12 +438,13 @@ def _read_gzip_text(path: Path, where: str, suffix: str, encoding: str | None,
         if not path.name.lower().endswith(".gz"):  # pyarrow decompresses by the name: unpack it here
             with opener() as fh:
                 data = fh.read()
-            return _read_text(lambda: io.BytesIO(data), io.BytesIO(data), where, suffix, encoding, text_columns, None)
+            return _read_text(lambda: io.BytesIO(data), io.BytesIO(data), where, suffix, encoding, text_columns, None,
+                              categories)
         if encoding:  # detection (which reads it all, capped) is skipped: count the bytes once
             with opener() as fh:
                 while fh.read(_CHUNK):
                     pass
-        return _read_text(opener, path, where, suffix, encoding, text_columns, "gzip")
+        return _read_text(opener, path, where, suffix, encoding, text_columns, "gzip", categories)
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         raise DataError(f"{where} is not a valid gzip file (truncated or damaged): {shorten(exc)}",
                         fix="Download or export it again.") from None
@@ -443,7 +472,7 @@ def _unique_labels(frame: pd.DataFrame, text_columns: Callable[[list[str]], list
 
 
 def _read_bytes(data: bytes, where: str, member: str, sheet: Any, encoding: str | None,
-                text_columns: Callable[[list[str]], list[str]] | None, cap: int) -> RawSource:
+                text_columns: Callable[[list[str]], list[str]] | None, cap: int, categories: bool = False) -> RawSource:
     """A zip member by its content."""
     inner, _ = _suffix(member)
     kind = _content_kind(data[:8], lambda: zipfile.ZipFile(io.BytesIO(data)))
@@ -461,12 +490,14 @@ def _read_bytes(data: bytes, where: str, member: str, sheet: Any, encoding: str 
             raise DataError(f"{where} is not a valid gzip file: {shorten(exc)}") from None
     if not data:
         raise DataError(f"{where} is empty (0 bytes).", fix="Export the data again; the file holds nothing.")
-    return _read_text(lambda: io.BytesIO(data), io.BytesIO(data), where, inner, encoding, text_columns, None)
+    return _read_text(lambda: io.BytesIO(data), io.BytesIO(data), where, inner, encoding, text_columns, None,
+                      categories)
 
 
 def read_source(source: Any, *, encoding: str | None = None, sheet: Any = None,
                 text_columns: Callable[[list[str]], list[str]] | None = None,
-                param: str = "source", max_unzipped_bytes: int | None = None) -> RawSource:
+                param: str = "source", max_unzipped_bytes: int | None = None,
+                categories: bool = False) -> RawSource:
     """Read ``source`` without cleaning anything.
 
     Parameters
@@ -483,6 +514,11 @@ def read_source(source: Any, *, encoding: str | None = None, sheet: Any = None,
     max_unzipped_bytes : int, optional
         Bytes a zip member or ``.gz`` file may expand to; by default
         ``min(MAX_UNZIPPED_BYTES, max(MAX_ZIP_RATIO x compressed size, ZIP_RATIO_FLOOR))``.
+    categories : bool, default False
+        Return the ``text_columns`` of a text file that pyarrow parses as pandas categoricals
+        instead of strings (``RawSource.coded`` names them): the same values, as one code per
+        row and each distinct text once, in the order the texts first appear. Other sources,
+        and files the pyarrow reader cannot parse, are read as usual.
 
     Raises
     ------
@@ -514,18 +550,20 @@ def read_source(source: Any, *, encoding: str | None = None, sheet: Any = None,
     named = _named_kind(suffix, gz)
     renamed = [] if kind == named or {kind, named} <= {"xls", "xlsx"} else [
         f"content: the file is named {path.name!r} but holds {_SHOWN[kind]}; read as {_SHOWN[kind]}"]
-    raw = _read_kind(kind, path, where, suffix, encoding, sheet, text_columns, max_unzipped_bytes)
+    raw = _read_kind(kind, path, where, suffix, encoding, sheet, text_columns, max_unzipped_bytes, categories)
     raw.frame = _unique_labels(raw.frame, text_columns)
     raw.notes[:0] = renamed
     return raw
 
 
 def _read_kind(kind: str, path: Path, where: str, suffix: str, encoding: str | None, sheet: Any,
-               text_columns: Callable[[list[str]], list[str]] | None, max_unzipped_bytes: int | None) -> RawSource:
+               text_columns: Callable[[list[str]], list[str]] | None, max_unzipped_bytes: int | None,
+               categories: bool = False) -> RawSource:
     if kind == "zip":
         member, data = _unzip(path, where, max_unzipped_bytes)
         cap = _unzip_cap(path.stat().st_size, max_unzipped_bytes)
-        raw = _read_bytes(data, f"{where} (member {member!r})", member, sheet, encoding, text_columns, cap)
+        raw = _read_bytes(data, f"{where} (member {member!r})", member, sheet, encoding, text_columns, cap,
+                          categories)
         raw.notes.insert(0, f"zip member: {member}")
         return raw
     if kind in ("xlsx", "xls"):
@@ -537,10 +575,10 @@ def _read_kind(kind: str, path: Path, where: str, suffix: str, encoding: str | N
             raise DataError(f"{where} is not readable Parquet (damaged or truncated): {shorten(exc)}",
                             fix="Write the file again.") from None
     if kind == "gzip":
-        return _read_gzip_text(path, where, suffix, encoding, text_columns, max_unzipped_bytes)
+        return _read_gzip_text(path, where, suffix, encoding, text_columns, max_unzipped_bytes, categories)
     with open(path, "rb") as fh:
         start = fh.read(512).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if start.startswith((b"<!doctype html", b"<html", b"<table")):
         raise DataError(f"{where} holds a web page (HTML), not a table file; some shops' 'Excel' "
                         "exports are HTML pages.", fix="Open it in Excel and save it as 'CSV UTF-8' or .xlsx.")
-    return _read_text(lambda: open(path, "rb"), path, where, suffix, encoding, text_columns, None)
+    return _read_text(lambda: open(path, "rb"), path, where, suffix, encoding, text_columns, None, categories)

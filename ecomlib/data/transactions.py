@@ -29,6 +29,12 @@ cancellations                  kept, status = cancelled
 returns                        kept, status = returned (negative quantity)
 missing customer ids           kept, customer_id missing
 =============================  ========================================================
+
+Large files: the mapped text columns of a text file are read as categoricals (pyarrow
+dictionary-encodes them while parsing), and every parse, clean-up and check above runs once
+per distinct text, the result being spread to the rows through the codes; duplicates are
+found from the columns' codes; only the kept rows are decoded into the returned table. The
+table and the report are the same as when every row is parsed (``tests/data/test_fast_paths.py``).
 """
 
 from __future__ import annotations
@@ -41,13 +47,19 @@ import pandas as pd
 
 from ecomlib.data.columns import load_mapping, missing_columns_error, plan_renames
 from ecomlib.data.parsing import (
+    _parse_numbers,
+    by_value,
     clean_text,
+    coded_values,
+    decoded,
     implausible_dates,
     is_blank,
+    map_values,
     outside_range,
     parse_dates,
     parse_ids,
     parse_numbers,
+    per_row,
     plausible_bounds,
 )
 from ecomlib.data.presets import Preset, get_preset, guess_preset
@@ -108,48 +120,82 @@ def normalise_status(values: pd.Series) -> pd.Series:
     return mapped.astype("str")
 
 
-def _duplicated(frame: pd.DataFrame, source: pd.DataFrame | None = None,
-                rows: np.ndarray | None = None) -> np.ndarray:
-    """Exact duplicate rows (all but the first of each group), fast on large tables.
+def _duplicated(source: pd.DataFrame, rows: np.ndarray, coded: bool, group: str | None = None) -> np.ndarray:
+    """Exact duplicates among the ``rows`` (positions, in order) of ``source``: all but the first
+    of each group of rows equal in every column, as ``source.iloc[rows].duplicated()``.
 
-    Rows are first grouped by a cheap numeric key of the canonical ``frame`` (date,
-    quantity, prices, product id length); only rows sharing a key with another row can be
-    duplicates, and only those are compared column by column, on the ``source`` rows (the
-    same rows as read, every column, mapped or not) when given, else on ``frame``.
-    ``rows`` (positions, in order) limits the search to those rows without copying the
-    tables; the result then has one entry per position.
+    Each column becomes one code per row (its categorical codes, or ``pd.factorize``, the
+    equality ``DataFrame.duplicated`` uses); a hash of the codes finds the rows that may have a
+    twin, and only those are compared exactly, on their codes. When the ``group`` column (the
+    order id) comes in blocks, as exports write an order's lines together, its codes never
+    decrease and twins are found by sorting the hashes within the blocks, which is nearly free;
+    otherwise by a hash table. The table is never copied.
     """
-    rows = np.arange(len(frame)) if rows is None else rows
-    key = np.zeros(len(rows), dtype=np.uint64)
-    for col in frame.columns:
-        s = frame[col]
-        if pd.api.types.is_datetime64_dtype(s):
-            part = s.to_numpy()[rows].view("int64").astype(np.uint64)
-        elif pd.api.types.is_integer_dtype(s):
-            part = s.to_numpy()[rows].astype(np.uint64)
-        elif pd.api.types.is_float_dtype(s):
-            part = np.nan_to_num(s.to_numpy()[rows], nan=-1.0).view(np.uint64)
-        elif col == "product_id":  # (order ids repeat within an order: their length adds little)
-            part = s.str.len().fillna(-1).to_numpy()[rows].astype(np.int64).astype(np.uint64)
-        else:
-            continue
-        key = key * np.uint64(1_000_003) + part
-    candidates = pd.Series(key).duplicated(keep=False).to_numpy()
+    key = np.zeros(len(source), dtype=np.uint64)
+    codes = [_codes(column, coded) for _, column in source.items()]
+    for code in codes:
+        key *= np.uint64(1_000_003)
+        key += code.astype(np.uint64)  # (-1 wraps around: still a key)
+    key = key[rows]
+    at = [i for i, name in enumerate(source.columns) if name == group]
+    blocks = codes[at[0]] if len(at) == 1 else None
+    if blocks is not None and len(rows) > 1 and bool(np.all(np.diff(blocks[rows]) >= 0)):
+        key = (blocks[rows].astype(np.uint64) + np.uint64(1)) << np.uint64(32) | (key & np.uint64(0xFFFFFFFF))
+        order = np.argsort(key, kind="stable")  # (already in order but within blocks: fast)
+        ordered = key[order]
+        same = ordered[1:] == ordered[:-1]
+        candidates = np.zeros(len(rows), dtype=bool)
+        candidates[order[1:][same]] = True
+        candidates[order[:-1][same]] = True
+    else:
+        candidates = pd.Series(key).duplicated(keep=False).to_numpy()
     out = np.zeros(len(rows), dtype=bool)
     if candidates.any():
-        table = frame if source is None else source
-        out[candidates] = table.iloc[rows[candidates]].duplicated(keep="first").to_numpy()
+        picked = rows[candidates]
+        exact = pd.DataFrame({i: code[picked] for i, code in enumerate(codes)})
+        out[candidates] = exact.duplicated(keep="first").to_numpy()
     return out
 
 
-def _repeated_header(frame: pd.DataFrame, renames: dict[str, str]) -> np.ndarray:
+def _codes(column: pd.Series, coded: bool) -> np.ndarray:
+    """One code per row, equal where the values are equal (missing values too), -1 for missing."""
+    if _is_coded(column, coded):
+        return column.cat.codes.to_numpy()
+    return pd.factorize(column)[0]
+
+
+def _is_coded(column: pd.Series, coded: bool) -> bool:
+    """Whether ``column`` is a categorical that the reader made (``coded``: the file was read so)."""
+    return coded and isinstance(column.dtype, pd.CategoricalDtype)
+
+
+def _repeated_header(frame: pd.DataFrame, renames: dict[str, str], coded: bool) -> np.ndarray:
     hit = np.zeros(len(frame), dtype=bool)
     for file_col, canonical in renames.items():
         column = frame[canonical]
         typed = pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_dtype(column)
         if canonical in ("order_id", "quantity", "order_date") and not typed:
-            hit |= (column.astype("str") == str(file_col)).to_numpy()
+            def is_header(values: pd.Series, name: str = str(file_col)) -> pd.Series:
+                return values.astype("str") == name
+            hit |= (by_value(column, is_header) if _is_coded(column, coded) else is_header(column)).to_numpy()
     return hit
+
+
+def _numbers(s: pd.Series, decimal: str | None, column: str, notes: list[str] | None, coded: bool,
+             drop: np.ndarray | None = None) -> pd.Series:
+    """:func:`parse_numbers` of ``s`` (rows where ``drop`` read as missing), once per distinct value
+    of a coded column; the values only."""
+    if not _is_coded(s, coded):
+        return parse_numbers(s.where(~drop) if drop is not None and drop.any() else s, decimal,
+                             column=column, notes=notes)[0]
+    codes, values, counts = coded_values(s, drop, counts=True)
+    parsed, _ = _parse_numbers(values, decimal, column, notes, counts)
+    return pd.Series(per_row(parsed.to_numpy(dtype="float64"), codes, np.nan), index=s.index)
+
+
+def _text(s: pd.Series, clean: Any, coded: bool) -> pd.Series:
+    """``clean(s)`` (:func:`parse_ids` or :func:`clean_text`), once per distinct value of a coded column."""
+    return map_values(s, clean) if _is_coded(s, coded) else clean(s)
 
 
 #: Columns read as text and parsed by :func:`parse_numbers` / :func:`parse_dates`, one rule per column.
@@ -158,6 +204,7 @@ NUMBER_COLUMNS = ("order_date", "quantity", "unit_price", "unit_cost", "discount
 
 def _read(source: Any, preset: Preset | None, mapping: dict[str, str], encoding: str | None,
           sheet: Any) -> RawSource:
+    """The source as read; a text file's mapped columns as categoricals where the preset allows."""
     if preset is not None and preset.read_folder is not None:
         return preset.read_folder(resolve_path(source, folder_ok=True))
 
@@ -172,28 +219,36 @@ def _read(source: Any, preset: Preset | None, mapping: dict[str, str], encoding:
         wanted |= {k for k, v in renames.items() if v in TEXT_COLUMNS or v in NUMBER_COLUMNS}
         return [c for c in header if c in wanted]
 
-    return read_source(source, encoding=encoding, sheet=sheet, text_columns=text_columns)
+    categories = preset is None or preset.categories
+    return read_source(source, encoding=encoding, sheet=sheet, text_columns=text_columns, categories=categories)
 
 
-def _derive_required(frame: pd.DataFrame, notes: list[str], decimal: str | None) -> pd.DataFrame:
+def _derive_required(frame: pd.DataFrame, notes: list[str], decimal: str | None, coded: bool) -> pd.DataFrame:
     if "product_id" not in frame and "product_name" in frame:
         frame = frame.assign(product_id=frame["product_name"])
         notes.append("product_id: taken from product_name (no product id column)")
     if "unit_price" not in frame and "revenue" in frame and "quantity" in frame:
-        revenue, _ = parse_numbers(frame["revenue"], decimal, column="revenue")
-        quantity, _ = parse_numbers(frame["quantity"], decimal, column="quantity")
+        revenue = _numbers(frame["revenue"], decimal, "revenue", None, coded)
+        quantity = _numbers(frame["quantity"], decimal, "quantity", None, coded)
         frame = frame.assign(unit_price=(revenue / quantity).where(quantity != 0))
         notes.append("unit_price: revenue / quantity (no unit price column)")
     return frame
 
 
 def _dates_or_raise(raw: pd.Series, keep: np.ndarray, where: str, dayfirst: bool | None,
-                    notes: list[str]) -> tuple[pd.Series, np.ndarray]:
-    dates, bad = parse_dates(raw.where(keep), dayfirst=dayfirst, column="order_date", notes=notes)
+                    notes: list[str], coded: bool) -> tuple[pd.Series, np.ndarray]:
+    if _is_coded(raw, coded):  # each distinct text once
+        codes, values, _ = coded_values(raw, ~keep)
+        parsed, bad_value = parse_dates(values, dayfirst=dayfirst, column="order_date", notes=notes)
+        dates = pd.Series(per_row(parsed.to_numpy(), codes, np.datetime64("NaT", "us")), index=raw.index)
+        unreadable = values[bad_value.to_numpy()]
+    else:
+        dates, bad = parse_dates(raw.where(keep), dayfirst=dayfirst, column="order_date", notes=notes)
+        unreadable = raw[bad]
     missing = dates.isna().to_numpy() & keep
     share = missing.sum() / max(int(keep.sum()), 1)
     if share > MAX_BAD_DATE_SHARE:
-        examples = raw[bad].astype("str").unique()[:5].tolist()
+        examples = unreadable.astype("str").unique()[:5].tolist()
         raise DataError(
             f"{where}: {missing.sum():,} of {int(keep.sum()):,} order dates ({share:.1%}) are missing or "
             f"cannot be read as dates (more than {MAX_BAD_DATE_SHARE:.0%}). Examples: {examples}.",
@@ -280,7 +335,7 @@ def load_transactions(source: Any, *, preset: str | None = None, columns: Any = 
     renames = plan_renames(list(frame.columns), SCHEMA, mapping, preset_obj.columns if preset_obj else None)
     source_rows = frame.reset_index(drop=True)
     frame = frame[list(renames)].set_axis(list(renames.values()), axis=1)
-    frame = _derive_required(frame, notes, decimal)
+    frame = _derive_required(frame, notes, decimal, bool(raw.coded))
     missing = [c for c in SCHEMA.required if c not in frame.columns]
     if missing:
         guess = guess_preset(found) if preset_obj is None else None
@@ -305,17 +360,53 @@ def _release_memory() -> None:
     pa.default_memory_pool().release_unused()
 
 
-def _kept_rows(canonical: pd.DataFrame, order: list[str], keep: np.ndarray) -> pd.DataFrame:
-    """``canonical.loc[keep, order]`` with a fresh index, one column at a time.
+def _kept_rows(canonical: pd.DataFrame, order: list[str], keep: np.ndarray, coded: set[str]) -> pd.DataFrame:
+    """``canonical.loc[keep, order]`` with a fresh index; the ``coded`` columns (categoricals)
+    are decoded to text for the kept rows only.
 
-    Each column is taken out of ``canonical`` before the next is filtered, so the table is
-    never held twice in memory (a large file's peak stays near its final size).
+    Each column is taken out of ``canonical`` before the next is built, so the table is never
+    held twice in memory (a large file's peak stays near its final size).
     """
+    rows = None if keep.all() else np.flatnonzero(keep)
     columns = {}
     for col in order:
-        columns[col] = canonical.pop(col)[keep].reset_index(drop=True)
-        _release_memory()  # the column's old buffers, at once
+        column = canonical.pop(col)
+        if col in coded:
+            columns[col] = decoded(column, rows)
+        else:
+            columns[col] = column if rows is None else pd.Series(column.array.take(rows), copy=False)
+        del column
+    _release_memory()  # the old columns' buffers, at once
     return pd.DataFrame(columns, copy=False)
+
+
+def _status(frame: pd.DataFrame, keep: np.ndarray, coded: bool) -> tuple[np.ndarray, list[str]]:
+    """Each row's status as a code into the list of canonical status words.
+
+    Rows already dropped count as ``completed`` (their status is not looked at); a coded
+    column's words are normalised once per distinct value.
+    """
+    if "status" not in frame:
+        return np.zeros(len(frame), dtype=np.int64), ["completed"]
+    raw = frame["status"]
+    if _is_coded(raw, coded):
+        codes, values, _ = coded_values(raw, ~keep)
+        word_codes, words = pd.factorize(normalise_status(values))
+        kinds = list(words)
+        if "completed" not in kinds:
+            kinds.append("completed")
+        # missing statuses and dropped rows: completed, as normalise_status reads a blank
+        return per_row(word_codes, codes, kinds.index("completed")), kinds
+    raw_status = raw if keep.all() else raw.where(keep, "completed")
+    word_codes, words = pd.factorize(normalise_status(raw_status))
+    return word_codes, list(words)
+
+
+def _code_of(kinds: list[str], word: str) -> int:
+    """Position of ``word`` in ``kinds`` (appended when missing)."""
+    if word not in kinds:
+        kinds.append(word)
+    return kinds.index(word)
 
 
 def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, raw: RawSource,
@@ -323,16 +414,16 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
            dayfirst: bool | None = None,
            source_rows: pd.DataFrame | None = None) -> tuple[pd.DataFrame, QualityReport]:
     n = len(frame)
-    header = _repeated_header(frame, renames)
-    number = {c: frame[c].where(~header) if header.any() else frame[c]
-              for c in ("quantity", "unit_price", "unit_cost", "discount", "revenue") if c in frame}
-    quantity, _ = parse_numbers(number["quantity"], decimal, column="quantity", notes=notes)
-    price, _ = parse_numbers(number["unit_price"], decimal, column="unit_price", notes=notes)
+    coded = bool(raw.coded)  # text columns read as categoricals: work once per distinct value
+    header = _repeated_header(frame, renames, coded)
+    number = {c: frame[c] for c in ("quantity", "unit_price", "unit_cost", "discount", "revenue") if c in frame}
+    quantity = _numbers(number["quantity"], decimal, "quantity", notes, coded, header)
+    price = _numbers(number["unit_price"], decimal, "unit_price", notes, coded, header)
     sane = (quantity.abs() <= MAX_QUANTITY) & (price.abs() <= MAX_UNIT_PRICE)  # no overflow in q x p
     revenue_in = (quantity * price).where(sane, 0.0).fillna(0.0).to_numpy()
     checks = CHECK_LOG.get()(n, revenue_in)
     checks.drop("repeated header rows", header)
-    dates, missing_dates = _dates_or_raise(frame["order_date"], checks.keep, raw.origin, dayfirst, notes)
+    dates, missing_dates = _dates_or_raise(frame["order_date"], checks.keep, raw.origin, dayfirst, notes, coded)
     checks.drop("unparseable dates", missing_dates)
     lo, hi = plausible_bounds()
     checks.drop("dates outside the plausible range", implausible_dates(dates, lo, hi),
@@ -349,34 +440,32 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
     checks.drop("negative prices", (price < 0).to_numpy())
 
     _release_memory()
-    out = {"order_id": parse_ids(frame["order_id"]), "order_date": dates}
+    out = {"order_id": _text(frame["order_id"], parse_ids, coded), "order_date": dates}
     for col in TEXT_COLUMNS[1:]:
         if col in frame:
-            out[col] = parse_ids(frame[col]) if col.endswith("_id") else clean_text(frame[col])
+            out[col] = _text(frame[col], parse_ids if col.endswith("_id") else clean_text, coded)
     out["quantity"] = quantity.fillna(0).astype("int64")
     out["unit_price"] = price
     for col in ("unit_cost", "discount"):
         if col in frame:
-            out[col] = parse_numbers(number[col], decimal, column=col, notes=notes)[0]
+            out[col] = _numbers(number[col], decimal, col, notes, coded, header)
     canonical = pd.DataFrame(out, copy=False)
+    text_coded = {c for c in out if _is_coded(out[c], coded)}
     del out, dates, price  # canonical holds them now (and _kept_rows frees them column by column)
     canonical["revenue"] = revenue_in
-    if "status" in frame:
-        raw_status = frame["status"] if checks.keep.all() else frame["status"].where(checks.keep, "completed")
-        status = normalise_status(raw_status)
-    else:
-        status = pd.Series("completed", index=frame.index, dtype="str")
-    negative_completed = (canonical["quantity"] < 0) & status.eq("completed")
+    status, kinds = _status(frame, checks.keep, coded)
+    negative_completed = (canonical["quantity"].to_numpy() < 0) & (status == _code_of(kinds, "completed"))
     if negative_completed.any():
-        status = status.where(~negative_completed, "returned")
-    canonical["status"] = status
+        status = np.where(negative_completed, _code_of(kinds, "returned"), status)
 
     _release_memory()
     keep_idx = np.flatnonzero(checks.keep)
     dup = np.zeros(n, dtype=bool)
-    source = None if source_rows is None or len(source_rows) != n else source_rows
+    group = next((k for k, v in renames.items() if v == "order_id"), None)  # the order id as read
+    if source_rows is None or len(source_rows) != n:
+        source_rows, group = canonical.assign(status=status), "order_id"
     if not getattr(checks, "deferred", False):  # (a batch of a larger file: ecomlib.engine.sources finds them)
-        dup[keep_idx] = _duplicated(canonical, source, keep_idx)
+        dup[keep_idx] = _duplicated(source_rows, keep_idx, coded, group)
     checks.drop("exact duplicates", dup)
     if preset is not None and preset.non_product is not None:
         checks.drop("non-product lines", preset.non_product(canonical).fillna(False).to_numpy(),
@@ -386,31 +475,35 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
                     "not checked: no preset names non-product codes for this source")
     checks.flag("zero prices", (canonical["unit_price"] == 0).to_numpy(), "kept (revenue 0)")
     if "revenue" in frame:  # the file's own line totals, compared with quantity x unit price
-        stated = parse_numbers(number["revenue"], decimal, column="revenue", notes=notes)[0].to_numpy()
+        stated = _numbers(number["revenue"], decimal, "revenue", notes, coded, header).to_numpy()
         differs = np.abs(stated - revenue_in) > 0.005 + 1e-9 * np.abs(revenue_in)
         checks.flag("revenue differs from quantity x unit_price", differs & ~np.isnan(stated),
                     "kept; revenue = quantity x unit_price")
-    checks.flag("cancellations", status.eq("cancelled").to_numpy(), "kept, status = cancelled")
-    checks.flag("returns", status.eq("returned").to_numpy(), "kept, status = returned")
+    checks.flag("cancellations", status == _code_of(kinds, "cancelled"), "kept, status = cancelled")
+    checks.flag("returns", status == _code_of(kinds, "returned"), "kept, status = returned")
     if "customer_id" in canonical:
         no_customer = canonical["customer_id"].isna().to_numpy()
     else:
         no_customer = np.ones(n, dtype=bool)
-        canonical["customer_id"] = pd.Series(np.nan, index=canonical.index, dtype="str")
     checks.flag("missing customer ids", no_customer, "kept, customer_id missing")
 
-    for col in OUTPUT_COLUMNS:
-        if col not in canonical:
-            canonical[col] = pd.Series(np.nan, index=canonical.index, dtype="str")
-    order = list(OUTPUT_COLUMNS) + [c for c in SCHEMA.optional if c in canonical and c not in OUTPUT_COLUMNS]
-    del status
-    result = canonical[order] if checks.keep.all() else _kept_rows(canonical, order, checks.keep)
-    if result.empty and not getattr(checks, "deferred", False):
+    kept = int(checks.keep.sum())
+    if kept == 0 and not getattr(checks, "deferred", False):
         raise DataError(
             f"{raw.origin}: none of the {n:,} rows survived cleaning.",
             fix="Look at the quality report counts: " + ", ".join(f"{c.check}: {c.rows}" for c in checks.items if c.rows),
         )
+    statuses = pd.CategoricalDtype(pd.Index(kinds, dtype="str"))
+    canonical["status"] = pd.Categorical.from_codes(status, dtype=statuses)
+    for col in OUTPUT_COLUMNS:
+        if col not in canonical:  # (built at the kept length below)
+            canonical[col] = pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8),
+                                                       dtype=pd.CategoricalDtype(pd.Index([], dtype="str")))
+    order = list(OUTPUT_COLUMNS) + [c for c in SCHEMA.optional if c in canonical and c not in OUTPUT_COLUMNS]
+    del status, source_rows, quantity, keep_idx, dup, number  # (the final table is built next)
+    absent = {c for c in OUTPUT_COLUMNS if isinstance(canonical[c].dtype, pd.CategoricalDtype)
+              and c not in text_coded and c != "status"}
+    result = _kept_rows(canonical, order, checks.keep, text_coded | absent | {"status"})
     report = QualityReport("transactions", raw.origin, n, len(result), tuple(checks.items), tuple(notes),
                            float(revenue_in.sum()), raw.encoding)
     return result, report
-

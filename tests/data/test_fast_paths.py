@@ -104,3 +104,119 @@ def test_text_cleaned_per_distinct_value_matches_the_whole_column(clean, monkeyp
     monkeypatch.setattr(parsing, "_DISTINCT_FROM", 10**12)
     slow = clean(s)
     pd.testing.assert_series_equal(fast, slow)
+
+
+# --- text files read as categoricals (issue 16: load_transactions at 1M-10M lines) -------------------
+
+def _uci_export(path, n: int, seed: int = 16) -> None:
+    """A UCI Online Retail style file with the quirks the checks look for, several pyarrow blocks long."""
+    rng = np.random.default_rng(seed)
+    invoices = np.sort(rng.integers(536365, 536365 + n // 12, n)).astype(str).astype(object)
+    cancelled = rng.random(n) < 0.02
+    invoices[cancelled] = np.char.add("C", invoices[cancelled].astype(str))
+    codes = np.array(["85123A", "71053", "POST", "M", " 22423", "gift_0001_10", "DOT", "22423", "84406B"])
+    frame = pd.DataFrame({
+        "InvoiceNo": invoices,
+        "StockCode": codes[rng.integers(0, len(codes), n)],
+        "Description": np.array(["WHITE HEART", " RED MUG", "", "Ｆｕｌｌ", "a\u200bb", "CREAM CUPID"])[rng.integers(0, 6, n)],
+        "Quantity": np.array(["1", "2", "-3", "6", "12", "1.5", "x", ""])[rng.choice(8, n, p=[.3, .2, .1, .2, .14, .02, .02, .02])],
+        "InvoiceDate": np.array(["12/1/2010 8:26", "12/13/2010 9:05", "1/5/2011 10:01", "2/30/2011 8:00", "soon",
+                                 "", "2011-01-05 10:01", "12/01/2010 08:26"])[rng.choice(8, n, p=[.3, .3, .2, .01, .01,
+                                                                                               .01, .07, .1])],
+        "UnitPrice": np.array(["2.55", "0", "-1.00", "3.39", "1e400", "12.5", "0.85"])[rng.choice(7, n, p=[.3, .05, .01, .3,
+                                                                                                    .01, .13, .2])],
+        "CustomerID": np.array(["17850.0", "17850", "13047.0", "", "12583.0"])[rng.integers(0, 5, n)],
+        "Country": np.array(["United Kingdom", "France", "EIRE"])[rng.integers(0, 3, n)],
+        "Extra": np.array(["a", "b"])[rng.integers(0, 2, n)],
+    })
+    twins = frame.sample(n // 20, random_state=1)
+    near_twins = frame.sample(n // 40, random_state=2).assign(Extra="z")  # differ in an unmapped column only
+    header = pd.DataFrame([frame.columns], columns=frame.columns)  # a header pasted mid-file
+    out = pd.concat([frame.iloc[: n // 2], header, frame.iloc[n // 2:], twins, near_twins], ignore_index=True)
+    out.to_csv(path, index=False)
+
+
+def _plain_reading(monkeypatch):
+    """load_transactions with every column read as plain text: the path the categoricals must match."""
+    from ecomlib.data import transactions
+
+    original = transactions.read_source
+    monkeypatch.setattr(transactions, "read_source", lambda *a, **k: original(*a, **{**k, "categories": False}))
+
+
+@pytest.mark.parametrize("preset", ["online_retail", None])
+def test_categorical_reading_gives_the_same_table_and_report(preset, tmp_path, monkeypatch):
+    from ecomlib.data import load_transactions
+
+    path = tmp_path / "orders.csv"
+    _uci_export(path, 120_000)
+    assert path.stat().st_size > 3 * 2**20  # several blocks of pyarrow's reader (1 MiB each)
+    columns = None if preset else {"InvoiceNo": "order_id", "StockCode": "product_id", "Description": "product_name",
+                                   "Quantity": "quantity", "InvoiceDate": "order_date", "UnitPrice": "unit_price",
+                                   "CustomerID": "customer_id", "Country": "country"}
+    fast, fast_report = load_transactions(path, preset=preset, columns=columns)
+    _plain_reading(monkeypatch)
+    slow, slow_report = load_transactions(path, preset=preset, columns=columns)
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+    assert [str(t) for t in fast.dtypes] == [str(t) for t in slow.dtypes]
+    assert fast_report == slow_report
+    assert fast_report.count("exact duplicates") > 0 and fast_report.count("repeated header rows") == 1
+    assert fast_report.count("unparseable dates") > 0 and fast_report.count("missing or unparseable prices") > 0
+
+
+def test_reader_categories_are_the_texts_in_order_of_first_appearance(tmp_path):
+    from ecomlib.data.sources import read_source
+
+    path = tmp_path / "orders.csv"
+    _uci_export(path, 120_000, seed=5)
+    text = ["InvoiceNo", "InvoiceDate", "CustomerID", "Description"]
+    coded = read_source(path, text_columns=lambda header: text, categories=True)
+    plain = read_source(path, text_columns=lambda header: text)
+    assert coded.coded == tuple(text) and not plain.coded
+    assert list(coded.frame.columns) == list(plain.frame.columns)
+    for name in text:
+        column = coded.frame[name]
+        assert isinstance(column.dtype, pd.CategoricalDtype)
+        assert column.cat.categories.tolist() == pd.unique(plain.frame[name].dropna()).tolist()
+        pd.testing.assert_series_equal(parsing.decoded(column), plain.frame[name], check_names=False)
+    pd.testing.assert_series_equal(coded.frame["Quantity"], plain.frame["Quantity"])
+
+
+@pytest.mark.parametrize("grouped", [True, False])
+def test_duplicates_from_codes_match_pandas(grouped):
+    from ecomlib.data.transactions import _duplicated
+
+    rng = np.random.default_rng(11)
+    n = 20_000
+    order = rng.integers(0, 800, n)
+    frame = pd.DataFrame({"order": np.sort(order) if grouped else order,
+                          "product": rng.choice(["a", "b", None], n),
+                          "qty": rng.choice([1.0, 2.0, np.nan, -0.0, 0.0], n),
+                          "code": pd.Categorical(rng.choice(["x", "y"], n))})
+    rows = np.flatnonzero(rng.random(n) > 0.1)
+    expected = frame.iloc[rows].duplicated().to_numpy()
+    for coded in (True, False):
+        got = _duplicated(frame, rows, coded, "order")
+        np.testing.assert_array_equal(got, expected)
+    assert expected.sum() > 100
+
+
+def _dmy_grid() -> pd.Series:
+    import itertools
+
+    fields = itertools.product(["1", "01", "12", "13", "0", "2"], ["1", "01", "29", "30", "31", "32", " 1"],
+                               ["2010", "2012", "0999", "10000"], ["0", "08", "23", "24", "9"], ["00", "26", "59", "60", "5"])
+    values = [f"{m}/{d}/{y} {h}:{mi}" for m, d, y, h, mi in fields]
+    return pd.Series(values + ["12/1/2010  8:26", "2/29/2012 8:26", "12/1/2010 8:26:00", "x", None], dtype="str")
+
+
+@pytest.mark.parametrize("fmt", ["%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M"])
+def test_dates_computed_from_their_fields_are_what_strptime_reads(fmt):
+    s = _dmy_grid()
+    fast = parsing._dmy_minutes(s, fmt)
+    expected = pd.to_datetime(s, format=fmt, errors="coerce").astype("datetime64[us]").to_numpy()
+    done = ~np.isnat(fast)
+    assert done.sum() > 200  # the common shapes are computed ...
+    np.testing.assert_array_equal(fast[done], expected[done])  # ... exactly as strptime reads them
+    values, _ = parsing.parse_dates(s, formats=(fmt,))
+    np.testing.assert_array_equal(values.to_numpy(), expected)  # and the rest still by strptime
