@@ -2,18 +2,22 @@
 
 * :func:`ticket_durations`, :func:`time_percentiles`, :func:`quantile_interval`,
   :func:`sla_attainment`, :func:`first_contact_resolution`, :func:`reasons_pareto`,
-  :func:`csat_summary`, :func:`csat_trend`, :func:`contact_rate` — service levels (3.5).
+  :func:`csat_summary`, :func:`csat_trend`, :func:`contact_rate`, :func:`response_repurchase` — service
+  levels (3.5).
 * :func:`erlang_b`, :func:`erlang_c`, :func:`service_level`, :func:`average_speed_of_answer`,
   :func:`occupancy`, :func:`scheduled_agents`, :func:`agents_needed`, :func:`staffing_plan`,
   :func:`erlang_a` — staffing with Erlang C and Erlang A (8.1, 8.2).
-* :func:`kpi_cascade`, :func:`interval_arrivals`, :func:`staffing_cost` — workload and KPI cascade (8.2).
-* :func:`payout`, :func:`simulate_incentive` — incentive plans (8.3).
+* :func:`kpi_cascade`, :func:`arrival_profile`, :func:`interval_arrivals`, :func:`staffing_cost`,
+  :func:`staffing_curve` — workload, KPI cascade, peak plans, hire vs temporary staff (8.1, 8.2).
+* :func:`payout`, :func:`simulate_incentive`, :func:`agent_kpi_sample`, :func:`assumed_kpi_sample` —
+  incentive plans (8.3).
 * :func:`cronbach_alpha`, :func:`item_scores`, :func:`scale_scores`, :func:`compare_teams` — team
   survey (8.4).
 """
 
 from ecomlib.service.erlang import (
     ErlangA,
+    StaffingCurve,
     StaffingPlan,
     agents_needed,
     average_speed_of_answer,
@@ -24,9 +28,17 @@ from ecomlib.service.erlang import (
     offered_load,
     scheduled_agents,
     service_level,
+    staffing_curve,
     staffing_plan,
 )
-from ecomlib.service.incentives import PLANS, IncentiveSimulation, payout, simulate_incentive
+from ecomlib.service.incentives import (
+    PLANS,
+    IncentiveSimulation,
+    agent_kpi_sample,
+    assumed_kpi_sample,
+    payout,
+    simulate_incentive,
+)
 from ecomlib.service.levels import (
     ContactRate,
     contact_rate,
@@ -35,21 +47,33 @@ from ecomlib.service.levels import (
     first_contact_resolution,
     quantile_interval,
     reasons_pareto,
+    response_repurchase,
     sla_attainment,
     ticket_durations,
     time_percentiles,
 )
 from ecomlib.service.survey import Alpha, compare_teams, cronbach_alpha, item_scores, scale_scores
-from ecomlib.service.workload import interval_arrivals, kpi_cascade, staffing_cost
+from ecomlib.service.workload import (
+    ArrivalProfile,
+    arrival_profile,
+    interval_arrivals,
+    kpi_cascade,
+    staffing_cost,
+)
 
 __all__ = [
     "PLANS",
     "Alpha",
+    "ArrivalProfile",
     "ContactRate",
     "ErlangA",
     "IncentiveSimulation",
+    "StaffingCurve",
     "StaffingPlan",
+    "agent_kpi_sample",
     "agents_needed",
+    "arrival_profile",
+    "assumed_kpi_sample",
     "average_speed_of_answer",
     "compare_teams",
     "contact_rate",
@@ -68,12 +92,14 @@ __all__ = [
     "payout",
     "quantile_interval",
     "reasons_pareto",
+    "response_repurchase",
     "scale_scores",
     "scheduled_agents",
     "service_level",
     "simulate_incentive",
     "sla_attainment",
     "staffing_cost",
+    "staffing_curve",
     "staffing_plan",
     "ticket_durations",
     "time_percentiles",

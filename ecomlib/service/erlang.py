@@ -22,6 +22,7 @@ from ecomlib.validation import check_positive, check_probability
 
 __all__ = [
     "ErlangA",
+    "StaffingCurve",
     "StaffingPlan",
     "agents_needed",
     "average_speed_of_answer",
@@ -32,6 +33,7 @@ __all__ = [
     "offered_load",
     "scheduled_agents",
     "service_level",
+    "staffing_curve",
     "staffing_plan",
 ]
 
@@ -348,3 +350,46 @@ def erlang_a(agents: int, arrivals_per_minute: float, handle_minutes: float, pat
     return ErlangA(agents=n, load=lam * h, p_wait=p_wait, p_abandon=float(p_abandon),
                    mean_queue=mean_queue, asa_minutes=mean_queue / lam, service_level=sl,
                    occupancy=float(min((1 - p_abandon) * lam * h / n, 1.0)))
+
+
+@dataclass(frozen=True)
+class StaffingCurve:
+    """Erlang C read-outs for a range of agent numbers at one arrival rate.
+
+    ``table``: ``agents``, ``scheduled``, ``service_level``, ``p_wait``, ``asa_minutes``,
+    ``occupancy``; ``needed`` is the fewest agents that reach the target.
+    """
+
+    table: pd.DataFrame
+    needed: int
+    settings: dict
+
+    def headline(self) -> str:
+        row = self.table.set_index("agents").loc[self.needed]
+        return (f"{self.needed} agents answering ({int(row['scheduled'])} scheduled): service level "
+                f"{100 * row['service_level']:.1f}%, mean wait {60 * row['asa_minutes']:.0f} s, "
+                f"occupancy {100 * row['occupancy']:.0f}%")
+
+
+def staffing_curve(arrivals: float, handle_minutes: float, *, interval_minutes: float = 30.0,
+                   answer_within_minutes: float = 1.0, target_service_level: float = 0.8,
+                   shrinkage: float = 0.3, extra: int = 6) -> StaffingCurve:
+    """Service level, wait and occupancy from the fewest stable number of agents to ``extra`` past
+    the number needed for ``target_service_level`` (Erlang C), for ``arrivals`` per interval."""
+    load = float(offered_load(arrivals, handle_minutes, interval_minutes))
+    if load <= 0:
+        raise ParameterError("`arrivals` must be above 0 for a staffing curve.")
+    need = int(agents_needed(load, handle_minutes, answer_within_minutes, target_service_level))
+    n = np.arange(int(np.floor(load)) + 1, need + int(extra) + 1)
+    table = pd.DataFrame({
+        "agents": n,
+        "scheduled": scheduled_agents(n, shrinkage),
+        "service_level": service_level(n, load, handle_minutes, answer_within_minutes),
+        "p_wait": erlang_c(n, load),
+        "asa_minutes": average_speed_of_answer(n, load, handle_minutes),
+        "occupancy": occupancy(n, load),
+    })
+    settings = {"arrivals": float(arrivals), "load": load, "handle_minutes": float(handle_minutes),
+                "interval_minutes": float(interval_minutes), "answer_within_minutes": float(answer_within_minutes),
+                "target_service_level": float(target_service_level), "shrinkage": float(shrinkage)}
+    return StaffingCurve(table, need, settings)

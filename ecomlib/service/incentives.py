@@ -21,7 +21,7 @@ import pandas as pd
 from ecomlib.errors import DataError, ParameterError
 from ecomlib.validation import check_argument, check_positive
 
-__all__ = ["PLANS", "IncentiveSimulation", "payout", "simulate_incentive"]
+__all__ = ["PLANS", "IncentiveSimulation", "agent_kpi_sample", "assumed_kpi_sample", "payout", "simulate_incentive"]
 
 PLANS = ("linear", "threshold")
 
@@ -120,3 +120,24 @@ def simulate_incentive(kpi_sample, *, threshold: float, rate: float, plan: str =
     settings = {"plan": plan, "threshold": float(threshold), "rate": float(rate), "agents": int(agents),
                 "simulations": int(simulations), "seed": int(seed)}
     return IncentiveSimulation(pay.sum(axis=1), (pay > 0).mean(axis=1), settings, near, jump)
+
+
+def agent_kpi_sample(tickets: pd.DataFrame, *, agent_col: str = "agent_id") -> pd.Series:
+    """Tickets resolved per agent and calendar month (the KPI of the bonus plans), one value per
+    agent-month in which the agent resolved at least one ticket."""
+    from ecomlib.validation import check_columns, check_frame
+
+    df = check_frame(tickets, "tickets")
+    check_columns(df, [agent_col, "resolved"], "tickets")
+    done = df[df["resolved"].notna() & df[agent_col].notna()]
+    if done.empty:
+        raise DataError("No resolved ticket names an agent.")
+    month = done["resolved"].dt.to_period("M")
+    return done.groupby([done[agent_col], month]).size().rename("resolved_tickets")
+
+
+def assumed_kpi_sample(mean: float, *, periods: int = 240, seed: int = 0) -> np.ndarray:
+    """Agent-period KPI values drawn as Poisson(``mean``): a stand-in when the data has no tickets
+    per agent (``mean`` e.g. monthly tickets per agent from the KPI cascade)."""
+    mean = check_positive("mean", mean)
+    return np.random.default_rng(seed).poisson(mean, int(periods)).astype(float)

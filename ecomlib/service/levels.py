@@ -31,6 +31,7 @@ __all__ = [
     "first_contact_resolution",
     "quantile_interval",
     "reasons_pareto",
+    "response_repurchase",
     "sla_attainment",
     "ticket_durations",
     "time_percentiles",
@@ -296,3 +297,53 @@ def contact_rate(tickets: pd.DataFrame, transactions: pd.DataFrame, *, freq: str
     table.index.name = "period"
     ind, mr = individuals_chart(table["per_100_orders"], baseline=baseline)
     return ContactRate(table, ind, mr)
+
+
+def response_repurchase(tickets: pd.DataFrame, transactions: pd.DataFrame, *, slow_minutes: float = 60.0,
+                        window_days: int = 90, alpha: float = 0.05) -> pd.DataFrame:
+    """Repurchase within ``window_days`` after a ticket, for slow (first response later than
+    ``slow_minutes`` or never) and fast tickets: an observational comparison, not an effect.
+
+    One row per customer's first ticket (tickets without ``customer_id`` are left out). A repurchase is a
+    completed order of the same customer created after the ticket and within the window; tickets too
+    close to the end of the orders to see the whole window are left out.
+
+    Returns
+    -------
+    DataFrame with ``group`` (fast / slow / difference), ``tickets``, ``repurchased``, ``share``,
+    ``low``, ``high`` (Wilson; the difference row slow - fast with Newcombe's hybrid interval).
+    """
+    slow_minutes = check_positive("slow_minutes", slow_minutes)
+    window = int(check_positive("window_days", window_days))
+    tk = _tickets(tickets, ["created", "first_response", "customer_id"])
+    tx = check_frame(transactions, "transactions")
+    check_columns(tx, ["order_id", "order_date", "customer_id"], "transactions")
+    tk = tk[tk["customer_id"].notna()].sort_values("created").drop_duplicates("customer_id")
+    end = tx["order_date"].max()
+    tk = tk[tk["created"] + pd.Timedelta(days=window) <= end]
+    if len(tk) < 2:
+        raise DataError(f"Fewer than 2 tickets have {window} days of orders after them.")
+    wait = (tk["first_response"] - tk["created"]).dt.total_seconds() / 60
+    slow = (wait > slow_minutes) | wait.isna()
+    orders = tx
+    if "status" in tx.columns:
+        orders = tx[tx["status"] == "completed"]
+    orders = orders.drop_duplicates("order_id")[["customer_id", "order_date"]]
+    m = tk[["customer_id", "created"]].assign(slow=slow.to_numpy()).merge(orders, on="customer_id", how="left")
+    hit = (m["order_date"] > m["created"]) & (m["order_date"] <= m["created"] + pd.Timedelta(days=window))
+    per = m.assign(hit=hit).groupby(["customer_id", "slow"], sort=False)["hit"].any().reset_index()
+    g = per.groupby("slow")["hit"]
+    counts = pd.DataFrame({"tickets": g.size(), "repurchased": g.sum()}).reindex([False, True], fill_value=0)
+    if (counts["tickets"] == 0).any():
+        raise DataError("Every ticket is fast or every ticket is slow; nothing to compare.",
+                        fix="Choose a `slow_minutes` between the typical fast and slow response times.")
+    counts["share"] = counts["repurchased"] / counts["tickets"]
+    counts["low"], counts["high"] = wilson_interval(counts["repurchased"].to_numpy(), counts["tickets"].to_numpy(), alpha)
+    f, s = counts.loc[False], counts.loc[True]
+    diff = s["share"] - f["share"]
+    lo = diff - np.sqrt((s["share"] - s["low"]) ** 2 + (f["high"] - f["share"]) ** 2)
+    hi = diff + np.sqrt((s["high"] - s["share"]) ** 2 + (f["share"] - f["low"]) ** 2)
+    out = counts.reset_index(drop=True)
+    out.insert(0, "group", ["fast", "slow"])
+    out.loc[2] = ["slow - fast", float("nan"), float("nan"), diff, lo, hi]
+    return out

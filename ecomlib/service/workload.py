@@ -7,13 +7,15 @@ follow by multiplication. The arithmetic is ours.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from ecomlib.errors import ParameterError
+from ecomlib.errors import DataError, ParameterError
 from ecomlib.validation import check_positive, check_probability
 
-__all__ = ["kpi_cascade", "staffing_cost", "interval_arrivals"]
+__all__ = ["ArrivalProfile", "arrival_profile", "kpi_cascade", "staffing_cost", "interval_arrivals"]
 
 
 def kpi_cascade(orders: float, *, tickets_per_100_orders: float, handle_minutes: float,
@@ -79,3 +81,51 @@ def staffing_cost(scheduled, *, interval_minutes: float, permanent_agents: int, 
     temp_cost = temp * check_positive("temp_hourly", temp_hourly, allow_zero=True)
     return pd.Series({"permanent_cost": perm_cost, "temp_cost": temp_cost, "total_cost": perm_cost + temp_cost,
                       "temp_hours": temp, "idle_permanent_hours": idle})
+
+
+@dataclass(frozen=True)
+class ArrivalProfile:
+    """Arrivals per time-of-day slot on an average day and on the busiest day.
+
+    ``table``: ``slot`` (minutes after midnight), ``average_day``, ``peak_day`` (arrivals per slot);
+    ``peak_date`` the busiest day; ``note`` says what was assumed (empty when nothing was).
+    """
+
+    table: pd.DataFrame
+    peak_date: pd.Timestamp
+    interval_minutes: int
+    note: str
+
+
+def arrival_profile(times: pd.Series, *, interval_minutes: int = 30, scale: float = 1.0) -> ArrivalProfile:
+    """Time-of-day profile of arrivals (tickets, or orders times ``scale`` = tickets per order).
+
+    Days are calendar days from the first to the last arrival; the average day is the mean over them.
+    The peak day has the average day's time-of-day shape scaled to the busiest day's total (one day's own
+    slots are too few to estimate a shape). When no time has a clock part (daily or weekly exports),
+    each day's arrivals are spread evenly over its slots, and the note says so.
+    """
+    if not pd.api.types.is_datetime64_any_dtype(times):
+        raise ParameterError("`times` must be a Series of timestamps.")
+    m = int(check_positive("interval_minutes", interval_minutes))
+    if 1440 % m:
+        raise ParameterError(f"`interval_minutes` must divide a day (1440 minutes), but {m} was passed.")
+    t = times.dropna()
+    if t.empty:
+        raise DataError("No arrival times.")
+    slots = 1440 // m
+    day = t.dt.floor("D")
+    days = pd.date_range(day.min(), day.max(), freq="D")
+    per_day = day.value_counts().reindex(days, fill_value=0)
+    peak = per_day.idxmax()
+    note = ""
+    if (t == day).all():
+        avg = np.full(slots, per_day.mean() / slots)
+        note = "the data has dates without clock times: each day's arrivals are spread evenly over the day"
+    else:
+        slot = ((t - day).dt.total_seconds() // (60 * m)).astype(int)
+        avg = np.bincount(slot, minlength=slots) / len(days)
+    top = avg * per_day.max() / per_day.mean()
+    table = pd.DataFrame({"slot": np.arange(slots) * m, "average_day": scale * np.asarray(avg, dtype=float),
+                          "peak_day": scale * np.asarray(top, dtype=float)})
+    return ArrivalProfile(table, pd.Timestamp(peak), m, note)
