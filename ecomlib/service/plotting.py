@@ -4,6 +4,7 @@ none computes a model."""
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import FuncFormatter
 
 from ecomlib import viz
 
@@ -26,12 +27,17 @@ def plot_response_times(tickets, durations, *, sla_minutes: float | None = None,
     if sla_minutes:
         ax.axvline(sla_minutes, color=viz.NEUTRAL, ls="--", lw=1, label=f"SLA {sla_minutes:g} min")
     ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(FuncFormatter(_plain_number))
     ax.set_xlabel("minutes to first response (log scale)")
     ax.set_ylabel("share of tickets answered")
     ax.yaxis.set_major_formatter(viz.percent_formatter())
     ax.set_title("First response times")
     ax.legend()
     return ax
+
+
+def _plain_number(value, _pos=None) -> str:
+    return f"{value:g}"
 
 
 def plot_share_trend(table, *, time_col: str, share_col: str = "share", low_col: str = "low",
@@ -68,10 +74,20 @@ def plot_reasons_pareto(pareto, *, ax=None):
 
 def plot_staffing_day(average_plan, peak_plan, *, ax=None):
     """Scheduled agents per time-of-day slot on an average day and on the peak day."""
+    from matplotlib.ticker import MaxNLocator
+
     ax = viz.get_ax(ax)
+    arrivals = ax.twinx()
+    arrivals.grid(False)
     for plan, label, color in ((average_plan, "average day", "#0072B2"), (peak_plan, "peak day", "#D55E00")):
         t = plan.table
-        ax.step(t.index / 60, t["scheduled"], where="post", label=label, color=color)
+        ax.step(t.index / 60, t["scheduled"], where="post", label=f"agents, {label}", color=color, lw=2)
+        arrivals.plot(t.index / 60, t["arrivals"], color=color, lw=1, ls=":", label=f"arrivals, {label}")
+    top = max(average_plan.table["scheduled"].max(), peak_plan.table["scheduled"].max())
+    ax.set_ylim(0, top + 1)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    arrivals.set_ylim(0, None)
+    arrivals.set_ylabel("contacts per interval (dotted)")
     ax.set_xlabel("hour of day")
     ax.set_ylabel("agents scheduled")
     ax.set_xlim(0, 24)
