@@ -99,3 +99,35 @@ def test_plots_return_axes(sample_store):
     scores = scale_scores(sample_store.team_survey, {"engagement": ["eng1", "eng2", "eng3", "eng4"]})
     assert sp.plot_scale_scores(scores) is not None
     plt.close("all")
+
+
+def test_more_bad_inputs_give_clear_errors():
+    from ecomlib.errors import EcomlibError
+    from ecomlib.service import (
+        contact_rate,
+        csat_trend,
+        erlang_a,
+        interval_arrivals,
+        item_scores,
+        kpi_cascade,
+        staffing_cost,
+    )
+
+    with pytest.raises(ParameterError, match="timestamps"):
+        interval_arrivals(pd.Series([1, 2]))
+    with pytest.raises(ParameterError, match="freq"):
+        csat_trend(pd.DataFrame({"created": [T0], "csat": [5.0]}), freq="year")
+    with pytest.raises(ParameterError, match="freq"):
+        contact_rate(pd.DataFrame({"created": [T0]}), pd.DataFrame({"order_id": [1], "order_date": [T0]}), freq="M")
+    with pytest.raises(ParameterError, match="patience"):
+        erlang_a(3, 1.0, 2.0, 0.0)
+    with pytest.raises(ParameterError, match="agents"):
+        simulate_incentive([1, 2, 3], threshold=2, rate=1, agents=0)
+    with pytest.raises(ParameterError, match="permanent_agents"):
+        staffing_cost([1, 2], interval_minutes=30, permanent_agents=-1, permanent_hourly=1, temp_hourly=1)
+    with pytest.raises(ParameterError, match="occupancy"):
+        kpi_cascade(100, tickets_per_100_orders=5, handle_minutes=5, occupancy=0)
+    with pytest.raises(EcomlibError):
+        item_scores(pd.DataFrame({"a": ["x", "y"], "b": [1, 2]}), ["a", "b"])
+    with pytest.raises(EcomlibError):
+        reasons_pareto(pd.DataFrame({"why": ["a"]}))
