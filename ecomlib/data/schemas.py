@@ -311,6 +311,7 @@ SCHEMAS: dict[str, TableSchema] = {
             _c("hire_date", "datetime", False, True),
             _c("hourly_cost", "float", False, True, _ge0, "CNY"),
             _c("trained", "bool", False, True),
+            _c("trained_on", "datetime", False, True, description="day of the training course; missing = untrained"),
         ), "service and operations team, one row per agent"),
         TableSchema("team_survey", (
             _c("agent_id", "str"),

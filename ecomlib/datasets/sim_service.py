@@ -26,7 +26,10 @@ tickets (one row per ticket)
 
 service_team (one row per agent)
     ``agent_id``, ``team`` (售前 pre-sales / 售後 after-sales / 運營 operations), ``employment``
-    (permanent / temporary), ``hire_date``, ``hourly_cost`` (CNY), ``trained`` (bool).
+    (permanent / temporary), ``hire_date``, ``hourly_cost`` (CNY), ``trained`` (bool) and ``trained_on``:
+    half of the service agents, chosen at random, take a course ``TRAINING_AFTER_DAYS`` after the start;
+    afterwards the latent CSAT score of their tickets rises by ``TRAINING_EFFECT`` (truth: the rise of
+    the probability of a 4-5 answer on those tickets, the target of a difference-in-differences).
 
 team_survey (one row per agent)
     Eight Likert items 1-5: ``eng1..eng4`` (engagement) and ``wb1..wb4`` (wellbeing). Item =
@@ -72,7 +75,8 @@ CSAT_CUTS = np.array([-2.5, -1.5, -0.5, 1.0])
 TEAMS = {"售前 pre-sales": 3, "售後 after-sales": 5, "運營 operations": 4}
 TEMP_SHARE = 0.2
 HOURLY_COST = {"permanent": 45.0, "temporary": 60.0}
-TRAINED_SHARE = 0.5
+TRAINING_AFTER_DAYS = 366       # trained agents take the course this many days after the start
+TRAINING_EFFECT = 0.6           # rise of the latent CSAT score of a trained agent's tickets afterwards
 SURVEY_LOADING = 1.0
 SURVEY_ITEMS = 4
 TEAM_SHIFT = {"售前 pre-sales": 0.3, "售後 after-sales": -0.3, "運營 operations": 0.0}
@@ -145,14 +149,17 @@ def _tickets(ctx: SimContext, rng: np.random.Generator, agents: pd.DataFrame):
     resolved = resolved.where(resolved < last)
     first_response = first_response.where(first_response < last)
     slow = response_min > SLOW_MINUTES
-    latent = CSAT_BASE - CSAT_SLOW * slow - CSAT_CONTACT * (contacts - 1)
+    pick = rng.integers(0, len(agents), n)
+    agent = agents["agent_id"].to_numpy()[pick]
+    lifted = agents["trained_on"].notna().to_numpy()[pick] & (created >= agents["trained_on"].max()).to_numpy()
+    base = CSAT_BASE - CSAT_SLOW * slow - CSAT_CONTACT * (contacts - 1)
+    latent = base + TRAINING_EFFECT * lifted
     cdf = special.expit(CSAT_CUTS[None, :] - latent[:, None])          # P(score <= j), j = 1..4
-    probs = np.diff(np.column_stack([np.zeros(n), cdf, np.ones(n)]), axis=1)
     u = rng.random(n)
     score = 1 + (u[:, None] > cdf).sum(axis=1)
     answered = (rng.random(n) < CSAT_ANSWER_RATE) & resolved.notna().to_numpy()
-    p45 = probs[:, 3:].sum(axis=1)
-    agent = agents["agent_id"].to_numpy()[rng.integers(0, len(agents), n)]
+    p45 = 1 - cdf[:, 2]
+    p45_untrained = 1 - special.expit(CSAT_CUTS[2] - base)
     tickets = pd.DataFrame({
         "ticket_id": "T" + pd.Series(np.arange(1, n + 1)).astype("str").str.zfill(6),
         "customer_id": o["customer_id"].astype("str"),
@@ -170,7 +177,8 @@ def _tickets(ctx: SimContext, rng: np.random.Generator, agents: pd.DataFrame):
     tickets = tickets.iloc[order].reset_index(drop=True)
     ok = answered
     csat_truth = {c: _mean(p45[ok & (channel == c)]) for c in CHANNEL_SHARES}
-    return tickets, _mean(p45[ok]), csat_truth, mean_day
+    training = _mean((p45 - p45_untrained)[ok & lifted])
+    return tickets, _mean(p45[ok]), csat_truth, mean_day, training
 
 
 def _mean(x: np.ndarray) -> float:
@@ -182,13 +190,18 @@ def _team(ctx: SimContext, rng: np.random.Generator) -> pd.DataFrame:
     n = len(team)
     temp = rng.random(n) < TEMP_SHARE
     hire = ctx.start - pd.to_timedelta(rng.integers(30, 1500, n), unit="D")
+    service = np.flatnonzero(team != "運營 operations")
+    trained = np.zeros(n, dtype=bool)
+    trained[rng.permutation(service)[: len(service) // 2]] = True
+    day = ctx.start + pd.Timedelta(days=TRAINING_AFTER_DAYS)
     return pd.DataFrame({
         "agent_id": "A" + pd.Series(np.arange(1, n + 1)).astype("str").str.zfill(3),
         "team": pd.Series(team).astype("str"),
         "employment": pd.Series(np.where(temp, "temporary", "permanent")).astype("str"),
         "hire_date": pd.Series(hire).astype("datetime64[us]"),
         "hourly_cost": np.where(temp, HOURLY_COST["temporary"], HOURLY_COST["permanent"]),
-        "trained": rng.random(n) < TRAINED_SHARE,
+        "trained": trained,
+        "trained_on": pd.Series(np.where(trained, day, pd.NaT)).astype("datetime64[us]"),
     })
 
 
@@ -208,7 +221,7 @@ def simulate(ctx: SimContext) -> SimResult:
     """Simulate ``tickets``, ``service_team`` and ``team_survey`` and their truth."""
     rng = ctx.rng(NAME)
     team = _team(ctx, rng)
-    tickets, csat_all, csat_by, mean_day = _tickets(ctx, rng, team[team["team"] != "運營 operations"])
+    tickets, csat_all, csat_by, mean_day, training = _tickets(ctx, rng, team[team["team"] != "運營 operations"])
     survey = _survey(team, rng)
     kl2 = SURVEY_ITEMS * SURVEY_LOADING ** 2
     truth = {
@@ -222,6 +235,8 @@ def simulate(ctx: SimContext) -> SimResult:
         "service_csat_share": csat_all,
         "service_csat_share_by_channel": csat_by,
         "service_slow_minutes": SLOW_MINUTES,
+        "service_training_date": str(team["trained_on"].max().date()),
+        "service_training_effect": training,
         "service_slow_response_repurchase_effect": 0.0,
         "service_survey_reliability": kl2 / (kl2 + 1),
         "service_survey_team_shift": dict(TEAM_SHIFT),
@@ -236,6 +251,9 @@ def simulate(ctx: SimContext) -> SimResult:
         "service_fcr": "reason -> probability a ticket is resolved at the first contact (fraction)",
         "service_csat_share": "true probability that a CSAT answer is 4 or 5, mean over answered tickets (fraction)",
         "service_csat_share_by_channel": "channel -> the same per channel (fraction)",
+        "service_training_date": "day the trained agents took the course (ISO date)",
+        "service_training_effect": "true rise of the probability of a 4-5 CSAT answer on trained agents' tickets "
+        "after the course, mean over those answered tickets (difference in probability)",
         "service_slow_minutes": "a response slower than this lowers the latent CSAT (minutes)",
         "service_slow_response_repurchase_effect": "true effect of a slow response on repurchase: none, "
         "tickets are simulated after all purchases (difference in probability)",

@@ -10,7 +10,7 @@
 * :func:`kpi_cascade`, :func:`arrival_profile`, :func:`interval_arrivals`, :func:`staffing_cost`,
   :func:`staffing_curve` — workload, KPI cascade, peak plans, hire vs temporary staff (8.1, 8.2).
 * :func:`payout`, :func:`simulate_incentive`, :func:`agent_kpi_sample`, :func:`assumed_kpi_sample` —
-  incentive plans (8.3).
+  incentive plans; :func:`training_panel` for a training read-out with ``ecomlib.promotion.did`` (8.3).
 * :func:`cronbach_alpha`, :func:`item_scores`, :func:`scale_scores`, :func:`compare_teams` — team
   survey (8.4).
 """
@@ -53,6 +53,7 @@ from ecomlib.service.levels import (
     time_percentiles,
 )
 from ecomlib.service.survey import Alpha, compare_teams, cronbach_alpha, item_scores, scale_scores
+from ecomlib.service.training import training_panel
 from ecomlib.service.workload import (
     ArrivalProfile,
     arrival_profile,
@@ -102,5 +103,6 @@ __all__ = [
     "staffing_curve",
     "staffing_plan",
     "ticket_durations",
+    "training_panel",
     "time_percentiles",
 ]

@@ -131,3 +131,21 @@ def test_more_bad_inputs_give_clear_errors():
         item_scores(pd.DataFrame({"a": ["x", "y"], "b": [1, 2]}), ["a", "b"])
     with pytest.raises(EcomlibError):
         reasons_pareto(pd.DataFrame({"why": ["a"]}))
+
+
+def test_training_panel_hand_case():
+    from ecomlib.service import training_panel
+
+    day = pd.Timestamp("2024-03-01")
+    team = pd.DataFrame({"agent_id": ["A", "B"], "trained_on": [day, pd.NaT]})
+    created = pd.to_datetime(["2024-01-05", "2024-01-06", "2024-04-01", "2024-04-02"] * 2)
+    tickets = pd.DataFrame({"agent_id": ["A"] * 4 + ["B"] * 4, "created": created,
+                            "csat": [3, 3, 5, 5, 4, 4, 4, 4]})
+    panel = training_panel(tickets, team)
+    means = panel.groupby(["trained", "post"])["satisfied"].mean()
+    # DiD by hand: (1 - 0) - (1 - 1) = 1
+    assert (means[(1, 1)] - means[(1, 0)]) - (means[(0, 1)] - means[(0, 0)]) == 1.0
+    with pytest.raises(DataError, match="different days"):
+        training_panel(tickets, team.assign(trained_on=[day, day + pd.Timedelta(days=1)]))
+    with pytest.raises(DataError, match="before and"):
+        training_panel(tickets[tickets["created"] < day], team)
