@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ecomlib import basics, market, pricing, promotion, retention, risk, traffic
+from ecomlib import basics, market, pricing, promotion, retention, risk, service, traffic
 from ecomlib.datasets.degraded import base_export
 from ecomlib.errors import EcomlibError
 
@@ -53,6 +53,9 @@ def calls(tx: pd.DataFrame) -> dict:
             retention.inter_purchase_times(tx)),
         "risk.launch_scenario": lambda: risk.launch_scenario(tx),
         "risk.daily_kpis": lambda: risk.daily_kpis(tx),
+        "service.arrival_profile": lambda: service.arrival_profile(tx["order_date"], scale=0.07),
+        "service.kpi_cascade": lambda: service.kpi_cascade(float(tx["order_id"].nunique()), tickets_per_100_orders=7,
+                                                           handle_minutes=6, listings=float(tx["product_id"].nunique())),
     }
 
 

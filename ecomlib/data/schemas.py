@@ -291,6 +291,32 @@ SCHEMAS: dict[str, TableSchema] = {
             _c("too_expensive", "float", checks=_ge0, description="CNY"),
             _c("category", "str", False, True),
         ), "Van Westendorp price-sensitivity answers"),
+        TableSchema("tickets", (
+            _c("ticket_id", "str"),
+            _c("created", "datetime"),
+            _c("first_response", "datetime", False, True),
+            _c("resolved", "datetime", False, True),
+            _c("channel", "str", False, True),
+            _c("reason", "str", False, True),
+            _c("contacts", "int", False, True, _ge0, "customer contacts on the ticket"),
+            _c("csat", "float", False, True, (pa.Check.isin((1, 2, 3, 4, 5)),), "1-5, missing = no answer"),
+            _c("customer_id", "str", False, True),
+            _c("order_id", "str", False, True),
+            _c("agent_id", "str", False, True),
+        ), "customer-service tickets, one row per ticket"),
+        TableSchema("service_team", (
+            _c("agent_id", "str"),
+            _c("team", "str", False, True),
+            _c("employment", "str", False, True),
+            _c("hire_date", "datetime", False, True),
+            _c("hourly_cost", "float", False, True, _ge0, "CNY"),
+            _c("trained", "bool", False, True),
+            _c("trained_on", "datetime", False, True, description="day of the training course; missing = untrained"),
+        ), "service and operations team, one row per agent"),
+        TableSchema("team_survey", (
+            _c("agent_id", "str"),
+            _c("team", "str", False, True),
+        ), "engagement survey, one row per respondent, one column per Likert item (1-5)"),
     ]
 }
 

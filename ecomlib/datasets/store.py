@@ -4,7 +4,7 @@
 on the files' content, so each report's kernel does not re-read the gzipped CSVs.
 
 ``make_store`` runs the simulators ``sim_core``, ``sim_traffic``, ``sim_market``,
-``sim_survey`` and ``sim_risk`` (in that order; each one present in
+``sim_survey``, ``sim_risk`` and ``sim_service`` (in that order; each one present in
 ``ecomlib/datasets/`` is used), passing each the tables and truth of the ones before it,
 and merges what they return into one :class:`Store`.
 """
@@ -35,12 +35,12 @@ DEFAULT_N_CUSTOMERS = 20_000
 DEFAULT_START = "2024-01-01"
 DEFAULT_END = "2025-12-31"
 #: simulator modules, in the order they run
-SIMULATORS = ("core", "traffic", "market", "survey", "risk")
+SIMULATORS = ("core", "traffic", "market", "survey", "risk", "service")
 #: canonical tables a store can hold, in a fixed order
 TABLES = (
     "transactions", "products", "customers", "sessions", "promotions", "marketing_spend",
     "experiment", "touchpoints", "market", "competitors", "price_survey", "risk_register",
-    "suppliers", "kpis_daily",
+    "suppliers", "kpis_daily", "tickets", "service_team", "team_survey",
 )
 MAX_DAYS = 366 * 5
 
@@ -74,6 +74,9 @@ class Store:
     risk_register: pd.DataFrame | None = None
     suppliers: pd.DataFrame | None = None
     kpis_daily: pd.DataFrame | None = None
+    tickets: pd.DataFrame | None = None
+    service_team: pd.DataFrame | None = None
+    team_survey: pd.DataFrame | None = None
     truth: dict[str, Any] = field(default_factory=dict)
     truth_doc: dict[str, str] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)

@@ -30,6 +30,7 @@ CHAPTERS = {
     "traffic": "04_traffic_conversion",
     "retention": "05_retention",
     "risk": "06_risk",
+    "service": "08_service_team",
 }
 
 #: The chapter notebooks shipped with ecomlib (:func:`ecomlib.resources.notebooks_dir`).

@@ -40,6 +40,7 @@ DATE_COLUMNS = {
     "marketing_spend": "date",
     "touchpoints": "timestamp",
     "kpis_daily": "date",
+    "tickets": "created",
 }
 
 
