@@ -14,6 +14,7 @@ runner kills both groups when a notebook exceeds its time limit or the run is
 interrupted. The kernel's connection file goes to the job's ``runtime_dir`` (the run's
 temporary folder), never to the user's Jupyter runtime folder. If the runner itself dies
 (``kill -9``), this process notices within a second, stops the kernel and exits.
+``python -m ecomlib.reports.execute --serve`` runs one job after another (see :func:`serve`).
 
 papermill writes the whole output notebook (every figure so far, as JSON) when any cell,
 markdown included, starts and again when it ends: 144 writes and about 1 s of a 7 s
@@ -132,15 +133,20 @@ def _engine():
     return Engine
 
 
+#: the kernel pid file of the job running now (read by the parent watch)
+_CURRENT = {"pid_file": None}
+
+
 def _watch_parent(pid_file: str | None) -> None:
     """Stop the kernel and exit when the runner that started this process is gone."""
     parent = os.getppid()
+    _CURRENT["pid_file"] = pid_file
 
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(0.5)
         try:
-            with open(pid_file or "", encoding="ascii") as handle:
+            with open(_CURRENT["pid_file"] or "", encoding="ascii") as handle:
                 os.killpg(int(handle.read()), signal.SIGKILL)
         except (OSError, ValueError):
             pass
@@ -187,9 +193,54 @@ def execute(job: dict) -> int:
     return 0
 
 
+def serve(requests=None, replies=None) -> int:
+    """Run jobs one after another: a job file's path per line in, its exit status per line out.
+
+    ``ecomlib report all`` keeps one such process for its chapters, so papermill and its
+    imports (about 1 s) are loaded once instead of once per chapter; every notebook still
+    gets a kernel of its own. While a job runs, this process's stderr (which its kernel
+    inherits) goes to the job's ``stderr_file`` and stdout to the null device, so nothing
+    a kernel prints can mix with the replies. An empty line or the end of input stops.
+    """
+    requests = sys.stdin if requests is None else requests
+    if replies is None:
+        replies = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.close(null)
+    _watch_parent(None)
+    saved_stderr = os.dup(2)
+    environ = dict(os.environ)
+    for line in requests:
+        if not line.strip():
+            break
+        with open(line.strip(), encoding="utf-8") as handle:
+            job = json.load(handle)
+        _CURRENT["pid_file"] = job.get("kernel_pid_file")
+        sys.stderr.flush()
+        err = os.open(job["stderr_file"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        os.dup2(err, 2)
+        os.close(err)
+        try:
+            code = execute(job)
+        except Exception as exc:  # noqa: BLE001 - one failed job must not stop the next
+            print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+            code = 3
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved_stderr, 2)
+            os.environ.clear()  # execute() sets PYTHONWARNINGS and the runtime folder per job
+            os.environ.update(environ)
+        replies.write(f"{code}\n")
+        replies.flush()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: ``python -m ecomlib.reports.execute JOB.json``."""
+    """Entry point: ``python -m ecomlib.reports.execute JOB.json`` (or ``--serve``)."""
     args = sys.argv[1:] if argv is None else argv
+    if args and args[0] == "--serve":
+        return serve()
     with open(args[0], encoding="utf-8") as handle:
         job = json.load(handle)
     _watch_parent(job.get("kernel_pid_file"))
