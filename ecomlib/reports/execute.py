@@ -38,6 +38,8 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import default
 
 KERNEL_NAME = "python3"
+#: IPython extension loaded into every report kernel (see :mod:`ecomlib.reports.kernel_setup`)
+KERNEL_EXTENSION = "ecomlib.reports.kernel_setup"
 #: the papermill engine registered by :func:`execute`
 ENGINE_NAME = "ecomlib"
 
@@ -47,7 +49,8 @@ class ThisPythonKernelSpecManager(KernelSpecManager):
 
     def get_kernel_spec(self, kernel_name: str) -> KernelSpec:  # noqa: D102
         return KernelSpec(
-            argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                  f"--ext={KERNEL_EXTENSION}"],
             display_name=f"Python {sys.version_info.major}.{sys.version_info.minor} (ecomlib)",
             language="python",
             metadata={},
