@@ -56,23 +56,9 @@ def floor_notebook(folder: Path) -> Path:
     return path
 
 
-CPU: list[float] = []  # CPU seconds of the last _timed run (this process and its reaped children)
-
-
-def _cpu() -> float:
-    import resource
-
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
 def _timed(run, *args, **kwargs):
-    """Run; return (result, wall seconds). The CPU seconds (papermill child and kernel
-    included, as they are waited for) go to ``CPU``: printed beside the wall times, as they
-    hardly depend on how busy the machine is."""
-    t0, c0 = time.perf_counter(), _cpu()
+    t0 = time.perf_counter()
     result = run(*args, **kwargs)
-    CPU[:] = [_cpu() - c0]
     return result, time.perf_counter() - t0
 
 
@@ -92,11 +78,8 @@ def main() -> int:
     floor_nb = floor_notebook(out)
     print(f"load average {load_average()}", flush=True)
 
-    floor_cpu: list[float] = []
-
     def floor() -> float:
         rec, seconds = _timed(run_report, "basics", None, out / "floor", notebook=floor_nb)
-        floor_cpu.append(CPU[0])
         if not rec.ok:
             raise RuntimeError(f"the floor notebook failed: {rec.message()}")
         return seconds
@@ -115,15 +98,12 @@ def main() -> int:
                 print(f"{chapter}: FAILED {rec.message()}", flush=True)
                 failed = True
                 continue
-            cpu, cpu_anchor = CPU[0], (floor_cpu[-2] + floor_cpu[-1]) / 2
-            ratio = seconds / anchor
-            figure = f"{seconds:.1f} s vs floor {anchor:.1f} s; CPU {cpu:.1f} s vs {cpu_anchor:.1f} s"
+            ratio, figure = seconds / anchor, f"{seconds:.1f} s vs floor {anchor:.1f} s"
             print(f"  round {round_}: report {chapter} {ratio:.2f}x [{figure}]", flush=True)
             if ratio < best.get(f"report {chapter}", (float("inf"), ""))[0]:
                 best[f"report {chapter}"] = (ratio, figure)
         if not args.no_all and set(chapters) == set(CHAPTERS):
             records, seconds = _timed(run_all, None, out / "all", jobs=1)
-            cpu = CPU[0]
             floors.append(floor())
             this_round = floors[first:]
             floor_sum = len(chapters) * sum(this_round) / len(this_round)  # one floor per chapter
@@ -132,9 +112,7 @@ def main() -> int:
                 failed = True
                 continue
             ratio = seconds / floor_sum
-            cpu_sum = len(chapters) * sum(floor_cpu[first:]) / len(floor_cpu[first:])
-            figure = (f"{seconds:.1f} s vs {floor_sum:.1f} s ({len(chapters)} floors); "
-                      f"CPU {cpu:.1f} s vs {cpu_sum:.1f} s")
+            figure = f"{seconds:.1f} s vs {floor_sum:.1f} s ({len(chapters)} floors)"
             print(f"  round {round_}: report all {ratio:.2f}x [{figure}]", flush=True)
             if ratio < best.get("report all (--jobs 1)", (float("inf"), ""))[0]:
                 best["report all (--jobs 1)"] = (ratio, figure)
