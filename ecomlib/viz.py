@@ -617,6 +617,37 @@ def register_cjk_font() -> str:
 # ---------------------------------------------------------------- theme
 _CONTEXTS = ("paper", "notebook", "talk", "poster")
 
+# seaborn 0.13's "whitegrid" style and its plotting contexts (``seaborn.axes_style`` and
+# ``seaborn.plotting_context``), as data: importing seaborn for them cost every report kernel
+# 0.3 s. tests/test_viz.py compares them with the installed seaborn. Left out: the style's
+# ``image.cmap = "rocket"``, a colormap that exists only once seaborn is imported (no ecomlib
+# figure uses the default colormap).
+_WHITEGRID = {
+    "axes.axisbelow": True, "axes.edgecolor": ".8", "axes.facecolor": "white", "axes.grid": True,
+    "axes.labelcolor": ".15", "axes.spines.bottom": True, "axes.spines.left": True,
+    "axes.spines.right": True, "axes.spines.top": True, "figure.facecolor": "white",
+    "font.family": ["sans-serif"],
+    "font.sans-serif": ["Arial", "DejaVu Sans", "Liberation Sans", "Bitstream Vera Sans", "sans-serif"],
+    "grid.color": ".8", "grid.linestyle": "-", "lines.solid_capstyle": "round", "patch.edgecolor": "w",
+    "patch.force_edgecolor": True, "text.color": ".15", "xtick.bottom": False, "xtick.color": ".15",
+    "xtick.direction": "out", "xtick.top": False, "ytick.color": ".15", "ytick.direction": "out",
+    "ytick.left": False, "ytick.right": False,
+}
+# the "notebook" context; the others scale every value by _CONTEXT_SCALE
+_NOTEBOOK_CONTEXT = {
+    "axes.linewidth": 1.25, "grid.linewidth": 1, "lines.linewidth": 1.5, "lines.markersize": 6,
+    "patch.linewidth": 1, "xtick.major.width": 1.25, "ytick.major.width": 1.25, "xtick.minor.width": 1,
+    "ytick.minor.width": 1, "xtick.major.size": 6, "ytick.major.size": 6, "xtick.minor.size": 4,
+    "ytick.minor.size": 4, "font.size": 12, "axes.labelsize": 12, "axes.titlesize": 12,
+    "xtick.labelsize": 11, "ytick.labelsize": 11, "legend.fontsize": 11, "legend.title_fontsize": 12,
+}
+_CONTEXT_SCALE = {"paper": 0.8, "notebook": 1, "talk": 1.5, "poster": 2}
+
+
+def _context_rc(context: str) -> dict:
+    scale = _CONTEXT_SCALE[context]
+    return {key: value * scale for key, value in _NOTEBOOK_CONTEXT.items()}
+
 
 def theme_rc(context: str = "notebook") -> dict:
     """Return the rcParams of the ecomlib theme (seaborn ``whitegrid`` plus our font and colours).
@@ -628,13 +659,12 @@ def theme_rc(context: str = "notebook") -> dict:
         from ecomlib.validation import check_argument
 
         check_argument("context", _CONTEXTS, context)
-    import seaborn as sns
     from cycler import cycler
 
     family = register_cjk_font()
     rc: dict = {}
-    rc.update(sns.axes_style("whitegrid"))
-    rc.update(sns.plotting_context(context))
+    rc.update(_WHITEGRID)
+    rc.update(_context_rc(context))
     rc.update(
         {
             # a list of families makes matplotlib fall back glyph by glyph (matplotlib >= 3.6)

@@ -3,9 +3,10 @@
 Every table of the data model (see ``DESIGN.md``) has one :class:`TableSchema`. A schema
 says which columns a loader must find (``required``), which it keeps when present
 (``optional``), the dtype each column ends up with, and the value checks the cleaned
-table must pass. The value checks are declared with `pandera
-<https://pandera.readthedocs.io>`_; :meth:`TableSchema.validate` runs them and turns a
-failure into an :class:`~ecomlib.errors.DataError` or :class:`~ecomlib.errors.SchemaError`
+table must pass. The value checks are declared as :class:`Rule` s, which become `pandera
+<https://pandera.readthedocs.io>`_ checks only when a table is validated (importing pandera
+takes 0.15 s, which every chapter notebook would otherwise pay for the table names alone);
+:meth:`TableSchema.validate` runs them and turns a failure into an :class:`~ecomlib.errors.DataError` or :class:`~ecomlib.errors.SchemaError`
 with our own message and fix.
 
 Examples
@@ -18,16 +19,18 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import pandera.errors as pa_errors
-import pandera.pandas as pa
 
 from ecomlib.errors import DataError, SchemaError
 from ecomlib.validation import check_argument
 
-__all__ = ["ColumnSpec", "TableSchema", "SCHEMAS", "TABLES", "STATUSES", "FUNNEL_STEPS", "get_schema"]
+if TYPE_CHECKING:
+    import pandera.errors as pa_errors
+    import pandera.pandas as pa
+
+__all__ = ["ColumnSpec", "Rule", "TableSchema", "SCHEMAS", "TABLES", "STATUSES", "FUNNEL_STEPS", "get_schema"]
 
 STATUSES = ("completed", "cancelled", "returned")
 FUNNEL_STEPS = ("view", "product", "cart", "checkout", "purchase")
@@ -40,6 +43,24 @@ KIND_DTYPES = {
     "float": "float64",
     "bool": "bool",
 }
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A value check of a column: the name of a ``pandera.Check`` constructor and its arguments.
+
+    ``Rule("ge", (0,))`` is ``pandera.Check.ge(0)``; ``Rule("isin", (STATUSES,))`` is
+    ``pandera.Check.isin(STATUSES)``. Built into a pandera check by :meth:`to_pandera`.
+    """
+
+    name: str
+    args: tuple = ()
+
+    def to_pandera(self) -> pa.Check:
+        """The pandera check this rule stands for."""
+        import pandera.pandas as pa
+
+        return getattr(pa.Check, self.name)(*self.args)
 
 
 @dataclass(frozen=True)
@@ -56,7 +77,7 @@ class ColumnSpec:
         Whether a loader raises :class:`SchemaError` when the column is absent.
     nullable : bool
         Whether missing values are allowed after cleaning.
-    checks : tuple of pandera.Check
+    checks : tuple of Rule
         Value checks (ranges, allowed sets).
     description : str
         Meaning and unit, shown in error messages and docs.
@@ -108,10 +129,12 @@ class TableSchema:
     def to_pandera(self, present: list[str] | None = None) -> pa.DataFrameSchema:
         """Return the pandera schema for the columns in ``present`` (default: the required ones)."""
         names = self.required if present is None else [n for n in self.names if n in present]
+        import pandera.pandas as pa
+
         cols = {
             # a whole-number column with gaps is held as float64 (NaN), so its dtype is not checked
             n: pa.Column(None if self[n].kind == "int" and self[n].nullable else self[n].dtype,
-                         checks=list(self[n].checks), nullable=self[n].nullable)
+                         checks=[rule.to_pandera() for rule in self[n].checks], nullable=self[n].nullable)
             for n in names
         }
         return pa.DataFrameSchema(cols, name=self.name, strict=False, coerce=False)
@@ -130,6 +153,8 @@ class TableSchema:
                 f"Required: {list(self.required)}; found: {[str(c) for c in df.columns]}.",
                 fix="Load the table with ecomlib.data.load_table, which maps and cleans columns.",
             )
+        import pandera.errors as pa_errors
+
         schema = self.to_pandera(list(df.columns))
         try:
             schema.validate(df, lazy=True)
@@ -164,9 +189,9 @@ def _c(name: str, kind: str, required: bool = True, nullable: bool = False, chec
     return ColumnSpec(name, kind, required, nullable, checks, description)
 
 
-_ge0 = (pa.Check.ge(0),)
-_1to5 = (pa.Check.in_range(1, 5),)
-_share = (pa.Check.in_range(0, 1),)
+_ge0 = (Rule("ge", (0,)),)
+_1to5 = (Rule("in_range", (1, 5)),)
+_share = (Rule("in_range", (0, 1)),)
 
 
 SCHEMAS: dict[str, TableSchema] = {
@@ -184,7 +209,7 @@ SCHEMAS: dict[str, TableSchema] = {
             _c("revenue", "float", False, description="quantity x unit_price, CNY"),
             _c("channel", "str", False, True),
             _c("country", "str", False, True),
-            _c("status", "str", False, checks=(pa.Check.isin(STATUSES),),
+            _c("status", "str", False, checks=(Rule("isin", (STATUSES,)),),
                description="completed / cancelled / returned"),
             _c("unit_cost", "float", False, True, _ge0, "cost per unit, CNY"),
             _c("discount", "float", False, True, description="money off the line vs list price, CNY"),
@@ -216,7 +241,7 @@ SCHEMAS: dict[str, TableSchema] = {
             _c("date", "datetime"),
             _c("channel", "str", nullable=True),
             _c("device", "str", nullable=True),
-            _c("step", "str", checks=(pa.Check.isin(FUNNEL_STEPS),),
+            _c("step", "str", checks=(Rule("isin", (FUNNEL_STEPS,)),),
                description="furthest funnel step: view < product < cart < checkout < purchase"),
             _c("customer_id", "str", False, True),
             _c("order_id", "str", False, True),
@@ -233,17 +258,17 @@ SCHEMAS: dict[str, TableSchema] = {
             _c("promo_id", "str"),
             _c("start", "datetime", description="first day, inclusive"),
             _c("end", "datetime", description="last day, inclusive"),
-            _c("kind", "str", checks=(pa.Check.isin(("discount", "coupon", "bundle", "festival")),)),
+            _c("kind", "str", checks=(Rule("isin", (("discount", "coupon", "bundle", "festival"),)),)),
             _c("discount", "float", nullable=True, checks=_share, description="fraction of list price"),
             _c("name", "str", False, True),
             _c("scope_type", "str", False, True,
-               (pa.Check.isin(("all", "category", "product")),)),
+               (Rule("isin", (("all", "category", "product"),)),)),
             _c("scope", "str", False, True, description="semicolon-separated categories or product ids"),
             _c("cost", "float", False, True, _ge0, "fixed cost, CNY"),
         )),
         TableSchema("experiment", (
             _c("user_id", "str"),
-            _c("variant", "str", checks=(pa.Check.isin(("control", "treatment")),)),
+            _c("variant", "str", checks=(Rule("isin", (("control", "treatment"),)),)),
             _c("converted", "bool"),
             _c("revenue", "float", False, True, description="CNY"),
         )),
@@ -272,7 +297,7 @@ SCHEMAS: dict[str, TableSchema] = {
             _c("category", "str", False, True),
             _c("owner", "str", False, True),
             _c("response", "str", False, True,
-               (pa.Check.isin(("avoid", "reduce", "transfer", "accept")),)),
+               (Rule("isin", (("avoid", "reduce", "transfer", "accept"),)),)),
         )),
         TableSchema("suppliers", (
             _c("supplier", "str"),

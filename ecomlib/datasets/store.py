@@ -221,13 +221,32 @@ def cache_dir() -> Path | None:
     return Path(base) / "ecomlib"
 
 
-def _content_key(folder: Path) -> str:
-    """SHA-256 of every file in ``folder`` (names and bytes), the versions that parse them."""
+def _code_files(read: Callable[[Path], Store]) -> list[Path]:
+    """The source files whose code decides what a cached copy holds.
+
+    This module (the :class:`Store` layout) and the module that defines ``read`` (for the
+    sample shop, :mod:`ecomlib.datasets.bundled`, whose reader uses only its own helpers and
+    pandas). A changed reader, even without a new ecomlib version, so makes a new key.
+    """
+    import inspect
+
+    files = {Path(__file__).resolve()}
+    try:
+        files.add(Path(inspect.getsourcefile(read)).resolve())
+    except TypeError:  # a builtin or C function: no source to hash
+        pass
+    return sorted(files)
+
+
+def _content_key(folder: Path, read: Callable[[Path], Store] | None = None) -> str:
+    """SHA-256 of every file in ``folder`` (names and bytes), the code and versions that parse them."""
     import pandas as pd
 
     from ecomlib import __version__
 
     digest = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{pd.__version__}|{sys.version_info[:2]}".encode())
+    for code in _code_files(read) if read is not None else ():
+        digest.update(code.name.encode() + b"\0" + code.read_bytes() + b"\0")
     for path in sorted(p for p in folder.iterdir() if p.is_file()):
         digest.update(path.name.encode() + b"\0")
         with path.open("rb") as fh:
@@ -240,8 +259,9 @@ def _content_key(folder: Path) -> str:
 def read_cached(folder: str | Path, read: Callable[[Path], Store], *, kind: str = "sample") -> Store:
     """``read(folder)``, from a cached copy when the folder's files are unchanged.
 
-    The copy lives in :func:`cache_dir` under the SHA-256 of the folder's files (and of the
-    ecomlib and pandas versions), so a regenerated folder is read afresh and an unchanged one
+    The copy lives in :func:`cache_dir` under the SHA-256 of the folder's files, of the source
+    of ``read``'s module and of this one, and of the ecomlib and pandas versions (see
+    :func:`_code_files`), so a regenerated folder or a changed reader is read afresh and an unchanged one
     is unpickled in a fraction of the time its gzipped CSVs take to parse. A copy is written
     only when the files did not change while they were read, atomically (other processes
     read the same cache), and only the newest :data:`CACHE_KEEP` are kept. When the cache
@@ -260,7 +280,7 @@ def read_cached(folder: str | Path, read: Callable[[Path], Store], *, kind: str 
     where = cache_dir()
     if where is None or not folder.is_dir():
         return read(folder)
-    key = _content_key(folder)
+    key = _content_key(folder, read)
     cached = where / f"{kind}-{key[:32]}.pickle"
     if cached.is_file():
         try:
@@ -271,7 +291,7 @@ def read_cached(folder: str | Path, read: Callable[[Path], Store], *, kind: str 
         except Exception:  # a damaged or foreign file: read the folder instead
             pass
     store = read(folder)
-    if _content_key(folder) != key:  # rewritten while being read: do not cache a mixture
+    if _content_key(folder, read) != key:  # rewritten while being read: do not cache a mixture
         return store
     try:
         where.mkdir(parents=True, exist_ok=True)

@@ -160,7 +160,7 @@ def festival_effects(
     >>> round(float(festival_effects(y, fourier_terms=0).table["lift"].iloc[0]), 6)
     0.5
     """
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import OLS
 
     series = prepare_series(series, min_length=28)
     if np.any(series.to_numpy() <= 0):
@@ -195,7 +195,7 @@ def festival_effects(
         design[f"sin{k}"] = np.sin(2 * np.pi * k * doy / 365.25)
         design[f"cos{k}"] = np.cos(2 * np.pi * k * doy / 365.25)
     design = pd.concat([design, fest], axis=1)
-    fit = sm.OLS(np.log(series.to_numpy()), design).fit()
+    fit = OLS(np.log(series.to_numpy()), design).fit()
     alpha = 1.0 - float(level)
     ci = fit.conf_int(alpha=alpha)
     names = list(fest.columns)

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
 
 from ecomlib.errors import NotIdentifiableError, ParameterError
 from ecomlib.pricing.demand import ConstantElasticityDemand, LinearDemand
@@ -349,14 +350,14 @@ def _empty_row(group: str, check: pd.Series, model: str, reason: str) -> list:
 
 def _ols(y: np.ndarray, x: np.ndarray):
     """OLS with HC1 robust covariance and t-based inference; None when X is rank deficient."""
-    fit = sm.OLS(y, x).fit(cov_type="HC1", use_t=True)
+    fit = OLS(y, x).fit(cov_type="HC1", use_t=True)
     return None if fit.model.rank < x.shape[1] else fit
 
 
 def _fit_groups(obs: pd.DataFrame, regressors, checks: pd.DataFrame, alpha: float) -> list:
     """One log-log regression per group; the design is built once and sliced per group."""
     sold = obs.loc[obs["units"] > 0]
-    x_all = sm.add_constant(sold[list(regressors)].to_numpy(dtype=float), has_constant="add")
+    x_all = add_constant(sold[list(regressors)].to_numpy(dtype=float), has_constant="add")
     y_all = sold["log_units"].to_numpy(dtype=float)
     rows_of = sold.groupby("group", sort=True).indices
     return [

@@ -30,6 +30,7 @@ import fcntl
 import json
 import math
 import os
+import queue
 import shutil
 import signal
 import subprocess
@@ -408,14 +409,95 @@ def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
+class _Worker:
+    """One ``python -m ecomlib.reports.execute --serve`` child that runs jobs one after another.
+
+    ``run_all`` gives each of its threads one, so papermill is imported once per thread, not
+    once per chapter. A job that times out or is stopped kills the child and its kernel; the
+    next job starts a new child.
+    """
+
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen | None = None
+        self.replies: queue.Queue[str | None] = queue.Queue()
+
+    def _alive(self) -> subprocess.Popen:
+        if self.proc is None or self.proc.poll() is not None:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "ecomlib.reports.execute", "--serve"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                text=True, start_new_session=True,
+            )
+            self.replies = queue.Queue()
+            threading.Thread(target=self._read, args=(self.proc, self.replies), daemon=True,
+                             name="ecomlib-worker-replies").start()
+        return self.proc
+
+    @staticmethod
+    def _read(proc: subprocess.Popen, replies: queue.Queue) -> None:
+        for line in proc.stdout:
+            replies.put(line)
+        replies.put(None)  # the child has gone
+
+    def run(self, job: Path, pid_file: Path, err_file: Path, time_limit: float,
+            stop: _Stopper | None) -> tuple[int, str]:
+        """Run one job file; return (exit status, what the job wrote to stderr)."""
+        proc = self._alive()
+        if stop is not None:
+            stop.add(proc, pid_file)
+        try:
+            try:
+                proc.stdin.write(f"{job}\n")
+                proc.stdin.flush()
+                reply = self.replies.get(timeout=time_limit)
+            except queue.Empty:
+                self._kill(pid_file)
+                return -1, f"the notebook exceeded its time limit of {time_limit:g} s"
+            except OSError:  # the child died between jobs
+                reply = None
+        except BaseException:  # Ctrl+C / SIGTERM: stop the child and its kernel too
+            self._kill(pid_file)
+            raise
+        finally:
+            if stop is not None:
+                stop.remove(proc)
+        if stop is not None and stop.event.is_set():
+            raise _Stopped
+        err = err_file.read_text(encoding="utf-8", errors="replace") if err_file.exists() else ""
+        if reply is None:
+            code = proc.wait()
+            self.proc = None
+            return (code if code != 0 else 4), err
+        return int(reply), err
+
+    def _kill(self, pid_file: Path) -> None:
+        if self.proc is not None:
+            _kill_tree(self.proc, pid_file)
+            self.proc.wait()
+            self.proc = None
+
+    def close(self) -> None:
+        """Let the child finish (end of its input), or kill it after 10 s."""
+        if self.proc is None:
+            return
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+
 def _execute(
     nb_in: Path, work: Path, nb_out: Path, passed: dict, time_limit: float,
-    python_warnings: str | None = None, stop: _Stopper | None = None,
+    python_warnings: str | None = None, stop: _Stopper | None = None, worker: _Worker | None = None,
 ) -> tuple[int, str]:
     """Run papermill in a child process group, its files in ``work``; return (exit status, stderr).
 
-    On any interruption (KeyboardInterrupt in this thread, ``stop`` from another) the
-    child and its kernel are killed before the exception goes on.
+    With ``worker`` the job goes to that long-lived child, else to a child of its own. On
+    any interruption (KeyboardInterrupt in this thread, ``stop`` from another) the child
+    and its kernel are killed before the exception goes on.
     """
     if stop is not None and stop.event.is_set():
         raise _Stopped
@@ -431,10 +513,13 @@ def _execute(
                 "python_warnings": python_warnings,
                 "runtime_dir": str(work / "runtime"),  # the kernel's connection file goes here
                 "kernel_pid_file": str(pid_file),
+                "stderr_file": str(work / "stderr.txt"),  # used by a worker (--serve)
             }
         ),
         encoding="utf-8",
     )
+    if worker is not None:
+        return worker.run(job, pid_file, work / "stderr.txt", time_limit, stop)
     proc = subprocess.Popen(
         [sys.executable, "-m", "ecomlib.reports.execute", str(job)],
         stdout=subprocess.PIPE,
@@ -584,8 +669,9 @@ def _run_report(
     python_warnings: str | None = None,
     wait: float = 0,
     stop: _Stopper | None = None,
+    worker: _Worker | None = None,
 ) -> RunRecord:
-    """:func:`run_report`, stoppable from another thread through ``stop``."""
+    """:func:`run_report`, stoppable from another thread through ``stop``, on ``worker`` if given."""
     if notebook is None:
         check_chapter(chapter)
     nb_path = Path(notebook) if notebook is not None else chapter_notebook(chapter, notebook_dir)
@@ -598,17 +684,18 @@ def _run_report(
         work = Path(tempfile.mkdtemp(prefix=f".{chapter}.", suffix=".partial", dir=out))
         try:
             return _run_in(work, out, chapter, nb_path, specs, passed, effective,
-                           time_limit, python_warnings, stop)
+                           time_limit, python_warnings, stop, worker)
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _run_in(work, out, chapter, nb_path, specs, passed, effective, time_limit, python_warnings, stop):
+def _run_in(work, out, chapter, nb_path, specs, passed, effective, time_limit, python_warnings, stop,
+            worker=None):
     """Execute, export and record one run in its temporary folder ``work``; move the files to ``out``."""
     started, t0 = _now(), time.perf_counter()
     partial = work / f"{chapter}.ipynb"
     code, stderr = _execute(nb_path.resolve(), work.resolve(), partial.resolve(), passed, time_limit,
-                            python_warnings, stop)
+                            python_warnings, stop, worker)
     duration = time.perf_counter() - t0
     executed = nbformat.read(partial, as_version=4) if partial.exists() else None
     found = er.collect(executed) if executed is not None else er.Collected()
@@ -711,11 +798,16 @@ def run_all(
     per_chapter = split_parameters(params, chapters, notebook_dir)
     names = list(per_chapter)
     stop = _Stopper()
+    mine = threading.local()  # one worker child per thread: papermill is imported once per thread
+    workers: list[_Worker] = []
 
     def one(name: str) -> RunRecord | None:
+        if not hasattr(mine, "worker"):
+            mine.worker = _Worker()
+            workers.append(mine.worker)
         try:
             rec = _run_report(name, per_chapter[name], out, notebook_dir=notebook_dir,
-                              time_limit=time_limit, stop=stop)
+                              time_limit=time_limit, stop=stop, worker=mine.worker)
         except Exception as exc:  # noqa: BLE001 - `all` carries on past any failure
             rec = RunRecord(chapter=name, status="failed", notebook=str(chapter_notebook(name, notebook_dir)),
                             error=_failure(type(exc).__name__, str(exc)))
@@ -724,12 +816,16 @@ def run_all(
         return rec
 
     with folder_lock(out, "all", wait=wait):
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            try:
-                records = list(pool.map(one, names))
-            except BaseException:  # Ctrl+C: stop every chapter, let the threads clean up
-                stop.stop()
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
+        try:
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                try:
+                    records = list(pool.map(one, names))
+                except BaseException:  # Ctrl+C: stop every chapter, let the threads clean up
+                    stop.stop()
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    raise
+        finally:
+            for worker in workers:
+                worker.close()
         write_index(records, out)
     return records

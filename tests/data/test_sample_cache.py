@@ -76,3 +76,29 @@ def test_folder_rewritten_while_read_is_not_cached(folder, tmp_path):
 
     read_cached(folder, read_while_rewritten)
     assert not list((tmp_path / "cache").glob("sample-*.pickle"))
+
+
+def test_a_changed_reader_is_not_served_an_old_copy(folder, tmp_path):
+    """The key covers the reader's source: new parsing code never gets the old parse."""
+    import importlib.util
+
+    def load(source: str, name: str):
+        path = tmp_path / f"{name}.py"
+        path.write_text(source)
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module.read
+
+    reader = ("import pandas as pd\nfrom ecomlib.datasets.store import Store\n"
+              "def read(path):\n    frame = pd.read_csv(path / 'transactions.csv', dtype={'order_id': 'str'})\n"
+              "    return Store(transactions=frame * {factor})\n")
+    read_v1 = load(reader.replace("{factor}", "1"), "reader_v1")
+    assert read_cached(folder, read_v1).transactions["quantity"].tolist() == [2]
+    read_v1_again = load(reader.replace("{factor}", "1"), "reader_v1")
+    assert read_cached(folder, read_v1_again).transactions["quantity"].tolist() == [2]
+    assert len(list((tmp_path / "cache").glob("sample-*.pickle"))) == 1  # same code: the same copy
+    read_v2 = load(reader.replace("{factor}", "1").replace("transactions=frame * 1",
+                                                          "transactions=frame.assign(quantity=frame['quantity'] * 10)"),
+                   "reader_v1")
+    assert read_cached(folder, read_v2).transactions["quantity"].tolist() == [20]
