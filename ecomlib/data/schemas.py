@@ -324,7 +324,7 @@ SCHEMAS: dict[str, TableSchema] = {
             _c("channel", "str", False, True),
             _c("reason", "str", False, True),
             _c("contacts", "int", False, True, _ge0, "customer contacts on the ticket"),
-            _c("csat", "float", False, True, (pa.Check.isin((1, 2, 3, 4, 5)),), "1-5, missing = no answer"),
+            _c("csat", "float", False, True, (Rule("isin", ((1, 2, 3, 4, 5),)),), "1-5, missing = no answer"),
             _c("customer_id", "str", False, True),
             _c("order_id", "str", False, True),
             _c("agent_id", "str", False, True),
