@@ -8,7 +8,9 @@
   :func:`occupancy`, :func:`scheduled_agents`, :func:`agents_needed`, :func:`staffing_plan`,
   :func:`erlang_a` — staffing with Erlang C and Erlang A (8.1, 8.2).
 * :func:`kpi_cascade`, :func:`arrival_profile`, :func:`interval_arrivals`, :func:`staffing_cost`,
-  :func:`staffing_curve` — workload, KPI cascade, peak plans, hire vs temporary staff (8.1, 8.2).
+  :func:`staffing_curve`, :func:`forecast_staffing`,
+  :func:`orders_forecast_staffing` — workload, KPI cascade, peak plans (from the market
+  chapter's orders forecast), hire vs temporary staff (8.1, 8.2).
 * :func:`payout`, :func:`simulate_incentive`, :func:`agent_kpi_sample`, :func:`assumed_kpi_sample` —
   incentive plans; :func:`training_panel` for a training read-out with ``ecomlib.promotion.did`` (8.3).
 * :func:`cronbach_alpha`, :func:`item_scores`, :func:`scale_scores`, :func:`compare_teams` — team
@@ -57,8 +59,10 @@ from ecomlib.service.training import training_panel
 from ecomlib.service.workload import (
     ArrivalProfile,
     arrival_profile,
+    forecast_staffing,
     interval_arrivals,
     kpi_cascade,
+    orders_forecast_staffing,
     staffing_cost,
 )
 
@@ -74,6 +78,8 @@ __all__ = [
     "agent_kpi_sample",
     "agents_needed",
     "arrival_profile",
+    "forecast_staffing",
+    "orders_forecast_staffing",
     "assumed_kpi_sample",
     "average_speed_of_answer",
     "compare_teams",

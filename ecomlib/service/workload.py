@@ -15,7 +15,7 @@ import pandas as pd
 from ecomlib.errors import DataError, ParameterError
 from ecomlib.validation import check_positive, check_probability
 
-__all__ = ["ArrivalProfile", "arrival_profile", "kpi_cascade", "staffing_cost", "interval_arrivals"]
+__all__ = ["ArrivalProfile", "arrival_profile", "forecast_staffing", "orders_forecast_staffing", "kpi_cascade", "staffing_cost", "interval_arrivals"]
 
 
 def kpi_cascade(orders: float, *, tickets_per_100_orders: float, handle_minutes: float,
@@ -129,3 +129,128 @@ def arrival_profile(times: pd.Series, *, interval_minutes: int = 30, scale: floa
     table = pd.DataFrame({"slot": np.arange(slots) * m, "average_day": scale * np.asarray(avg, dtype=float),
                           "peak_day": scale * np.asarray(top, dtype=float)})
     return ArrivalProfile(table, pd.Timestamp(peak), m, note)
+
+
+def forecast_staffing(order_forecast, profile: ArrivalProfile, *, tickets_per_order: float,
+                      handle_minutes: float, **settings) -> pd.DataFrame:
+    """Agents for each forecast day: orders forecast -> tickets -> Erlang C plan per interval.
+
+    Tickets follow orders, so a festival's service load is the market chapter's orders forecast
+    (:func:`ecomlib.market.forecast` on daily orders) times the contacts per order, spread over the
+    day by the time-of-day shape of ``profile`` (its ``average_day`` column, normalised to sum to
+    1). Each day is planned twice: for the forecast's central value and for its upper prediction
+    bound, so that the plan says what covering a busier day than expected would take.
+
+    Parameters
+    ----------
+    order_forecast : ForecastResult or DataFrame
+        A :class:`ecomlib.market.ForecastResult`, or a table indexed by date with ``mean`` and
+        ``upper`` columns (orders per day).
+    profile : ArrivalProfile
+        From :func:`arrival_profile` (tickets, or orders); only its time-of-day shape is used.
+    tickets_per_order : float
+        Contacts per order (e.g. tickets per 100 orders / 100).
+    handle_minutes : float
+        Mean handling time per contact, minutes.
+    **settings
+        Passed to :func:`ecomlib.service.staffing_plan` (``answer_within_minutes``,
+        ``target_service_level``, ``shrinkage``, ``max_occupancy``).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by date: ``orders``, ``orders_upper``, ``tickets``, ``tickets_upper``,
+        ``peak_scheduled``, ``peak_scheduled_upper`` (most agents scheduled in one interval),
+        ``agent_hours``, ``agent_hours_upper``.
+    """
+    from ecomlib.service.erlang import staffing_plan
+
+    interval = settings.pop("interval_minutes", profile.interval_minutes)
+    if interval != profile.interval_minutes:
+        raise ParameterError(f"interval_minutes={interval} differs from the profile's {profile.interval_minutes}.")
+    table = getattr(order_forecast, "table", order_forecast)
+    if not isinstance(table, pd.DataFrame) or not {"mean", "upper"} <= set(table.columns):
+        raise ParameterError("`order_forecast` must be a ForecastResult or a table with `mean` and `upper` columns.",
+                             fix="Use ecomlib.market.forecast(daily_orders, horizon) for the orders per day.")
+    rate = check_positive("tickets_per_order", tickets_per_order, allow_zero=True)
+    shape = profile.table["average_day"].to_numpy(dtype=float)
+    if shape.sum() <= 0:
+        raise DataError("The arrival profile has no arrivals: there is no time-of-day shape to spread tickets over.")
+    shape = shape / shape.sum()
+    slots = len(shape)
+    hours = profile.interval_minutes / 60
+    out = {}
+    for name, column in (("", "mean"), ("_upper", "upper")):
+        orders = np.clip(table[column].to_numpy(dtype=float), 0.0, None)
+        arrivals = (orders[:, None] * rate * shape[None, :]).ravel()  # day x slot, day by day
+        plan = staffing_plan(arrivals, handle_minutes, interval_minutes=profile.interval_minutes, **settings)
+        scheduled = plan.table["scheduled"].to_numpy().reshape(len(orders), slots)
+        out[f"orders{name}"] = orders
+        out[f"tickets{name}"] = orders * rate
+        out[f"peak_scheduled{name}"] = scheduled.max(axis=1)
+        out[f"agent_hours{name}"] = scheduled.sum(axis=1) * hours
+    order = ["orders", "orders_upper", "tickets", "tickets_upper", "peak_scheduled", "peak_scheduled_upper",
+             "agent_hours", "agent_hours_upper"]
+    return pd.DataFrame(out, index=table.index)[order]
+
+
+def orders_forecast_staffing(lines: pd.DataFrame, profile: ArrivalProfile, *, horizon: int = 28,
+                             tickets: pd.DataFrame | None = None, tickets_per_order: float | None = None,
+                             handle_minutes: float, level: float = 0.8, **settings) -> pd.DataFrame:
+    """The staffing of the next ``horizon`` days from a forecast of the shop's daily orders.
+
+    Daily orders (distinct ``order_id`` per calendar day of ``order_date``, days without orders
+    counted as 0) are forecast with the market chapter's ETS model (weekly season, fitted to logs
+    when every day has orders), then planned by :func:`forecast_staffing`. The contacts per order
+    are the tickets per order over the period both tables cover when ``tickets`` is given, else
+    ``tickets_per_order``.
+
+    Parameters
+    ----------
+    lines : DataFrame
+        Order lines with ``order_id`` and ``order_date`` (daily, at least four weeks).
+    profile : ArrivalProfile
+        Time-of-day shape of the arrivals (:func:`arrival_profile`).
+    horizon : int, default 28
+        Days ahead.
+    tickets : DataFrame, optional
+        Tickets with ``created``.
+    tickets_per_order : float, optional
+        Contacts per order when there are no tickets.
+    handle_minutes : float
+        Mean handling time per contact, minutes.
+    level : float, default 0.8
+        Coverage of the forecast's prediction interval (its upper bound is the busy plan).
+    **settings
+        Passed to :func:`forecast_staffing`.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`forecast_staffing`, with ``attrs["tickets_per_order"]`` and ``attrs["level"]``.
+
+    Raises
+    ------
+    DataError
+        Weekly or coarser dates, fewer than 28 days, or no contact rate.
+    """
+    from ecomlib.market import forecast
+    from ecomlib.risk.periods import check_daily
+
+    check_daily(lines["order_date"], what="A daily orders forecast")
+    day = lines["order_date"].dt.floor("D")
+    per_day = lines.assign(day=day).groupby("day")["order_id"].nunique()
+    per_day = per_day.reindex(pd.date_range(per_day.index.min(), per_day.index.max(), freq="D"), fill_value=0)
+    if len(per_day) < 28:
+        raise DataError(f"A daily orders forecast needs at least 28 days of orders, the data have {len(per_day)}.")
+    if tickets is not None and "created" in tickets and len(tickets):
+        inside = tickets["created"].between(per_day.index.min(), per_day.index.max() + pd.Timedelta(days=1))
+        rate = float(inside.sum()) / float(per_day.sum())
+    elif tickets_per_order is not None:
+        rate = float(tickets_per_order)
+    else:
+        raise DataError("No tickets and no tickets_per_order: the contacts per order are unknown.")
+    result = forecast(per_day.astype(float), int(horizon), "ets", level=level, log="auto")
+    out = forecast_staffing(result, profile, tickets_per_order=rate, handle_minutes=handle_minutes, **settings)
+    out.attrs.update(tickets_per_order=rate, level=float(level))
+    return out
