@@ -3,8 +3,16 @@
 * :func:`bass_share`, :func:`bass_cumulative`, :func:`bass_adopters`, :func:`bass_peak`,
   :func:`fit_bass`, :func:`bass_forecast` — Bass diffusion of a new product: closed forms,
   nonlinear least-squares fit with intervals, forecast from the first weeks (5.2).
+* :func:`basket_matrix`, :func:`frequent_itemsets`, :func:`association_rules` — cross-sell rules
+  on order baskets (support, confidence, lift, leverage, conviction) (3.2, 5.3).
 """
 
+from ecomlib.product.baskets import (
+    BasketMatrix,
+    association_rules,
+    basket_matrix,
+    frequent_itemsets,
+)
 from ecomlib.product.diffusion import (
     BassFit,
     bass_adopters,
@@ -16,7 +24,11 @@ from ecomlib.product.diffusion import (
 )
 
 __all__ = [
+    "BasketMatrix",
     "BassFit",
+    "association_rules",
+    "basket_matrix",
+    "frequent_itemsets",
     "bass_adopters",
     "bass_cumulative",
     "bass_forecast",
