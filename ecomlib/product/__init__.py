@@ -5,6 +5,8 @@
   nonlinear least-squares fit with intervals, forecast from the first weeks (5.2).
 * :func:`basket_matrix`, :func:`frequent_itemsets`, :func:`association_rules` — cross-sell rules
   on order baskets (support, confidence, lift, leverage, conviction) (3.2, 5.3).
+* :func:`growth_share`, :func:`abc_xyz`, :func:`life_cycle_stage`, :func:`weekly_units` — the
+  product portfolio: growth-share quadrants, ABC-XYZ classes, life-cycle stage (3.2, 5.1).
 """
 
 from ecomlib.product.baskets import (
@@ -22,10 +24,15 @@ from ecomlib.product.diffusion import (
     bass_share,
     fit_bass,
 )
+from ecomlib.product.portfolio import abc_xyz, growth_share, life_cycle_stage, weekly_units
 
 __all__ = [
     "BasketMatrix",
     "BassFit",
+    "abc_xyz",
+    "growth_share",
+    "life_cycle_stage",
+    "weekly_units",
     "association_rules",
     "basket_matrix",
     "frequent_itemsets",
