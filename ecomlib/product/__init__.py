@@ -7,6 +7,8 @@
   on order baskets (support, confidence, lift, leverage, conviction) (3.2, 5.3).
 * :func:`growth_share`, :func:`abc_xyz`, :func:`life_cycle_stage`, :func:`weekly_units` — the
   product portfolio: growth-share quadrants, ABC-XYZ classes, life-cycle stage (3.2, 5.1).
+* :func:`bayesian_average`, :func:`price_premium` — brand measures from the shop's own data:
+  ratings shrunk toward the category mean, price premium at equal rating and category (5.4).
 """
 
 from ecomlib.product.baskets import (
@@ -15,6 +17,7 @@ from ecomlib.product.baskets import (
     basket_matrix,
     frequent_itemsets,
 )
+from ecomlib.product.brand import bayesian_average, price_premium
 from ecomlib.product.diffusion import (
     BassFit,
     bass_adopters,
@@ -30,16 +33,18 @@ __all__ = [
     "BasketMatrix",
     "BassFit",
     "abc_xyz",
-    "growth_share",
-    "life_cycle_stage",
-    "weekly_units",
     "association_rules",
     "basket_matrix",
-    "frequent_itemsets",
     "bass_adopters",
     "bass_cumulative",
     "bass_forecast",
     "bass_peak",
     "bass_share",
+    "bayesian_average",
     "fit_bass",
+    "frequent_itemsets",
+    "growth_share",
+    "life_cycle_stage",
+    "price_premium",
+    "weekly_units",
 ]
