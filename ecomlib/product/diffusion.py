@@ -32,7 +32,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from ecomlib.errors import DataError, NotIdentifiableError, ParameterError
-from ecomlib.validation import check_positive, check_probability
+from ecomlib.validation import check_argument, check_positive, check_probability
 
 __all__ = [
     "BassFit",
@@ -135,7 +135,8 @@ class BassFit:
     params : pandas.Series
         Estimates of ``p``, ``q``, ``m``.
     cov : pandas.DataFrame
-        Their covariance, ``s^2 (J'J)^-1`` with ``s^2`` = residual sum of squares / (n - 3).
+        Their covariance, ``s^2 (J'J)^-1`` with ``s^2`` = residual sum of squares / (n - 3), or
+        the HC1 sandwich (see :func:`fit_bass`).
     adopters : numpy.ndarray
         The adopters per period that were fitted (periods 1..n).
     sigma : float
@@ -196,7 +197,7 @@ def _start(n: np.ndarray) -> np.ndarray:
     return np.array([p, q, m])
 
 
-def fit_bass(adopters, *, start=None, level: float = 0.95) -> BassFit:
+def fit_bass(adopters, *, start=None, level: float = 0.95, cov_type: str = "nonrobust") -> BassFit:
     """Fit the Bass model to adopters per period by nonlinear least squares.
 
     Minimises ``sum_t (n_t - m (F(t) - F(t-1)))^2`` over ``(p, q, m)`` (Srinivasan & Mason 1986)
@@ -212,6 +213,10 @@ def fit_bass(adopters, *, start=None, level: float = 0.95) -> BassFit:
         Starting ``(p, q, m)``; by default from Bass's (1969) linear regression.
     level : float
         Confidence level of the intervals in :meth:`BassFit.summary`.
+    cov_type : {"nonrobust", "HC1"}
+        ``"nonrobust"``: ``s^2 (J'J)^-1``, for noise of constant variance. ``"HC1"``: the
+        sandwich ``n/(n-3) (J'J)^-1 J' diag(e^2) J (J'J)^-1``, for noise that grows with sales
+        (counts are roughly Poisson: their variance is largest around the peak).
 
     Returns
     -------
@@ -225,6 +230,7 @@ def fit_bass(adopters, *, start=None, level: float = 0.95) -> BassFit:
         The curvature matrix is singular (e.g. a flat series).
     """
     level = check_probability("level", level)
+    check_argument("cov_type", ["nonrobust", "HC1"], cov_type)
     n = np.asarray(adopters, dtype=float).ravel()
     if len(n) < 4:
         raise DataError(
@@ -255,7 +261,12 @@ def fit_bass(adopters, *, start=None, level: float = 0.95) -> BassFit:
             "The series does not pin down p, q and m (the least-squares curvature is singular).",
             fix="Fit a longer series (past the peak, if possible), or fix m from outside knowledge.",
         )
-    cov = s2 * np.linalg.inv(jtj)
+    bread = np.linalg.inv(jtj)
+    if cov_type == "HC1":
+        meat = (sol.jac.T * sol.fun**2) @ sol.jac
+        cov = bread @ meat @ bread * len(n) / (len(n) - 3)
+    else:
+        cov = s2 * bread
     names = ["p", "q", "m"]
     return BassFit(
         params=pd.Series(sol.x, index=names),
