@@ -210,6 +210,16 @@ def association_rules(
         ``n_baskets``, ``support``, ``antecedent_support``, ``consequent_support``,
         ``confidence``, ``lift``, ``leverage``, ``conviction``; sorted by lift, then support,
         descending. Empty (with these columns) when no itemset is frequent enough.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> lines = pd.DataFrame({"order_id": [1, 1, 2, 2, 3], "product_id": ["tea", "cup", "tea", "cup", "tea"]})
+    >>> rules = association_rules(lines, min_support=0.5)
+    >>> rules[["antecedents", "consequents", "n_baskets", "confidence"]].round(3)
+      antecedents consequents  n_baskets  confidence
+    0      (cup,)      (tea,)          2       1.000
+    1      (tea,)      (cup,)          2       0.667
     """
     bm = _as_matrix(baskets)
     min_support = check_probability("min_support", min_support, open_interval=False)

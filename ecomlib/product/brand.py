@@ -57,6 +57,13 @@ def bayesian_average(
         One row per item: ``category`` (when given), ``n_reviews``, ``mean_rating``,
         ``category_mean``, ``bayes_rating``, ``rank`` (1 = best by ``bayes_rating``); sorted by
         rank.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> reviews = pd.DataFrame({"product_id": ["a", "b", "b", "b"], "category": "K", "rating": [5, 4, 4, 5]})
+    >>> bayesian_average(reviews, prior_weight=2)["bayes_rating"].round(3).to_dict()
+    {'a': 4.667, 'b': 4.4}
     """
     reviews = check_frame(reviews, "reviews")
     cols = [item, rating] + ([category] if category is not None else [])

@@ -88,6 +88,11 @@ def bass_adopters(periods, p: float, q: float, m: float) -> np.ndarray:
     -------
     numpy.ndarray
         Adopters per period (not rounded).
+
+    Examples
+    --------
+    >>> bass_adopters(3, p=0.03, q=0.38, m=1000).round(1)
+    array([35.8, 49.3, 65.4])
     """
     p, q = _check_pq(p, q)
     m = check_positive("m", m)
@@ -118,6 +123,12 @@ def bass_peak(p: float, q: float, m: float) -> dict[str, float]:
     -------
     dict
         ``{"peak_time": t*, "peak_rate": adopters per period at t*}``.
+
+    Examples
+    --------
+    >>> peak = bass_peak(0.01, 0.4, 10_000)
+    >>> round(peak["peak_time"], 2), round(peak["peak_rate"], 1)
+    (9.0, 1050.6)
     """
     p, q = _check_pq(p, q)
     m = check_positive("m", m)
