@@ -1,7 +1,7 @@
 """Product strategy, new products and brand (book 3.2 and 5.1-5.4).
 
 * :func:`bass_share`, :func:`bass_cumulative`, :func:`bass_adopters`, :func:`bass_peak`,
-  :func:`fit_bass`, :func:`bass_forecast` — Bass diffusion of a new product: closed forms,
+  :func:`fit_bass`, :func:`bass_forecast`, :func:`forecast_by_analogy` — Bass diffusion of a new product: closed forms,
   nonlinear least-squares fit with intervals, forecast from the first weeks (5.2).
 * :func:`basket_matrix`, :func:`frequent_itemsets`, :func:`association_rules` — cross-sell rules
   on order baskets (support, confidence, lift, leverage, conviction) (3.2, 5.3).
@@ -26,6 +26,7 @@ from ecomlib.product.diffusion import (
     bass_peak,
     bass_share,
     fit_bass,
+    forecast_by_analogy,
 )
 from ecomlib.product.portfolio import abc_xyz, growth_share, life_cycle_stage, weekly_units
 
@@ -42,6 +43,7 @@ __all__ = [
     "bass_share",
     "bayesian_average",
     "fit_bass",
+    "forecast_by_analogy",
     "frequent_itemsets",
     "growth_share",
     "life_cycle_stage",

@@ -13,7 +13,8 @@ imitation, adoption because others have). Its closed forms (Bass 1969):
 :func:`fit_bass` estimates ``(p, q, m)`` by nonlinear least squares on the adopters per period
 (Srinivasan & Mason 1986), with standard errors from the Jacobian at the optimum;
 :func:`bass_forecast` forecasts the following periods with prediction intervals, so that a launch
-can be forecast from its first weeks.
+can be forecast from its first weeks; :func:`forecast_by_analogy` borrows ``p, q`` from earlier
+launches when the first weeks are too few to fit all three parameters.
 
 References
 ----------
@@ -42,6 +43,7 @@ __all__ = [
     "bass_peak",
     "bass_share",
     "fit_bass",
+    "forecast_by_analogy",
 ]
 
 
@@ -348,3 +350,62 @@ def bass_forecast(fit: BassFit, horizon: int, *, level: float = 0.95) -> pd.Data
             "cumulative": fit.adopters.sum() + np.cumsum(mean),
         }
     )
+
+
+def forecast_by_analogy(adopters, analogues, horizon: int) -> pd.DataFrame:
+    """Forecast a launch from its first weeks with ``p, q`` borrowed from earlier launches.
+
+    A few weeks rarely pin down all three Bass parameters. Taking each earlier launch's ``(p, q)``
+    as given, only the market potential is left, and it is linear: the least-squares
+    ``m = sum(n_t g_t) / sum(g_t^2)`` with ``g_t = F(t) - F(t-1)``. Each analogue gives one
+    forecast; their spread is the range the earlier launches allow (not a probability interval).
+
+    Parameters
+    ----------
+    adopters : array-like
+        The new launch's adopters in periods 1..n (n >= 1).
+    analogues : pandas.DataFrame
+        One row per earlier launch with columns ``p`` and ``q`` (e.g. from :func:`fit_bass`).
+    horizon : int
+        Periods to forecast after the observed ones.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per period ``1..n + horizon``: ``observed`` (NaN after n), ``median``, ``low``,
+        ``high`` (the median, smallest and largest of the analogues' curves); ``attrs['m']`` holds
+        each analogue's fitted ``m``.
+    """
+    n = np.asarray(adopters, dtype=float).ravel()
+    if len(n) < 1 or not np.isfinite(n).all() or (n < 0).any():
+        raise DataError(
+            "`adopters` must hold at least one finite, non-negative number.",
+            fix="Pass the new launch's units per period since launch (0 where it sold nothing).",
+        )
+    if not isinstance(analogues, pd.DataFrame) or not {"p", "q"} <= set(analogues.columns) or analogues.empty:
+        raise ParameterError(
+            "`analogues` must be a DataFrame with columns `p` and `q` and at least one row.",
+            fix="Fit earlier launches with fit_bass and collect their params, one row per launch.",
+        )
+    if int(horizon) != horizon or horizon < 1:
+        raise ParameterError(f"`horizon` must be a whole number >= 1, but {horizon!r} was passed.")
+    p = analogues["p"].to_numpy(dtype=float)[:, None]
+    q = analogues["q"].to_numpy(dtype=float)[:, None]
+    if not ((p > 0).all() and (q >= 0).all()):
+        raise ParameterError("`analogues` need p > 0 and q >= 0 in every row.")
+    t = np.arange(1, len(n) + int(horizon) + 1, dtype=float)[None, :]
+    g = _share(t, p, q) - _share(t - 1.0, p, q)  # analogue x period
+    obs = g[:, : len(n)]
+    m = (obs @ n) / np.einsum("ij,ij->i", obs, obs)
+    curves = m[:, None] * g
+    out = pd.DataFrame(
+        {
+            "period": t.ravel().astype(int),
+            "observed": np.concatenate([n, np.full(int(horizon), np.nan)]),
+            "median": np.median(curves, axis=0),
+            "low": curves.min(axis=0),
+            "high": curves.max(axis=0),
+        }
+    )
+    out.attrs["m"] = m.tolist()
+    return out

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from ecomlib.errors import DataError, ParameterError
@@ -14,6 +15,7 @@ from ecomlib.product import (
     bass_peak,
     bass_share,
     fit_bass,
+    forecast_by_analogy,
 )
 
 REF = Path(__file__).parent / "references" / "bass_curve_fit.json"
@@ -131,3 +133,24 @@ def test_bad_input_is_explained():
         fit_bass([1, 5, 9, 4, 2], cov_type="HC3")
     with pytest.raises(ParameterError):
         bass_forecast(fit_bass(_simulate(0)), 0)
+
+
+def test_forecast_by_analogy_by_hand_and_range():
+    # an exact series with the analogue's own p, q: m is recovered exactly from three weeks
+    n = bass_adopters(3, 0.02, 0.4, 800.0)
+    same = forecast_by_analogy(n, pd.DataFrame({"p": [0.02], "q": [0.4]}), horizon=5)
+    assert same.attrs["m"] == pytest.approx([800.0])
+    np.testing.assert_allclose(same["median"], bass_adopters(8, 0.02, 0.4, 800.0), rtol=1e-12)
+    assert same["observed"].isna().sum() == 5
+    # m by hand for one week: m = n_1 / g_1
+    one = forecast_by_analogy([10.0], pd.DataFrame({"p": [0.05], "q": [0.0]}), horizon=1)
+    assert one.attrs["m"] == pytest.approx([10.0 / (1 - np.exp(-0.05))])
+    # analogues around the truth: their range holds the true curve
+    analogues = pd.DataFrame({"p": [0.015, 0.02, 0.03], "q": [0.3, 0.4, 0.5]})
+    rng = np.random.default_rng(3)
+    y = rng.poisson(bass_adopters(5, 0.02, 0.4, 800.0))
+    fc = forecast_by_analogy(y, analogues, horizon=10)
+    truth = bass_adopters(15, 0.02, 0.4, 800.0)
+    assert ((fc["low"] <= truth) & (truth <= fc["high"])).mean() >= 0.8
+    with pytest.raises(ParameterError, match="analogues"):
+        forecast_by_analogy(y, pd.DataFrame({"p": [0.1]}), horizon=2)
