@@ -1,8 +1,9 @@
 """Product strategy, new products and brand (book 3.2 and 5.1-5.4).
 
 * :func:`bass_share`, :func:`bass_cumulative`, :func:`bass_adopters`, :func:`bass_peak`,
-  :func:`fit_bass`, :func:`bass_forecast`, :func:`forecast_by_analogy` — Bass diffusion of a new product: closed forms,
-  nonlinear least-squares fit with intervals, forecast from the first weeks (5.2).
+  :func:`fit_bass`, :func:`bass_forecast`, :func:`forecast_by_analogy`, :func:`launch_readout` — Bass diffusion of a new product: closed forms,
+  nonlinear least-squares fit with intervals, forecast from the first weeks or by analogy with
+  earlier launches, a test-launch read-out (5.2).
 * :func:`basket_matrix`, :func:`frequent_itemsets`, :func:`association_rules` — cross-sell rules
   on order baskets (support, confidence, lift, leverage, conviction) (3.2, 5.3).
 * :func:`growth_share`, :func:`abc_xyz`, :func:`life_cycle_stage`, :func:`weekly_units` — the
@@ -27,6 +28,7 @@ from ecomlib.product.diffusion import (
     bass_share,
     fit_bass,
     forecast_by_analogy,
+    launch_readout,
 )
 from ecomlib.product.portfolio import abc_xyz, growth_share, life_cycle_stage, weekly_units
 
@@ -44,6 +46,7 @@ __all__ = [
     "bayesian_average",
     "fit_bass",
     "forecast_by_analogy",
+    "launch_readout",
     "frequent_itemsets",
     "growth_share",
     "life_cycle_stage",

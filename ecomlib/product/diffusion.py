@@ -14,7 +14,8 @@ imitation, adoption because others have). Its closed forms (Bass 1969):
 (Srinivasan & Mason 1986), with standard errors from the Jacobian at the optimum;
 :func:`bass_forecast` forecasts the following periods with prediction intervals, so that a launch
 can be forecast from its first weeks; :func:`forecast_by_analogy` borrows ``p, q`` from earlier
-launches when the first weeks are too few to fit all three parameters.
+launches when the first weeks are too few to fit all three parameters; :func:`launch_readout`
+ranks a test launch's first weeks among earlier launches'.
 
 References
 ----------
@@ -33,7 +34,14 @@ import pandas as pd
 from scipy import optimize, stats
 
 from ecomlib.errors import DataError, NotIdentifiableError, ParameterError
-from ecomlib.validation import check_argument, check_positive, check_probability
+from ecomlib.validation import (
+    check_argument,
+    check_columns,
+    check_frame,
+    check_numeric,
+    check_positive,
+    check_probability,
+)
 
 __all__ = [
     "BassFit",
@@ -44,6 +52,7 @@ __all__ = [
     "bass_share",
     "fit_bass",
     "forecast_by_analogy",
+    "launch_readout",
 ]
 
 
@@ -409,3 +418,66 @@ def forecast_by_analogy(adopters, analogues, horizon: int) -> pd.DataFrame:
     )
     out.attrs["m"] = m.tolist()
     return out
+
+
+def launch_readout(
+    adopters,
+    earlier: pd.DataFrame,
+    *,
+    weeks: int | None = None,
+    launch_col: str = "launch_id",
+    week_col: str = "week_number",
+    units_col: str = "units",
+) -> pd.Series:
+    """Read out a test launch: its first weeks' units against earlier launches' first weeks.
+
+    Compares the new launch's total units in weeks ``1..weeks`` with the same total of every
+    earlier launch observed at least that long. The percentile is the share of earlier launches
+    that sold less (ties count half), so 0.5 is a typical launch.
+
+    Parameters
+    ----------
+    adopters : array-like
+        The new launch's units in weeks 1, 2, ... since launch.
+    earlier : pandas.DataFrame
+        Earlier launches' weekly units, one row per launch and week (e.g. the sample shop's
+        ``launch_sales``; the category's launches for a like-for-like read-out).
+    weeks : int, optional
+        Weeks compared; by default all of the new launch's weeks.
+    launch_col, week_col, units_col : str
+        Columns of ``earlier``: launch id, week number since launch (1 = launch week), units.
+
+    Returns
+    -------
+    pandas.Series
+        ``weeks``, ``units`` (new launch), ``n_earlier``, ``earlier_median``, ``earlier_low``,
+        ``earlier_high`` (smallest and largest), ``percentile``.
+    """
+    n = np.asarray(adopters, dtype=float).ravel()
+    weeks = len(n) if weeks is None else int(weeks)
+    if weeks < 1 or weeks > len(n):
+        raise ParameterError(f"`weeks` must be between 1 and the {len(n)} weeks passed, but {weeks} was passed.")
+    earlier = check_frame(earlier, "earlier")
+    check_columns(earlier, [launch_col, week_col, units_col], "earlier")
+    check_numeric(earlier, [week_col, units_col], "earlier")
+    first = earlier[earlier[week_col] <= weeks]
+    seen = first.groupby(launch_col)[week_col].nunique()
+    totals = first.groupby(launch_col)[units_col].sum()[seen >= weeks].to_numpy(dtype=float)
+    if len(totals) == 0:
+        raise DataError(
+            f"No earlier launch was observed for {weeks} weeks.",
+            fix="Compare fewer weeks, or add earlier launches' weekly units.",
+        )
+    units = float(n[:weeks].sum())
+    percentile = float(((totals < units).sum() + 0.5 * (totals == units).sum()) / len(totals))
+    return pd.Series(
+        {
+            "weeks": weeks,
+            "units": units,
+            "n_earlier": len(totals),
+            "earlier_median": float(np.median(totals)),
+            "earlier_low": float(totals.min()),
+            "earlier_high": float(totals.max()),
+            "percentile": percentile,
+        }
+    )

@@ -16,6 +16,7 @@ from ecomlib.product import (
     bass_share,
     fit_bass,
     forecast_by_analogy,
+    launch_readout,
 )
 
 REF = Path(__file__).parent / "references" / "bass_curve_fit.json"
@@ -154,3 +155,26 @@ def test_forecast_by_analogy_by_hand_and_range():
     assert ((fc["low"] <= truth) & (truth <= fc["high"])).mean() >= 0.8
     with pytest.raises(ParameterError, match="analogues"):
         forecast_by_analogy(y, pd.DataFrame({"p": [0.1]}), horizon=2)
+
+
+def test_launch_readout_by_hand():
+    # earlier launches' first 3 weeks: A 10 + 20 + 30 = 60, B 5 + 5 + 5 = 15, C 30 + 30 + 30 = 90,
+    # D only 2 weeks observed (left out)
+    earlier = pd.DataFrame(
+        {
+            "launch_id": ["A"] * 4 + ["B"] * 3 + ["C"] * 3 + ["D"] * 2,
+            "week_number": [1, 2, 3, 4, 1, 2, 3, 1, 2, 3, 1, 2],
+            "units": [10, 20, 30, 99, 5, 5, 5, 30, 30, 30, 100, 100],
+        }
+    )
+    r = launch_readout([20, 20, 20, 1], earlier, weeks=3)  # 60 units: above B, tied with A, below C
+    assert r["units"] == 60 and r["n_earlier"] == 3
+    assert r["earlier_median"] == 60 and (r["earlier_low"], r["earlier_high"]) == (15, 90)
+    assert r["percentile"] == pytest.approx((1 + 0.5) / 3)
+    # 2-week totals A 30, B 10, C 60, D 200: 250 beats all four, 200 ties D
+    assert launch_readout([150, 100], earlier)["percentile"] == 1.0
+    assert launch_readout([100, 100], earlier)["percentile"] == pytest.approx(3.5 / 4)
+    with pytest.raises(DataError, match="observed for 5 weeks"):
+        launch_readout([1, 2, 3, 4, 5], earlier)
+    with pytest.raises(ParameterError, match="weeks"):
+        launch_readout([1, 2], earlier, weeks=3)
