@@ -8,8 +8,10 @@
   on order baskets (support, confidence, lift, leverage, conviction) (3.2, 5.3).
 * :func:`growth_share`, :func:`abc_xyz`, :func:`life_cycle_stage`, :func:`weekly_units` — the
   product portfolio: growth-share quadrants, ABC-XYZ classes, life-cycle stage (3.2, 5.1).
-* :func:`bayesian_average`, :func:`price_premium` — brand measures from the shop's own data:
-  ratings shrunk toward the category mean, price premium at equal rating and category (5.4).
+* :func:`bayesian_average`, :func:`price_premium`, :func:`repeat_buyer_share`,
+  :func:`branded_traffic_share` — brand measures from the shop's own data: ratings shrunk toward
+  the category mean, price premium at equal rating and category, repeat buyers and branded
+  traffic over time (5.4).
 """
 
 from ecomlib.product.baskets import (
@@ -18,7 +20,12 @@ from ecomlib.product.baskets import (
     basket_matrix,
     frequent_itemsets,
 )
-from ecomlib.product.brand import bayesian_average, price_premium
+from ecomlib.product.brand import (
+    bayesian_average,
+    branded_traffic_share,
+    price_premium,
+    repeat_buyer_share,
+)
 from ecomlib.product.diffusion import (
     BassFit,
     bass_adopters,
@@ -44,6 +51,7 @@ __all__ = [
     "bass_peak",
     "bass_share",
     "bayesian_average",
+    "branded_traffic_share",
     "fit_bass",
     "forecast_by_analogy",
     "launch_readout",
@@ -51,5 +59,6 @@ __all__ = [
     "growth_share",
     "life_cycle_stage",
     "price_premium",
+    "repeat_buyer_share",
     "weekly_units",
 ]

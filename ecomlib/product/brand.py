@@ -9,6 +9,8 @@ The book speaks of building a brand; it gives no measures. Ours:
 * :func:`price_premium` — the price premium at equal rating and category: an ordinary
   least-squares regression of log price on rating, category dummies and (optionally) a brand or
   group label; ``exp(coefficient) - 1`` is the premium as a share of price.
+* :func:`repeat_buyer_share`, :func:`branded_traffic_share` — over time, the share of buyers who
+  come back and of sessions that arrive through branded channels.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import statsmodels.api as sm
 
 from ecomlib.errors import DataError, NotIdentifiableError, ParameterError
 from ecomlib.validation import (
+    check_argument,
     check_columns,
     check_frame,
     check_numeric,
@@ -26,7 +29,7 @@ from ecomlib.validation import (
     check_probability,
 )
 
-__all__ = ["bayesian_average", "price_premium"]
+__all__ = ["bayesian_average", "branded_traffic_share", "price_premium", "repeat_buyer_share"]
 
 
 def bayesian_average(
@@ -176,4 +179,96 @@ def price_premium(
     out["premium_low"] = np.expm1(out["low"])
     out["premium_high"] = np.expm1(out["high"])
     out.attrs["n"] = len(df)
+    return out
+
+
+def _period_start(d: pd.Series, freq: str) -> pd.Series:
+    check_argument("freq", ["W", "M", "Q", "Y"], freq)
+    code = {"W": "W-SUN", "M": "M", "Q": "Q", "Y": "Y"}[freq]
+    return d.dt.to_period(code).dt.start_time.astype("datetime64[us]")
+
+
+def repeat_buyer_share(
+    tx: pd.DataFrame, *, customer: str = "customer_id", date: str = "order_date", freq: str = "M"
+) -> pd.DataFrame:
+    """Share of each period's buyers who had bought before the period began.
+
+    A loyal customer base is one visible trace of a brand: the share rises as earlier buyers come
+    back. Buyers are counted once per period; a buyer is a *repeat buyer* when their first order in
+    the data is before the period's start (so early periods read low: the data cannot see orders
+    before they begin).
+
+    Parameters
+    ----------
+    tx : pandas.DataFrame
+        Orders or order lines with ``customer`` and ``date``.
+    freq : {"W", "M", "Q", "Y"}
+        Period length (weeks start on Monday).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per period: ``period`` (start date), ``buyers``, ``repeat_buyers``,
+        ``repeat_share``.
+    """
+    tx = check_frame(tx, "tx")
+    check_columns(tx, [customer, date], "tx")
+    df = tx[[customer, date]].dropna()
+    d = pd.to_datetime(df[date])
+    period = _period_start(d, freq)
+    first_period = period.groupby(df[customer]).transform("min")
+    buyers = pd.DataFrame({"customer": df[customer], "period": period, "repeat": period > first_period})
+    buyers = buyers.drop_duplicates(["customer", "period"])
+    out = buyers.groupby("period").agg(buyers=("customer", "size"), repeat_buyers=("repeat", "sum")).reset_index()
+    out["repeat_buyers"] = out["repeat_buyers"].astype(int)
+    out["repeat_share"] = out["repeat_buyers"] / out["buyers"]
+    return out
+
+
+def branded_traffic_share(
+    sessions: pd.DataFrame,
+    *,
+    branded=("direct",),
+    channel: str = "channel",
+    date: str = "date",
+    freq: str = "M",
+) -> pd.DataFrame:
+    """Share of sessions per period that came through branded channels (direct, brand search).
+
+    Visitors who type the shop's address or search for its name already know the brand; the share
+    of their sessions over time is a second trace of it.
+
+    Parameters
+    ----------
+    sessions : pandas.DataFrame
+        One row per session with ``channel`` and ``date``.
+    branded : sequence of str
+        Channel labels that count as branded (e.g. ``("direct", "brand_search")``).
+    freq : {"W", "M", "Q", "Y"}
+        Period length.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``period``, ``sessions``, ``branded_sessions``, ``branded_share``.
+    """
+    sessions = check_frame(sessions, "sessions")
+    check_columns(sessions, [channel, date], "sessions")
+    branded = [branded] if isinstance(branded, str) else list(branded)
+    found = set(sessions[channel].dropna().astype(str))
+    if not set(branded) & found:
+        raise DataError(
+            f"None of the branded channels {branded} occurs in `sessions[{channel!r}]`.",
+            fix=f"Name the branded channels among {sorted(found)[:10]} with `branded=`.",
+        )
+    period = _period_start(pd.to_datetime(sessions[date]), freq)
+    is_branded = sessions[channel].astype(str).isin(branded)
+    out = (
+        pd.DataFrame({"period": period, "branded": is_branded})
+        .groupby("period")
+        .agg(sessions=("branded", "size"), branded_sessions=("branded", "sum"))
+        .reset_index()
+    )
+    out["branded_sessions"] = out["branded_sessions"].astype(int)
+    out["branded_share"] = out["branded_sessions"] / out["sessions"]
     return out

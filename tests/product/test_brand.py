@@ -7,7 +7,12 @@ import pandas as pd
 import pytest
 
 from ecomlib.errors import DataError, NotIdentifiableError
-from ecomlib.product import bayesian_average, price_premium
+from ecomlib.product import (
+    bayesian_average,
+    branded_traffic_share,
+    price_premium,
+    repeat_buyer_share,
+)
 
 
 def _reviews():
@@ -100,3 +105,34 @@ def test_price_premium_not_identifiable():
         price_premium(df)
     with pytest.raises(DataError, match="prices <= 0"):
         price_premium(df.assign(price=[0.0, 1.0, 2.0]))
+
+
+def test_repeat_buyer_share_by_hand():
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["x", "y", "x", "z", "x", "y", "y"],
+            "order_date": pd.to_datetime(
+                ["2025-01-03", "2025-01-20", "2025-02-02", "2025-02-10", "2025-02-11", "2025-03-05", "2025-03-06"]
+            ),
+        }
+    )
+    out = repeat_buyer_share(tx, freq="M")
+    # Jan: x, y new; Feb: x (repeat, counted once), z new; Mar: y repeat
+    assert out["period"].dt.month.tolist() == [1, 2, 3]
+    assert out["buyers"].tolist() == [2, 2, 1]
+    assert out["repeat_buyers"].tolist() == [0, 1, 1]
+    assert out["repeat_share"].tolist() == pytest.approx([0.0, 0.5, 1.0])
+
+
+def test_branded_traffic_share_by_hand():
+    sessions = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-03", "2025-02-01"]),
+            "channel": ["direct", "social", "brand_search", "social"],
+        }
+    )
+    out = branded_traffic_share(sessions, branded=("direct", "brand_search"))
+    assert out["sessions"].tolist() == [3, 1] and out["branded_sessions"].tolist() == [2, 0]
+    assert out["branded_share"].tolist() == pytest.approx([2 / 3, 0.0])
+    with pytest.raises(DataError, match="branded channels"):
+        branded_traffic_share(sessions, branded="tv")
