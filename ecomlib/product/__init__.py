@@ -1,0 +1,64 @@
+"""Product strategy, new products and brand (book 3.2 and 5.1-5.4).
+
+* :func:`bass_share`, :func:`bass_cumulative`, :func:`bass_adopters`, :func:`bass_peak`,
+  :func:`fit_bass`, :func:`bass_forecast`, :func:`forecast_by_analogy`, :func:`launch_readout` — Bass diffusion of a new product: closed forms,
+  nonlinear least-squares fit with intervals, forecast from the first weeks or by analogy with
+  earlier launches, a test-launch read-out (5.2).
+* :func:`basket_matrix`, :func:`frequent_itemsets`, :func:`association_rules` — cross-sell rules
+  on order baskets (support, confidence, lift, leverage, conviction) (3.2, 5.3).
+* :func:`growth_share`, :func:`abc_xyz`, :func:`life_cycle_stage`, :func:`weekly_units` — the
+  product portfolio: growth-share quadrants, ABC-XYZ classes, life-cycle stage (3.2, 5.1).
+* :func:`bayesian_average`, :func:`price_premium`, :func:`repeat_buyer_share`,
+  :func:`branded_traffic_share` — brand measures from the shop's own data: ratings shrunk toward
+  the category mean, price premium at equal rating and category, repeat buyers and branded
+  traffic over time (5.4).
+"""
+
+from ecomlib.product.baskets import (
+    BasketMatrix,
+    association_rules,
+    basket_matrix,
+    frequent_itemsets,
+)
+from ecomlib.product.brand import (
+    bayesian_average,
+    branded_traffic_share,
+    price_premium,
+    repeat_buyer_share,
+)
+from ecomlib.product.diffusion import (
+    BassFit,
+    bass_adopters,
+    bass_cumulative,
+    bass_forecast,
+    bass_peak,
+    bass_share,
+    fit_bass,
+    forecast_by_analogy,
+    launch_readout,
+)
+from ecomlib.product.portfolio import abc_xyz, growth_share, life_cycle_stage, weekly_units
+
+__all__ = [
+    "BasketMatrix",
+    "BassFit",
+    "abc_xyz",
+    "association_rules",
+    "basket_matrix",
+    "bass_adopters",
+    "bass_cumulative",
+    "bass_forecast",
+    "bass_peak",
+    "bass_share",
+    "bayesian_average",
+    "branded_traffic_share",
+    "fit_bass",
+    "forecast_by_analogy",
+    "launch_readout",
+    "frequent_itemsets",
+    "growth_share",
+    "life_cycle_stage",
+    "price_premium",
+    "repeat_buyer_share",
+    "weekly_units",
+]
