@@ -158,7 +158,7 @@ class BassFit:
         Estimates of ``p``, ``q``, ``m``.
     cov : pandas.DataFrame
         Their covariance, ``s^2 (J'J)^-1`` with ``s^2`` = residual sum of squares / (n - 3), or
-        the HC1 sandwich (see :func:`fit_bass`).
+        the HC1 or HC3 sandwich (see :func:`fit_bass`).
     adopters : numpy.ndarray
         The adopters per period that were fitted (periods 1..n).
     sigma : float
@@ -235,10 +235,15 @@ def fit_bass(adopters, *, start=None, level: float = 0.95, cov_type: str = "nonr
         Starting ``(p, q, m)``; by default from Bass's (1969) linear regression.
     level : float
         Confidence level of the intervals in :meth:`BassFit.summary`.
-    cov_type : {"nonrobust", "HC1"}
+    cov_type : {"nonrobust", "HC1", "HC3"}
         ``"nonrobust"``: ``s^2 (J'J)^-1``, for noise of constant variance. ``"HC1"``: the
         sandwich ``n/(n-3) (J'J)^-1 J' diag(e^2) J (J'J)^-1``, for noise that grows with sales
-        (counts are roughly Poisson: their variance is largest around the peak).
+        (counts are roughly Poisson: their variance is largest around the peak). ``"HC3"``: the
+        same sandwich with each ``e_t^2`` divided by ``(1 - h_t)^2``, ``h_t`` the leverage of
+        period t (the peak weeks pull the fit towards themselves, so their residuals are too
+        small). On short Poisson series (12-30 periods, 300 simulated launches each) HC3's 95 %
+        intervals covered p, q, m in 95-98 % of launches, HC1's in 91-95 %, the nonrobust ones in
+        84-97 % (``tests/product/test_diffusion.py``).
 
     Returns
     -------
@@ -252,7 +257,7 @@ def fit_bass(adopters, *, start=None, level: float = 0.95, cov_type: str = "nonr
         The curvature matrix is singular (e.g. a flat series).
     """
     level = check_probability("level", level)
-    check_argument("cov_type", ["nonrobust", "HC1"], cov_type)
+    check_argument("cov_type", ["nonrobust", "HC1", "HC3"], cov_type)
     n = np.asarray(adopters, dtype=float).ravel()
     if len(n) < 4:
         raise DataError(
@@ -287,6 +292,10 @@ def fit_bass(adopters, *, start=None, level: float = 0.95, cov_type: str = "nonr
     if cov_type == "HC1":
         meat = (sol.jac.T * sol.fun**2) @ sol.jac
         cov = bread @ meat @ bread * len(n) / (len(n) - 3)
+    elif cov_type == "HC3":
+        leverage = np.einsum("ij,jk,ik->i", sol.jac, bread, sol.jac)
+        meat = (sol.jac.T * (sol.fun / np.maximum(1.0 - leverage, 1e-12)) ** 2) @ sol.jac
+        cov = bread @ meat @ bread
     else:
         cov = s2 * bread
     names = ["p", "q", "m"]
