@@ -230,7 +230,7 @@ def _code_files(read: Callable[[Path], Store]) -> list[Path]:
     """
     import inspect
 
-    files = {Path(__file__).resolve()}
+    files = {Path(inspect.getsourcefile(_content_key)).resolve()}  # this module
     try:
         files.add(Path(inspect.getsourcefile(read)).resolve())
     except TypeError:  # a builtin or C function: no source to hash
