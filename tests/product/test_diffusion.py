@@ -131,7 +131,7 @@ def test_bad_input_is_explained():
     with pytest.raises(ParameterError):
         bass_adopters(10, p=0, q=0.3, m=100)
     with pytest.raises(ParameterError, match="cov_type"):
-        fit_bass([1, 5, 9, 4, 2], cov_type="HC3")
+        fit_bass([1, 5, 9, 4, 2], cov_type="HC9")
     with pytest.raises(ParameterError):
         bass_forecast(fit_bass(_simulate(0)), 0)
 
