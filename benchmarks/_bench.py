@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 #: Generated inputs and scratch outputs (git-ignored; ``make clean`` removes it).
@@ -33,6 +34,16 @@ def load_average() -> str:
     except OSError:  # pragma: no cover - not on Linux/macOS
         return "unknown"
     return f"{one:.2f} {five:.2f} {fifteen:.2f} ({os.cpu_count()} cores)"
+
+
+def best_of(func, repeats: int = 3) -> float:
+    """Smallest wall time of ``repeats`` calls of ``func()``, in seconds."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return min(times)
 
 
 def report(benchmark: str, what: str, ratio: float, target: float, *, anchor: str, figure: str = "") -> bool:

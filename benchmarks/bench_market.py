@@ -26,26 +26,16 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _bench import load_average, report  # noqa: E402
+from _bench import best_of, load_average, report  # noqa: E402
 
 FORECAST_TARGET = 1.5  # x the plain statsmodels fits
 SHARES_TARGET = 3.0  # x plain pandas
 HORIZON, ORIGINS = 28, 4
 REPEATS = 3
 
-
-def best_of(func, repeats: int = REPEATS) -> float:
-    """Smallest wall time of ``repeats`` calls of ``func``, in seconds."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def transaction_lines(rows: int, seed: int = 0):

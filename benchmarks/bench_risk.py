@@ -15,14 +15,13 @@ Prints measured against target (best of 3 runs) and exits non-zero on a miss.
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _bench import load_average, report  # noqa: E402
+from _bench import best_of, load_average, report  # noqa: E402
 
 from ecomlib.risk import (  # noqa: E402
     LogNormal,
@@ -39,14 +38,6 @@ from ecomlib.risk import (  # noqa: E402
 MONTE_CARLO_TARGET = 2.0  # x numpy + scipy.stats
 MONITORING_TARGET = 3.0  # x statsmodels STL + pandas
 
-
-def best_of(fn, repeats: int = 3) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def monte_carlo():

@@ -13,14 +13,14 @@ Run: ``python benchmarks/bench_service.py``. Exit status 1 when a target is miss
 from __future__ import annotations
 
 import sys
-import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import special
 
-sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
-from _bench import load_average, report  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _bench import best_of, load_average, report  # noqa: E402
 
 from ecomlib.service import (  # noqa: E402
     csat_summary,
@@ -30,15 +30,6 @@ from ecomlib.service import (  # noqa: E402
     staffing_plan,
     time_percentiles,
 )
-
-
-def best_of(fn, repeats: int = 3) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def make_tickets(n: int = 2_000_000) -> pd.DataFrame:
