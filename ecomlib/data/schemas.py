@@ -342,6 +342,42 @@ SCHEMAS: dict[str, TableSchema] = {
             _c("agent_id", "str"),
             _c("team", "str", False, True),
         ), "engagement survey, one row per respondent, one column per Likert item (1-5)"),
+        TableSchema("platforms", (
+            _c("platform", "str"),
+            _c("platform_type", "str", False, True,
+               (Rule("isin", (("own_site", "marketplace", "live_commerce", "cross_border"),)),)),
+            _c("commission_rate", "float", checks=_share, description="share of GMV"),
+            _c("payment_fee_rate", "float", checks=_share, description="share of GMV"),
+            _c("ad_take_rate", "float", checks=_share, description="share of GMV"),
+            _c("fulfilment_per_order", "float", checks=_ge0, description="CNY per order"),
+            _c("fixed_fee_per_month", "float", checks=_ge0, description="CNY per month"),
+            _c("start_date", "datetime", False, True, description="first day the shop sells there"),
+            _c("note", "str", False, True),
+        ), "fee schedule, one row per sales platform"),
+        TableSchema("order_platforms", (
+            _c("order_id", "str"),
+            _c("platform", "str"),
+        ), "the platform each order was sold on, one row per order"),
+        TableSchema("channel_panel", (
+            _c("category", "str"),
+            _c("week", "datetime", description="Monday"),
+            _c("gmv", "float", checks=_ge0, description="CNY, all platforms"),
+            _c("treated", "bool", description="the category was opened on the new channel"),
+            _c("post", "bool", description="week on or after the channel's launch week"),
+            _c("new_channel_gmv", "float", False, True, _ge0, "CNY sold on the new channel"),
+        ), "weekly GMV per category around a new channel's launch"),
+        TableSchema("partner_deliveries", (
+            _c("delivery_id", "str"),
+            _c("partner", "str"),
+            _c("partner_type", "str", False, True, (Rule("isin", (("supplier", "logistics"),)),)),
+            _c("ordered_date", "datetime", False, True),
+            _c("promised_date", "datetime"),
+            _c("delivered_date", "datetime", False, True),
+            _c("quantity_ordered", "int", checks=_ge0, description="units"),
+            _c("quantity_delivered", "int", False, True, _ge0, "units"),
+            _c("defective_units", "int", False, True, _ge0, "units"),
+            _c("damaged_units", "int", False, True, _ge0, "units"),
+        ), "deliveries from suppliers and logistics partners, one row per delivery"),
     ]
 }
 

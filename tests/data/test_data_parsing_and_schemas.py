@@ -45,6 +45,7 @@ def test_every_table_of_the_data_model_has_a_schema():
         "experiment", "touchpoints", "market", "competitors", "risk_register", "suppliers",
         "kpis_daily", "price_survey", "categories",
         "tickets", "service_team", "team_survey",
+        "platforms", "order_platforms", "channel_panel", "partner_deliveries",
     }
     assert SCHEMAS["transactions"].required == ("order_id", "order_date", "product_id", "quantity", "unit_price")
     assert SCHEMAS["sessions"]["step"].kind == "str"
