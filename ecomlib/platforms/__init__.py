@@ -3,8 +3,17 @@
 * :func:`read_fee_schedule`, :func:`platform_pnl`, :func:`break_even_volume`,
   :func:`platform_scorecard` — platform choice: per-platform P&L under an editable fee schedule
   (illustrative defaults), break-even volume, a weighted scorecard (7.1).
+* :func:`partner_scorecard`, :func:`partner_safety_stock`, :func:`partner_concentration` —
+  suppliers and logistics partners: OTIF, defect and damage rates with Wilson intervals, lead
+  time, a ranked review list, safety stock (risk chapter) and HHI (market chapter) (7.3).
 """
 
+from ecomlib.platforms.partners import (
+    DELIVERY_COLUMNS,
+    partner_concentration,
+    partner_safety_stock,
+    partner_scorecard,
+)
 from ecomlib.platforms.pnl import (
     FEE_COLUMNS,
     PNL_COLUMNS,
@@ -15,6 +24,10 @@ from ecomlib.platforms.pnl import (
 )
 
 __all__ = [
+    "DELIVERY_COLUMNS",
+    "partner_concentration",
+    "partner_safety_stock",
+    "partner_scorecard",
     "FEE_COLUMNS",
     "PNL_COLUMNS",
     "break_even_volume",
