@@ -11,6 +11,7 @@ function           folder
 notebooks_dir()    the chapter notebooks (``00_basics.ipynb`` ...)
 sample_dir()       the sample shop written by ``ecomlib data sample``
 real_data_dir()    real exports: ``online_retail/`` (UCI, CC BY 4.0), ``cdnow/``
+platforms_dir()    the platforms chapter's editable tables (fee schedule, tax rules)
 font_path()        the OFL-licensed Noto Sans CJK SC subset (``fonts/``)
 =================  ==============================================================
 
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from ecomlib.errors import DataError
 
-__all__ = ["package_dir", "notebooks_dir", "sample_dir", "real_data_dir", "font_path",
+__all__ = ["package_dir", "notebooks_dir", "sample_dir", "real_data_dir", "platforms_dir", "font_path",
            "CJK_FONT_FILE", "LAYOUT"]
 
 #: Each bundled folder, relative to the ``ecomlib`` package folder. (Changing the layout of
@@ -35,6 +36,7 @@ LAYOUT = {
     "notebooks": "notebooks",
     "sample": "data_files/sample",
     "real": "data_files/real",
+    "platforms": "data_files/platforms",
     "fonts": "fonts",
 }
 
@@ -77,6 +79,11 @@ def real_data_dir(name: str | None = None) -> Path:
     """Folder of the bundled real data, or of one data set in it (``"online_retail"``, ``"cdnow"``)."""
     folder = _folder("real")
     return folder / name if name else folder
+
+
+def platforms_dir() -> Path:
+    """Folder of the platforms chapter's tables: ``fee_schedule_illustrative.csv``, ``tax_rules.csv``."""
+    return _folder("platforms")
 
 
 def font_path() -> Path:
