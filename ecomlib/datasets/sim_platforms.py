@@ -48,7 +48,7 @@ partner_deliveries (one row per delivery)
     The suppliers of ``suppliers`` (deliveries in proportion to ``share_of_purchases``,
     ``SUPPLIER_DELIVERIES_PER_DAY`` a day in all; lead time mean and sd and defect rate from that
     table) and the invented carriers of ``CARRIERS`` (no defects). Each partner quotes a
-    promised lead ``P = round(mean + buffer x sd)`` days (``buffer ~ U(-0.5, 1.5)`` per partner)
+    promised lead ``P = round(mean + buffer x sd)`` days (``buffer ~ U(BUFFER_LOW, BUFFER_HIGH)`` per partner)
     and ships in full with probability ``q ~ U(IN_FULL_LOW, IN_FULL_HIGH)`` (short by 1-15%
     otherwise). An order is placed on a uniform day (leaving ``LAST_ORDER_MARGIN_DAYS`` before the
     end); lead time ``L = max(1, round(Normal(mean, sd)))`` days; defective and damaged units are
@@ -100,7 +100,8 @@ CARRIERS = {
 SUPPLIER_DELIVERIES_PER_DAY = 1.0
 SUPPLIER_DAMAGE_RATE = 0.003
 SUPPLIER_MIN_DELIVERIES = 8
-IN_FULL_LOW, IN_FULL_HIGH = 0.88, 0.99
+IN_FULL_LOW, IN_FULL_HIGH = 0.93, 0.995
+BUFFER_LOW, BUFFER_HIGH = 0.3, 2.5   # promised lead = mean + buffer x sd (days)
 LAST_ORDER_MARGIN_DAYS = 60
 
 __all__ = ["NAME", "PLATFORMS", "simulate", "fee_schedule", "true_platform_pnl"]
@@ -240,7 +241,7 @@ def _partners(ctx: SimContext, rng: np.random.Generator) -> pd.DataFrame:
                      mean, sd, 0.0, damage))
     df = pd.DataFrame(rows, columns=["partner", "partner_type", "n", "lead_mean", "lead_sd",
                                      "defect_rate", "damage_rate"])
-    df["buffer"] = rng.uniform(-0.5, 1.5, len(df))
+    df["buffer"] = rng.uniform(BUFFER_LOW, BUFFER_HIGH, len(df))
     df["promised_days"] = np.maximum(1, np.round(df["lead_mean"] + df["buffer"] * df["lead_sd"])).astype(int)
     df["in_full"] = rng.uniform(IN_FULL_LOW, IN_FULL_HIGH, len(df))
     return df

@@ -187,3 +187,16 @@ def test_a_plain_difference_in_differences_on_the_panel_finds_the_effect(sample_
     se = np.sqrt(treated.var() / len(treated) + control.var() / len(control))
     t = stats.t.ppf(0.995, len(treated) + len(control) - 2)
     assert abs(did - truth["channel_true_effect_log"]) < t * se
+
+
+def test_bundled_illustrative_fee_schedule_is_the_simulators():
+    """ecomlib/data_files/platforms/fee_schedule_illustrative.csv (platlib's file) carries the
+    simulator's numbers and start dates, so the notebook's default schedule is the shop's truth."""
+    from ecomlib.platforms import read_fee_schedule
+
+    csv = read_fee_schedule().set_index("platform")
+    sim = sim_platforms.fee_schedule(pd.Timestamp("2024-01-01"), pd.Timestamp("2025-12-31")).set_index("platform")
+    assert sorted(csv.index) == sorted(sim.index)
+    cols = list(sim_platforms.FEE_COLUMNS[1:]) + ["start_date"]
+    pd.testing.assert_frame_equal(csv.loc[sim.index, cols], sim[cols], check_dtype=False)
+    assert csv["note"].str.lower().str.contains("illustrative").all()
