@@ -31,6 +31,7 @@ CHAPTERS = {
     "retention": "05_retention",
     "risk": "06_risk",
     "service": "08_service_team",
+    "platforms": "09_platforms",
 }
 
 #: The chapter notebooks shipped with ecomlib (:func:`ecomlib.resources.notebooks_dir`).
