@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from ecomlib.errors import DataError, EcomlibError, NotIdentifiableError, ParameterError
+from ecomlib.platforms.groups import codes, distinct_pairs
 from ecomlib.promotion.did import did
 from ecomlib.promotion.synthetic import synthetic_control
 from ecomlib.retention.clv import clv_by_group, shop_customer_value
@@ -60,17 +61,24 @@ __all__ = ["Incrementality", "channel_incrementality", "clv_by_channel", "platfo
 MAX_PLATFORMS = 30  # combinations are kept as bit masks
 
 
-def _completed_known(lines: pd.DataFrame, by: str, customer_col: str) -> pd.DataFrame:
+def _completed_known(lines: pd.DataFrame, by: str, customer_col: str):
+    """Customer and platform codes of the completed lines with a known customer (-1 elsewhere)."""
     check_frame(lines, "lines")
     check_columns(lines, [by, customer_col], "lines")
-    keep = lines[customer_col].notna()
+    cust, _ = codes(lines[customer_col])
     if "status" in lines:
-        keep &= lines["status"].astype("str").eq("completed")
-    out = lines.loc[keep, [by, customer_col]]
-    if out.empty:
+        cust = np.where(lines["status"].astype("str").to_numpy() == "completed", cust, -1)
+    if not (cust >= 0).any():
         raise DataError("`lines` has no completed line with a known customer, so no overlap can be counted.",
                         fix="Customer ids are needed: a marketplace export without them cannot show overlap.")
-    return out
+    plat, names = codes(lines[by].astype("str"))
+    plat = np.where(cust >= 0, plat, -1)
+    used = np.bincount(plat[plat >= 0], minlength=len(names)) > 0
+    if not used.all():  # platforms seen only on other lines are left out
+        remap = np.cumsum(used) - 1
+        plat = np.where(plat >= 0, remap[np.maximum(plat, 0)], -1)
+        names = names[used]
+    return cust, plat, names
 
 
 def platform_overlap(lines: pd.DataFrame, *, by: str = "platform", customer_col: str = "customer_id") -> pd.DataFrame:
@@ -100,18 +108,22 @@ def platform_overlap(lines: pd.DataFrame, *, by: str = "platform", customer_col:
     >>> platform_overlap(lines)[["combination", "customers"]].to_dict("list")
     {'combination': ['A', 'A + B'], 'customers': [2, 1]}
     """
-    df = _completed_known(lines, by, customer_col)
-    cust, _ = pd.factorize(df[customer_col], sort=False)
-    plat, names = pd.factorize(df[by].astype("str"), sort=True)
+    cust, plat, names = _completed_known(lines, by, customer_col)
     if len(names) > MAX_PLATFORMS:
         raise DataError(f"`lines.{by}` has {len(names)} platforms; at most {MAX_PLATFORMS} can be combined.",
                         fix="Group small platforms into 'Other' first.")
-    pairs = np.unique(cust.astype(np.int64) * len(names) + plat)
-    c, p = pairs // len(names), pairs % len(names)
-    masks = np.bincount(c, weights=(1 << p).astype(np.float64), minlength=cust.max() + 1).astype(np.int64)
+    c, p = distinct_pairs(cust, plat, len(names))
+    masks = np.bincount(c, weights=(1 << p).astype(np.float64), minlength=int(cust.max()) + 1).astype(np.int64)
     per_platform = np.bincount(p, minlength=len(names))
     order = np.argsort(-per_platform, kind="stable")
-    combos, counts = np.unique(masks, return_counts=True)
+    if len(names) <= 20:
+        tally = np.bincount(masks, minlength=1 << len(names))
+        combos = np.flatnonzero(tally)
+        counts = tally[combos]
+    else:
+        combos, counts = np.unique(masks, return_counts=True)
+    keep = combos > 0
+    combos, counts = combos[keep], counts[keep]
     member = (combos[:, None] >> np.arange(len(names))[None, :]) & 1 == 1
     labels = [" + ".join(names[j] for j in order if row[j]) for row in member]
     out = pd.DataFrame({"combination": pd.array(labels, dtype="str"), "n_platforms": member.sum(axis=1),

@@ -50,9 +50,12 @@ _UNITS = ("quantity_ordered", "quantity_delivered", "defective_units", "damaged_
 
 
 def _wilson(count, nobs, alpha: float) -> tuple[np.ndarray, np.ndarray]:
-    low, high = proportion_confint(np.asarray(count, dtype=float), np.asarray(nobs, dtype=float),
-                                   alpha=alpha, method="wilson")
-    return np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+    """Wilson interval; exactly 0 (1) at a count of 0 (of all), where rounding can leave 1e-20."""
+    count, nobs = np.asarray(count, dtype=float), np.asarray(nobs, dtype=float)
+    low, high = proportion_confint(count, nobs, alpha=alpha, method="wilson")
+    low = np.where(count == 0, 0.0, np.asarray(low, dtype=float))
+    high = np.where(count == nobs, 1.0, np.asarray(high, dtype=float))
+    return low, high
 
 
 def _check_deliveries(deliveries: pd.DataFrame) -> pd.DataFrame:

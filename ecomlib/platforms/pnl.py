@@ -38,6 +38,7 @@ import pandas as pd
 
 from ecomlib import resources
 from ecomlib.errors import DataError, ParameterError
+from ecomlib.platforms.groups import codes, distinct_per_group
 from ecomlib.validation import check_columns, check_frame, check_numeric
 
 __all__ = [
@@ -133,13 +134,6 @@ def read_fee_schedule(path_or_frame=None) -> pd.DataFrame:
     return fees[list(FEE_COLUMNS)].reset_index(drop=True)
 
 
-def _months_spanned(dates: pd.Series, groups: pd.Series) -> pd.Series:
-    """Calendar months from each group's first to its last date, both included."""
-    month = dates.dt.year * 12 + dates.dt.month
-    span = month.groupby(groups).agg(["min", "max"])
-    return (span["max"] - span["min"] + 1).astype("float64")
-
-
 def _months(months, index: pd.Index, spanned: pd.Series) -> pd.Series:
     if months is None:
         return spanned.reindex(index)
@@ -213,36 +207,47 @@ def platform_pnl(
     check_columns(lines, needed, "lines")
     check_numeric(lines, ["revenue", "quantity", unit_cost_col], "lines")
     fees = read_fee_schedule(fee_schedule).set_index("platform")
-    status = lines["status"].astype("str")
-    unknown = sorted(set(status.unique()) - set(_STATUSES))
+    status, status_names = codes(lines["status"].astype("str"))
+    unknown = sorted(set(status_names) - set(_STATUSES))
     if unknown:
         raise DataError(f"`lines.status` holds {unknown}; allowed: {list(_STATUSES)}.",
                         fix="Map your export's statuses onto completed / returned / cancelled.")
-    keep = status.ne("cancelled").to_numpy()
-    df = lines.loc[keep, [by, "order_id", "order_date", "customer_id", "revenue", "quantity", unit_cost_col]]
-    sale = status[keep].eq("completed").to_numpy()
+    code_of = {name: i for i, name in enumerate(status_names)}
+    sale = status == code_of.get("completed", -2)
+    keep = sale | (status == code_of.get("returned", -2))
     if not sale.any():
         raise DataError("`lines` has no completed line, so no platform has any sale.")
-    platform = df[by].astype("str")
-    missing = sorted(set(platform.unique()) - set(fees.index))
+    platform, names = codes(lines[by].astype("str"))
+    platform = np.where(keep, platform, -1)  # cancelled lines belong to no platform
+    with_sale = np.bincount(platform[sale], minlength=len(names)) > 0
+    missing = sorted(set(names[np.bincount(platform[keep], minlength=len(names)) > 0]) - set(fees.index))
     if missing:
         raise DataError(f"Platform(s) {missing} of `lines` have no row in the fee schedule "
                         f"(it has {list(fees.index)}).",
                         fix="Add a row per platform to the fee schedule, or rename the platforms.")
-    revenue = df["revenue"].to_numpy(dtype=float)
-    frame = pd.DataFrame({
-        "platform": platform.to_numpy(),
-        "gmv": np.where(sale, revenue, 0.0),
-        "refunds": np.where(sale, 0.0, np.abs(revenue)),
-        "cogs": df["quantity"].to_numpy(dtype=float) * df[unit_cost_col].to_numpy(dtype=float),
-    })
-    sums = frame.groupby("platform", sort=True)[["gmv", "refunds", "cogs"]].sum()
-    sold = df.loc[sale]
-    sold_platform = platform[sale]
-    orders = sold["order_id"].groupby(sold_platform).nunique()
-    customers = sold["customer_id"].groupby(sold_platform).nunique()
-    dates = pd.to_datetime(sold["order_date"])
-    spanned = _months_spanned(dates, sold_platform)
+    revenue = lines["revenue"].to_numpy(dtype=float)
+    cost = lines["quantity"].to_numpy(dtype=float) * lines[unit_cost_col].to_numpy(dtype=float)
+    used = platform >= 0
+    p = platform[used]
+
+    def total(weights) -> np.ndarray:
+        return np.bincount(p, weights=weights[used], minlength=len(names))
+
+    sums = pd.DataFrame({"gmv": total(np.where(sale, revenue, 0.0)),
+                         "refunds": total(np.where(sale, 0.0, np.abs(revenue))),
+                         "cogs": total(cost)}, index=pd.Index(names.astype("str"), name="platform"))
+    sold_platform = np.where(sale, platform, -1)
+    orders = pd.Series(distinct_per_group(codes(lines["order_id"])[0], sold_platform, len(names)), index=sums.index)
+    customers = pd.Series(distinct_per_group(codes(lines["customer_id"])[0], sold_platform, len(names)),
+                          index=sums.index)
+    dates = lines["order_date"]
+    if not pd.api.types.is_datetime64_any_dtype(dates):
+        dates = pd.to_datetime(dates)
+    span = pd.Series(dates.to_numpy()[sale]).groupby(platform[sale]).agg(["min", "max"])
+    span.index = names[span.index.to_numpy()].astype("str")
+    spanned = ((span["max"].dt.year - span["min"].dt.year) * 12
+               + span["max"].dt.month - span["min"].dt.month + 1).astype("float64")
+    orders = orders[with_sale]
     out = sums.loc[orders.index].copy()
     rate = fees.loc[out.index]
     out.insert(0, "customers", customers.reindex(out.index).fillna(0).astype("int64"))

@@ -153,3 +153,11 @@ def test_clv_by_channel_notes_a_platform_it_cannot_fit():
                          "order_date": [pd.Timestamp("2025-06-01")], "order_id": ["t"], "status": ["completed"]})
     out = clv_by_channel(pd.concat([lines, tiny], ignore_index=True), margin=0.4).set_index("platform")
     assert out.loc["Tiny", "note"].startswith("not fitted") and np.isnan(out.loc["Tiny", "clv"])
+
+
+def test_a_platform_seen_only_on_cancelled_lines_is_left_out():
+    lines = pd.concat([overlap_lines(), pd.DataFrame({"platform": ["Ghost"], "customer_id": ["c1"],
+                                                      "status": ["cancelled"]})], ignore_index=True)
+    out = platform_overlap(lines)
+    assert "Ghost" not in out.columns and "Ghost" not in out.attrs["platform_customers"]
+    pd.testing.assert_frame_equal(out, platform_overlap(overlap_lines()))

@@ -197,3 +197,37 @@ def test_rules_from_a_path(tmp_path):
     assert rules["duty_base"].eq("cif").all() and rules["flat_duty"].eq(0.0).all()
     with pytest.raises(DataError, match="does not exist"):
         read_tax_rules(tmp_path / "missing.csv")
+
+
+def bundled_row(destination, **changes):
+    rules = read_tax_rules()
+    return rules[rules["destination"] == destination].assign(**changes)
+
+
+def test_australias_published_worked_example():
+    """The former Australian Customs page's example (quoted at vwwatercooled.com.au, forum post 445942,
+    from customs.gov.au/site/page5549.asp): customs value A$1,200, duty 5 % = 60, transport and
+    insurance 150, value of the taxable importation 1,410, GST 141. The bundled AU row's bases
+    (duty on the goods' value, GST on goods + transport + duty) reproduce it."""
+    row = landed_cost(1200.0, "AU", fx_rate=1.0, freight_cny=150.0,
+                      tax_rules=bundled_row("AU", duty_rate=0.05)).iloc[0]
+    assert (row["duty"], row["import_vat"]) == pytest.approx((60.0, 141.0), abs=1e-9)
+    assert row["landed_cost"] == pytest.approx(1200 + 150 + 60 + 141, abs=1e-9)
+    small = landed_cost(900.0, "AU", fx_rate=1.0, freight_cny=150.0, tax_rules=bundled_row("AU")).iloc[0]
+    assert small["duty"] == 0.0 and small["import_vat"] == pytest.approx(0.10 * 1050.0)  # GST at sale
+
+
+def test_taiwans_official_formula():
+    """Kaohsiung Customs' formula: DPV = FOB + freight + insurance; duty = DPV x rate; business tax =
+    (DPV + duty) x 5 %; within NT$2,000 all exempt. Goods 3,000 + freight 200 at a 10 % duty rate:
+    DPV 3,200, duty 320, business tax 176."""
+    row = landed_cost(3000.0, "TW", fx_rate=1.0, freight_cny=200.0,
+                      tax_rules=bundled_row("TW", duty_rate=0.10)).iloc[0]
+    assert (row["customs_value"], row["duty"], row["import_vat"]) == pytest.approx((3200.0, 320.0, 176.0))
+    low = landed_cost(2000.0, "TW", fx_rate=1.0, freight_cny=200.0, tax_rules=bundled_row("TW")).iloc[0]
+    assert (low["duty"], low["import_vat"]) == (0.0, 0.0)
+
+
+def test_us_has_no_de_minimis_since_august_2025():
+    row = landed_cost(7.1, "US", fx_rate=7.1, tax_rules=bundled_row("US")).iloc[0]  # a one-dollar item
+    assert not row["duty_exempt"] and row["duty"] == pytest.approx(0.20)

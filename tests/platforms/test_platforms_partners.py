@@ -128,3 +128,14 @@ def test_bad_deliveries_are_clear_errors(change, match):
 def test_bad_alpha():
     with pytest.raises(ParameterError, match="alpha"):
         partner_scorecard(deliveries(), alpha=1.5)
+
+
+def test_wilson_bounds_are_exact_at_zero_and_at_all():
+    """statsmodels' Wilson lower bound of 0 defects in 14,221 units at alpha 0.01/36 is 5.4e-20, not 0
+    (rounding), which would exclude a true rate of 0; ours is exactly 0 (and 1 at the other end)."""
+    low_sm, _ = proportion_confint(0, 14221, alpha=0.01 / 36, method="wilson")
+    assert low_sm > 0  # the rounding this test guards against (remove if statsmodels changes)
+    d = deliveries().assign(quantity_ordered=14221, quantity_delivered=14221, defective_units=0, damaged_units=0)
+    card = partner_scorecard(d, alpha=0.01 / 36).set_index("partner")
+    assert (card["defect_low"] == 0.0).all() and (card["damage_low"] == 0.0).all()
+    assert card.loc["L", "otif_high"] == 1.0

@@ -168,3 +168,9 @@ def test_scorecard_takes_the_pnl_output():
     pnl = platform_pnl(hand_lines(), FEES)
     card = platform_scorecard(pnl, {"contribution_per_order": 1.0, "orders": 1.0})
     assert card.loc[0, "platform"] == "P2"
+
+
+def test_a_platform_with_only_cancelled_lines_needs_no_fee_row():
+    extra = hand_lines().iloc[[4]].assign(platform="P3")  # a cancelled line on a platform without fees
+    out = platform_pnl(pd.concat([hand_lines(), extra], ignore_index=True), FEES)
+    pd.testing.assert_frame_equal(out, platform_pnl(hand_lines(), FEES))
