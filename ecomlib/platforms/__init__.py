@@ -15,7 +15,7 @@
   rules table (each figure sourced or labelled illustrative), a localised price that keeps a
   target margin, the margin's FX risk through the risk chapter's Monte Carlo (7.4).
 
-Figures are in :mod:`ecomlib.platforms.plots` (``plot_overlap``, ``plot_platform_pnl``,
+Figures are in :mod:`ecomlib.platforms.plotting` (``plot_overlap``, ``plot_platform_pnl``,
 ``plot_landed_cost``, ``plot_partner_otif``, ``plot_fx_margin``), imported on their own so that
 the computations load without matplotlib.
 """

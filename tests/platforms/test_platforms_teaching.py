@@ -7,7 +7,7 @@ import pytest
 
 from ecomlib.errors import DataError, ParameterError
 from ecomlib.platforms import landed_cost, platform_pnl, read_tax_rules
-from ecomlib.platforms import plots as pp
+from ecomlib.platforms import plotting as pp
 from ecomlib.platforms.teaching import (
     attach_platforms,
     destination_baskets,
