@@ -332,10 +332,12 @@ def _dmy_minutes(text: pd.Series, fmt: str) -> np.ndarray:
     if arr is None or len(text) == 0:
         return out
     arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
-    matched = pc.fill_null(pc.match_substring_regex(arr, _DMY_MINUTES[fmt]), False).to_numpy(zero_copy_only=False)
+    fields = pc.extract_regex(arr, _DMY_MINUTES[fmt])  # (null where the text does not match: one regex pass)
+    matched = fields.is_valid().to_numpy(zero_copy_only=False)
     if not matched.any():
         return out
-    fields = pc.extract_regex(arr.filter(pa.array(matched)), _DMY_MINUTES[fmt])
+    if not matched.all():
+        fields = fields.filter(pa.array(matched))
     part = {name: pc.cast(fields.field(name), pa.int64()).to_numpy() for name in ("y", "m", "d", "h", "M")}
     month = ((part["y"] - 1970) * 12 + part["m"] - 1).astype("datetime64[M]")
     days_in_month = ((month + 1).astype("datetime64[D]") - month.astype("datetime64[D]")).astype(np.int64)
@@ -404,6 +406,12 @@ def parse_dates(s: pd.Series, formats: tuple[str, ...] | None = None, *, dayfirs
             values = np.where(found, values.to_numpy()[codes], np.datetime64("NaT", "us"))
             return (pd.Series(values, index=s.index, dtype="datetime64[us]"),
                     pd.Series(found & bad.to_numpy()[codes], index=s.index))
+    return _parse_date_text(s, formats, dayfirst, column, notes)
+
+
+def _parse_date_text(s: pd.Series, formats: tuple[str, ...] | None, dayfirst: bool | None, column: str,
+                    notes: list[str] | None) -> tuple[pd.Series, pd.Series]:
+    """:func:`parse_dates` of text ``s`` as it is (the loaders pass each distinct text once)."""
     text = _as_text(s)
     blank = s.isna() | text.eq("")
     text = text.where(~blank)
@@ -429,8 +437,11 @@ def parse_dates(s: pd.Series, formats: tuple[str, ...] | None = None, *, dayfirs
             if not left.any():
                 break
             found = found.where(~left, pd.to_datetime(pending_std.where(left), format=fmt, errors="coerce"))
-        lookup = pd.Series(found.to_numpy(), index=pending.to_numpy())
-        values = values.where(~todo, text.map(lookup))
+        if len(pending) == len(text) and bool(todo.all()):  # every text distinct and pending, in order
+            values = pd.Series(found.to_numpy(), index=text.index, name=text.name)
+        else:
+            lookup = pd.Series(found.to_numpy(), index=pending.to_numpy())
+            values = values.where(~todo, text.map(lookup))
     values = values.astype("datetime64[us]")
     return values, values.isna() & ~blank
 

@@ -47,6 +47,7 @@ import pandas as pd
 
 from ecomlib.data.columns import load_mapping, missing_columns_error, plan_renames
 from ecomlib.data.parsing import (
+    _parse_date_text,
     _parse_numbers,
     by_value,
     clean_text,
@@ -239,7 +240,7 @@ def _dates_or_raise(raw: pd.Series, keep: np.ndarray, where: str, dayfirst: bool
                     notes: list[str], coded: bool) -> tuple[pd.Series, np.ndarray]:
     if _is_coded(raw, coded):  # each distinct text once
         codes, values, _ = coded_values(raw, ~keep)
-        parsed, bad_value = parse_dates(values, dayfirst=dayfirst, column="order_date", notes=notes)
+        parsed, bad_value = _parse_date_text(values, None, dayfirst, "order_date", notes)
         dates = pd.Series(per_row(parsed.to_numpy(), codes, np.datetime64("NaT", "us")), index=raw.index)
         unreadable = values[bad_value.to_numpy()]
     else:
