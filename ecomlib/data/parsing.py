@@ -31,6 +31,7 @@ Dates
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
@@ -469,6 +470,8 @@ def plausible_bounds(earliest: Any = None, latest: Any = None) -> tuple[pd.Times
 
 #: From this length on, text columns with few distinct values are cleaned once per distinct value.
 _DISTINCT_FROM = 10_000
+#: Set while :func:`map_values` cleans a categorical's distinct values (no point looking for repeats).
+_ALREADY_DISTINCT: ContextVar[bool] = ContextVar("_ALREADY_DISTINCT", default=False)
 
 
 def _per_distinct(s: pd.Series, clean: Any) -> pd.Series | None:
@@ -481,7 +484,7 @@ def _per_distinct(s: pd.Series, clean: Any) -> pd.Series | None:
     import pyarrow as pa
 
     arr = _arrow_text(s)
-    if arr is None or len(s) < _DISTINCT_FROM:
+    if arr is None or len(s) < _DISTINCT_FROM or _ALREADY_DISTINCT.get():
         return None
     encoded = arr.dictionary_encode().combine_chunks()
     if len(encoded.dictionary) > len(s) // 4:
@@ -626,7 +629,11 @@ def map_values(s: pd.Series, f: Any) -> pd.Series:
     """``f`` (elementwise, text -> text) applied to the distinct values of a categorical ``s``: a
     categorical again, whose categories are the distinct results (a missing result: code -1)."""
     values = pd.Series(s.cat.categories, copy=False)
-    result = f(values)
+    token = _ALREADY_DISTINCT.set(True)
+    try:
+        result = f(values)
+    finally:
+        _ALREADY_DISTINCT.reset(token)
     if result.dtype == values.dtype and result.equals(values):
         return s  # nothing to clean
     codes, cleaned = pd.factorize(result)
