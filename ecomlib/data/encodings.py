@@ -174,8 +174,10 @@ def _utf8_pass(open_binary: Callable[[], BinaryIO]) -> _Pass:
     facts = _Pass()
     decoder = codecs.getincrementaldecoder("utf-8")()
     first_nul = None
+    buffer = bytearray(_CHUNK)  # one buffer for every chunk (no fresh 16 MiB object per read)
     with open_binary() as fh:
-        while chunk := fh.read(_CHUNK):
+        while n := fh.readinto(buffer):
+            chunk = buffer if n == len(buffer) else buffer[:n]
             if 0 in chunk:
                 first_nul = facts.size + chunk.index(0) if first_nul is None else first_nul
                 facts.nul += chunk.count(0)

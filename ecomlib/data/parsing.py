@@ -31,6 +31,7 @@ Dates
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
@@ -332,10 +333,12 @@ def _dmy_minutes(text: pd.Series, fmt: str) -> np.ndarray:
     if arr is None or len(text) == 0:
         return out
     arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
-    matched = pc.fill_null(pc.match_substring_regex(arr, _DMY_MINUTES[fmt]), False).to_numpy(zero_copy_only=False)
+    fields = pc.extract_regex(arr, _DMY_MINUTES[fmt])  # (null where the text does not match: one regex pass)
+    matched = fields.is_valid().to_numpy(zero_copy_only=False)
     if not matched.any():
         return out
-    fields = pc.extract_regex(arr.filter(pa.array(matched)), _DMY_MINUTES[fmt])
+    if not matched.all():
+        fields = fields.filter(pa.array(matched))
     part = {name: pc.cast(fields.field(name), pa.int64()).to_numpy() for name in ("y", "m", "d", "h", "M")}
     month = ((part["y"] - 1970) * 12 + part["m"] - 1).astype("datetime64[M]")
     days_in_month = ((month + 1).astype("datetime64[D]") - month.astype("datetime64[D]")).astype(np.int64)
@@ -404,6 +407,12 @@ def parse_dates(s: pd.Series, formats: tuple[str, ...] | None = None, *, dayfirs
             values = np.where(found, values.to_numpy()[codes], np.datetime64("NaT", "us"))
             return (pd.Series(values, index=s.index, dtype="datetime64[us]"),
                     pd.Series(found & bad.to_numpy()[codes], index=s.index))
+    return _parse_date_text(s, formats, dayfirst, column, notes)
+
+
+def _parse_date_text(s: pd.Series, formats: tuple[str, ...] | None, dayfirst: bool | None, column: str,
+                    notes: list[str] | None) -> tuple[pd.Series, pd.Series]:
+    """:func:`parse_dates` of text ``s`` as it is (the loaders pass each distinct text once)."""
     text = _as_text(s)
     blank = s.isna() | text.eq("")
     text = text.where(~blank)
@@ -429,8 +438,11 @@ def parse_dates(s: pd.Series, formats: tuple[str, ...] | None = None, *, dayfirs
             if not left.any():
                 break
             found = found.where(~left, pd.to_datetime(pending_std.where(left), format=fmt, errors="coerce"))
-        lookup = pd.Series(found.to_numpy(), index=pending.to_numpy())
-        values = values.where(~todo, text.map(lookup))
+        if len(pending) == len(text) and bool(todo.all()):  # every text distinct and pending, in order
+            values = pd.Series(found.to_numpy(), index=text.index, name=text.name)
+        else:
+            lookup = pd.Series(found.to_numpy(), index=pending.to_numpy())
+            values = values.where(~todo, text.map(lookup))
     values = values.astype("datetime64[us]")
     return values, values.isna() & ~blank
 
@@ -458,6 +470,8 @@ def plausible_bounds(earliest: Any = None, latest: Any = None) -> tuple[pd.Times
 
 #: From this length on, text columns with few distinct values are cleaned once per distinct value.
 _DISTINCT_FROM = 10_000
+#: Set while :func:`map_values` cleans a categorical's distinct values (no point looking for repeats).
+_ALREADY_DISTINCT: ContextVar[bool] = ContextVar("_ALREADY_DISTINCT", default=False)
 
 
 def _per_distinct(s: pd.Series, clean: Any) -> pd.Series | None:
@@ -470,7 +484,7 @@ def _per_distinct(s: pd.Series, clean: Any) -> pd.Series | None:
     import pyarrow as pa
 
     arr = _arrow_text(s)
-    if arr is None or len(s) < _DISTINCT_FROM:
+    if arr is None or len(s) < _DISTINCT_FROM or _ALREADY_DISTINCT.get():
         return None
     encoded = arr.dictionary_encode().combine_chunks()
     if len(encoded.dictionary) > len(s) // 4:
@@ -615,7 +629,11 @@ def map_values(s: pd.Series, f: Any) -> pd.Series:
     """``f`` (elementwise, text -> text) applied to the distinct values of a categorical ``s``: a
     categorical again, whose categories are the distinct results (a missing result: code -1)."""
     values = pd.Series(s.cat.categories, copy=False)
-    result = f(values)
+    token = _ALREADY_DISTINCT.set(True)
+    try:
+        result = f(values)
+    finally:
+        _ALREADY_DISTINCT.reset(token)
     if result.dtype == values.dtype and result.equals(values):
         return s  # nothing to clean
     codes, cleaned = pd.factorize(result)

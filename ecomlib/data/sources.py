@@ -298,7 +298,15 @@ def _categorical(column: pa.ChunkedArray) -> pd.Series:
     indices = pa.chunked_array([chunk.indices for chunk in column.chunks], pa.int32())
     codes = indices.to_numpy() if indices.null_count == 0 else indices.fill_null(-1).to_numpy()
     values = pd.Index(pd.array(dictionary, dtype=_STRING_TYPES[pa.string()]))
-    return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(values)), copy=False)
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=_unique_categories(values)), copy=False)
+
+
+def _unique_categories(values: pd.Index) -> pd.CategoricalDtype:
+    """The categorical dtype of ``values``, which are known to be distinct (an Arrow dictionary):
+    pandas' own check hashes them all again (0.06 s for 250,000 order ids), so it is skipped
+    where pandas offers that."""
+    fastpath = getattr(pd.CategoricalDtype, "_from_fastpath", None)
+    return fastpath(values, False) if fastpath is not None else pd.CategoricalDtype(values)
 
 
 def _read_sheet(book: pd.ExcelFile, sheet: Any) -> tuple[pd.DataFrame, str, list[str]]:

@@ -47,6 +47,7 @@ import pandas as pd
 
 from ecomlib.data.columns import load_mapping, missing_columns_error, plan_renames
 from ecomlib.data.parsing import (
+    _parse_date_text,
     _parse_numbers,
     by_value,
     clean_text,
@@ -133,14 +134,19 @@ def _duplicated(source: pd.DataFrame, rows: np.ndarray, coded: bool, group: str 
     """
     key = np.zeros(len(source), dtype=np.uint64)
     codes = [_codes(column, coded) for _, column in source.items()]
-    for code in codes:
-        key *= np.uint64(1_000_003)
-        key += code.astype(np.uint64)  # (-1 wraps around: still a key)
+    for code in codes:  # key = key * 1000003 + code, in place (code -1 wraps around: still a key)
+        np.multiply(key, np.uint64(1_000_003), out=key)
+        np.add(key, code, out=key, dtype=np.uint64, casting="unsafe")
     key = key[rows]
     at = [i for i, name in enumerate(source.columns) if name == group]
-    blocks = codes[at[0]] if len(at) == 1 else None
-    if blocks is not None and len(rows) > 1 and bool(np.all(np.diff(blocks[rows]) >= 0)):
-        key = (blocks[rows].astype(np.uint64) + np.uint64(1)) << np.uint64(32) | (key & np.uint64(0xFFFFFFFF))
+    blocks = codes[at[0]][rows] if len(at) == 1 else None
+    if blocks is not None and len(rows) > 1 and bool(np.all(blocks[1:] >= blocks[:-1])):
+        key &= np.uint64(0xFFFFFFFF)  # key = (block + 1) << 32 | low 32 bits of the key
+        high = blocks.astype(np.uint64)
+        high += np.uint64(1)
+        high <<= np.uint64(32)
+        key |= high
+        del high
         order = np.argsort(key, kind="stable")  # (already in order but within blocks: fast)
         ordered = key[order]
         same = ordered[1:] == ordered[:-1]
@@ -239,7 +245,7 @@ def _dates_or_raise(raw: pd.Series, keep: np.ndarray, where: str, dayfirst: bool
                     notes: list[str], coded: bool) -> tuple[pd.Series, np.ndarray]:
     if _is_coded(raw, coded):  # each distinct text once
         codes, values, _ = coded_values(raw, ~keep)
-        parsed, bad_value = parse_dates(values, dayfirst=dayfirst, column="order_date", notes=notes)
+        parsed, bad_value = _parse_date_text(values, None, dayfirst, "order_date", notes)
         dates = pd.Series(per_row(parsed.to_numpy(), codes, np.datetime64("NaT", "us")), index=raw.index)
         unreadable = values[bad_value.to_numpy()]
     else:

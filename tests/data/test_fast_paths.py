@@ -182,6 +182,22 @@ def test_reader_categories_are_the_texts_in_order_of_first_appearance(tmp_path):
     pd.testing.assert_series_equal(coded.frame["Quantity"], plain.frame["Quantity"])
 
 
+@pytest.mark.parametrize("fastpath", [True, False])
+def test_reader_categories_skip_only_the_distinctness_check(tmp_path, monkeypatch, fastpath):
+    from ecomlib.data import sources
+
+    if not fastpath:  # a pandas without the fast path: the checked constructor, same dtype
+        monkeypatch.delattr(pd.CategoricalDtype, "_from_fastpath", raising=False)
+    path = tmp_path / "orders.csv"
+    _uci_export(path, 60_000, seed=9)
+    coded = sources.read_source(path, text_columns=lambda header: ["InvoiceNo", "CustomerID"], categories=True)
+    for name in ("InvoiceNo", "CustomerID"):
+        dtype = coded.frame[name].dtype
+        checked = pd.CategoricalDtype(pd.Index(dtype.categories.array))
+        assert dtype == checked and hash(dtype) == hash(checked) and not dtype.ordered
+        assert dtype.categories.is_unique and str(dtype.categories.dtype) == "str"
+
+
 @pytest.mark.parametrize("grouped", [True, False])
 def test_duplicates_from_codes_match_pandas(grouped):
     from ecomlib.data.transactions import _duplicated
