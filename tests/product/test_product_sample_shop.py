@@ -1,7 +1,6 @@
 """The bundled sample shop's launches and reviews (issue 19): registered, written by sim_product,
 and their truth recovered by the chapter's estimators."""
 
-import numpy as np
 import pandas as pd
 import pytest
 
