@@ -8,7 +8,7 @@
   :func:`support_for_top_pairs`
   — cross-sell rules on order baskets (support, confidence, lift with its interval, leverage,
   conviction); :func:`bundle_what_if` — two products with and without a bundle discount, from
-  their price elasticities (3.2, 5.3).
+  their price elasticities (:func:`group_elasticities` reads them from the pricing chapter's fit) (3.2, 5.3).
 * :func:`launch_weeks`, :func:`launches_from_transactions`, :func:`fit_launches` — a launch's
   weekly units, launches found in order lines alone, Bass fits of many launches; :func:`bass_explorer`, :func:`rule_explorer` — what the
   notebook's trainer panels compute (5.2, 5.3).
@@ -33,7 +33,7 @@ from ecomlib.product.brand import (
     price_premium,
     repeat_buyer_share,
 )
-from ecomlib.product.bundles import bundle_what_if, lift_interval
+from ecomlib.product.bundles import bundle_what_if, group_elasticities, lift_interval
 from ecomlib.product.diffusion import (
     BassFit,
     bass_adopters,
@@ -66,6 +66,7 @@ __all__ = [
     "bass_explorer",
     "bundle_what_if",
     "fit_launches",
+    "group_elasticities",
     "launch_weeks",
     "launches_from_transactions",
     "lift_interval",

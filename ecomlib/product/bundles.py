@@ -16,7 +16,7 @@ from scipy import stats
 from ecomlib.errors import ParameterError
 from ecomlib.validation import check_columns, check_frame, check_probability
 
-__all__ = ["bundle_what_if", "lift_interval"]
+__all__ = ["bundle_what_if", "group_elasticities", "lift_interval"]
 
 
 def lift_interval(rules: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame:
@@ -132,3 +132,33 @@ def bundle_what_if(*, price_a: float, price_b: float, cost_a: float, cost_b: flo
     )
     table.loc["change"] = table.loc["with bundle"] - table.loc["without"]
     return table
+
+
+def group_elasticities(result, groups) -> list[float]:
+    """Each group's elasticity from a pricing-chapter fit, for :func:`bundle_what_if`.
+
+    A group whose elasticity is missing or not finite (not identifiable, or not in the fit) gets
+    the median of the finite ones.
+
+    Parameters
+    ----------
+    result : ecomlib.pricing.ElasticityResult
+        From :func:`ecomlib.pricing.estimate_elasticity`.
+    groups : sequence of str
+        Groups (e.g. the products' categories).
+
+    Raises
+    ------
+    DataError
+        When no group of the fit has a finite elasticity.
+    """
+    from ecomlib.errors import DataError
+
+    table = result.summary()["elasticity"].astype(float)
+    finite = table[np.isfinite(table)]
+    if finite.empty:
+        raise DataError("No group of the price fit has an identifiable elasticity.",
+                        fix="Use a longer order history with price changes (see the pricing chapter).")
+    fallback = float(finite.median())
+    return [float(finite.get(g, fallback)) for g in groups]
+

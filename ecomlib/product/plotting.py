@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from ecomlib import viz
 
@@ -27,11 +28,21 @@ def plot_growth_share(table: pd.DataFrame, *, share_threshold: float = 1.0, grow
     ax.axvline(share_threshold, color=viz.NEUTRAL, lw=1, ls="--")
     ax.axhline(growth_threshold, color=viz.NEUTRAL, lw=1, ls="--")
     ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(FuncFormatter(_plain_number))
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("relative share (vs the largest other, log scale)")
     ax.set_ylabel("growth over the span")
     ax.yaxis.set_major_formatter(viz.percent_formatter())
     ax.set_title("Growth-share matrix")
     return ax
+
+
+def _plain_number(value, _pos=None) -> str:
+    return f"{value:g}"
+
+
+def _small_percent(value, _pos=None) -> str:
+    return f"{100 * value:.2g}%"
 
 
 def plot_bass_curve(curve, *, ax=None):
@@ -98,7 +109,8 @@ def plot_rules(result, *, top: int = 300, ax=None):
     ax.set_xscale("log")
     ax.set_xlabel("support (share of baskets, log scale)")
     ax.set_ylabel("confidence")
-    ax.xaxis.set_major_formatter(viz.percent_formatter())
+    ax.xaxis.set_major_formatter(FuncFormatter(_small_percent))
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.yaxis.set_major_formatter(viz.percent_formatter())
     ax.set_title(f"Pair rules at support >= {result.min_support:.2%}, confidence >= {result.min_confidence:.0%}")
     return ax

@@ -127,3 +127,31 @@ def test_bundle_what_if_by_hand():
     with pytest.raises(ParameterError, match="discount"):
         bundle_what_if(price_a=1, price_b=1, cost_a=0, cost_b=0, units_a=5, units_b=3, together=1,
                        elasticity_a=-1, elasticity_b=-1, discount=1.0)
+
+
+def test_support_for_top_pairs_by_hand():
+    from ecomlib.product import support_for_top_pairs
+
+    # baskets: {a,b} x3, {a,c} x2, {b,c} x1, {d} x4 -> pair counts ab 3, ac 2, bc 1; 10 baskets
+    lines = pd.DataFrame({
+        "order_id": [1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 8, 9, 10],
+        "product_id": list("ababab") + list("acac") + list("bc") + list("dddd"),
+    })
+    assert support_for_top_pairs(lines, 1) == pytest.approx(0.3)
+    assert support_for_top_pairs(lines, 2) == pytest.approx(0.2)
+    assert support_for_top_pairs(lines, 50) == pytest.approx(0.1)  # fewer pairs than asked: all of them
+    assert len(association_rules(lines, min_support=support_for_top_pairs(lines, 2))) == 4  # 2 pairs, both ways
+    with pytest.raises(DataError):
+        support_for_top_pairs(lines[lines["product_id"] == "d"])
+
+
+def test_group_elasticities_fall_back_to_the_median_of_finite_ones():
+    from types import SimpleNamespace
+
+    from ecomlib.product import group_elasticities
+
+    table = pd.DataFrame({"elasticity": [-1.0, -3.0, np.nan]}, index=pd.Index(["a", "b", "c"], name="group"))
+    result = SimpleNamespace(summary=lambda: table)
+    assert group_elasticities(result, ["a", "c", "zz"]) == [-1.0, -2.0, -2.0]
+    with pytest.raises(DataError):
+        group_elasticities(SimpleNamespace(summary=lambda: table.iloc[2:]), ["a"])
