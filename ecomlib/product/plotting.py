@@ -29,7 +29,7 @@ def plot_growth_share(table: pd.DataFrame, *, share_threshold: float = 1.0, grow
     ax.axhline(growth_threshold, color=viz.NEUTRAL, lw=1, ls="--")
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(FuncFormatter(_plain_number))
-    ax.xaxis.set_minor_formatter(NullFormatter())
+    _minor_labels(ax, rel, _plain_number)
     ax.set_xlabel("relative share (vs the largest other, log scale)")
     ax.set_ylabel("growth over the span")
     ax.yaxis.set_major_formatter(viz.percent_formatter())
@@ -39,6 +39,14 @@ def plot_growth_share(table: pd.DataFrame, *, share_threshold: float = 1.0, grow
 
 def _plain_number(value, _pos=None) -> str:
     return f"{value:g}"
+
+
+def _minor_labels(ax, values, fmt) -> None:
+    """Label the minor ticks of a log x axis when the data span less than two decades (else none)."""
+    lo, hi = float(np.min(values)), float(np.max(values))
+    narrow = lo > 0 and hi / lo < 100
+    ax.xaxis.set_minor_formatter(FuncFormatter(fmt) if narrow else NullFormatter())
+    ax.tick_params(axis="x", which="minor", labelsize=8)
 
 
 def _small_percent(value, _pos=None) -> str:
@@ -110,7 +118,7 @@ def plot_rules(result, *, top: int = 300, ax=None):
     ax.set_xlabel("support (share of baskets, log scale)")
     ax.set_ylabel("confidence")
     ax.xaxis.set_major_formatter(FuncFormatter(_small_percent))
-    ax.xaxis.set_minor_formatter(NullFormatter())
+    _minor_labels(ax, rules["support"], _small_percent)
     ax.yaxis.set_major_formatter(viz.percent_formatter())
     ax.set_title(f"Pair rules at support >= {result.min_support:.2%}, confidence >= {result.min_confidence:.0%}")
     return ax
