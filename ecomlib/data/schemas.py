@@ -342,6 +342,26 @@ SCHEMAS: dict[str, TableSchema] = {
             _c("agent_id", "str"),
             _c("team", "str", False, True),
         ), "engagement survey, one row per respondent, one column per Likert item (1-5)"),
+        TableSchema("launches", (
+            _c("product_id", "str"),
+            _c("launch_date", "datetime"),
+            _c("launch_id", "str", False, True),
+            _c("category", "str", False, True),
+        ), "new-product launches, one row per launch"),
+        TableSchema("launch_sales", (
+            _c("product_id", "str"),
+            _c("week", "datetime", description="Monday of the week"),
+            _c("units", "float", checks=_ge0, description="units sold in the week"),
+            _c("launch_id", "str", False, True),
+            _c("week_number", "int", False, True, (Rule("ge", (1,)),), "1 = launch week"),
+        ), "weekly units of each launched product since its launch"),
+        TableSchema("reviews", (
+            _c("product_id", "str"),
+            _c("rating", "float", checks=_1to5, description="stars, 1-5"),
+            _c("review_id", "str", False, True),
+            _c("date", "datetime", False, True),
+            _c("verified", "bool", False, True, description="written by a verified buyer"),
+        ), "product reviews, one row per review"),
         TableSchema("platforms", (
             _c("platform", "str"),
             _c("platform_type", "str", False, True,

@@ -5,7 +5,8 @@ tables only, and draws only from ``ctx.rng("product")``.
 
 launches (one row per launch) and launch_sales (one row per launch and week)
     ``N_LAUNCHES`` new products, each in a category of the catalogue and launched on a Monday
-    chosen at random so that at least ``MIN_WEEKS_OBSERVED`` weeks are observed before the end.
+    chosen at random so that at least ``MIN_WEEKS_OBSERVED`` weeks are observed before the end
+    (all of the period's weeks when it is shorter).
     Each launch follows a Bass process with its own ``p``, ``q``, ``m``:
     ``p = P_MEDIAN * exp(N(0, LOG_SD))``, ``q = Q_MEDIAN * exp(N(0, LOG_SD))``,
     ``m = M_MEDIAN * exp(N(0, M_LOG_SD))``; units in launch week ``t`` (1, 2, ...) are
@@ -53,7 +54,8 @@ def rating_probabilities(mu) -> np.ndarray:
 def _launches(ctx: SimContext, rng: np.random.Generator, categories: np.ndarray):
     first_monday = ctx.start + pd.Timedelta(days=(7 - ctx.start.day_of_week) % 7)
     mondays = pd.date_range(first_monday, ctx.end, freq="7D", unit="us")
-    last_ok = len(mondays) - MIN_WEEKS_OBSERVED
+    # a short simulated period (60 days has 8 or 9 Mondays) launches everything in its first weeks
+    last_ok = len(mondays) - min(MIN_WEEKS_OBSERVED, len(mondays))
     start_idx = np.sort(rng.integers(0, last_ok + 1, N_LAUNCHES))
     p = P_MEDIAN * np.exp(rng.normal(0, LOG_SD, N_LAUNCHES))
     q = Q_MEDIAN * np.exp(rng.normal(0, LOG_SD, N_LAUNCHES))

@@ -4,8 +4,8 @@
 on the files' content, so each report's kernel does not re-read the gzipped CSVs.
 
 ``make_store`` runs the simulators ``sim_core``, ``sim_traffic``, ``sim_market``,
-``sim_survey``, ``sim_risk``, ``sim_service`` and ``sim_platforms`` (in that order; each one present in
-``ecomlib/datasets/`` is used), passing each the tables and truth of the ones before it,
+``sim_survey``, ``sim_risk``, ``sim_service``, ``sim_product`` and ``sim_platforms`` (in that
+order; each one present in ``ecomlib/datasets/`` is used), passing each the tables and truth of the ones before it,
 and merges what they return into one :class:`Store`.
 """
 
@@ -35,13 +35,13 @@ DEFAULT_N_CUSTOMERS = 20_000
 DEFAULT_START = "2024-01-01"
 DEFAULT_END = "2025-12-31"
 #: simulator modules, in the order they run
-SIMULATORS = ("core", "traffic", "market", "survey", "risk", "service", "platforms")
+SIMULATORS = ("core", "traffic", "market", "survey", "risk", "service", "product", "platforms")
 #: canonical tables a store can hold, in a fixed order
 TABLES = (
     "transactions", "products", "customers", "sessions", "promotions", "marketing_spend",
     "experiment", "touchpoints", "market", "competitors", "price_survey", "risk_register",
-    "suppliers", "kpis_daily", "tickets", "service_team", "team_survey",
-    "platforms", "order_platforms", "channel_panel", "partner_deliveries",
+    "suppliers", "kpis_daily", "tickets", "service_team", "team_survey", "launches", "launch_sales",
+    "reviews", "platforms", "order_platforms", "channel_panel", "partner_deliveries",
 )
 MAX_DAYS = 366 * 5
 
@@ -78,6 +78,9 @@ class Store:
     tickets: pd.DataFrame | None = None
     service_team: pd.DataFrame | None = None
     team_survey: pd.DataFrame | None = None
+    launches: pd.DataFrame | None = None
+    launch_sales: pd.DataFrame | None = None
+    reviews: pd.DataFrame | None = None
     platforms: pd.DataFrame | None = None
     order_platforms: pd.DataFrame | None = None
     channel_panel: pd.DataFrame | None = None

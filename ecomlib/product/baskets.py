@@ -33,7 +33,7 @@ from scipy import sparse
 from ecomlib.errors import DataError, ParameterError
 from ecomlib.validation import check_columns, check_frame, check_probability
 
-__all__ = ["BasketMatrix", "association_rules", "basket_matrix", "frequent_itemsets"]
+__all__ = ["BasketMatrix", "association_rules", "basket_matrix", "frequent_itemsets", "support_for_top_pairs"]
 
 RULE_COLUMNS = [
     "antecedents",
@@ -286,3 +286,30 @@ def _splits(size: int) -> list[list[int]]:
     if size == 2:
         return [[0], [1]]
     return [[0], [1], [2], [0, 1], [0, 2], [1, 2]]
+
+
+def support_for_top_pairs(baskets, n_pairs: int = 500) -> float:
+    """The smallest minimum support that keeps the ``n_pairs`` most frequent product pairs.
+
+    A fixed threshold suits one shop and not another: 0.1 % of baskets is a handful of pairs in a
+    shop of one-line orders and hundreds of thousands in a wholesaler's long baskets. This reads
+    the pair counts (the off-diagonal of ``X'X``) and returns the count of the ``n_pairs``-th most
+    frequent pair over the number of baskets (more pairs are kept when counts tie).
+
+    Raises
+    ------
+    DataError
+        When no basket holds two different products.
+    """
+    bm = _as_matrix(baskets)
+    if int(n_pairs) != n_pairs or n_pairs < 1:
+        raise ParameterError(f"`n_pairs` must be a whole number >= 1, but {n_pairs!r} was passed.")
+    x = bm.matrix.astype(np.int64)
+    counts = sparse.triu(x.T @ x, k=1).tocoo().data
+    counts = counts[counts > 0]
+    if len(counts) == 0:
+        raise DataError("No basket holds two different products, so no product pair can be counted.",
+                        fix="Cross-sell rules need orders with several products.")
+    k = min(int(n_pairs), len(counts))
+    kth = np.partition(counts, len(counts) - k)[len(counts) - k]
+    return float(kth / bm.n_baskets)

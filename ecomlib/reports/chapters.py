@@ -30,6 +30,7 @@ CHAPTERS = {
     "traffic": "04_traffic_conversion",
     "retention": "05_retention",
     "risk": "06_risk",
+    "product": "07_product",
     "service": "08_service_team",
     "platforms": "09_platforms",
 }

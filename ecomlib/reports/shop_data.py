@@ -41,6 +41,7 @@ DATE_COLUMNS = {
     "touchpoints": "timestamp",
     "kpis_daily": "date",
     "tickets": "created",
+    "reviews": "date",
     "partner_deliveries": "ordered_date",
 }
 

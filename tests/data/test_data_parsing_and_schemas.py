@@ -44,7 +44,7 @@ def test_every_table_of_the_data_model_has_a_schema():
         "transactions", "products", "customers", "sessions", "marketing_spend", "promotions",
         "experiment", "touchpoints", "market", "competitors", "risk_register", "suppliers",
         "kpis_daily", "price_survey", "categories",
-        "tickets", "service_team", "team_survey",
+        "tickets", "service_team", "team_survey", "launches", "launch_sales", "reviews",
         "platforms", "order_platforms", "channel_panel", "partner_deliveries",
     }
     assert SCHEMAS["transactions"].required == ("order_id", "order_date", "product_id", "quantity", "unit_price")

@@ -72,7 +72,7 @@ def test_all_prints_progress_writes_index_and_exits_nonzero(with_notebooks, tmp_
     out = capsys.readouterr().out
     assert code == 1  # market fails
     progress = [line for line in out.splitlines() if line.startswith("[")]
-    assert len(progress) == 9
+    assert len(progress) == 10
     assert any("basics" in line and "succeeded" in line for line in progress)
     assert any("market" in line and "failed" in line for line in progress)
     assert "Chapter 'market' failed in section '3.3 Pricing strategy 價格策略'" in out

@@ -21,15 +21,16 @@ def test_all_runs_every_chapter_and_carries_on(all_run):
     out, records, seen = all_run
     recs = _by_chapter(records)
     assert [r.chapter for r in records] == [
-        "basics", "market", "pricing", "promotion", "traffic", "retention", "risk", "service", "platforms",
+        "basics", "market", "pricing", "promotion", "traffic", "retention", "risk", "product", "service",
+        "platforms",
     ]
     assert recs["basics"].status == "succeeded"
     assert recs["market"].status == "failed"
-    assert {recs[c].status for c in ("pricing", "promotion", "traffic", "retention", "risk", "service",
+    assert {recs[c].status for c in ("pricing", "promotion", "traffic", "retention", "risk", "product", "service",
                                       "platforms")} == {
         "not available"
     }
-    assert len(seen) == 9  # one progress call per chapter
+    assert len(seen) == 10  # one progress call per chapter
     assert not list(out.glob(".*partial*"))  # no temporary files left behind
 
 
