@@ -76,5 +76,5 @@ def test_all_prints_progress_writes_index_and_exits_nonzero(with_notebooks, tmp_
     assert any("basics" in line and "succeeded" in line for line in progress)
     assert any("market" in line and "failed" in line for line in progress)
     assert "Chapter 'market' failed in section '3.3 Pricing strategy 價格策略'" in out
-    assert "1 succeeded, 1 failed, 7 not available" in out
+    assert "1 succeeded, 1 failed, 8 not available" in out
     assert (tmp_path / "index.html").exists() and (tmp_path / "basics.html").exists()
