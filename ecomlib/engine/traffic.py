@@ -4,7 +4,7 @@
   orders and revenue of completed lines, the new customers per channel of their first
   completed line (:func:`ecomlib.engine.rules.first_line_order`), and the date facts of the
   weekly-totals check; :func:`session_counts` and :func:`spend_sums` the traffic and cost sums.
-* :func:`journey_touches` sorts a touchpoint log into journeys on the engine and returns the
+* :func:`sorted_touches` sorts a touchpoint log into journeys on the engine and returns the
   per-touch arrays of :class:`ecomlib.traffic.Journeys` (the models read every touch, so the
   arrays come back; the sort and the numbering run on the engine).
 * :func:`channel_set_counts` and :func:`markov_step_counts` are the aggregates the Shapley and
@@ -19,9 +19,10 @@ import pandas as pd
 
 from ecomlib.engine import rules
 from ecomlib.engine.backend import as_table, check_table, fetch
-from ecomlib.errors import SchemaError
+from ecomlib.errors import DataError, SchemaError
 
-__all__ = ["channel_facts", "session_counts", "spend_sums"]
+__all__ = ["channel_facts", "channel_set_counts", "markov_step_counts", "session_counts", "sorted_touches",
+           "spend_sums"]
 
 
 def _check_numeric(t, cols, param):
@@ -106,5 +107,104 @@ def spend_sums(data, by, *, spend_col, impressions_col, clicks_col) -> tuple[pd.
     return _by_channel(sums, data, by), negative
 
 
-def _unused():  # pragma: no cover - keeps numpy imported for the journey functions below
-    return np
+def _touches(data, *, user_col, time_col, channel_col, converted_col):
+    """(context of the Table of kept touches with ``u``, ``c``, ``t``, ``cv`` codes, and the channels)."""
+    import ibis
+
+    t = data
+    kept = t.filter(t[user_col].notnull(), t[channel_col].notnull(), t[time_col].notnull())
+    flag = kept[converted_col]
+    if not flag.type().is_boolean():
+        flag = flag != 0
+    channels = fetch(kept.select(name=kept[channel_col].cast("string")).distinct().order_by("name"))["name"]
+    channels = [str(x) for x in channels]
+    if not channels:
+        raise DataError("Every touchpoint lacks a user, channel or timestamp.")
+    touches = kept.select(
+        u=(ibis.dense_rank().over(order_by=kept[user_col])),
+        c=(ibis.dense_rank().over(order_by=kept[channel_col].cast("string"))),
+        t=kept[time_col].cast("timestamp(6)"), cv=flag.fill_null(False))
+    return touches, channels
+
+
+def _check_touchpoints(data, user_col, time_col, channel_col, converted_col):
+    if rules.is_ibis(data):
+        check_table(data, [user_col, time_col, channel_col, converted_col], date_cols=[time_col],
+                    param="touchpoints")
+        dtype = data.schema()[converted_col]
+        if not (dtype.is_boolean() or dtype.is_integer()):
+            raise SchemaError(f"`touchpoints` column {converted_col!r} must be bool (or 0/1), but its type is "
+                              f"{dtype}.", fix="Cast the column to a boolean in the database or in a view.")
+
+
+def sorted_touches(data, *, user_col, time_col, channel_col, converted_col):
+    """Touches sorted by journey, time and channel on the engine: ``(channels, u, c, t, cv)`` arrays.
+
+    The arguments of :func:`ecomlib.traffic.journeys.from_sorted`: journey numbers in the
+    sorted order of the user ids, channel codes in the sorted order of the channel names,
+    times in microseconds, converted flags (missing = false). Rows without a user, channel
+    or timestamp are left out first.
+    """
+    _check_touchpoints(data, user_col, time_col, channel_col, converted_col)
+    with as_table(data, [user_col, time_col, channel_col, converted_col]) as t:
+        touches, channels = _touches(t, user_col=user_col, time_col=time_col, channel_col=channel_col,
+                                     converted_col=converted_col)
+        rows = touches.order_by(["u", "t", "c"]).to_pyarrow()
+    u = rows["u"].to_numpy().astype(np.int64)  # ibis ranks count from 0
+    c = rows["c"].to_numpy().astype(np.int64)
+    when = rows["t"].to_numpy().astype("datetime64[us]").astype(np.int64)
+    return channels, u, c, when, rows["cv"].to_numpy(zero_copy_only=False).astype(bool)
+
+
+def channel_set_counts(data, *, user_col, time_col, channel_col, converted_col):
+    """Journeys and converting journeys per channel set: ``(channels, masks, journeys, conversions)``.
+
+    A journey's set is the bit mask of the channels it touched (bit ``i`` for the ``i``-th
+    channel in sorted order), as :func:`ecomlib.traffic.shapley_attribution` reduces it.
+    """
+    _check_touchpoints(data, user_col, time_col, channel_col, converted_col)
+    with as_table(data, [user_col, time_col, channel_col, converted_col]) as t:
+        touches, channels = _touches(t, user_col=user_col, time_col=time_col, channel_col=channel_col,
+                                     converted_col=converted_col)
+        bit = touches.c.cast("int64")
+        per = touches.group_by("u").aggregate(mask=(2 ** bit).cast("int64").bit_or(), conv=touches.cv.any())
+        sets = fetch(per.group_by("mask").aggregate(journeys=per.count(), conversions=per.conv.cast("int64").sum()))
+    sets = sets.sort_values("mask").reset_index(drop=True)
+    return (channels, sets["mask"].to_numpy(dtype=np.int64), sets["journeys"].to_numpy(dtype=np.int64),
+            sets["conversions"].to_numpy(dtype=np.int64))
+
+
+def markov_step_counts(data, order: int, *, user_col, time_col, channel_col, converted_col):
+    """Observed steps of the order-``order`` chain, counted: ``(channels, before, symbol, count, conversions)``.
+
+    Codes as :func:`ecomlib.traffic.markov` numbers them: a state is the journey's last
+    ``order`` channels (digit ``i`` in base channels + 1 is the channel ``i`` touches back
+    plus one; 0 = start); the next symbol is a channel code, ``K`` (conversion) or ``K + 1``
+    (null) with ``K`` channels. ``conversions`` is the number of converting journeys.
+    """
+    import ibis
+
+    _check_touchpoints(data, user_col, time_col, channel_col, converted_col)
+    with as_table(data, [user_col, time_col, channel_col, converted_col]) as t:
+        touches, channels = _touches(t, user_col=user_col, time_col=time_col, channel_col=channel_col,
+                                     converted_col=converted_col)
+        k, base = len(channels), len(channels) + 1
+        walk = ibis.window(group_by="u", order_by=["t", "c"])
+        journey = ibis.window(group_by="u")
+        touches = touches.mutate(position=ibis.row_number().over(walk), n=touches.u.count().over(journey),
+                                 conv=touches.cv.any().over(journey))
+        code = ibis.literal(0, type="int64")
+        for back in range(order):
+            digit = touches.c.lag(back).over(walk) if back else touches.c
+            code = code + ibis.ifelse(touches.position >= back, digit.cast("int64") + 1, 0) * base**back
+        touches = touches.mutate(code=code)
+        touches = touches.mutate(before=touches.code.lag().over(walk).fill_null(0))
+        moves = touches.select(before="before", symbol=touches.c.cast("int64"))
+        ends = touches.filter(touches.position == touches.n - 1).select(
+            before="code", symbol=ibis.ifelse(touches.conv, k, k + 1).cast("int64"))
+        steps = moves.union(ends, distinct=False)
+        counts = fetch(steps.group_by(["before", "symbol"]).aggregate(count=steps.count()))
+        conversions = fetch(ends.aggregate(n=(ends.symbol == k).sum()))["n"].iloc[0]
+    counts = counts.sort_values(["before", "symbol"]).reset_index(drop=True)
+    return (channels, counts["before"].to_numpy(dtype=np.int64), counts["symbol"].to_numpy(dtype=np.int64),
+            counts["count"].to_numpy(dtype=np.int64), int(conversions))
