@@ -116,14 +116,18 @@ def _touches(data, *, user_col, time_col, channel_col, converted_col):
     flag = kept[converted_col]
     if not flag.type().is_boolean():
         flag = flag != 0
-    channels = fetch(kept.select(name=kept[channel_col].cast("string")).distinct().order_by("name"))["name"]
-    channels = [str(x) for x in channels]
+    # channel codes in Python's (code-point) order, whatever the database's collation: the
+    # sorted names go to the backend as a small table and are joined on
+    names = fetch(kept.group_by(name=kept[channel_col].cast("string")).aggregate(n=kept.count()))["name"]
+    channels = sorted(str(x) for x in names)
     if not channels:
         raise DataError("Every touchpoint lacks a user, channel or timestamp.")
-    touches = kept.select(
-        u=(ibis.dense_rank().over(order_by=kept[user_col])),
-        c=(ibis.dense_rank().over(order_by=kept[channel_col].cast("string"))),
-        t=kept[time_col].cast("timestamp(6)"), cv=flag.fill_null(False))
+    codes = ibis.memtable(pd.DataFrame({"_name": pd.Series(channels, dtype="str"),
+                                        "_code": np.arange(len(channels), dtype=np.int64)}))
+    kept = kept.mutate(_name=kept[channel_col].cast("string"), _flag=flag.fill_null(False))
+    kept = kept.inner_join(codes, "_name")
+    touches = kept.select(u=ibis.dense_rank().over(order_by=kept[user_col]), c=kept["_code"],
+                          t=kept[time_col].cast("timestamp(6)"), cv=kept["_flag"])
     return touches, channels
 
 
@@ -168,7 +172,7 @@ def channel_set_counts(data, *, user_col, time_col, channel_col, converted_col):
                                      converted_col=converted_col)
         bit = touches.c.cast("int64")
         per = touches.group_by("u").aggregate(mask=(2 ** bit).cast("int64").bit_or(), conv=touches.cv.any())
-        sets = fetch(per.group_by("mask").aggregate(journeys=per.count(), conversions=per.conv.cast("int64").sum()))
+        sets = fetch(per.group_by("mask").aggregate(journeys=per.count(), conversions=per.conv.sum()))
     sets = sets.sort_values("mask").reset_index(drop=True)
     return (channels, sets["mask"].to_numpy(dtype=np.int64), sets["journeys"].to_numpy(dtype=np.int64),
             sets["conversions"].to_numpy(dtype=np.int64))
