@@ -45,7 +45,10 @@ def _duckdb():
     if _connection is None:
         import ibis
 
+        from ecomlib.engine.config import DUCKDB_MEMORY_LIMIT
+
         _connection = ibis.duckdb.connect()
+        _connection.con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
     return _connection
 
 
