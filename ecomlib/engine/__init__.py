@@ -30,6 +30,8 @@ Pushed down (ibis expressions in this package):
   model="markov" / "shapley")``, which on an ibis Table never fetch the touches;
 * risk (:mod:`.risk`): ``risk.daily_kpis``.
 
+Long loads and aggregations can report progress (quiet by default): :mod:`.progress`.
+
 Kept in memory: the models (BG/NBD, Gamma-Gamma, elasticity fits, DiD, survival, the Markov
 chain's linear solves, the Shapley sums), which read only the aggregates above; the
 rule-based attribution weights and ``markov_order_comparison`` (they read every touch of a
