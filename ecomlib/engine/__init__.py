@@ -21,13 +21,21 @@ Pushed down (ibis expressions in this package):
   ``traffic.funnel`` counts;
 * pricing and promotion (:mod:`.pricing`): ``price_quantity_observations`` (cells per group,
   product and period), ``unit_economics``, ``promotion.daily_sales`` (long day x product
-  sums, pivoted in pandas);
+  sums, pivoted in pandas), ``discount_depth`` (the per group and period table with exact
+  line-level quantiles; ``lines`` is None from an engine);
+* traffic (:mod:`.traffic`): ``channel_performance`` (orders, revenue, first-line new
+  customers, sessions, spend per channel), ``build_journeys`` (the sort and numbering run on
+  the engine; the per-touch arrays come back, as the rule-based models read every touch),
+  and the Markov step counts and Shapley channel-set counts behind ``attribute(...,
+  model="markov" / "shapley")``, which on an ibis Table never fetch the touches;
 * risk (:mod:`.risk`): ``risk.daily_kpis``.
 
-Kept in memory: the models (BG/NBD, Gamma-Gamma, elasticity fits, DiD, survival), which read
-only the aggregates above; and, for now, ``discount_depth`` (its result carries every line),
-``channel_performance`` (new-customer counting walks each customer's lines) and the journey
-counts of attribution.
+Long loads and aggregations can report progress (quiet by default): :mod:`.progress`.
+
+Kept in memory: the models (BG/NBD, Gamma-Gamma, elasticity fits, DiD, survival, the Markov
+chain's linear solves, the Shapley sums), which read only the aggregates above; the
+rule-based attribution weights and ``markov_order_comparison`` (they read every touch of a
+:class:`~ecomlib.traffic.Journeys`, whose sort runs on the engine).
 """
 
 from __future__ import annotations

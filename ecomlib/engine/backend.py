@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import sys
 from collections.abc import Iterable, Iterator
 
 import pandas as pd
@@ -45,7 +46,10 @@ def _duckdb():
     if _connection is None:
         import ibis
 
+        from ecomlib.engine.config import DUCKDB_MEMORY_LIMIT
+
         _connection = ibis.duckdb.connect()
+        _connection.con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
     return _connection
 
 
@@ -69,8 +73,24 @@ def as_table(data, columns: Iterable[str]) -> Iterator:
 
 
 def fetch(expr) -> pd.DataFrame:
-    """Run an ibis expression and return the (aggregate-sized) result as a pandas DataFrame."""
-    return expr.to_pyarrow().to_pandas()
+    """Run an ibis expression and return the (aggregate-sized) result as a pandas DataFrame.
+
+    A step that takes long is reported by :mod:`ecomlib.engine.progress` (when enabled), named
+    after the engine function that asked for it.
+    """
+    from ecomlib.engine import progress
+
+    if not progress.enabled():
+        return expr.to_pyarrow().to_pandas()
+    label = sys._getframe(1).f_code.co_name.lstrip("_")
+    try:
+        backend = expr._find_backend().name
+    except Exception:  # noqa: BLE001 - the name is only for the progress line
+        backend = ""
+    with progress.step(label, backend) as facts:
+        out = expr.to_pyarrow().to_pandas()
+        facts["rows"] = len(out)
+    return out
 
 
 def check_table(table, required: Iterable[str], date_cols: Iterable[str] = (), param: str = "transactions"):

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from ecomlib.errors import ParameterError
 
-__all__ = ["AUTO_DUCKDB_ROWS", "ENGINES", "ENGINE_VARIABLE", "choose_engine", "engine_option", "export_engine",
+__all__ = ["AUTO_DUCKDB_ROWS", "DUCKDB_MEMORY_LIMIT", "ENGINES", "ENGINE_VARIABLE", "choose_engine", "engine_option", "export_engine",
            "get_engine", "set_engine"]
 
 #: The engines a user may name; ``auto`` picks one by size (:func:`choose_engine`).
@@ -34,6 +34,11 @@ ENGINES = ("auto", "pandas", "duckdb")
 #: file or a database rather than a frame (where DuckDB's gain is real: the frame is never
 #: built). An ibis Table always runs on its own backend, whatever this setting says.
 AUTO_DUCKDB_ROWS = 10_000_000
+
+#: Memory an engine's DuckDB connection may use (``SET memory_limit``); beyond it DuckDB spills
+#: its group-bys and sorts to a temporary folder. With this limit the 50M-line benchmark
+#: (``benchmarks/bench_engine_big.py``) stays within its 4 GB for the whole process.
+DUCKDB_MEMORY_LIMIT = "2GB"
 
 #: Environment variable that gives the setting a process starts with (``ecomlib report --engine``
 #: sets it, so that the notebook kernel it starts uses the same engine).

@@ -184,3 +184,97 @@ def group_costs(data, products, by, unit_cost_ratio, *, quantity_col, price_col,
         sums = fetch(parts.group_by("group").aggregate(units=parts.units.sum(), revenue=parts.revenue.sum(),
                                                        cost=parts.cost.sum()))
     return sums.set_index("group").sort_index(), source
+
+
+def discount_cells(data, products, by, freq, threshold, *, date_col, quantity_col, price_col, discount_col,
+                   status_col):
+    """The per group and period table of :func:`ecomlib.pricing.discount_depth`, and the list-price source.
+
+    The lines are the priced sales (:func:`ecomlib.engine.rules.priced_sale`); the list price
+    of a line is its ``unit_price + discount / quantity`` when ``discount_col`` has values on
+    some sale, else the ``products`` table's ``list_price`` (a pandas frame, joined on
+    ``product_id``); the discount ``1 - unit_price / list_price``; lines whose discount is
+    not finite (a zero list price) are left out, as on the pandas path. Returns ``(table,
+    source)`` with ``table`` as :attr:`ecomlib.pricing.DiscountDepth.table` (``lines``,
+    ``units``, ``mean_discount``, ``share_discounted``, ``p50``, ``p90``: the line-level
+    quantiles are exact, linearly interpolated as pandas' ``quantile``).
+    """
+    import ibis
+
+    has = set(data.columns)
+    cols = [date_col, by, quantity_col, price_col, *([status_col] if status_col in has else []),
+            *([discount_col] if discount_col in has else []), *(["product_id"] if "product_id" in has else [])]
+    with as_table(data, cols) as t:
+        if rules.is_ibis(data):
+            _checked(t, [date_col, by, quantity_col, price_col], date_col, quantity_col, price_col)
+        status = t[status_col] if status_col in has else None
+        sales = t.filter(rules.priced_sale(t[quantity_col], t[price_col], status))
+        facts = {"lines": sales.count(), "known": sales[by].notnull().any()}
+        if discount_col in has:
+            facts["money_off"] = sales[discount_col].notnull().any()
+        facts = fetch(sales.aggregate(**facts)).iloc[0]
+        if int(facts["lines"]) == 0:
+            raise DataError("`transactions` holds no completed sales with a positive quantity and price.",
+                            fix=f"Check the `{status_col}`, `{quantity_col}` and `{price_col}` columns.")
+        if not bool(facts["known"]):
+            raise DataError(
+                f"`transactions` column {by!r} is empty on every line, so there are no groups to compare.",
+                fix="Group by product instead (ecomlib.data.substitutes.category_substitute), or pass "
+                "by= a column that has values.")
+        price = sales[price_col].cast("float64")
+        if discount_col in has and bool(facts["money_off"]):
+            if not numeric_column(t, discount_col):
+                raise SchemaError(f"`transactions` column {discount_col!r} must be numeric.",
+                                  fix="Cast the column to numbers in the database or in a view.")
+            listed = price + sales[discount_col].cast("float64").fill_null(0.0) / sales[quantity_col]
+            source = "discount column"
+        else:
+            sales, listed = _listed_from_products(sales, products, discount_col)
+            source = "products"
+        # not finite on the pandas path (a zero list price) is NULL here: left out in both
+        discount = ibis.ifelse(listed == 0, ibis.null("float64"), 1 - sales[price_col] / listed)
+        group = ibis.ifelse(sales[by].isnull(), f"(no {by})", sales[by].cast("string"))
+        lines = sales.select(group=group, period_start=sales[date_col].truncate(_TRUNCATE[freq]).cast("timestamp(6)"),
+                             quantity=sales[quantity_col], discount=discount)
+        lines = lines.filter(lines.discount.notnull())
+        on_sale = ibis.ifelse(lines.discount > threshold, lines.quantity, 0)
+        table = fetch(lines.group_by(["group", "period_start"]).aggregate(
+            lines=lines.count(), units=lines.quantity.sum(),
+            weighted=(lines.discount * lines.quantity).sum(), sold_on_sale=on_sale.cast("float64").sum(),
+            p50=lines.discount.quantile(0.5), p90=lines.discount.quantile(0.9)))
+    table = table.sort_values(["group", "period_start"], kind="stable").reset_index(drop=True)
+    units = table["units"].to_numpy(dtype=float)
+    out = pd.DataFrame({
+        "group": table["group"].astype("str"), "period_start": table["period_start"].astype("datetime64[us]"),
+        "lines": table["lines"].astype("int64"),
+        "units": table["units"].astype("int64" if pd.api.types.is_integer_dtype(table["units"]) else float),
+        "mean_discount": table["weighted"].to_numpy(dtype=float) / units,
+        "share_discounted": table["sold_on_sale"].to_numpy(dtype=float) / units,
+        "p50": table["p50"].astype(float), "p90": table["p90"].astype(float)})
+    return out, source
+
+
+def _listed_from_products(sales, products, discount_col):
+    """Join ``products``' list price onto the sales (a DataError names the lines without one)."""
+    import ibis
+
+    from ecomlib.validation import check_columns, check_frame, check_numeric
+
+    if products is None:
+        raise SchemaError(
+            f"No list prices: the transactions have no (filled) {discount_col!r} column (money off the "
+            "line) and there is no products table with list_price",
+            fix=f"Supply a {discount_col!r} column in the transactions, or products (product_id, "
+            "list_price); from Python pass products=.")
+    check_frame(products, "products")
+    check_columns(products, ["product_id", "list_price"], "products")
+    check_columns(sales, ["product_id"], "transactions")
+    check_numeric(products, ["list_price"], "products")
+    table = products.drop_duplicates("product_id")[["product_id", "list_price"]]
+    prices = ibis.memtable(table.rename(columns={"product_id": "_product", "list_price": "_list"})
+                           .astype({"_product": "str", "_list": float}))
+    joined = sales.left_join(prices, sales["product_id"].cast("string") == prices["_product"])
+    missing = int(fetch(joined.aggregate(n=joined["_list"].isnull().sum()))["n"].iloc[0])
+    if missing:
+        raise DataError(f"{missing} order line(s) have a product_id missing from `products`, so no list price.")
+    return joined, joined["_list"]

@@ -26,6 +26,9 @@ The rules:
   customer, so two orders on one day are one purchase occasion (Fader, Hardie & Lee, 2005).
 * **Cohort period** (:func:`period_number`): weeks starting on Monday, calendar months or
   quarters, numbered since 1970.
+* **First line** (:func:`first_line_order`): a customer's first line (the one whose channel
+  acquired them) is the earliest by order date; lines at the same time go to the channel
+  first in code-point order, a missing channel last (a table has no line order to break ties).
 * **Observation end** (:func:`observation_end_day`): the ``as_of`` day when given, else the
   last day in the data the method reads.
 
@@ -46,6 +49,7 @@ __all__ = [
     "completed_sale",
     "EPOCH_MONTH",
     "day_number",
+    "first_line_order",
     "is_ibis",
     "is_purchase",
     "known_line",
@@ -141,3 +145,18 @@ def observation_end_day(as_of_day, last_day) -> int:
     if as_of_day is None:
         return int(last_day)
     return int(np.datetime64(as_of_day, "D").astype(np.int64))
+
+
+def first_line_order(dates, channels):
+    """Order of lines for "a customer's first line": by time, ties by channel (missing last).
+
+    For ibis columns: the ``order_by`` keys of a window. For pandas Series: the positions of
+    the lines in that order (a permutation, stable for lines equal in both).
+    """
+    if is_ibis(dates):
+        return [dates.asc(nulls_first=False), channels.asc(nulls_first=False)]
+    codes, names = pd.factorize(channels, sort=True)
+    codes = np.where(codes < 0, len(names), codes)
+    times = dates.to_numpy(dtype="datetime64[us]")
+    times = np.where(np.isnat(times), np.iinfo(np.int64).max, times.astype(np.int64))
+    return np.lexsort((codes, times))

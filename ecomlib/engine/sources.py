@@ -305,8 +305,14 @@ def _staged(clean: pd.DataFrame, raw: pa.RecordBatch, log: _BatchLog, offset: in
 
 
 def _progress_printer(progress: bool | Callable[[str], None]) -> Callable[[str], None]:
+    """Where the load's progress lines go: the callable; True: stderr, or the progress setting
+    (:mod:`ecomlib.engine.progress`) when it is on; False: nowhere."""
+    from ecomlib.engine import progress as setting
+
     if callable(progress):
         return progress
+    if progress and setting.enabled():
+        return setting.say
     if progress:
         return lambda text: print(text, file=sys.stderr, flush=True)
     return lambda text: None

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ecomlib.engine import rules
+from ecomlib.engine.backend import route
 from ecomlib.errors import DataError, SchemaError
 from ecomlib.pricing.observations import FREQUENCIES, completed_sales, group_labels
 from ecomlib.validation import check_argument, check_columns, check_frame, check_numeric
@@ -31,8 +33,10 @@ class DiscountDepth:
         Per group and period: ``lines``, ``units``, ``mean_discount`` (unit-weighted),
         ``share_discounted`` (share of units sold more than ``threshold`` below list),
         ``p50`` / ``p90`` (line-level median and 90th percentile discount); all fractions.
-    lines : DataFrame
-        Per completed order line: ``group``, ``period_start``, ``quantity``, ``discount``.
+    lines : DataFrame or None
+        Per completed order line: ``group``, ``period_start``, ``quantity``, ``discount``,
+        ``on_sale``; None when the table was aggregated on an engine (an ibis Table or a
+        large frame in DuckDB), which returns only the per group and period table.
     list_price_source : str
         ``"discount column"`` or ``"products"``.
     """
@@ -43,17 +47,18 @@ class DiscountDepth:
 
     def overall(self) -> float:
         """Mean discount over every unit sold (a fraction of the list price): the key figure ``discount_depth``."""
-        units = float(self.lines["quantity"].sum())
-        return float((self.lines["discount"] * self.lines["quantity"]).sum() / units) if units else float("nan")
+        units = float(self.table["units"].sum())
+        weighted = (self.table["mean_discount"] * self.table["units"]).sum()
+        return float(weighted / units) if units else float("nan")
 
     def summary(self) -> pd.DataFrame:
-        """Per group over the whole period: units, mean discount, share discounted."""
-        lines = self.lines.assign(weighted=self.lines["discount"] * self.lines["quantity"],
-                                  on_sale=self.lines["on_sale"] * self.lines["quantity"])  # fmt: skip
-        out = lines.groupby("group", sort=True)[["quantity", "weighted", "on_sale"]].sum()
+        """Per group over the whole period: units, mean discount, share discounted (from :attr:`table`)."""
+        cells = self.table.assign(weighted=self.table["mean_discount"] * self.table["units"],
+                                  on_sale=self.table["share_discounted"] * self.table["units"])  # fmt: skip
+        out = cells.groupby("group", sort=True)[["units", "weighted", "on_sale"]].sum()
         return pd.DataFrame({
-            "units": out["quantity"], "mean_discount": out["weighted"] / out["quantity"],
-            "share_discounted": out["on_sale"] / out["quantity"],
+            "units": out["units"], "mean_discount": out["weighted"] / out["units"],
+            "share_discounted": out["on_sale"] / out["units"],
         })  # fmt: skip
 
 
@@ -95,6 +100,9 @@ def discount_depth(
     Returns
     -------
     DiscountDepth
+        On an ibis Table, or a frame large enough for DuckDB
+        (:func:`ecomlib.engine.choose_engine`), the table is aggregated there and
+        ``lines`` is None.
 
     Examples
     --------
@@ -106,13 +114,17 @@ def discount_depth(
     >>> res.table[["units", "mean_discount", "share_discounted"]].round(4).to_dict("records")
     [{'units': 4, 'mean_discount': 0.15, 'share_discounted': 0.75}]
     """
-    check_frame(transactions, "transactions")
     check_argument("freq", list(FREQUENCIES), freq)
-    check_columns(transactions, [date_col, by, quantity_col, price_col], "transactions")
-    check_numeric(transactions, [quantity_col, price_col], "transactions")
-    if not pd.api.types.is_datetime64_any_dtype(transactions[date_col]):
-        raise SchemaError(f"`transactions` column {date_col!r} must be datetime, but has dtype "
-                          f"{transactions[date_col].dtype}.")  # fmt: skip
+    if route(transactions) == "ibis":
+        from ecomlib.engine import pricing as engine
+
+        if not rules.is_ibis(transactions):
+            _check_depth_lines(transactions, date_col, by, quantity_col, price_col)
+        table, source = engine.discount_cells(transactions, products, by, freq, threshold, date_col=date_col,
+                                              quantity_col=quantity_col, price_col=price_col,
+                                              discount_col=discount_col, status_col=status_col)
+        return DiscountDepth(table=table, lines=None, list_price_source=source)
+    _check_depth_lines(transactions, date_col, by, quantity_col, price_col)
     sales = completed_sales(transactions, quantity_col=quantity_col, price_col=price_col, status_col=status_col)
     list_price, source = _list_prices(sales, products, quantity_col, price_col, discount_col)
     discount = 1 - sales[price_col].to_numpy(dtype=float) / list_price
@@ -135,6 +147,15 @@ def discount_depth(
         "p50": g["discount"].quantile(0.5), "p90": g["discount"].quantile(0.9),
     }).reset_index()  # fmt: skip
     return DiscountDepth(table=table, lines=lines.reset_index(drop=True), list_price_source=source)
+
+
+def _check_depth_lines(transactions, date_col, by, quantity_col, price_col) -> None:
+    check_frame(transactions, "transactions")
+    check_columns(transactions, [date_col, by, quantity_col, price_col], "transactions")
+    check_numeric(transactions, [quantity_col, price_col], "transactions")
+    if not pd.api.types.is_datetime64_any_dtype(transactions[date_col]):
+        raise SchemaError(f"`transactions` column {date_col!r} must be datetime, but has dtype "
+                          f"{transactions[date_col].dtype}.")  # fmt: skip
 
 
 def _list_prices(sales, products, quantity_col, price_col, discount_col) -> tuple[np.ndarray, str]:

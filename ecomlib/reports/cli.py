@@ -23,7 +23,7 @@ import signal
 import sys
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from ecomlib.data.cli import add_reading_options
@@ -58,6 +58,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="with a database --data: the table or view of order lines, or a SELECT query")
     parser.add_argument("--engine", choices=("auto", "pandas", "duckdb"), default=None,
                         help="where loading and heavy aggregations run (default auto: DuckDB for large data)")
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="print a line per batch of a long load and per long engine aggregation to "
+                        "stderr while the notebook runs (default: on when stderr is a terminal)")
     parser.add_argument("--preset", metavar="P", help="known export format, e.g. online_retail")
     parser.add_argument("--columns", metavar="MAP",
                         help="column mapping yours=canonical, e.g. InvoiceNo=order_id,InvoiceDate=order_date, or a .yaml/.json file")
@@ -178,10 +181,55 @@ def _engine_settings(args: argparse.Namespace) -> None:
 
 
 def _run(args: argparse.Namespace, out_dir: Path) -> int:
-    from ecomlib.reports import runner
-
     params = parse_assignments(args.param)
     _engine_settings(args)
+    show = sys.stderr.isatty() if args.progress is None else args.progress
+    with _progress_lines(show):
+        return _run_chapters(args, out_dir, params)
+
+
+@contextmanager
+def _progress_lines(show: bool):
+    """While the block runs, copy the kernels' progress lines (:mod:`ecomlib.engine.progress`) to stderr."""
+    import os
+    import tempfile
+
+    from ecomlib.engine.progress import PROGRESS_VARIABLE
+
+    if not show or os.environ.get(PROGRESS_VARIABLE):  # off, or already going where the user said
+        yield
+        return
+    fd, name = tempfile.mkstemp(prefix="ecomlib-progress-", suffix=".log")
+    os.close(fd)
+    os.environ[PROGRESS_VARIABLE] = name
+    done = threading.Event()
+
+    def copy() -> None:
+        with open(name, encoding="utf-8") as fh:
+            while True:
+                line = fh.readline()
+                if line:
+                    print(line.rstrip("\n"), file=sys.stderr, flush=True)
+                elif done.is_set():
+                    return
+                else:
+                    time.sleep(0.3)
+
+    thread = threading.Thread(target=copy, daemon=True, name="ecomlib-progress")
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join(timeout=5)
+        os.environ.pop(PROGRESS_VARIABLE, None)
+        with suppress(OSError):
+            os.unlink(name)
+
+
+def _run_chapters(args: argparse.Namespace, out_dir: Path, params: dict) -> int:
+    from ecomlib.reports import runner
+
     for name in OPTION_PARAMETERS:
         value = getattr(args, name)
         if value is not None:

@@ -30,6 +30,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ecomlib.engine.backend import route
 from ecomlib.errors import NotIdentifiableError, ParameterError
 from ecomlib.traffic.journeys import Journeys, build_journeys
 from ecomlib.traffic.markov import markov_attribution
@@ -157,28 +158,63 @@ def attribute(
         raise ParameterError("`model` must name at least one attribution model, but [] was passed.")
     for m in models:
         check_argument("model", ATTRIBUTION_MODELS, m)
-    journeys = build_journeys(touchpoints, user_col=user_col, time_col=time_col,
-                              channel_col=channel_col, converted_col=converted_col)
-    if journeys.n_conversions == 0:
-        raise NotIdentifiableError(
-            "No journey converted, so there is nothing to attribute.",
-            fix=f"Check the {converted_col!r} column: it must be true on the rows of converting paths.",
-        )
-    k = len(journeys.channels)
+    cols = {"user_col": user_col, "time_col": time_col, "channel_col": channel_col, "converted_col": converted_col}
+    # on an engine the data-driven models read only counts; the rule-based ones need every touch
+    counted = route(touchpoints) == "ibis" and not set(models) - {"markov", "shapley"}
+    journeys = None if counted else build_journeys(touchpoints, **cols)
+    if journeys is not None and journeys.n_conversions == 0:
+        raise _nothing_converted(converted_col)
     frames = []
     for m in models:
         if m == "markov":
-            credit = markov_attribution(journeys, order=markov_order).conversions.to_numpy()
+            fit = (_counted_markov(touchpoints, markov_order, converted_col, cols) if counted
+                   else markov_attribution(journeys, order=markov_order))
+            channels, credit = fit.channels, fit.conversions.to_numpy()
         elif m == "shapley":
-            credit = shapley_attribution(journeys).conversions.to_numpy()
+            fit = _counted_shapley(touchpoints, converted_col, cols) if counted else shapley_attribution(journeys)
+            channels, credit = fit.channels, fit.conversions.to_numpy()
         else:
             w = rule_weights(journeys, m, half_life_days=half_life_days,
                              position_weights=position_weights)
-            credit = np.bincount(journeys.channel, weights=w * journeys.converted, minlength=k)
-        frames.append(pd.DataFrame({"model": m, "channel": journeys.channels,
-                                    "conversions": credit,
-                                    "share": credit / journeys.n_conversions}))
+            channels = journeys.channels
+            credit = np.bincount(journeys.channel, weights=w * journeys.converted, minlength=len(channels))
+        n_conversions = journeys.n_conversions if journeys is not None else round(float(credit.sum()))
+        frames.append(pd.DataFrame({"model": m, "channel": channels, "conversions": credit,
+                                    "share": credit / n_conversions}))
     out = pd.concat(frames, ignore_index=True)
     out["model"] = out["model"].astype("str")
     out["channel"] = out["channel"].astype("str")
     return out
+
+
+def _nothing_converted(converted_col: str) -> NotIdentifiableError:
+    return NotIdentifiableError(
+        "No journey converted, so there is nothing to attribute.",
+        fix=f"Check the {converted_col!r} column: it must be true on the rows of converting paths.",
+    )
+
+
+def _counted_markov(touchpoints, order, converted_col, cols):
+    """The Markov fit from the step counts of an engine (no touch leaves the engine)."""
+    from ecomlib.engine import traffic as engine
+    from ecomlib.traffic.markov import _check_order, markov_from_steps
+
+    _check_order(order, 1)  # before the engine counts; markov_from_steps checks it against the channels
+    channels, before, symbol, count, conversions = engine.markov_step_counts(touchpoints, int(order), **cols)
+    if conversions == 0:
+        raise _nothing_converted(converted_col)
+    return markov_from_steps(channels, order, before, symbol, count, conversions)
+
+
+def _counted_shapley(touchpoints, converted_col, cols):
+    """The Shapley credit from the channel-set counts of an engine."""
+    from ecomlib.engine import traffic as engine
+    from ecomlib.traffic.shapley import _checked_channels, shapley_from_sets
+
+    channels, masks, journeys, conversions = engine.channel_set_counts(touchpoints, **cols)
+    if conversions.sum() == 0:
+        raise _nothing_converted(converted_col)
+    n_masks = 1 << _checked_channels(channels)
+    n = np.bincount(masks, weights=journeys, minlength=n_masks)
+    conv = np.bincount(masks, weights=conversions, minlength=n_masks)
+    return shapley_from_sets(channels, n, conv)

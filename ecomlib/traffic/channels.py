@@ -31,6 +31,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ecomlib.engine import rules
+from ecomlib.engine.backend import route
 from ecomlib.errors import DataError
 from ecomlib.validation import (
     check_columns,
@@ -219,35 +221,49 @@ def _as_channel_series(value, name: str, channels) -> pd.Series:
     return pd.Series(check_positive(name, value), index=channels)
 
 
-def _new_customers(done, customers, by, cols, min_history_days):
+def _new_customers(facts, customers, cols, min_history_days):
     """New customers per channel, or (NaN series, the reason) when they cannot be counted."""
     if customers is not None:
         customers = check_frame(customers, "customers")
         check_columns(customers, [cols["acquisition"]], "customers")
         return customers[cols["acquisition"]].value_counts().rename("new_customers"), None
-    known = done.dropna(subset=[cols["customer"]])
     unknown = pd.Series(np.nan, index=pd.Index([], dtype=object), name="new_customers")
-    if known.empty:
+    if not facts["known"]:
         return unknown, ("new customers per channel need customer ids (customer_id) in the "
                          "transactions or a customers table with acquisition_channel")
-    days = (done[cols["date"]].max() - done[cols["date"]].min()).days + 1
+    days = (facts["last"] - facts["first"]).days + 1
     if min_history_days and days < min_history_days:
         return unknown, (f"new customers per channel need {int(min_history_days)} days of orders "
                          f"(or a customers table with acquisition_channel); in {days} day(s) a "
                          "customer's first order in the data is mostly not their first ever")
-    first = known.sort_values(cols["date"], kind="stable").drop_duplicates(cols["customer"])
-    return first[by].value_counts().rename("new_customers"), None
+    return facts["new_customers"].rename("new_customers"), None
 
 
-def _weekly_totals(done: pd.DataFrame, date_col: str, min_weeks: int = 3) -> str | None:
+def _channel_facts(done: pd.DataFrame, by: str, cols: dict, new_from_lines: bool) -> dict:
+    """The facts of :func:`ecomlib.engine.traffic.channel_facts`, computed in pandas."""
+    dates = done[cols["date"]]
+    known = done.dropna(subset=[cols["customer"]])
+    facts = {"lines": len(done), "with_channel": int(done[by].notna().sum()), "first": dates.min(),
+             "last": dates.max(), "weekdays": int(dates.dropna().dt.day_of_week.nunique()), "known": len(known)}
+    if not facts["lines"] or not facts["with_channel"]:
+        return facts
+    facts["sales"] = done.groupby(by, observed=True).agg(orders=(cols["order"], "nunique"),
+                                                         revenue=(cols["revenue"], "sum"))
+    if new_from_lines and len(known):
+        ordered = known.iloc[rules.first_line_order(known[cols["date"]], known[by])]
+        first = ordered.drop_duplicates(cols["customer"])
+        facts["new_customers"] = first[by].value_counts().sort_index()
+    return facts
+
+
+def _weekly_totals(facts: dict, min_weeks: int = 3) -> str | None:
     """Why the lines are not orders when every one is dated on the same weekday, else None."""
-    dates = done[date_col].dropna()
-    if dates.empty:
+    if pd.isna(facts["first"]):
         return None
-    weeks = (dates.max().normalize() - dates.min().normalize()).days // 7 + 1
-    if dates.dt.day_of_week.nunique() > 1 or weeks < min_weeks:
+    weeks = (facts["last"].normalize() - facts["first"].normalize()).days // 7 + 1
+    if facts["weekdays"] > 1 or weeks < min_weeks:
         return None
-    return (f"every line is dated on a {dates.iloc[0]:%A} over {weeks} weeks: the export holds weekly "
+    return (f"every line is dated on a {facts['first']:%A} over {weeks} weeks: the export holds weekly "
             "totals, not orders, so orders and order value (AOV) per channel are left out")
 
 
@@ -332,41 +348,37 @@ def channel_performance(
     >>> channel_performance(spend, None, tx).loc["ads", ["cac", "roas"]].tolist()
     [100.0, 3.0]
     """
-    transactions = check_frame(transactions, "transactions")
-    check_columns(transactions, [by, order_col, revenue_col, customer_col, date_col], "transactions")
-    check_numeric(transactions, [revenue_col], "transactions")
+    engine = route(transactions) == "ibis"
+    if not engine:
+        transactions = check_frame(transactions, "transactions")
+        check_columns(transactions, [by, order_col, revenue_col, customer_col, date_col], "transactions")
+        check_numeric(transactions, [revenue_col], "transactions")
     alpha = check_probability("alpha", alpha)
-    cols = {"status": status_col, "customer": customer_col, "date": date_col,
-            "acquisition": acquisition_col}
-    done = transactions
-    if status_col in transactions:
-        done = transactions[transactions[status_col] == "completed"]
-    if done.empty:
+    cols = {"status": status_col, "customer": customer_col, "date": date_col, "order": order_col,
+            "revenue": revenue_col, "acquisition": acquisition_col}
+    if engine:
+        from ecomlib.engine import traffic as engine_traffic
+
+        facts = engine_traffic.channel_facts(transactions, by, new_from_lines=customers is None,
+                                             order_col=order_col, revenue_col=revenue_col,
+                                             customer_col=customer_col, date_col=date_col, status_col=status_col)
+    else:
+        done = transactions
+        if status_col in transactions:
+            done = transactions[rules.completed_sale(transactions[status_col])]
+        facts = _channel_facts(done, by, cols, new_from_lines=customers is None)
+    if not facts["lines"]:
         raise DataError("`transactions` has no completed order lines.")
-    if done[by].isna().all():
+    if not facts["with_channel"]:
         raise DataError(f"`transactions` has no {by!r} on any completed line, so nothing can be "
                         f"split by {by}; ecomlib.data.substitutes.channel_substitute puts every "
                         "order in one channel 'all'.")
-    sales = done.groupby(by, observed=True).agg(
-        orders=(order_col, "nunique"), revenue=(revenue_col, "sum")
-    )
-    new_customers, why_not = _new_customers(done, customers, by, cols, min_history_days)
-    parts = [sales, new_customers]
+    new_customers, why_not = _new_customers(facts, customers, cols, min_history_days)
+    parts = [facts["sales"], new_customers]
     if spend is not None:
-        spend = check_frame(spend, "spend")
-        check_columns(spend, [by, spend_col, impressions_col, clicks_col], "spend")
-        check_numeric(spend, [spend_col, impressions_col, clicks_col], "spend")
-        if (spend[spend_col] < 0).any():
-            raise DataError(f"`spend` column {spend_col!r} has negative values.")
-        cost = spend.groupby(by, observed=True)[[spend_col, impressions_col, clicks_col]].sum()
-        parts.append(cost.rename(columns={spend_col: "spend", impressions_col: "impressions",
-                                          clicks_col: "clicks"}))
+        parts.append(_spend_sums(spend, by, spend_col, impressions_col, clicks_col))
     if sessions is not None:
-        sessions = check_frame(sessions, "sessions")
-        check_columns(sessions, [by, step_col], "sessions")
-        is_purchase = (sessions[step_col] == purchase_step).rename("purchases")
-        traffic = is_purchase.groupby(sessions[by], observed=True).agg(["size", "sum"])
-        parts.append(traffic.rename(columns={"size": "sessions", "sum": "purchase_sessions"}))
+        parts.append(_session_counts(sessions, by, step_col, purchase_step))
     out = pd.concat(parts, axis=1)
     out.index.name = by
     for col in ("spend", "impressions", "clicks", "sessions", "purchase_sessions"):
@@ -374,7 +386,7 @@ def channel_performance(
             out[col] = np.nan
     for col in ("orders", "revenue") if why_not else ("orders", "revenue", "new_customers"):
         out[col] = out[col].fillna(0)
-    weekly = _weekly_totals(done, date_col)
+    weekly = _weekly_totals(facts)
     if weekly:
         out["orders"] = np.nan
     paid = out["spend"] > 0
@@ -396,6 +408,35 @@ def channel_performance(
     cols_out = ["spend", "impressions", "clicks", "ctr", "cpc", "sessions", "conversion", "orders",
                 "revenue", "aov", "new_customers", "cac", "cac_low", "cac_high", "roas", "ltv_cac",
                 "payback_months"]
-    out = out[cols_out].sort_values("revenue", ascending=False)
+    out = out[cols_out].sort_index().sort_values("revenue", ascending=False, kind="stable")
     out.attrs["notes"] = [note for note in (weekly, why_not) if note]
     return out
+
+
+def _spend_sums(spend, by, spend_col, impressions_col, clicks_col) -> pd.DataFrame:
+    if route(spend) == "ibis":
+        from ecomlib.engine import traffic as engine_traffic
+
+        cost, negative = engine_traffic.spend_sums(spend, by, spend_col=spend_col, impressions_col=impressions_col,
+                                                   clicks_col=clicks_col)
+    else:
+        spend = check_frame(spend, "spend")
+        check_columns(spend, [by, spend_col, impressions_col, clicks_col], "spend")
+        check_numeric(spend, [spend_col, impressions_col, clicks_col], "spend")
+        negative = bool((spend[spend_col] < 0).any())
+        cost = spend.groupby(by, observed=True)[[spend_col, impressions_col, clicks_col]].sum()
+    if negative:
+        raise DataError(f"`spend` column {spend_col!r} has negative values.")
+    return cost.rename(columns={spend_col: "spend", impressions_col: "impressions", clicks_col: "clicks"})
+
+
+def _session_counts(sessions, by, step_col, purchase_step) -> pd.DataFrame:
+    if route(sessions) == "ibis":
+        from ecomlib.engine import traffic as engine_traffic
+
+        return engine_traffic.session_counts(sessions, by, step_col=step_col, purchase_step=purchase_step)
+    sessions = check_frame(sessions, "sessions")
+    check_columns(sessions, [by, step_col], "sessions")
+    is_purchase = (sessions[step_col] == purchase_step).rename("purchases")
+    traffic = is_purchase.groupby(sessions[by], observed=True).agg(["size", "sum"])
+    return traffic.rename(columns={"size": "sessions", "sum": "purchase_sessions"})

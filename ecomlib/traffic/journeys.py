@@ -2,7 +2,15 @@
 
 A journey is one user's touchpoints ordered by time. It converted when the ``converted``
 flag is true on its rows (the canonical touchpoints table repeats it on every row of a
-converting path; any true row counts). The conversion is taken to follow the last touch.
+converting path; any true row counts; a missing flag is false). The conversion is taken to
+follow the last touch.
+
+The order does not depend on the order of the rows (a database table has none): journeys
+are numbered in the sorted order of the user ids, channels are numbered in sorted order,
+and touches of one user at the same time are ordered by channel. Rows without a user,
+channel or timestamp are left out before anything is numbered. The same rules hold on the
+pandas path and on an engine (an ibis Table, or a frame large enough for DuckDB), which
+sorts and numbers the touches there (:func:`ecomlib.engine.traffic.sorted_touches`).
 """
 
 from __future__ import annotations
@@ -12,6 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ecomlib.engine import rules
+from ecomlib.engine.backend import route
 from ecomlib.errors import DataError, SchemaError
 from ecomlib.validation import check_columns, check_frame
 
@@ -68,7 +78,7 @@ def build_journeys(
 
     Parameters
     ----------
-    touchpoints : DataFrame
+    touchpoints : DataFrame or ibis Table
         Required columns: ``user_id``, ``timestamp`` (datetime), ``channel`` (str) and
         ``converted`` (bool).
 
@@ -86,6 +96,30 @@ def build_journeys(
     >>> [j.channels[c] for c in j.channel]
     ['email', 'search']
     """
+    if route(touchpoints) == "ibis":
+        from ecomlib.engine import traffic as engine
+
+        if not rules.is_ibis(touchpoints):
+            _checked_flags(touchpoints, user_col, time_col, channel_col, converted_col)
+        return from_sorted(*engine.sorted_touches(touchpoints, user_col=user_col, time_col=time_col,
+                                                  channel_col=channel_col, converted_col=converted_col))
+    conv = _checked_flags(touchpoints, user_col, time_col, channel_col, converted_col)
+    times = touchpoints[time_col]
+    bad = touchpoints[[user_col, channel_col]].isna().any(axis=1) | times.isna()
+    if bad.all():
+        raise DataError("Every touchpoint lacks a user, channel or timestamp.")
+    keep = ~bad.to_numpy()
+    user_codes, _ = pd.factorize(touchpoints[user_col].to_numpy()[keep], sort=True)
+    chan_codes, chan_names = pd.factorize(touchpoints[channel_col].to_numpy()[keep], sort=True)
+    t_us = times.to_numpy(dtype="datetime64[us]").astype("int64")[keep]
+    conv_arr = conv.to_numpy(dtype=bool, na_value=False)[keep]
+    order = np.lexsort((chan_codes, t_us, user_codes))
+    return from_sorted([str(x) for x in chan_names], user_codes[order], chan_codes[order], t_us[order],
+                       conv_arr[order])
+
+
+def _checked_flags(touchpoints, user_col, time_col, channel_col, converted_col) -> pd.Series:
+    """The boundary checks of a touchpoint frame; returns the ``converted`` flags as bool."""
     touchpoints = check_frame(touchpoints, "touchpoints")
     check_columns(touchpoints, [user_col, time_col, channel_col, converted_col], "touchpoints")
     times = touchpoints[time_col]
@@ -103,17 +137,17 @@ def build_journeys(
                 f"`touchpoints` column {converted_col!r} must be bool (or 0/1), but has dtype "
                 f"{conv.dtype}."
             )
-    bad = touchpoints[[user_col, channel_col]].isna().any(axis=1) | times.isna()
-    if bad.all():
+    return conv
+
+
+def from_sorted(channels: list[str], u: np.ndarray, c: np.ndarray, t: np.ndarray, cv: np.ndarray) -> Journeys:
+    """:class:`Journeys` from touches sorted by journey and time.
+
+    ``u`` journey numbers (0, 1, ... in order), ``c`` channel codes into ``channels``,
+    ``t`` times (microseconds), ``cv`` each touch's converted flag.
+    """
+    if len(u) == 0:
         raise DataError("Every touchpoint lacks a user, channel or timestamp.")
-    user_codes, _ = pd.factorize(touchpoints[user_col])
-    chan_codes, chan_names = pd.factorize(touchpoints[channel_col], sort=True)
-    t_ns = times.to_numpy(dtype="datetime64[us]").astype("int64")
-    keep = ~bad.to_numpy()
-    user_codes, chan_codes, t_ns = user_codes[keep], chan_codes[keep], t_ns[keep]
-    conv_arr = conv.to_numpy(dtype=bool, na_value=False)[keep]
-    order = np.lexsort((t_ns, user_codes))
-    u, c, t, cv = user_codes[order], chan_codes[order], t_ns[order], conv_arr[order]
     starts = np.flatnonzero(np.r_[True, u[1:] != u[:-1]])
     lengths = np.diff(np.r_[starts, len(u)])
     journey = np.repeat(np.arange(len(starts)), lengths)
@@ -122,7 +156,7 @@ def build_journeys(
     last_t = t[starts + lengths - 1]
     hours = (np.repeat(last_t, lengths) - t) / 3.6e9
     return Journeys(
-        channels=[str(x) for x in chan_names], user=journey, channel=c, position=position,
+        channels=list(channels), user=journey, channel=np.asarray(c, dtype=np.int64), position=position,
         length=np.repeat(lengths, lengths), hours_before_last=hours.astype(float),
         converted=np.repeat(journey_conv, lengths), journey_converted=journey_conv,
     )

@@ -56,7 +56,8 @@ from scipy.sparse.linalg import spsolve
 from ecomlib.errors import NotIdentifiableError, ParameterError
 from ecomlib.traffic.journeys import Journeys
 
-__all__ = ["MAX_ORDER", "MarkovAttribution", "markov_attribution", "markov_order_comparison", "markov_orders"]
+__all__ = ["MAX_ORDER", "MarkovAttribution", "markov_attribution", "markov_from_steps", "markov_order_comparison",
+           "markov_orders"]
 
 #: highest chain order accepted (states grow as channels^order)
 MAX_ORDER = 4
@@ -209,7 +210,22 @@ def markov_attribution(journeys: Journeys, *, order: int = 1) -> MarkovAttributi
             fix="Check the `converted` column: it must be true on the rows of converting paths.",
         )
     before, symbol = _steps(journeys, order)
-    codes = np.unique(_touch_states(journeys, order))  # the observed states, sorted
+    return markov_from_steps(journeys.channels, order, before, symbol, np.ones(len(before)), journeys.n_conversions)
+
+
+def markov_from_steps(channels: list[str], order: int, before: np.ndarray, symbol: np.ndarray,
+                      count: np.ndarray, n_conversions: int) -> MarkovAttribution:
+    """Fit the chain from its observed steps, counted: the part of :func:`markov_attribution` after the counting.
+
+    ``before`` (state codes, 0 = start), ``symbol`` (next channel code, ``K`` conversion,
+    ``K + 1`` null) and ``count`` (how often the step was seen) are all the model reads, so an
+    engine can count them (:func:`ecomlib.engine.traffic.markov_step_counts`); every touch's
+    state is the ``before`` of the step after it, so the observed states are the non-zero
+    ``before`` codes.
+    """
+    k = len(channels)
+    order = _check_order(order, k)
+    codes = np.unique(before[before != 0])  # the observed states, sorted
     n = len(codes)
     base = k + 1
     # next state of a step: drop the oldest channel, append the new one
@@ -218,7 +234,7 @@ def markov_attribution(journeys: Journeys, *, order: int = 1) -> MarkovAttributi
     row = np.searchsorted(codes, before) + 1  # 0 = start (code 0 is never a touch state)
     row[before == 0] = 0
     col = np.where(is_touch, np.searchsorted(codes, np.where(is_touch, after, 0)), n + symbol - k)
-    counts = sparse.coo_matrix((np.ones(len(row)), (row, col)), shape=(n + 1, n + 2)).tocsr()
+    counts = sparse.coo_matrix((np.asarray(count, dtype=float), (row, col)), shape=(n + 1, n + 2)).tocsr()
     totals = np.asarray(counts.sum(axis=1)).ravel()
     prob = sparse.diags(np.where(totals > 0, 1.0 / np.maximum(totals, 1), 0.0)) @ counts
     prob = prob.tocsr()
@@ -232,13 +248,13 @@ def markov_attribution(journeys: Journeys, *, order: int = 1) -> MarkovAttributi
         p_without = _absorption(s[keep], q[keep][:, keep], r[keep])
         effects[c] = 1 - p_without / p_all
     effects = np.clip(effects, 0, 1)
-    removal = pd.Series(effects, index=journeys.channels, name="removal_effect")
-    credit = journeys.n_conversions * effects / effects.sum()
+    removal = pd.Series(effects, index=list(channels), name="removal_effect")
+    credit = n_conversions * effects / effects.sum()
     return MarkovAttribution(
-        channels=list(journeys.channels), order=order,
-        states=[_label(int(c), order, journeys.channels) for c in codes],
+        channels=list(channels), order=order,
+        states=[_label(int(c), order, list(channels)) for c in codes],
         transition_matrix=prob, conversion_probability=p_all, removal_effects=removal,
-        conversions=pd.Series(credit, index=journeys.channels, name="conversions"),
+        conversions=pd.Series(credit, index=list(channels), name="conversions"),
     )
 
 

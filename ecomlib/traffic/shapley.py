@@ -35,7 +35,7 @@ import pandas as pd
 from ecomlib.errors import NotIdentifiableError, ParameterError
 from ecomlib.traffic.journeys import Journeys
 
-__all__ = ["MAX_SHAPLEY_CHANNELS", "ShapleyAttribution", "shapley_attribution"]
+__all__ = ["MAX_SHAPLEY_CHANNELS", "ShapleyAttribution", "shapley_attribution", "shapley_from_sets"]
 
 MAX_SHAPLEY_CHANNELS = 12
 
@@ -92,21 +92,38 @@ def shapley_attribution(journeys: Journeys) -> ShapleyAttribution:
             f"`journeys` must be a Journeys object, but a {type(journeys).__name__} was passed.",
             fix="Build it with ecomlib.traffic.build_journeys(touchpoints), or call attribute().",
         )
-    k = len(journeys.channels)
-    if k > MAX_SHAPLEY_CHANNELS:
-        raise ParameterError(
-            f"Shapley attribution supports at most {MAX_SHAPLEY_CHANNELS} channels, but the "
-            f"touchpoints have {k}.",
-            fix="Merge small channels into 'other' first (the cost grows as 2^channels).",
-        )
-    if journeys.n_conversions == 0:
-        raise NotIdentifiableError("No journey converted, so there is nothing to attribute.")
+    k = _checked_channels(journeys.channels)
     n_journeys = len(journeys.journey_converted)
     bits = np.zeros(n_journeys, dtype=np.int64)
     np.bitwise_or.at(bits, journeys.user, np.int64(1) << journeys.channel.astype(np.int64))
     n_masks = 1 << k
     n = np.bincount(bits, minlength=n_masks).astype(float)
     conv = np.bincount(bits, weights=journeys.journey_converted.astype(float), minlength=n_masks)
+    return shapley_from_sets(journeys.channels, n, conv)
+
+
+def _checked_channels(channels) -> int:
+    k = len(channels)
+    if k > MAX_SHAPLEY_CHANNELS:
+        raise ParameterError(
+            f"Shapley attribution supports at most {MAX_SHAPLEY_CHANNELS} channels, but the "
+            f"touchpoints have {k}.",
+            fix="Merge small channels into 'other' first (the cost grows as 2^channels).",
+        )
+    return k
+
+
+def shapley_from_sets(channels: list[str], n: np.ndarray, conv: np.ndarray) -> ShapleyAttribution:
+    """Shapley credit from journeys ``n`` and conversions ``conv`` per channel-set bit mask.
+
+    ``n[m]``, ``conv[m]``: journeys whose set of channels is the mask ``m`` (bit ``i`` for
+    ``channels[i]``), arrays of length ``2 ** len(channels)``. These counts are all the model
+    reads, so an engine can count them (:func:`ecomlib.engine.traffic.channel_set_counts`).
+    """
+    k = _checked_channels(channels)
+    n_masks = 1 << k
+    if float(np.sum(conv)) == 0:
+        raise NotIdentifiableError("No journey converted, so there is nothing to attribute.")
     seen = n > 0
     v = np.where(seen, conv / np.where(seen, n, 1), 0.0)
     v[0] = 0.0
@@ -136,12 +153,12 @@ def shapley_attribution(journeys: Journeys) -> ShapleyAttribution:
         needed[all_masks[terms.any(axis=0)] | cbit] = True
     needed[0] = False
     credit = (n[observed][:, None] * phi).sum(axis=0)
-    names = [" + ".join(journeys.channels[c] for c in range(k) if m >> c & 1) for m in observed]
+    names = [" + ".join(channels[c] for c in range(k) if m >> c & 1) for m in observed]
     sets = pd.DataFrame({"channels": names, "journeys": n[observed].astype(int),
                          "conversions": conv[observed], "rate": v[observed]})
     return ShapleyAttribution(
-        channels=list(journeys.channels), sets=sets,
-        values=pd.DataFrame(phi, index=names, columns=journeys.channels),
-        conversions=pd.Series(credit, index=journeys.channels, name="conversions"),
+        channels=list(channels), sets=sets,
+        values=pd.DataFrame(phi, index=names, columns=list(channels)),
+        conversions=pd.Series(credit, index=list(channels), name="conversions"),
         unseen=int((needed & ~seen).sum()),
     )

@@ -120,3 +120,34 @@ def test_retention_aggregations_on_postgres_equal_duckdb(postgres_url, sample_st
         a, b = run(on_pg), run(on_duck)
         assert len(a) > 10, name
         pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-9, obj=name)
+
+
+def test_discounts_channels_and_attribution_on_postgres_equal_pandas(postgres_url, sample_store):
+    import ibis
+    import numpy as np
+
+    from ecomlib.engine import engine_option
+    from ecomlib.pricing import discount_depth
+    from ecomlib.traffic import attribute, channel_performance
+
+    s = sample_store
+    con = ibis.connect(postgres_url)
+    try:
+        for name in ("touchpoints", "sessions", "marketing_spend"):
+            con.create_table(name, getattr(s, name), overwrite=True)
+        tx, tp = con.table("transactions"), con.table("touchpoints")
+        with engine_option("pandas"):
+            depth = discount_depth(s.transactions, s.products)
+            perf = channel_performance(s.marketing_spend, s.sessions, s.transactions, min_history_days=365)
+            credit = attribute(s.touchpoints, model=["markov", "shapley"], markov_order=2)
+        on_pg = discount_depth(tx, s.products)
+        assert on_pg.lines is None and on_pg.list_price_source == depth.list_price_source
+        pd.testing.assert_frame_equal(on_pg.table, depth.table, check_exact=False, rtol=1e-9)
+        got = channel_performance(con.table("marketing_spend"), con.table("sessions"), tx, min_history_days=365)
+        pd.testing.assert_frame_equal(got, perf, check_exact=False, rtol=1e-9)
+        assert got["new_customers"].tolist() == perf["new_customers"].tolist()
+        on_pg_credit = attribute(tp, model=["markov", "shapley"], markov_order=2)
+        assert on_pg_credit["channel"].tolist() == credit["channel"].tolist()
+        np.testing.assert_allclose(on_pg_credit["conversions"], credit["conversions"], rtol=1e-9)
+    finally:
+        con.disconnect()
