@@ -123,6 +123,27 @@ def daily_product_sales(data, margin_rate, *, date_col, product_col, category_co
     return long.sort_values(["day", "product"], kind="stable").reset_index(drop=True), facts
 
 
+def _group_sales(t, by, status_col, quantity_col, price_col, has, extra):
+    """The completed sales with a positive quantity and price, and one fetched row of facts about
+    them: ``lines``, ``known`` (``by`` has a value somewhere) and each of ``extra`` (name -> a
+    function of the sales giving a scalar expression). Raises DataError when there is no sale or no
+    group to compare."""
+    status = t[status_col] if status_col in has else None
+    sales = t.filter(rules.priced_sale(t[quantity_col], t[price_col], status))
+    facts = {"lines": sales.count(), "known": sales[by].notnull().any()}
+    facts.update({name: make(sales) for name, make in extra.items()})
+    facts = fetch(sales.aggregate(**facts)).iloc[0]
+    if int(facts["lines"]) == 0:
+        raise DataError("`transactions` holds no completed sales with a positive quantity and price.",
+                        fix=f"Check the `{status_col}`, `{quantity_col}` and `{price_col}` columns.")
+    if not bool(facts["known"]):
+        raise DataError(
+            f"`transactions` column {by!r} is empty on every line, so there are no groups to compare.",
+            fix="Group by product instead (ecomlib.data.substitutes.category_substitute), or pass "
+            "by= a column that has values.")
+    return sales, facts
+
+
 def group_costs(data, products, by, unit_cost_ratio, *, quantity_col, price_col, status_col,
                 cost_col="unit_cost", product_col="product_id"):
     """Units, revenue and cost of the priced sales per group, and the cost source.
@@ -142,20 +163,8 @@ def group_costs(data, products, by, unit_cost_ratio, *, quantity_col, price_col,
     with as_table(data, cols) as t:
         if rules.is_ibis(data):
             _checked(t, [by, quantity_col, price_col], None, quantity_col, price_col)
-        status = t[status_col] if status_col in has else None
-        sales = t.filter(rules.priced_sale(t[quantity_col], t[price_col], status))
-        facts = {"lines": sales.count(), "known": sales[by].notnull().any()}
-        if cost_col in has:
-            facts["cost_complete"] = sales[cost_col].notnull().all()
-        facts = fetch(sales.aggregate(**facts)).iloc[0]
-        if int(facts["lines"]) == 0:
-            raise DataError("`transactions` holds no completed sales with a positive quantity and price.",
-                            fix=f"Check the `{status_col}`, `{quantity_col}` and `{price_col}` columns.")
-        if not bool(facts["known"]):
-            raise DataError(
-                f"`transactions` column {by!r} is empty on every line, so there are no groups to compare.",
-                fix="Group by product instead (ecomlib.data.substitutes.category_substitute), or pass "
-                "by= a column that has values.")
+        extra = {"cost_complete": lambda sales: sales[cost_col].notnull().all()} if cost_col in has else {}
+        sales, facts = _group_sales(t, by, status_col, quantity_col, price_col, has, extra)
         cost, source = None, None
         if cost_col in has and bool(facts["cost_complete"]):
             cost, source = sales[cost_col].cast("float64"), "transactions"
@@ -207,20 +216,8 @@ def discount_cells(data, products, by, freq, threshold, *, date_col, quantity_co
     with as_table(data, cols) as t:
         if rules.is_ibis(data):
             _checked(t, [date_col, by, quantity_col, price_col], date_col, quantity_col, price_col)
-        status = t[status_col] if status_col in has else None
-        sales = t.filter(rules.priced_sale(t[quantity_col], t[price_col], status))
-        facts = {"lines": sales.count(), "known": sales[by].notnull().any()}
-        if discount_col in has:
-            facts["money_off"] = sales[discount_col].notnull().any()
-        facts = fetch(sales.aggregate(**facts)).iloc[0]
-        if int(facts["lines"]) == 0:
-            raise DataError("`transactions` holds no completed sales with a positive quantity and price.",
-                            fix=f"Check the `{status_col}`, `{quantity_col}` and `{price_col}` columns.")
-        if not bool(facts["known"]):
-            raise DataError(
-                f"`transactions` column {by!r} is empty on every line, so there are no groups to compare.",
-                fix="Group by product instead (ecomlib.data.substitutes.category_substitute), or pass "
-                "by= a column that has values.")
+        extra = {"money_off": lambda sales: sales[discount_col].notnull().any()} if discount_col in has else {}
+        sales, facts = _group_sales(t, by, status_col, quantity_col, price_col, has, extra)
         price = sales[price_col].cast("float64")
         if discount_col in has and bool(facts["money_off"]):
             if not numeric_column(t, discount_col):
