@@ -43,6 +43,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ecomlib.engine.backend import route
+from ecomlib.engine.rules import completed_sale, is_ibis
 from ecomlib.errors import DataError, EcomlibError, NotIdentifiableError, ParameterError
 from ecomlib.platforms.groups import codes, distinct_pairs
 from ecomlib.promotion.did import did
@@ -61,16 +63,17 @@ __all__ = ["Incrementality", "channel_incrementality", "clv_by_channel", "platfo
 MAX_PLATFORMS = 30  # combinations are kept as bit masks
 
 
+_NO_BUYER = ("`lines` has no completed line with a known customer, so no overlap can be counted.",
+             "Customer ids are needed: a marketplace export without them cannot show overlap.")
+
+
 def _completed_known(lines: pd.DataFrame, by: str, customer_col: str):
     """Customer and platform codes of the completed lines with a known customer (-1 elsewhere)."""
-    check_frame(lines, "lines")
-    check_columns(lines, [by, customer_col], "lines")
     cust, _ = codes(lines[customer_col])
     if "status" in lines:
-        cust = np.where(lines["status"].astype("str").to_numpy() == "completed", cust, -1)
+        cust = np.where(completed_sale(lines["status"]).to_numpy(dtype=bool), cust, -1)
     if not (cust >= 0).any():
-        raise DataError("`lines` has no completed line with a known customer, so no overlap can be counted.",
-                        fix="Customer ids are needed: a marketplace export without them cannot show overlap.")
+        raise DataError(_NO_BUYER[0], fix=_NO_BUYER[1])
     plat, names = codes(lines[by].astype("str"))
     plat = np.where(cust >= 0, plat, -1)
     used = np.bincount(plat[plat >= 0], minlength=len(names)) > 0
@@ -81,14 +84,72 @@ def _completed_known(lines: pd.DataFrame, by: str, customer_col: str):
     return cust, plat, names
 
 
-def platform_overlap(lines: pd.DataFrame, *, by: str = "platform", customer_col: str = "customer_id") -> pd.DataFrame:
+def _check_platform_count(names, by: str) -> None:
+    if len(names) > MAX_PLATFORMS:
+        raise DataError(f"`lines.{by}` has {len(names)} platforms; at most {MAX_PLATFORMS} can be combined.",
+                        fix="Group small platforms into 'Other' first.")
+
+
+def _pandas_tally(lines: pd.DataFrame, by: str, customer_col: str):
+    """Customers per platform combination (bit masks) on the pandas path, and the platform names."""
+    cust, plat, names = _completed_known(lines, by, customer_col)
+    _check_platform_count(names, by)
+    c, p = distinct_pairs(cust, plat, len(names))
+    masks = np.bincount(c, weights=(1 << p).astype(np.float64), minlength=int(cust.max()) + 1).astype(np.int64)
+    if len(names) <= 20:
+        tally = np.bincount(masks, minlength=1 << len(names))
+        combos = np.flatnonzero(tally)
+        counts = tally[combos]
+    else:
+        combos, counts = np.unique(masks, return_counts=True)
+    return combos, counts, np.asarray(names, dtype=object)
+
+
+def _engine_tally(lines, by: str, customer_col: str):
+    """The same through :mod:`ecomlib.engine.platforms` (an ibis Table or a large frame)."""
+    from ecomlib.engine import platforms as engine
+
+    n_lines, names = engine.known_platforms(lines, by=by, customer_col=customer_col)
+    if n_lines == 0:
+        raise DataError(_NO_BUYER[0], fix=_NO_BUYER[1])
+    _check_platform_count(names, by)
+    if not names:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.asarray(names, dtype=object)
+    tally = engine.combination_tally(lines, names, by=by, customer_col=customer_col).sort_values("mask")
+    return tally["mask"].to_numpy(), tally["customers"].to_numpy(), np.asarray(names, dtype=object)
+
+
+def _combination_table(combos: np.ndarray, counts: np.ndarray, names: np.ndarray) -> pd.DataFrame:
+    """The UpSet-style table from the customers per combination (shared by both paths)."""
+    keep = combos > 0
+    combos, counts = combos[keep], counts[keep]
+    member = (combos[:, None] >> np.arange(len(names))[None, :]) & 1 == 1
+    per_platform = (member * counts[:, None]).sum(axis=0).astype(np.int64)
+    order = np.argsort(-per_platform, kind="stable")
+    labels = [" + ".join(names[j] for j in order if row[j]) for row in member]
+    out = pd.DataFrame({"combination": pd.array(labels, dtype="str"), "n_platforms": member.sum(axis=1),
+                        "customers": counts.astype("int64")})
+    out["share"] = out["customers"] / out["customers"].sum()
+    for j in order:
+        out[str(names[j])] = member[:, j]
+    out = out.sort_values(["customers", "n_platforms", "combination"], ascending=[False, True, True],
+                          kind="stable").reset_index(drop=True)
+    out.attrs["platform_customers"] = {str(names[j]): int(per_platform[j]) for j in order}
+    return out
+
+
+def platform_overlap(lines, *, by: str = "platform", customer_col: str = "customer_id") -> pd.DataFrame:
     """Customers per combination of platforms they bought on (an UpSet-style table).
 
     Parameters
     ----------
-    lines : DataFrame
+    lines : DataFrame or ibis Table
         Order lines with ``by`` and ``customer_col`` (and ``status``; only completed lines count
-        when it is present). Lines without a customer id are left out.
+        when it is present, :func:`ecomlib.engine.rules.completed_sale`). Lines without a
+        customer id are left out. An ibis Table, or a frame large enough for the engine setting
+        (:func:`ecomlib.engine.choose_engine`), is tallied there
+        (:func:`ecomlib.engine.platforms.combination_tally`): only the customers per
+        combination come back.
     by : str, default "platform"
         Platform column.
     customer_col : str, default "customer_id"
@@ -108,33 +169,11 @@ def platform_overlap(lines: pd.DataFrame, *, by: str = "platform", customer_col:
     >>> platform_overlap(lines)[["combination", "customers"]].to_dict("list")
     {'combination': ['A', 'A + B'], 'customers': [2, 1]}
     """
-    cust, plat, names = _completed_known(lines, by, customer_col)
-    if len(names) > MAX_PLATFORMS:
-        raise DataError(f"`lines.{by}` has {len(names)} platforms; at most {MAX_PLATFORMS} can be combined.",
-                        fix="Group small platforms into 'Other' first.")
-    c, p = distinct_pairs(cust, plat, len(names))
-    masks = np.bincount(c, weights=(1 << p).astype(np.float64), minlength=int(cust.max()) + 1).astype(np.int64)
-    per_platform = np.bincount(p, minlength=len(names))
-    order = np.argsort(-per_platform, kind="stable")
-    if len(names) <= 20:
-        tally = np.bincount(masks, minlength=1 << len(names))
-        combos = np.flatnonzero(tally)
-        counts = tally[combos]
-    else:
-        combos, counts = np.unique(masks, return_counts=True)
-    keep = combos > 0
-    combos, counts = combos[keep], counts[keep]
-    member = (combos[:, None] >> np.arange(len(names))[None, :]) & 1 == 1
-    labels = [" + ".join(names[j] for j in order if row[j]) for row in member]
-    out = pd.DataFrame({"combination": pd.array(labels, dtype="str"), "n_platforms": member.sum(axis=1),
-                        "customers": counts.astype("int64")})
-    out["share"] = out["customers"] / out["customers"].sum()
-    for j in order:
-        out[str(names[j])] = member[:, j]
-    out = out.sort_values(["customers", "n_platforms", "combination"], ascending=[False, True, True],
-                          kind="stable").reset_index(drop=True)
-    out.attrs["platform_customers"] = {str(names[j]): int(per_platform[j]) for j in order}
-    return out
+    if not is_ibis(lines):
+        check_frame(lines, "lines")
+        check_columns(lines, [by, customer_col], "lines")
+    tally = _engine_tally if route(lines) == "ibis" else _pandas_tally
+    return _combination_table(*tally(lines, by, customer_col))
 
 
 @dataclass(frozen=True)

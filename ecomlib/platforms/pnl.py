@@ -37,6 +37,8 @@ import numpy as np
 import pandas as pd
 
 from ecomlib import resources
+from ecomlib.engine.backend import route
+from ecomlib.engine.rules import COMPLETED, completed_sale, is_ibis, month_number
 from ecomlib.errors import DataError, ParameterError
 from ecomlib.platforms.groups import codes, distinct_per_group
 from ecomlib.validation import check_columns, check_frame, check_numeric
@@ -61,7 +63,9 @@ _FEE_NUMERIC = (*FEE_RATES, "fulfilment_per_order", "fixed_fee_per_month")
 PNL_COLUMNS = ("orders", "customers", "gmv", "commission", "payment_fees", "ad_take", "fulfilment",
                "refunds", "cogs", "fixed_fees", "contribution", "contribution_per_order",
                "contribution_per_customer", "contribution_per_gmv")
-_STATUSES = ("completed", "returned", "cancelled")
+#: The status of a returned line (its negative revenue is a refund).
+RETURNED = "returned"
+_STATUSES = (COMPLETED, RETURNED, "cancelled")
 ILLUSTRATIVE_FEES = "fee_schedule_illustrative.csv"
 
 
@@ -163,7 +167,7 @@ def platform_pnl(
 
     Parameters
     ----------
-    lines : DataFrame
+    lines : DataFrame or ibis Table
         Order lines with ``by`` (the platform), ``order_id``, ``order_date``, ``customer_id``
         (missing allowed), ``revenue`` (CNY; negative on returned lines), ``quantity``,
         ``unit_cost_col`` (CNY per unit) and ``status`` (completed / returned / cancelled).
@@ -177,6 +181,11 @@ def platform_pnl(
         calendar months from the platform's first to its last order, both included.
     unit_cost_col : str, default "unit_cost"
         Unit cost column.
+
+    An ibis Table (DuckDB, a warehouse), or a frame large enough for the engine setting
+    (:func:`ecomlib.engine.choose_engine`), is summed per platform and status there
+    (:func:`ecomlib.engine.platforms.platform_status_sums`); only that small table comes back
+    and the fees are applied to it in pandas, as on the pandas path.
 
     Returns
     -------
@@ -202,29 +211,52 @@ def platform_pnl(
     >>> float(platform_pnl(lines, fees)["contribution"].iloc[0])   # 150 - 60 - 15 - 10 - 10
     55.0
     """
+    fees = read_fee_schedule(fee_schedule).set_index("platform")
+    if route(lines) == "ibis":
+        from ecomlib.engine import platforms as engine
+
+        if not is_ibis(lines):
+            _check_lines(lines, by, unit_cost_col)
+            lines = _with_dates(lines)
+        cells = engine.platform_status_sums(lines, by=by, unit_cost_col=unit_cost_col)
+        sums, statuses, n_sales = _from_status_cells(cells)
+    else:
+        _check_lines(lines, by, unit_cost_col)
+        sums, statuses, n_sales = _line_sums(_with_dates(lines), by, unit_cost_col)
+    return _apply_fees(sums, statuses, n_sales, fees, by, months)
+
+
+def _check_lines(lines: pd.DataFrame, by: str, unit_cost_col: str) -> None:
     check_frame(lines, "lines")
     needed = [by, "order_id", "order_date", "customer_id", "revenue", "quantity", unit_cost_col, "status"]
     check_columns(lines, needed, "lines")
     check_numeric(lines, ["revenue", "quantity", unit_cost_col], "lines")
-    fees = read_fee_schedule(fee_schedule).set_index("platform")
+
+
+def _with_dates(lines: pd.DataFrame) -> pd.DataFrame:
+    """``lines`` with naive timestamps as order dates (a time zone's dates keep their local month)."""
+    dates = lines["order_date"]
+    if not pd.api.types.is_datetime64_any_dtype(dates):
+        dates = pd.to_datetime(dates)
+    elif not isinstance(dates.dtype, pd.DatetimeTZDtype):
+        return lines
+    if isinstance(dates.dtype, pd.DatetimeTZDtype):
+        dates = dates.dt.tz_localize(None)
+    return lines.assign(order_date=dates)
+
+
+def _sale_and_kept(status):
+    """Completed lines (the sales) and the lines a P&L reads (completed or returned)."""
+    return completed_sale(status), completed_sale(status, (COMPLETED, RETURNED))
+
+
+def _line_sums(lines: pd.DataFrame, by: str, unit_cost_col: str):
+    """The per-platform sums of the pandas path (numpy codes and bincounts)."""
     status, status_names = codes(lines["status"].astype("str"))
-    unknown = sorted(set(status_names) - set(_STATUSES))
-    if unknown:
-        raise DataError(f"`lines.status` holds {unknown}; allowed: {list(_STATUSES)}.",
-                        fix="Map your export's statuses onto completed / returned / cancelled.")
-    code_of = {name: i for i, name in enumerate(status_names)}
-    sale = status == code_of.get("completed", -2)
-    keep = sale | (status == code_of.get("returned", -2))
-    if not sale.any():
-        raise DataError("`lines` has no completed line, so no platform has any sale.")
+    sale, keep = (np.append(np.asarray(m, dtype=bool), False)[status] for m in _sale_and_kept(pd.Series(status_names)))
     platform, names = codes(lines[by].astype("str"))
+    n_sales = int(sale.sum())
     platform = np.where(keep, platform, -1)  # cancelled lines belong to no platform
-    with_sale = np.bincount(platform[sale], minlength=len(names)) > 0
-    missing = sorted(set(names[np.bincount(platform[keep], minlength=len(names)) > 0]) - set(fees.index))
-    if missing:
-        raise DataError(f"Platform(s) {missing} of `lines` have no row in the fee schedule "
-                        f"(it has {list(fees.index)}).",
-                        fix="Add a row per platform to the fee schedule, or rename the platforms.")
     revenue = lines["revenue"].to_numpy(dtype=float)
     cost = lines["quantity"].to_numpy(dtype=float) * lines[unit_cost_col].to_numpy(dtype=float)
     used = platform >= 0
@@ -233,30 +265,64 @@ def platform_pnl(
     def total(weights) -> np.ndarray:
         return np.bincount(p, weights=weights[used], minlength=len(names))
 
-    sums = pd.DataFrame({"gmv": total(np.where(sale, revenue, 0.0)),
-                         "refunds": total(np.where(sale, 0.0, np.abs(revenue))),
-                         "cogs": total(cost)}, index=pd.Index(names.astype("str"), name="platform"))
     sold_platform = np.where(sale, platform, -1)
-    orders = pd.Series(distinct_per_group(codes(lines["order_id"])[0], sold_platform, len(names)), index=sums.index)
-    customers = pd.Series(distinct_per_group(codes(lines["customer_id"])[0], sold_platform, len(names)),
-                          index=sums.index)
-    dates = lines["order_date"]
-    if not pd.api.types.is_datetime64_any_dtype(dates):
-        dates = pd.to_datetime(dates)
-    span = pd.Series(dates.to_numpy()[sale]).groupby(platform[sale]).agg(["min", "max"])
-    span.index = names[span.index.to_numpy()].astype("str")
-    spanned = ((span["max"].dt.year - span["min"].dt.year) * 12
-               + span["max"].dt.month - span["min"].dt.month + 1).astype("float64")
-    orders = orders[with_sale]
-    out = sums.loc[orders.index].copy()
+    sums = pd.DataFrame({
+        "orders": distinct_per_group(codes(lines["order_id"])[0], sold_platform, len(names)),
+        "customers": distinct_per_group(codes(lines["customer_id"])[0], sold_platform, len(names)),
+        "gmv": total(np.where(sale, revenue, 0.0)), "refunds": total(np.where(sale, 0.0, np.abs(revenue))),
+        "cogs": total(cost), "sales": np.bincount(sold_platform[sale & used], minlength=len(names)),
+        "lines": np.bincount(p, minlength=len(names)),
+    }, index=pd.Index(names.astype("str"), name="platform"))  # fmt: skip
+    dates = lines["order_date"].to_numpy()
+    month = np.where(np.isnat(dates), np.nan, month_number(np.where(np.isnat(dates), np.datetime64(0, "us"), dates)))
+    span = pd.Series(month[sale & used]).groupby(platform[sale & used]).agg(["min", "max"])
+    sums["spanned"] = (span["max"] - span["min"] + 1).reindex(np.arange(len(names))).to_numpy()
+    return sums[sums["lines"] > 0].drop(columns="lines"), list(status_names), n_sales
+
+
+def _from_status_cells(cells: pd.DataFrame):
+    """The per-platform sums of the engine path, from its (platform, status) cells."""
+    sale, keep = (np.asarray(m, dtype=bool) for m in _sale_and_kept(cells["status"]))
+    n_sales = int(cells.loc[sale, "lines"].sum())
+    statuses = sorted(str(s) for s in cells["status"].dropna().unique())
+    kept = cells[keep & cells["platform"].notna().to_numpy()]
+    sold = kept[np.asarray(_sale_and_kept(kept["status"])[0], dtype=bool)].set_index("platform")
+    names = pd.Index(sorted(str(p) for p in kept["platform"].unique()), name="platform")
+    sums = pd.DataFrame({
+        "orders": sold["orders"].reindex(names).fillna(0).astype("int64"),
+        "customers": sold["customers"].reindex(names).fillna(0).astype("int64"),
+        "gmv": sold["revenue"].reindex(names).fillna(0.0),
+        "refunds": kept[~np.asarray(_sale_and_kept(kept["status"])[0], dtype=bool)]
+        .groupby("platform")["abs_revenue"].sum().reindex(names).fillna(0.0),
+        "cogs": kept.groupby("platform")["cogs"].sum().reindex(names),
+        "sales": sold["lines"].reindex(names).fillna(0).astype("int64"),
+        "spanned": (sold["last_month"] - sold["first_month"] + 1).reindex(names),
+    }, index=names)  # fmt: skip
+    return sums, statuses, n_sales
+
+
+def _apply_fees(sums: pd.DataFrame, statuses, n_sales: int, fees: pd.DataFrame, by: str, months) -> pd.DataFrame:
+    """The P&L of each platform with a sale from its sums (shared by the pandas and engine paths)."""
+    unknown = sorted(set(statuses) - set(_STATUSES))
+    if unknown:
+        raise DataError(f"`lines.status` holds {unknown}; allowed: {list(_STATUSES)}.",
+                        fix="Map your export's statuses onto completed / returned / cancelled.")
+    if n_sales == 0:
+        raise DataError("`lines` has no completed line, so no platform has any sale.")
+    missing = sorted(set(sums.index) - set(fees.index))
+    if missing:
+        raise DataError(f"Platform(s) {missing} of `lines` have no row in the fee schedule "
+                        f"(it has {list(fees.index)}).",
+                        fix="Add a row per platform to the fee schedule, or rename the platforms.")
+    out = sums[sums["sales"] > 0].copy()
     rate = fees.loc[out.index]
-    out.insert(0, "customers", customers.reindex(out.index).fillna(0).astype("int64"))
-    out.insert(0, "orders", orders.astype("int64"))
+    out["orders"] = out["orders"].astype("int64")
+    out["customers"] = out["customers"].astype("int64")
     out["commission"] = rate["commission_rate"] * out["gmv"]
     out["payment_fees"] = rate["payment_fee_rate"] * out["gmv"]
     out["ad_take"] = rate["ad_take_rate"] * out["gmv"]
     out["fulfilment"] = rate["fulfilment_per_order"] * out["orders"]
-    out["fixed_fees"] = rate["fixed_fee_per_month"] * _months(months, out.index, spanned)
+    out["fixed_fees"] = rate["fixed_fee_per_month"] * _months(months, out.index, out["spanned"].astype("float64"))
     costs = ["refunds", "cogs", "commission", "payment_fees", "ad_take", "fulfilment", "fixed_fees"]
     out["contribution"] = out["gmv"] - out[costs].sum(axis=1)
     out["contribution_per_order"] = out["contribution"] / out["orders"]
