@@ -77,7 +77,8 @@ def combination_tally(data, names: list[str], *, by: str, customer_col: str) -> 
         sold = _buyer_lines(t, by, customer_col)
         pairs = sold.select(customer=sold[customer_col], platform=sold[by].cast("string"))
         pairs = pairs.filter(pairs.platform.notnull()).distinct()
-        bit = pairs.platform.substitute({name: ibis.literal(1 << j, "int64") for j, name in enumerate(names)})
+        bit = pairs.platform.substitute({name: ibis.literal(1 << j, "int64") for j, name in enumerate(names)},
+                                      else_=ibis.literal(0, "int64"))
         masks = pairs.group_by("customer").aggregate(mask=bit.sum())
         tally = fetch(masks.group_by("mask").aggregate(customers=masks.count()))
     return tally.astype({"mask": "int64", "customers": "int64"})
