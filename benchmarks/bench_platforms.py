@@ -5,7 +5,9 @@ Per-platform P&L (:func:`ecomlib.platforms.platform_pnl`) and the customers' pla
 against the plain pandas group-bys that give the same raw sums and counts (revenue and cost sums,
 distinct orders and customers per platform, the customer x platform pairs), without the checks,
 the fee arithmetic or the combinations. Issue 21's absolute target (<= 5 s) is printed beside the
-ratio. (The DuckDB path of issue 14 is not measured: platform_pnl runs on pandas only.)
+ratio. The same two calls then run on the DuckDB path (:mod:`ecomlib.engine.platforms`) on the same
+lines held in an in-memory DuckDB table, built once outside the timing; their time is printed as a
+ratio to the same pandas anchor, and against the same 5 s.
 
 Run: ``python benchmarks/bench_platforms.py``. Exit status 1 when a target is missed.
 """
@@ -28,6 +30,10 @@ N_LINES = 5_000_000
 #: counts distinct orders and customers with one bincount instead of group-by nunique (0.85x measured)
 TARGET = 1.5
 ABSOLUTE_S = 5.0
+#: ratio target of the DuckDB path to the same pandas anchor: DuckDB's two distinct counts per platform
+#: (orders, customers) take about 2 s of its 3.3 s on 2 busy cores; the pandas path counts with
+#: bincounts (1.39x and 1.66x in two runs, 2026-12-07, load average 2.8-3.1)
+DUCKDB_TARGET = 2.0
 
 
 def make_lines(n: int = N_LINES) -> pd.DataFrame:
@@ -64,6 +70,13 @@ def plain(lines: pd.DataFrame) -> None:
     sold.groupby(["customer_id", "platform"]).size()
 
 
+def duckdb_table(lines: pd.DataFrame):
+    """The lines as a table of an in-memory DuckDB (through ibis), built once outside the timing."""
+    import ibis
+
+    return ibis.duckdb.connect().create_table("lines", lines)
+
+
 def main() -> int:
     print(f"load average: {load_average()}")
     lines = make_lines()
@@ -72,7 +85,12 @@ def main() -> int:
     ok = report("platforms", f"platform P&L + overlap on {N_LINES:,} order lines", t_ours / t_plain, TARGET,
                 anchor="plain pandas group-bys",
                 figure=f"{t_ours:.2f} s vs {t_plain:.2f} s; issue 21: <= {ABSOLUTE_S:g} s")
-    return 0 if ok and t_ours <= ABSOLUTE_S else 1
+    table = duckdb_table(lines)
+    t_duck = best_of(lambda: ours(table, fees))
+    ok_duck = report("platforms", f"platform P&L + overlap on {N_LINES:,} order lines (DuckDB table)",
+                     t_duck / t_plain, DUCKDB_TARGET, anchor="plain pandas group-bys",
+                     figure=f"{t_duck:.2f} s vs {t_plain:.2f} s; issue 21: <= {ABSOLUTE_S:g} s")
+    return 0 if ok and ok_duck and max(t_ours, t_duck) <= ABSOLUTE_S else 1
 
 
 if __name__ == "__main__":
