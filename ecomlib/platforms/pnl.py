@@ -286,14 +286,14 @@ def _from_status_cells(cells: pd.DataFrame):
     n_sales = int(cells.loc[sale, "lines"].sum())
     statuses = sorted(str(s) for s in cells["status"].dropna().unique())
     kept = cells[keep & cells["platform"].notna().to_numpy()]
-    sold = kept[np.asarray(_sale_and_kept(kept["status"])[0], dtype=bool)].set_index("platform")
+    kept_sale = np.asarray(completed_sale(kept["status"]), dtype=bool)
+    sold = kept[kept_sale].set_index("platform")
     names = pd.Index(sorted(str(p) for p in kept["platform"].unique()), name="platform")
     sums = pd.DataFrame({
         "orders": sold["orders"].reindex(names).fillna(0).astype("int64"),
         "customers": sold["customers"].reindex(names).fillna(0).astype("int64"),
         "gmv": sold["revenue"].reindex(names).fillna(0.0),
-        "refunds": kept[~np.asarray(_sale_and_kept(kept["status"])[0], dtype=bool)]
-        .groupby("platform")["abs_revenue"].sum().reindex(names).fillna(0.0),
+        "refunds": kept[~kept_sale].groupby("platform")["abs_revenue"].sum().reindex(names).fillna(0.0),
         "cogs": kept.groupby("platform")["cogs"].sum().reindex(names),
         "sales": sold["lines"].reindex(names).fillna(0).astype("int64"),
         "spanned": (sold["last_month"] - sold["first_month"] + 1).reindex(names),
