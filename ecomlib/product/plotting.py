@@ -15,8 +15,10 @@ __all__ = ["plot_bass_curve", "plot_bundle", "plot_growth_share", "plot_launch_f
 
 def plot_growth_share(table: pd.DataFrame, *, share_threshold: float = 1.0, growth_threshold: float = 0.10,
                       label_top: int = 12, ax=None):
-    """Growth-share matrix: relative share (log scale) against growth, bubble area = current sales."""
+    """Growth-share matrix: relative share (log scale) against growth, bubble area = current sales.
+    Pooled groups (quadrant ``"pooled"``, no relative share) are not drawn."""
     ax = viz.get_ax(ax)
+    table = table[table["quadrant"] != "pooled"]
     rel = table["relative_share"].clip(lower=1e-3)
     size = 2000 * table["current"] / max(float(table["current"].max()), 1e-12)
     names = [str(i) for i in table.index]

@@ -51,6 +51,7 @@ def growth_share(
     end=None,
     share_threshold: float = 1.0,
     growth_threshold: float = 0.10,
+    pooled=(),
 ) -> pd.DataFrame:
     """Growth-share matrix of categories or products.
 
@@ -73,13 +74,18 @@ def growth_share(
         Relative share at and above which a unit counts as high share (1.0: it leads).
     growth_threshold : float
         Growth (a fraction, 0.10 = +10 %) at and above which a unit counts as high growth.
+    pooled : sequence of str, default ()
+        Catch-all groups that are not units (the ``"other"`` of
+        :func:`ecomlib.data.substitutes.category_substitute`, its ``pooled``): they count in the
+        total behind ``market_share`` but are never the largest other unit; their
+        ``relative_share`` is NaN, their quadrant ``"pooled"``, and they come last.
 
     Returns
     -------
     pandas.DataFrame
         One row per unit: ``current``, ``previous`` (value in each span), ``growth``,
         ``market_share`` (of the latest span's total), ``relative_share`` (``current`` over the
-        largest other unit's), ``quadrant``; sorted by ``current``, descending.
+        largest other unit's), ``quadrant``; sorted by ``current``, descending, pooled groups last.
     """
     sales = check_frame(sales, "sales")
     check_columns(sales, [level, value, date], "sales")
@@ -101,13 +107,16 @@ def growth_share(
     rows = rows[rows["_span"] != ""]
     table = rows.pivot_table(index=level, columns="_span", values=value, aggfunc="sum", fill_value=0.0)
     table = table.reindex(columns=["current", "previous"], fill_value=0.0).astype(float)
-    if len(table) < 2:
+    is_pooled = table.index.isin(list(pooled))
+    if (~is_pooled).sum() < 2:
         raise DataError(
-            f"A growth-share matrix compares units; only {len(table)} {level!r} value(s) have sales.",
+            f"A growth-share matrix compares units; only {(~is_pooled).sum()} {level!r} value(s) have sales"
+            + (f" besides the pooled {sorted(map(str, pooled))}." if is_pooled.any() else "."),
             fix="Use a finer `level` (e.g. product_id instead of category).",
         )
     cur = table["current"].to_numpy()
-    order = np.argsort(-cur, kind="stable")
+    ranked = np.where(is_pooled, -np.inf, cur)  # pooled groups are never the largest other unit
+    order = np.argsort(-ranked, kind="stable")
     top, second = cur[order[0]], cur[order[1]]
     largest_other = np.where(np.arange(len(cur)) == order[0], second, top)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -116,18 +125,20 @@ def growth_share(
     high_share = relative >= share_threshold
     high_growth = growth >= growth_threshold
     quadrant = np.select(
-        [np.isnan(growth), high_share & high_growth, high_share, high_growth],
-        ["new", "star", "cash cow", "question mark"],
+        [is_pooled, np.isnan(growth), high_share & high_growth, high_share, high_growth],
+        ["pooled", "new", "star", "cash cow", "question mark"],
         "dog",
     )
     out = table.assign(
         growth=growth,
         market_share=cur / cur.sum() if cur.sum() > 0 else np.nan,
-        relative_share=relative,
+        relative_share=np.where(is_pooled, np.nan, relative),
         quadrant=quadrant,
+        _pooled=is_pooled,
     )
     out.columns.name = None
-    return out.sort_values("current", ascending=False, kind="mergesort")
+    out = out.sort_values(["_pooled", "current"], ascending=[True, False], kind="mergesort")
+    return out.drop(columns="_pooled")
 
 
 def weekly_units(

@@ -120,3 +120,21 @@ def test_life_cycle_on_a_bass_launch():
     assert stage_at(8) == "growth"
     assert stage_at(30) == "decline"
     assert stage_at(4) == "too short to tell"
+
+
+def test_growth_share_pooled_group_counts_in_the_total_but_never_leads():
+    # "other" sells most; the real units are A (current 30, previous 20) and B (10, 10)
+    before, now = pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-20")  # two 10-day spans
+    rows = [("other", before, 60.0), ("other", now, 100.0), ("A", before, 20.0), ("A", now, 30.0),
+            ("B", before, 10.0), ("B", now, 10.0)]
+    sales = pd.DataFrame(rows, columns=["category", "order_date", "revenue"])
+    out = growth_share(sales, growth_span=10, pooled=("other",))
+    assert list(out.index) == ["A", "B", "other"]
+    assert out.loc["A", "relative_share"] == pytest.approx(3.0)  # 30 / 10: B is the largest other unit
+    assert out.loc["B", "relative_share"] == pytest.approx(1 / 3)
+    assert out.loc["A", "market_share"] == pytest.approx(30 / 140)  # the total includes "other"
+    assert out.loc["other", "quadrant"] == "pooled" and np.isnan(out.loc["other", "relative_share"])
+    plain = growth_share(sales, growth_span=10)
+    assert plain.index[0] == "other" and plain.loc["A", "relative_share"] == pytest.approx(0.3)
+    with pytest.raises(DataError, match="besides the pooled"):
+        growth_share(sales[sales["category"] != "B"], growth_span=10, pooled=("other",))
