@@ -49,13 +49,12 @@ transaction value. OECD (2017). *International VAT/GST Guidelines*, OECD Publish
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ecomlib import resources
 from ecomlib.errors import DataError, ParameterError
+from ecomlib.platforms.tables import open_table
 from ecomlib.risk.distributions import LogNormal
 from ecomlib.risk.montecarlo import simulate_profit
 
@@ -122,19 +121,11 @@ def read_tax_rules(path_or_frame=None) -> pd.DataFrame:
     >>> float(hk["import_vat_rate"]), hk["status"]
     (0.0, 'sourced')
     """
-    if path_or_frame is None or (isinstance(path_or_frame, str) and not path_or_frame.strip()):
-        path_or_frame = resources.platforms_dir() / TAX_RULES_FILE
-    if isinstance(path_or_frame, pd.DataFrame):
-        rules, where = path_or_frame.copy(), "`tax_rules`"
-    elif isinstance(path_or_frame, str | Path):
-        path = Path(path_or_frame)
-        if not path.is_file():
-            raise DataError(f"The tax-rules file {str(path)!r} does not exist.",
-                            fix="Pass the path of a CSV with one row per destination, or leave "
-                                "`tax_rules` empty for the bundled tax_rules.csv.")
-        rules, where = pd.read_csv(path, keep_default_na=False, na_values=[""]), f"the tax rules {path.name!r}"
-    else:
-        raise ParameterError(f"`tax_rules` must be a path or a DataFrame, not {type(path_or_frame).__name__}.")
+    rules, where = open_table(path_or_frame, parameter="tax_rules", default_file=TAX_RULES_FILE,
+                              file_label="tax-rules file", label="tax rules",
+                              not_found_fix="Pass the path of a CSV with one row per destination, or leave "
+                                            "`tax_rules` empty for the bundled tax_rules.csv.",
+                              keep_default_na=False, na_values=[""])
     missing = [c for c in TAX_COLUMNS if c not in rules.columns]
     if missing:
         raise DataError(f"{where} lacks the column(s) {missing}; found {[str(c) for c in rules.columns]}.",

@@ -31,16 +31,14 @@ Keeney & Raiffa (1976). *Decisions with Multiple Objectives*, Wiley (additive we
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
-from ecomlib import resources
 from ecomlib.engine.backend import route
 from ecomlib.engine.rules import COMPLETED, completed_sale, is_ibis, month_number
 from ecomlib.errors import DataError, ParameterError
 from ecomlib.platforms.groups import codes, distinct_per_group
+from ecomlib.platforms.tables import open_table
 from ecomlib.validation import check_columns, check_frame, check_numeric
 
 __all__ = [
@@ -98,19 +96,10 @@ def read_fee_schedule(path_or_frame=None) -> pd.DataFrame:
     >>> read_fee_schedule()["platform"].tolist()[:2]
     ['Own site', 'Marketplace A']
     """
-    if path_or_frame is None or (isinstance(path_or_frame, str) and not path_or_frame.strip()):
-        path_or_frame = resources.platforms_dir() / ILLUSTRATIVE_FEES
-    if isinstance(path_or_frame, pd.DataFrame):
-        fees, where = path_or_frame.copy(), "`fee_schedule`"
-    elif isinstance(path_or_frame, str | Path):
-        path = Path(path_or_frame)
-        if not path.is_file():
-            raise DataError(f"The fee schedule {str(path)!r} does not exist.",
-                            fix="Pass the path of a CSV with one row per platform, or leave "
-                                "`fee_schedule` empty for the bundled illustrative schedule.")
-        fees, where = pd.read_csv(path), f"the fee schedule {path.name!r}"
-    else:
-        raise ParameterError(f"`fee_schedule` must be a path or a DataFrame, not {type(path_or_frame).__name__}.")
+    fees, where = open_table(path_or_frame, parameter="fee_schedule", default_file=ILLUSTRATIVE_FEES,
+                             file_label="fee schedule", label="fee schedule",
+                             not_found_fix="Pass the path of a CSV with one row per platform, or leave "
+                                           "`fee_schedule` empty for the bundled illustrative schedule.")
     missing = [c for c in ("platform", *_FEE_NUMERIC) if c not in fees.columns]
     if missing:
         raise DataError(f"{where} lacks the column(s) {missing}; found {[str(c) for c in fees.columns]}.",
