@@ -52,7 +52,7 @@ from ecomlib.engine.connect import connect, is_database, open_table, redact
 from ecomlib.errors import DataError, EcomlibError
 
 __all__ = ["BATCH_ROWS", "TABLE_VARIABLE", "Loaded", "open_transactions", "load_transactions_frame",
-           "uses_engine_loader", "check_report_data", "report_transactions"]
+           "uses_engine_loader", "check_report_data", "report_lines", "report_transactions", "table_frame"]
 
 #: Order lines cleaned at a time (a 3M-line CSV peaked at 1.5 GB RSS with 500,000, 1.76 GB with 1,000,000).
 BATCH_ROWS = 500_000
@@ -90,7 +90,13 @@ class Loaded:
 
     def to_pandas(self) -> pd.DataFrame:
         """The table as the pandas frame :func:`ecomlib.data.load_transactions` returns."""
-        return _to_frame(self.table.to_pyarrow())
+        return table_frame(self.table)
+
+
+def table_frame(table: Any) -> pd.DataFrame:
+    """An ibis Table of canonical order lines as the pandas frame :func:`ecomlib.data.load_transactions`
+    returns (pandas 3 strings, ``datetime64[us]``)."""
+    return _to_frame(table.to_pyarrow())
 
 
 class _BatchLog(CheckLog):
@@ -604,15 +610,20 @@ def check_report_data(value: Any) -> None:
         )
 
 
-def report_transactions(data: Any, *, table: str | None = None,
-                        **options: Any) -> tuple[pd.DataFrame, QualityReport]:
+def report_lines(data: Any, *, table: str | None = None, **options: Any) -> Loaded:
     """The order lines a report works on, opened by :func:`open_transactions` (progress on stderr).
 
     ``table`` defaults to the environment variable :data:`TABLE_VARIABLE`
-    (``ecomlib report --table``).
+    (``ecomlib report --table``). The lines stay in DuckDB: ``Loaded.table`` is the ibis Table.
     """
     import os
 
     table = table or os.environ.get(TABLE_VARIABLE) or None
-    loaded = open_transactions(data, table=table if is_database(data) else None, progress=True, **options)
+    return open_transactions(data, table=table if is_database(data) else None, progress=True, **options)
+
+
+def report_transactions(data: Any, *, table: str | None = None,
+                        **options: Any) -> tuple[pd.DataFrame, QualityReport]:
+    """:func:`report_lines` as ``(DataFrame, QualityReport)``: the whole frame in memory."""
+    loaded = report_lines(data, table=table, **options)
     return loaded.to_pandas(), loaded.report

@@ -14,6 +14,14 @@ report. A section that needs a table the data lacks starts with::
         ...  # the section
 
 which shows a visible skip note instead of crashing when the table or columns are absent.
+
+**Data the engine opened.** A database, or one file large enough for DuckDB (the engine
+setting, :func:`ecomlib.engine.config.choose_engine`), is cleaned into DuckDB by
+:func:`ecomlib.engine.sources.open_transactions`. Then ``shop.table("transactions")`` is that
+ibis Table, which the chapter functions that accept one aggregate on DuckDB, and
+``shop["transactions"]`` is the pandas frame, built the first time a cell asks for it (and kept).
+``needs``, ``summary`` and the report header read the Table's columns and row count, so a
+notebook that only calls engine-aware functions never builds the frame.
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +39,7 @@ import pandas as pd
 from ecomlib.errors import ParameterError
 from ecomlib.reports.key_figures import MIME_DATA_SUMMARY, MIME_SKIP_NOTE, publish
 
-__all__ = ["ShopData", "open_data", "skip_note", "parse_column_map", "quality_to_json"]
+__all__ = ["ShopData", "LazyTables", "open_data", "skip_note", "parse_column_map", "quality_to_json"]
 
 # canonical day column of each dated table, used to apply `start` / `end` to the sample shop
 DATE_COLUMNS = {
@@ -114,6 +122,68 @@ def quality_to_json(report: Any) -> Any:
     return {"text": str(report)}
 
 
+class LazyTables(MutableMapping):
+    """Tables by name, some of them built only when first read (then kept).
+
+    Parameters
+    ----------
+    frames : dict of str to DataFrame, optional
+        Tables already in memory.
+    lazy : dict of str to callable, optional
+        Tables built on first access: name -> function of no arguments returning the DataFrame.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tables = LazyTables(lazy={"transactions": lambda: pd.DataFrame({"a": [1]})})
+    >>> tables.is_built("transactions"), "transactions" in tables
+    (False, True)
+    >>> len(tables["transactions"]), tables.is_built("transactions")
+    (1, True)
+    """
+
+    def __init__(self, frames: dict[str, pd.DataFrame] | None = None, *,
+                 lazy: dict[str, Callable[[], pd.DataFrame]] | None = None):
+        self._frames = dict(frames or {})
+        self._lazy = {k: v for k, v in (lazy or {}).items() if k not in self._frames}
+        self._order = list(self._frames) + list(self._lazy)
+
+    def is_built(self, name: str) -> bool:
+        """Whether ``name`` is in memory (False for a table not built yet, or absent)."""
+        return name in self._frames
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._frames and name in self._lazy:
+            self._frames[name] = self._lazy.pop(name)()
+        return self._frames[name]
+
+    def __setitem__(self, name: str, frame: pd.DataFrame) -> None:
+        if name not in self._order:
+            self._order.append(name)
+        self._lazy.pop(name, None)
+        self._frames[name] = frame
+
+    def __delitem__(self, name: str) -> None:
+        if name not in self._order:
+            raise KeyError(name)
+        self._order.remove(name)
+        self._frames.pop(name, None)
+        self._lazy.pop(name, None)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._frames or name in self._lazy
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._order))
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{k}{'' if self.is_built(k) else ' (not built)'}" for k in self._order)
+        return f"LazyTables({shown})"
+
+
 @dataclass
 class ShopData:
     """The tables a notebook works on, where they came from, and what was checked.
@@ -137,9 +207,12 @@ class ShopData:
     currency : str
         ISO code of the amounts (CNY for the sample shop, the preset's otherwise); money is
         displayed in it, never converted.
+    engine_tables : dict of str to ibis.Table
+        The tables the engine opened (see the module notes): :meth:`table` returns them;
+        ``tables`` builds their pandas frame on first access.
     """
 
-    tables: dict[str, pd.DataFrame]
+    tables: MutableMapping[str, pd.DataFrame]
     truth: dict[str, Any] | None = None
     truth_doc: dict[str, str] = field(default_factory=dict)
     quality: dict[str, Any] = field(default_factory=dict)
@@ -147,6 +220,36 @@ class ShopData:
     source: str = ""
     unreadable: dict[str, str] = field(default_factory=dict)
     currency: str = "CNY"
+    engine_tables: dict[str, Any] = field(default_factory=dict)
+    _rows: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        unbuilt = {name: _frame_loader(table) for name, table in self.engine_tables.items()
+                   if name not in self.tables}
+        if unbuilt:
+            frames = self.tables._frames if isinstance(self.tables, LazyTables) else dict(self.tables)
+            self.tables = LazyTables(frames, lazy=unbuilt)
+
+    def table(self, name: str) -> Any:
+        """The table as the chapter functions take it: the engine's ibis Table when the engine
+        opened it (nothing is loaded into memory), else the pandas frame (as ``shop[name]``)."""
+        if name in self.engine_tables:
+            return self.engine_tables[name]
+        return self[name]
+
+    def rows(self, name: str) -> int:
+        """Rows of a table present, without building the frame of one the engine opened."""
+        if isinstance(self.tables, LazyTables) and not self.tables.is_built(name) and name in self.engine_tables:
+            if name not in self._rows:
+                self._rows[name] = int(self.engine_tables[name].count().execute())
+            return self._rows[name]
+        return len(self.tables[name])
+
+    def columns(self, name: str) -> list[str]:
+        """Column names of a table present, without building the frame of one the engine opened."""
+        if isinstance(self.tables, LazyTables) and not self.tables.is_built(name) and name in self.engine_tables:
+            return list(self.engine_tables[name].columns)
+        return [str(c) for c in self.tables[name].columns]
 
     @property
     def is_sample(self) -> bool:
@@ -181,13 +284,13 @@ class ShopData:
             True when the guarded code is only a part of its section (see :func:`skip_note`).
         """
         columns = list(columns)
-        frame = self.tables.get(table)
-        absent = columns if frame is None else [c for c in columns if c not in frame.columns]
-        if frame is not None and not absent and len(frame) > 0:
+        present = table in self.tables
+        absent = columns if not present else [c for c in columns if c not in self.columns(table)]
+        if present and not absent and self.rows(table) > 0:
             return True
         reason = (
             f"the data has no table '{table}'"
-            if frame is None
+            if not present
             else (f"the table '{table}' has no rows" if not absent else f"'{table}' lacks {absent}")
         )
         skip_note(table, columns, section=section, reason=reason, part=part)
@@ -196,8 +299,8 @@ class ShopData:
     def summary(self) -> pd.DataFrame:
         """One row per table: rows, columns, and whether it is missing."""
         rows = [
-            {"table": name, "rows": len(frame), "columns": frame.shape[1], "present": True}
-            for name, frame in self.tables.items()
+            {"table": name, "rows": self.rows(name), "columns": len(self.columns(name)), "present": True}
+            for name in self.tables
         ]
         rows += [{"table": name, "rows": 0, "columns": 0, "present": False} for name in self.missing]
         return pd.DataFrame(rows, columns=["table", "rows", "columns", "present"])
@@ -207,12 +310,21 @@ class ShopData:
         return {
             "source": self.source,
             "is_sample": self.is_sample,
-            "tables": {name: int(len(frame)) for name, frame in self.tables.items()},
+            "tables": {name: int(self.rows(name)) for name in self.tables},
             "missing": list(self.missing),
             "unreadable": dict(self.unreadable),
             "currency": self.currency,
             "quality": {name: quality_to_json(q) for name, q in self.quality.items()},
         }
+
+
+def _frame_loader(table: Any) -> Callable[[], pd.DataFrame]:
+    """How a table the engine opened becomes the frame :func:`ecomlib.data.load_transactions` returns."""
+    def build() -> pd.DataFrame:
+        from ecomlib.engine.sources import table_frame
+
+        return table_frame(table)
+    return build
 
 
 def skip_note(
@@ -414,18 +526,23 @@ def _engine_loads(data: Any) -> bool:
 
 
 def _open_with_engine(data: Any, preset: Any, columns: Any, start: Any, end: Any, read: dict[str, Any]) -> ShopData:
-    """The transactions of ``data`` through :func:`ecomlib.engine.sources.report_transactions`."""
+    """The transactions of ``data`` as the engine's ibis Table (:func:`ecomlib.engine.sources.report_lines`);
+    their pandas frame is built only if a cell reads ``shop["transactions"]``."""
     from ecomlib.engine.connect import redact
-    from ecomlib.engine.sources import report_transactions
+    from ecomlib.engine.sources import report_lines
 
-    frame, report = report_transactions(
+    loaded = report_lines(
         str(data), preset=None if _blank(preset) else preset, columns=parse_column_map(columns),
         start=None if _blank(start) else start, end=None if _blank(end) else end,
         **{k: v for k, v in read.items() if k != "sheet"},
     )
+    report = loaded.report
     missing = [t for t in _canonical_table_names() if t != "transactions"]
-    return ShopData(tables={"transactions": frame}, quality={"transactions": report}, missing=missing,
-                    source=report.source if report.source else redact(data))
+    shop = ShopData(tables={}, quality={"transactions": report}, missing=missing,
+                    source=report.source if report.source else redact(data),
+                    engine_tables={"transactions": loaded.table})
+    shop._rows["transactions"] = int(report.rows_kept)
+    return shop
 
 
 def _read_options(encoding: Any, sheet: Any, decimal: Any, dayfirst: Any) -> dict[str, Any]:
@@ -453,8 +570,8 @@ def _read_options(encoding: Any, sheet: Any, decimal: Any, dayfirst: Any) -> dic
 
 def _show_summary(shop: ShopData) -> None:
     rows = "".join(
-        f"<tr><td>{html.escape(name)}</td><td>{len(frame):,}</td></tr>"
-        for name, frame in shop.tables.items()
+        f"<tr><td>{html.escape(name)}</td><td>{shop.rows(name):,}</td></tr>"
+        for name in shop.tables
     )
     missing = ", ".join(shop.missing) or "none"
     unreadable = "".join(
@@ -466,7 +583,7 @@ def _show_summary(shop: ShopData) -> None:
     publish(
         {
             "text/plain": f"Data: {shop.source}; tables: "
-            + ", ".join(f"{k} ({len(v):,} rows)" for k, v in shop.tables.items())
+            + ", ".join(f"{k} ({shop.rows(k):,} rows)" for k in shop.tables)
             + f"; missing: {missing}; amounts in {shop.currency}",
             "text/html": (
                 f'<div class="ecomlib-data-summary"><p><strong>Data:</strong> '

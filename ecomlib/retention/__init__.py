@@ -2,7 +2,7 @@
 
 How many customers come back (:func:`cohort_table`, :func:`average_retention`), when a
 customer counts as lost (:func:`inter_purchase_times`, :func:`suggest_churn_threshold`,
-:func:`churn_table`, :func:`survival_by_group`), who they are (:func:`rfm_scores`,
+:func:`gap_distribution`, :func:`churn_table`, :func:`survival_by_group`), who they are (:func:`rfm_scores`,
 :func:`rfm_segments`), what they are worth (:func:`rfm_summary`, :class:`BetaGeoModel`,
 :class:`GammaGammaModel`, :func:`customer_lifetime_value`, simple constant-retention formulas
 :func:`retention_clv` and :func:`simple_clv`) and what to do (:func:`customer_actions`,
@@ -18,6 +18,8 @@ from ecomlib.retention.actions import (
 from ecomlib.retention.bgnbd import BetaGeoModel, bgnbd_log_likelihood
 from ecomlib.retention.churn import (
     churn_table,
+    gap_distribution,
+    gap_quantile,
     inter_purchase_times,
     repeat_purchase_rate,
     suggest_churn_threshold,
@@ -37,7 +39,7 @@ from ecomlib.retention.clv import (
 from ecomlib.retention.cohorts import average_retention, cohort_table
 from ecomlib.retention.gammagamma import GammaGammaModel, gamma_gamma_log_likelihood
 from ecomlib.retention.holdout import HoldoutCheck, holdout_comparison
-from ecomlib.retention.purchases import NO_CUSTOMER_IDS, purchase_log
+from ecomlib.retention.purchases import NO_CUSTOMER_IDS, data_overview, purchase_log
 from ecomlib.retention.rfm import calibration_holdout_split, rfm_summary
 from ecomlib.retention.segments import (
     DEFAULT_SEGMENTS,
@@ -72,8 +74,11 @@ __all__ = [
     "cohort_table",
     "customer_actions",
     "customer_lifetime_value",
+    "data_overview",
     "first_order_flag",
     "gamma_gamma_log_likelihood",
+    "gap_distribution",
+    "gap_quantile",
     "holdout_comparison",
     "inter_purchase_times",
     "purchase_log",

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ecomlib.engine.backend import route
 from ecomlib.errors import DataError, ParameterError
 from ecomlib.retention.churn import repeat_purchase_rate
 from ecomlib.retention.purchases import check_transactions, known_customer_lines
@@ -126,6 +127,11 @@ def first_order_flag(
     >>> first_order_flag(tx).tolist()
     [True, False]
     """
+    if route(transactions) == "ibis":
+        from ecomlib.engine import customers as engine
+
+        return engine.first_day_flags(transactions, flag_col, customer_col=customer_col, date_col=date_col,
+                                      status_col=status_col, quantity_col=quantity_col)
     check_transactions(transactions, customer_col=customer_col, date_col=date_col)
     check_columns(transactions, [flag_col], "transactions")
     lines = known_customer_lines(transactions, customer_col=customer_col, date_col=date_col,
@@ -137,6 +143,41 @@ def first_order_flag(
     out = flag.groupby(on_first[customer_col]).any()
     out.index.name = "customer_id"
     return out.rename(flag_col)
+
+
+def _group_names(labels: pd.Series | pd.Index) -> list:
+    """The groups present (sorted as text); at least two are needed."""
+    names = sorted(pd.unique(labels.dropna()), key=str)
+    if len(names) < 2:
+        raise DataError(
+            f"`groups` must split the customers into at least 2 groups; found {len(names)}.",
+            fix="Check that the Series is indexed by the same customer ids as the transactions.",
+        )
+    return names
+
+
+def _group_rates_on_engine(transactions, groups, within_days, as_of, customer_col, date_col) -> dict:
+    """:func:`repeat_purchase_rate` per group from one customer-level table of the engine."""
+    from ecomlib.engine import customers as engine
+    from ecomlib.engine import rules
+    from ecomlib.retention.churn import _repeat_rate, _starts_on_engine
+
+    names = _group_names(engine.customer_ids(transactions, customer_col=customer_col).map(groups))
+    if as_of is None:  # one common end of observation for every group: the last line of any status
+        last = transactions[date_col].max()
+        as_of = last.execute() if rules.is_ibis(transactions) else last
+    first, to_second, counts, end, customers = _starts_on_engine(
+        transactions, as_of, customer_col=customer_col, date_col=date_col, status_col="status",
+        quantity_col="quantity")
+    labels = customers.map(groups).to_numpy()
+    rows = {}
+    for name in names:  # a handful of groups
+        mine = labels == name
+        if not mine.any():
+            raise DataError(f"Group {name!r} has no purchase lines with a customer id on or before "
+                            f"as_of={as_of!r} once cancelled and return lines are set aside.")
+        rows[name] = _repeat_rate(first[mine], to_second[mine], counts[mine], end, within_days)
+    return rows
 
 
 def repurchase_by_group(
@@ -153,8 +194,9 @@ def repurchase_by_group(
 
     Parameters
     ----------
-    transactions : DataFrame
-        Order lines (``customer_col``, ``date_col``).
+    transactions : DataFrame or ibis Table
+        Order lines (``customer_col``, ``date_col``). An ibis Table (or a frame large enough
+        for DuckDB) gives the first and second purchase day of every customer from its engine.
     groups : Series
         Group of each customer, indexed by customer id (e.g. ``is_member`` from the
         customers table, or :func:`first_order_flag`). Customers not in it are left out.
@@ -181,24 +223,25 @@ def repurchase_by_group(
     """
     from statsmodels.stats.proportion import proportion_confint, proportions_ztest  # slow import
 
-    check_transactions(transactions, customer_col=customer_col, date_col=date_col)
+    on_engine = route(transactions) == "ibis"
+    if not on_engine:
+        check_transactions(transactions, customer_col=customer_col, date_col=date_col)
     if not isinstance(groups, pd.Series):
         raise ParameterError(
             f"`groups` must be a Series indexed by customer id, but a {type(groups).__name__} was passed."
         )
-    labels = transactions[customer_col].map(groups)
-    names = sorted(pd.unique(labels.dropna()), key=str)
-    if len(names) < 2:
-        raise DataError(
-            f"`groups` must split the customers into at least 2 groups; found {len(names)}.",
-            fix="Check that the Series is indexed by the same customer ids as the transactions.",
-        )
-    if as_of is None:  # one common end of observation for every group
-        as_of = transactions[date_col].max()
-    rows = {}
-    for name in names:  # one vectorised pass per group (a handful of groups)
-        rows[name] = repeat_purchase_rate(transactions[labels == name], within_days, as_of,
-                                          customer_col=customer_col, date_col=date_col)
+    if on_engine:
+        rows = _group_rates_on_engine(transactions, groups, within_days, as_of, customer_col, date_col)
+    else:
+        labels = transactions[customer_col].map(groups)
+        names = _group_names(labels)
+        if as_of is None:  # one common end of observation for every group
+            as_of = transactions[date_col].max()
+        rows = {}
+        for name in names:  # one vectorised pass per group (a handful of groups)
+            rows[name] = repeat_purchase_rate(transactions[labels == name], within_days, as_of,
+                                              customer_col=customer_col, date_col=date_col)
+    names = list(rows)
     out = pd.DataFrame(rows).T
     out.index.name = "group"
     if out["repeat_customers"].sum() == 0:

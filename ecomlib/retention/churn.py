@@ -25,6 +25,8 @@ from ecomlib.validation import check_positive, check_probability
 
 __all__ = [
     "inter_purchase_times",
+    "gap_distribution",
+    "gap_quantile",
     "suggest_churn_threshold",
     "churn_table",
     "repeat_purchase_rate",
@@ -106,13 +108,122 @@ def inter_purchase_times(
     )
 
 
+def gap_distribution(
+    transactions: pd.DataFrame,
+    as_of=None,
+    *,
+    customer_col: str = "customer_id",
+    date_col: str = "order_date",
+    status_col: str = "status",
+    quantity_col: str = "quantity",
+) -> pd.DataFrame:
+    """How many repeat purchases came after a gap of each length: :func:`inter_purchase_times`, counted.
+
+    One row per gap length instead of one per repeat purchase, so that a shop with tens of
+    millions of repeat purchases gets a table of a few hundred rows. :func:`gap_quantile`,
+    :func:`suggest_churn_threshold` and ``plotting.plot_inter_purchase_times`` read it as
+    they read the gaps themselves, with the same results.
+
+    Parameters
+    ----------
+    transactions : DataFrame or ibis Table
+        Order lines, as for :func:`inter_purchase_times`. An ibis Table (or a frame large
+        enough for DuckDB, :func:`ecomlib.engine.choose_engine`) is counted on its engine.
+    as_of : date-like, optional
+        Ignore purchases after this day.
+    customer_col, date_col, status_col, quantity_col : str
+        Column names.
+
+    Returns
+    -------
+    DataFrame
+        ``gap_days`` (int, ascending, each length once) and ``repeat_purchases`` (int).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({"customer_id": ["a", "a", "a", "b", "b"],
+    ...                    "order_date": pd.to_datetime(["2024-01-01", "2024-01-11", "2024-01-21",
+    ...                                                  "2024-01-05", "2024-01-08"])})
+    >>> gap_distribution(tx).values.tolist()
+    [[3, 1], [10, 2]]
+    """
+    if route(transactions) == "ibis":
+        from ecomlib.engine import customers as engine
+
+        end = None if as_of is None else _as_day(as_of, "as_of")
+        return engine.gap_counts(transactions, end, customer_col=customer_col, date_col=date_col,
+                                 status_col=status_col, quantity_col=quantity_col)
+    gaps = inter_purchase_times(transactions, as_of, customer_col=customer_col, date_col=date_col,
+                                status_col=status_col, quantity_col=quantity_col)
+    counts = gaps["gap_days"].value_counts().sort_index()
+    return pd.DataFrame({"gap_days": counts.index.to_numpy(dtype=np.int64),
+                         "repeat_purchases": counts.to_numpy(dtype=np.int64)})
+
+
+def _gap_values(gaps) -> tuple[np.ndarray, np.ndarray | None]:
+    """Gap lengths and, for a :func:`gap_distribution` table, their counts (None: one each)."""
+    if isinstance(gaps, pd.DataFrame) and "repeat_purchases" in gaps and "gap_days" in gaps:
+        keep = gaps["gap_days"].notna().to_numpy() & (gaps["repeat_purchases"].to_numpy() > 0)
+        return (gaps["gap_days"].to_numpy(dtype=float)[keep],
+                gaps["repeat_purchases"].to_numpy(dtype=np.int64)[keep])
+    values = gaps["gap_days"] if isinstance(gaps, pd.DataFrame) and "gap_days" in gaps else gaps
+    return pd.Series(values).dropna().to_numpy(dtype=float), None
+
+
+def _counted_quantile(values: np.ndarray, counts: np.ndarray, q: float) -> float:
+    """``np.quantile`` (its default linear method) of ``values`` repeated ``counts`` times, without
+    building that array: the two order statistics around (n - 1) q and numpy's interpolation."""
+    order = np.argsort(values, kind="stable")
+    values, ends = values[order], np.cumsum(counts[order])
+    n = int(ends[-1])
+    h = (n - 1) * q
+    below = int(np.floor(h))
+    t = h - below
+    a = values[np.searchsorted(ends, below, side="right")]
+    b = values[np.searchsorted(ends, min(below + 1, n - 1), side="right")]
+    return float(b - (b - a) * (1 - t)) if t >= 0.5 else float(a + (b - a) * t)
+
+
+def gap_quantile(gaps: pd.DataFrame | pd.Series, q: float) -> float:
+    """The ``q`` quantile of the inter-purchase times (days), from the gaps or their distribution.
+
+    Parameters
+    ----------
+    gaps : DataFrame or Series
+        Output of :func:`inter_purchase_times` (``gap_days``), of :func:`gap_distribution`
+        (``gap_days`` with ``repeat_purchases``), or the gaps themselves.
+    q : float
+        Quantile, 0-1 (0.5: the median).
+
+    Returns
+    -------
+    float
+        The same number as ``numpy.quantile`` of the gaps (linear interpolation); NaN without gaps.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> gap_quantile(pd.DataFrame({"gap_days": [3, 10], "repeat_purchases": [1, 2]}), 0.5)
+    10.0
+    """
+    q = check_probability("q", q, open_interval=False)
+    values, counts = _gap_values(gaps)
+    if len(values) == 0:
+        return float("nan")
+    if counts is None:
+        return float(np.quantile(values, q))
+    return _counted_quantile(values, counts, q)
+
+
 def suggest_churn_threshold(gaps: pd.DataFrame | pd.Series, quantile: float = 0.9) -> int:
     """Churn threshold in days: the ``quantile`` of the inter-purchase times, rounded up.
 
     Parameters
     ----------
     gaps : DataFrame or Series
-        Output of :func:`inter_purchase_times` (uses ``gap_days``) or the gaps themselves.
+        Output of :func:`inter_purchase_times` (uses ``gap_days``), of
+        :func:`gap_distribution` (the same result from the counts), or the gaps themselves.
     quantile : float
         Share of returning purchases that come within the threshold (0-1), default 0.9.
 
@@ -128,16 +239,18 @@ def suggest_churn_threshold(gaps: pd.DataFrame | pd.Series, quantile: float = 0.
     30
     """
     q = check_probability("quantile", quantile)
-    values = gaps["gap_days"] if isinstance(gaps, pd.DataFrame) and "gap_days" in gaps else gaps
-    values = pd.Series(values).dropna().to_numpy(dtype=float)
-    if len(values) < 2:
+    values, counts = _gap_values(gaps)
+    n = len(values) if counts is None else int(counts.sum())
+    if n < 2:
         found = ("no customer made a second purchase, so there is no time between purchases"
-                 if len(values) == 0 else "only 1 found (a single repeat purchase)")
+                 if n == 0 else "only 1 found (a single repeat purchase)")
         raise NotIdentifiableError(
             f"At least 2 inter-purchase times are needed to suggest a churn threshold; {found}.",
             fix="Choose `churn_days` from business knowledge, e.g. 2-3 times the usual "
             "repurchase cycle of the category.",
         )
+    if counts is not None:
+        return int(np.ceil(_counted_quantile(values, counts, q)))
     return int(np.ceil(np.quantile(values, q)))
 
 
@@ -257,6 +370,11 @@ def repeat_purchase_rate(
     >>> float(repeat_purchase_rate(tx)["repeat_rate"])
     0.5
     """
+    if route(transactions) == "ibis":
+        first, to_second, counts, end, _ = _starts_on_engine(transactions, as_of, customer_col=customer_col,
+                                                          date_col=date_col, status_col=status_col,
+                                                          quantity_col=quantity_col)
+        return _repeat_rate(first, to_second, counts, end, within_days)
     log, cust, days, end = _log(transactions, as_of, customer_col, date_col, status_col, quantity_col)
     new_customer = np.r_[True, cust[1:] != cust[:-1]]
     starts = np.flatnonzero(new_customer)
@@ -264,7 +382,22 @@ def repeat_purchase_rate(
     first = days[starts]
     second_pos = np.minimum(starts + 1, len(cust) - 1)
     to_second = np.where(counts > 1, days[second_pos] - first, np.inf)
-    eligible = np.ones(len(starts), dtype=bool)
+    return _repeat_rate(first, to_second, counts, end, within_days)
+
+
+def _starts_on_engine(transactions, as_of, **columns):
+    """``first`` day, days ``to_second`` (inf: none), purchase day ``counts`` per customer, and the end day."""
+    from ecomlib.engine import customers as engine
+
+    end = None if as_of is None else _as_day(as_of, "as_of")
+    per, end_day = engine.purchase_starts(transactions, end, **columns)
+    first, second, counts = (per[c].to_numpy() for c in ("first", "second", "n"))
+    return first, np.where(counts > 1, second - first, np.inf), counts, end_day, per.index
+
+
+def _repeat_rate(first, to_second, counts, end, within_days) -> pd.Series:
+    """The repeat rate from each customer's first day, days to the second and purchase days."""
+    eligible = np.ones(len(first), dtype=bool)
     if within_days is not None:
         within = check_positive("within_days", within_days)
         eligible = (end - first) >= within

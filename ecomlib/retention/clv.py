@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ecomlib.engine.backend import route
 from ecomlib.errors import DataError, ParameterError
 from ecomlib.retention.bgnbd import BetaGeoModel
 from ecomlib.retention.gammagamma import GammaGammaModel
@@ -207,6 +208,54 @@ def simple_clv(aov, purchases_per_year, margin, lifetime_years):
     return float(aov) * float(purchases_per_year) * m * float(lifetime_years)
 
 
+def _two_years_error(end, first_day) -> DataError:
+    return DataError(
+        f"The simple CLV formulas need two years of history to measure a yearly retention rate; "
+        f"the data cover {(end - first_day).astype(int) + 1} days.",
+        fix="Use the BG/NBD model, which works with shorter histories.",
+    )
+
+
+def _book_inputs(transactions, as_of, *, customer_col, date_col, value_col, order_col, status_col,
+                 quantity_col) -> tuple[float, float, float]:
+    """AOV, orders per buyer and yearly retention of :func:`book_clv_inputs` (pandas)."""
+    check_transactions(transactions, customer_col=customer_col, date_col=date_col, value_col=value_col)
+    check_columns(transactions, [order_col], "transactions")
+    lines = known_customer_lines(transactions, customer_col=customer_col, date_col=date_col,
+                                 status_col=status_col, quantity_col=quantity_col)
+    end = (lines[date_col].max().floor("D").to_datetime64().astype("datetime64[D]")
+           if as_of is None else _as_day(as_of, "as_of"))
+    first_day = lines[date_col].min().floor("D").to_datetime64().astype("datetime64[D]")
+    if end - first_day < np.timedelta64(729, "D"):
+        raise _two_years_error(end, first_day)
+    year1 = _window(lines, date_col, start=end - np.timedelta64(730, "D"), end=end - np.timedelta64(365, "D"))
+    year2 = _window(lines, date_col, start=end - np.timedelta64(365, "D"), end=end)
+    buyers1 = pd.Index(year1[customer_col].unique())
+    buyers2 = pd.Index(year2[customer_col].unique())
+    if len(buyers1) == 0 or len(buyers2) == 0:
+        raise DataError("No purchases in one of the two years before `as_of`.")
+    r = float(buyers1.isin(buyers2).mean())
+    orders = year2[order_col].nunique()
+    aov = float(year2[value_col].sum() / orders)
+    per_year = float(orders / len(buyers2))
+    return aov, per_year, r
+
+
+def _book_inputs_on_engine(transactions, as_of, **columns) -> tuple[float, float, float]:
+    """The same three numbers from the counts of :func:`ecomlib.engine.customers.book_year_counts`."""
+    from ecomlib.engine import customers as engine
+
+    got = engine.book_year_counts(transactions, None if as_of is None else _as_day(as_of, "as_of"), **columns)
+    end, first_day = np.datetime64(got["end"], "D"), np.datetime64(got["first"], "D")
+    if end - first_day < np.timedelta64(729, "D"):
+        raise _two_years_error(end, first_day)
+    if got["buyers1"] == 0 or got["buyers2"] == 0:
+        raise DataError("No purchases in one of the two years before `as_of`.")
+    r = float(got["both"] / got["buyers1"])
+    aov = float(got["revenue"] / got["orders"])
+    return aov, float(got["orders"] / got["buyers2"]), r
+
+
 def book_clv_inputs(
     transactions: pd.DataFrame,
     margin: float = 0.3,
@@ -229,9 +278,10 @@ def book_clv_inputs(
 
     Parameters
     ----------
-    transactions : DataFrame
+    transactions : DataFrame or ibis Table
         Order lines with ``customer_col``, ``date_col`` (datetime64), ``value_col`` (CNY)
-        and ``order_col``; at least two years of history.
+        and ``order_col``; at least two years of history. An ibis Table (or a frame large
+        enough for DuckDB) is counted on its engine; only the yearly counts come back.
     margin : float
         Gross margin share (0-1).
     discount_rate : float
@@ -253,29 +303,12 @@ def book_clv_inputs(
     """
     m = check_probability("margin", margin, open_interval=False)
     d = _check_rate("discount_rate", discount_rate)
-    check_transactions(transactions, customer_col=customer_col, date_col=date_col, value_col=value_col)
-    check_columns(transactions, [order_col], "transactions")
-    lines = known_customer_lines(transactions, customer_col=customer_col, date_col=date_col,
-                                 status_col=status_col, quantity_col=quantity_col)
-    end = (lines[date_col].max().floor("D").to_datetime64().astype("datetime64[D]")
-           if as_of is None else _as_day(as_of, "as_of"))
-    first_day = lines[date_col].min().floor("D").to_datetime64().astype("datetime64[D]")
-    if end - first_day < np.timedelta64(729, "D"):
-        raise DataError(
-            f"The simple CLV formulas need two years of history to measure a yearly retention rate; "
-            f"the data cover {(end - first_day).astype(int) + 1} days.",
-            fix="Use the BG/NBD model, which works with shorter histories.",
-        )
-    year1 = _window(lines, date_col, start=end - np.timedelta64(730, "D"), end=end - np.timedelta64(365, "D"))
-    year2 = _window(lines, date_col, start=end - np.timedelta64(365, "D"), end=end)
-    buyers1 = pd.Index(year1[customer_col].unique())
-    buyers2 = pd.Index(year2[customer_col].unique())
-    if len(buyers1) == 0 or len(buyers2) == 0:
-        raise DataError("No purchases in one of the two years before `as_of`.")
-    r = float(buyers1.isin(buyers2).mean())
-    orders = year2[order_col].nunique()
-    aov = float(year2[value_col].sum() / orders)
-    per_year = float(orders / len(buyers2))
+    columns = dict(customer_col=customer_col, date_col=date_col, value_col=value_col, order_col=order_col,
+                   status_col=status_col, quantity_col=quantity_col)
+    if route(transactions) == "ibis":
+        aov, per_year, r = _book_inputs_on_engine(transactions, as_of, **columns)
+    else:
+        aov, per_year, r = _book_inputs(transactions, as_of, **columns)
     margin_per_year = aov * per_year * m
     lifetime = 1 / (1 - r) if r < 1 else float("inf")
     return pd.Series(
@@ -428,9 +461,10 @@ def margin_rate(transactions: pd.DataFrame, products: pd.DataFrame | None = None
 
     Parameters
     ----------
-    transactions : DataFrame
+    transactions : DataFrame or ibis Table
         Order lines with ``quantity``, ``unit_price``, ``revenue`` (CNY); optional ``status``,
-        ``unit_cost``, ``product_id``.
+        ``unit_cost``, ``product_id``. An ibis Table (or a frame large enough for DuckDB) is
+        summed on its engine.
     products : DataFrame, optional
         ``product_id`` and ``unit_cost`` (CNY).
 
@@ -450,6 +484,15 @@ def margin_rate(transactions: pd.DataFrame, products: pd.DataFrame | None = None
     """
     from ecomlib.pricing import DEFAULT_COST_RATIO, line_costs
 
+    if route(transactions) == "ibis":
+        from ecomlib.engine import customers as engine
+
+        sums = engine.margin_sums(transactions, products)
+        if sums["source"] is None:
+            return 1 - DEFAULT_COST_RATIO, f"assumed: unit cost {DEFAULT_COST_RATIO:.0%} of price"
+        if sums["revenue"] <= 0:
+            raise DataError("The completed sales have no positive revenue, so no margin can be measured.")
+        return 1 - sums["cost"] / sums["revenue"], f"unit costs ({sums['source']})"
     check_frame(transactions, "transactions")
     done = transactions
     if "status" in done:

@@ -14,9 +14,13 @@ follow the notebook's parameters.
 
 from __future__ import annotations
 
-import numpy as np
-
-from ecomlib.retention.churn import churn_table, inter_purchase_times, repeat_purchase_rate
+from ecomlib.engine.rules import is_ibis
+from ecomlib.retention.churn import (
+    churn_table,
+    gap_distribution,
+    gap_quantile,
+    repeat_purchase_rate,
+)
 from ecomlib.retention.clv import retention_clv
 from ecomlib.retention.cohorts import cohort_table
 from ecomlib.retention.segments import rfm_scores, rfm_segments
@@ -25,13 +29,25 @@ from ecomlib.teaching import Mistake, Question
 __all__ = ["build"]
 
 
-def _known(ctx):
+def _frame(ctx):
+    """The lines as a pandas frame, for the checks of common mistakes (an ibis Table is loaded:
+    only when a student's answer is wrong, on the data a student works with)."""
     tx = ctx["tx"]
+    return tx.to_pandas() if is_ibis(tx) else tx
+
+
+def _gap_mean(ctx) -> float:
+    gaps = gap_distribution(ctx["tx"], ctx["as_of"])
+    return float((gaps["gap_days"] * gaps["repeat_purchases"]).sum() / gaps["repeat_purchases"].sum())
+
+
+def _known(ctx):
+    tx = _frame(ctx)
     return tx[tx["customer_id"].notna() & (tx["status"] != "cancelled") & (tx["quantity"] > 0)]
 
 
 def _days_with_any_line(ctx) -> float:
-    tx = ctx["tx"]
+    tx = _frame(ctx)
     known = tx[tx["customer_id"].notna()]
     days = known.assign(day=known["order_date"].dt.floor("D")).groupby("customer_id")["day"].nunique()
     return float((days > 1).mean())
@@ -102,7 +118,7 @@ answer = cohort_table(tx, "M", "customers").iloc[0, 1]
             name="q3",
             prompt="What is the median time between two consecutive purchase days of the same "
             "customer, in days?",
-            expected=lambda c: float(np.median(inter_purchase_times(c["tx"], c["as_of"])["gap_days"])),
+            expected=lambda c: gap_quantile(gap_distribution(c["tx"], c["as_of"]), 0.5),
             decimals=0,
             unit="number",
             requires=["tx", "as_of"],
@@ -111,8 +127,7 @@ answer = cohort_table(tx, "M", "customers").iloc[0, 1]
                 "Take the median, not the mean: a few very long gaps pull the mean up.",
             ],
             mistakes=[
-                Mistake(lambda c: float(inter_purchase_times(c["tx"], c["as_of"])["gap_days"].mean()),
-                        "That is the mean; the question asks for the median."),
+                Mistake(_gap_mean, "That is the mean; the question asks for the median."),
             ],
             solution_code="""
 from ecomlib.retention import inter_purchase_times

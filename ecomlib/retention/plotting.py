@@ -86,18 +86,27 @@ def plot_retention_curves(table: pd.DataFrame, average: pd.DataFrame | None = No
 
 def plot_inter_purchase_times(gaps: pd.DataFrame, threshold: float | None = None, *, ax=None,
                               max_days: float | None = None):
-    """Histogram of the days between purchases, with the chosen churn threshold."""
+    """Histogram of the days between purchases, with the chosen churn threshold.
+
+    ``gaps`` is the output of :func:`~ecomlib.retention.inter_purchase_times` or its counted
+    form :func:`~ecomlib.retention.gap_distribution` (the same figure).
+    """
+    from ecomlib.retention.churn import _gap_values, gap_quantile
+
     check_frame(gaps, "gaps")
     check_columns(gaps, ["gap_days"], "gaps")
-    days = gaps["gap_days"].dropna().to_numpy(dtype=float)
+    days, counts = _gap_values(gaps)
     if len(days) == 0:
         raise DataError("`gaps` is empty: no customer made a second purchase, so there are no "
                         "inter-purchase times to plot.")
     ax = viz.get_ax(ax, figsize=(8, 4))
-    upper = max_days if max_days is not None else float(np.quantile(days, 0.99))
-    ax.hist(days[days <= upper], bins=50, color=viz.PALETTE[0], alpha=0.8)
+    upper = max_days if max_days is not None else gap_quantile(gaps, 0.99)
+    shown = days <= upper
+    ax.hist(days[shown], bins=50, weights=None if counts is None else counts[shown],
+            color=viz.PALETTE[0], alpha=0.8)
     if threshold is not None:
-        share = float((days <= threshold).mean())
+        share = float((days <= threshold).mean()) if counts is None else float(
+            counts[days <= threshold].sum() / counts.sum())
         ax.axvline(threshold, color=viz.PALETTE[3], linewidth=2)
         ax.text(threshold, ax.get_ylim()[1] * 0.9, f"  churn threshold {threshold:.0f} d\n  ({share:.0%} of gaps shorter)",
                 color=viz.PALETTE[3], va="top")

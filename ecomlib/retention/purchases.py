@@ -23,7 +23,7 @@ from ecomlib.engine.backend import route
 from ecomlib.errors import DataError, SchemaError
 from ecomlib.validation import check_columns, check_frame, check_numeric
 
-__all__ = ["purchase_log", "NO_CUSTOMER_IDS"]
+__all__ = ["purchase_log", "data_overview", "NO_CUSTOMER_IDS"]
 
 #: The reason every customer-level method gives when an export has no customer ids at all.
 NO_CUSTOMER_IDS = "needs customer_id; the export has none"
@@ -94,6 +94,56 @@ def known_customer_lines(
             fix="Retention needs orders linked to customers; check the customer id column.",
         )
     return lines
+
+
+def data_overview(
+    transactions: pd.DataFrame,
+    *,
+    customer_col: str = "customer_id",
+    date_col: str = "order_date",
+) -> pd.Series:
+    """What the order lines cover: their number, first and last order, identified customers.
+
+    Parameters
+    ----------
+    transactions : DataFrame or ibis Table
+        Order lines with ``customer_col`` and ``date_col`` (datetime64). An ibis Table (or a
+        frame large enough for DuckDB, :func:`ecomlib.engine.choose_engine`) is counted on its
+        engine; only the five numbers come back.
+    customer_col, date_col : str
+        Column names.
+
+    Returns
+    -------
+    Series
+        ``lines``, ``first_order`` and ``last_order`` (Timestamps of the earliest and latest
+        line, any status), ``customers`` (distinct customer ids) and ``guest_share`` (share of
+        lines without a customer id, 0-1; NaN without lines).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({"customer_id": ["a", None, "a", "b"],
+    ...                    "order_date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-05"])})
+    >>> data_overview(tx)[["lines", "customers", "guest_share"]].tolist()
+    [4, 2, 0.25]
+    """
+    if route(transactions) == "ibis":
+        from ecomlib.engine import customers as engine
+
+        got = engine.data_overview(transactions, customer_col=customer_col, date_col=date_col)
+        lines, first, last, customers, known = (got[k] for k in ("lines", "first", "last", "customers", "known"))
+        first, last = pd.Timestamp(first), pd.Timestamp(last)
+        guest = 1 - known / lines if lines else float("nan")
+    else:
+        check_frame(transactions, "transactions")
+        check_columns(transactions, [customer_col, date_col], "transactions")
+        known_lines = transactions[customer_col].notna()
+        lines, customers = len(transactions), transactions.loc[known_lines, customer_col].nunique()
+        first, last = transactions[date_col].min(), transactions[date_col].max()
+        guest = 1 - known_lines.mean()
+    return pd.Series({"lines": int(lines), "first_order": first, "last_order": last,
+                      "customers": int(customers), "guest_share": float(guest)}, dtype=object)
 
 
 def day_numbers(dates: pd.Series) -> np.ndarray:

@@ -166,8 +166,9 @@ def calibration_holdout_split(
 
     Parameters
     ----------
-    transactions : DataFrame
-        Order lines, as for :func:`rfm_summary`.
+    transactions : DataFrame or ibis Table
+        Order lines, as for :func:`rfm_summary` (an ibis Table, or a frame large enough for
+        DuckDB, is summarised on its engine).
     calibration_end : date-like
         Last day of the calibration period (inclusive).
     observation_end : date-like, optional
@@ -200,7 +201,9 @@ def calibration_holdout_split(
     Fader, Hardie & Lee (2005), section 4 (calibration and holdout periods).
     """
     check_argument("time_unit", list(TIME_UNITS), time_unit)
-    check_transactions(transactions, customer_col=customer_col, date_col=date_col, value_col=value_col)
+    on_engine = route(transactions) == "ibis"
+    if not on_engine:
+        check_transactions(transactions, customer_col=customer_col, date_col=date_col, value_col=value_col)
     cal_end = _as_day(calibration_end, "calibration_end")
     obs_end = None if observation_end is None else _as_day(observation_end, "observation_end")
     kwargs = dict(
@@ -211,18 +214,30 @@ def calibration_holdout_split(
         quantity_col=quantity_col,
     )
     if obs_end is None:
-        obs_end = transactions[date_col].max().floor("D").to_datetime64().astype("datetime64[D]")
+        last = transactions[date_col].max()
+        last = last.execute() if rules.is_ibis(transactions) else last
+        obs_end = pd.Timestamp(last).floor("D").to_datetime64().astype("datetime64[D]")
     if obs_end <= cal_end:
         raise ParameterError(
             f"`observation_end` ({obs_end}) must be after `calibration_end` ({cal_end}).",
             fix="Choose a calibration end that leaves a holdout period after it.",
         )
     cal = rfm_summary(transactions, cal_end, time_unit, **kwargs).add_suffix("_cal")
-    holdout_lines = _window(transactions, date_col, start=cal_end, end=obs_end)
     out = cal.copy()
     out["frequency_holdout"] = 0.0
     if value_col:
         out["monetary_value_holdout"] = 0.0
+    if on_engine:
+        from ecomlib.engine import customers as engine
+
+        per = engine.holdout_counts(transactions, cal_end, obs_end, **kwargs)
+        per = per[per.index.isin(out.index)]
+        out.loc[per.index, "frequency_holdout"] = per["n"].to_numpy(dtype=float)
+        if value_col:
+            out.loc[per.index, "monetary_value_holdout"] = per["mean"].to_numpy()
+        out["duration_holdout"] = float((obs_end - cal_end).astype(np.int64)) / TIME_UNITS[time_unit]
+        return out
+    holdout_lines = _window(transactions, date_col, start=cal_end, end=obs_end)
     if not holdout_lines.empty:
         try:
             log = purchase_log(holdout_lines, **kwargs)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ecomlib.engine.backend import route
 from ecomlib.errors import DataError, ParameterError
 from ecomlib.retention.purchases import check_transactions, purchase_log
 from ecomlib.retention.rfm import _as_day, _window
@@ -30,6 +31,11 @@ __all__ = [
     "DEFAULT_SEGMENTS",
     "SEGMENT_ACTIONS",
 ]
+
+#: Decimals of the monetary value that count when customers are ranked: two sums of the same
+#: lines added in another order (pandas and DuckDB, or two DuckDB threads) differ by about
+#: 1e-12 CNY, and must tie.
+SCORE_DECIMALS = 6
 
 #: Default segment map: (segment, {score: (lowest, highest)}); the first matching rule wins.
 DEFAULT_SEGMENTS: list[tuple[str, dict[str, tuple[int, int]]]] = [
@@ -71,6 +77,39 @@ def _scores(values: np.ndarray, n_scores: int, edges, higher_is_better: bool) ->
     return (1 + np.floor(n_scores * (rank_min - 1) / len(values))).astype(int)
 
 
+def _rfm_values(transactions, end, as_of, columns) -> pd.DataFrame:
+    """Recency (days), frequency (purchase days) and monetary (CNY) per customer (pandas)."""
+    check_transactions(transactions, customer_col=columns["customer_col"], date_col=columns["date_col"],
+                       value_col=columns["value_col"])
+    window = _window(transactions, columns["date_col"], end=end)
+    if window.empty:
+        raise DataError(f"`transactions` has no purchases on or before as_of={as_of!r}.")
+    log = purchase_log(window, **columns)
+    if end is None:
+        end = log["date"].to_numpy().max().astype("datetime64[D]")
+    grouped = log.groupby("customer_id", sort=True)
+    return pd.DataFrame(
+        {
+            "recency_days": (end - grouped["date"].max().to_numpy().astype("datetime64[D]")).astype(
+                np.int64
+            ),
+            "frequency": grouped.size().to_numpy(),
+            "monetary": grouped["value"].sum().to_numpy(),
+        },
+        index=pd.Index(grouped.size().index, name="customer_id"),
+    )
+
+
+def _rfm_on_engine(transactions, end, columns) -> pd.DataFrame:
+    """The same table from the per-customer sums of :func:`ecomlib.engine.customers.rfm_base`."""
+    from ecomlib.engine import customers as engine
+
+    per, end_day = engine.rfm_base(transactions, end, **columns)
+    return pd.DataFrame({"recency_days": end_day - per["last"].to_numpy(dtype=np.int64),
+                         "frequency": per["n"].to_numpy(dtype=np.int64),
+                         "monetary": per["total"].to_numpy(dtype=float)}, index=per.index)
+
+
 def rfm_scores(
     transactions: pd.DataFrame,
     as_of=None,
@@ -87,9 +126,10 @@ def rfm_scores(
 
     Parameters
     ----------
-    transactions : DataFrame
+    transactions : DataFrame or ibis Table
         Order lines. Required columns: ``customer_col``, ``date_col`` (datetime64),
-        ``value_col`` (CNY). Cancelled and return lines are ignored.
+        ``value_col`` (CNY). Cancelled and return lines are ignored. An ibis Table (or a frame
+        large enough for DuckDB) is summed per customer on its engine.
     as_of : date-like, optional
         Day the recency is measured from (inclusive end of the data used). Default: the
         last purchase day.
@@ -134,29 +174,17 @@ def rfm_scores(
             f"`edges` keys must be among ['recency_days', 'frequency', 'monetary'], "
             f"but {sorted(unknown)} were passed."
         )
-    check_transactions(transactions, customer_col=customer_col, date_col=date_col, value_col=value_col)
     end = None if as_of is None else _as_day(as_of, "as_of")
-    window = _window(transactions, date_col, end=end)
-    if window.empty:
-        raise DataError(f"`transactions` has no purchases on or before as_of={as_of!r}.")
-    log = purchase_log(window, customer_col=customer_col, date_col=date_col, value_col=value_col,
-                       status_col=status_col, quantity_col=quantity_col)
-    if end is None:
-        end = log["date"].to_numpy().max().astype("datetime64[D]")
-    grouped = log.groupby("customer_id", sort=True)
-    out = pd.DataFrame(
-        {
-            "recency_days": (end - grouped["date"].max().to_numpy().astype("datetime64[D]")).astype(
-                np.int64
-            ),
-            "frequency": grouped.size().to_numpy(),
-            "monetary": grouped["value"].sum().to_numpy(),
-        },
-        index=pd.Index(grouped.size().index, name="customer_id"),
-    )
+    columns = dict(customer_col=customer_col, date_col=date_col, value_col=value_col, status_col=status_col,
+                   quantity_col=quantity_col)
+    out = _rfm_on_engine(transactions, end, columns) if route(transactions) == "ibis" else \
+        _rfm_values(transactions, end, as_of, columns)
     for col, score, better in (("recency_days", "R", False), ("frequency", "F", True),
                                ("monetary", "M", True)):
-        out[score] = _scores(out[col].to_numpy(dtype=float), n_scores, edges.get(col), better)
+        values = out[col].to_numpy(dtype=float)
+        if col == "monetary":  # sums equal but for their order of addition score alike
+            values = np.round(values, SCORE_DECIMALS)
+        out[score] = _scores(values, n_scores, edges.get(col), better)
     out["RFM"] = out["R"].astype(str) + out["F"].astype(str) + out["M"].astype(str)
     return out
 
