@@ -48,7 +48,7 @@ def _day(value) -> int | None:
 
 def _sorted_by_customer(per: pd.DataFrame, data, customer_col: str) -> tuple[pd.DataFrame, pd.Index]:
     per = per.sort_values("customer", kind="stable").reset_index(drop=True)
-    index = _customer_index(per["customer"].to_numpy(), data, customer_col)
+    index = _customer_index(per["customer"].array, data, customer_col)
     return per, pd.Index(index, name="customer_id")
 
 

@@ -129,7 +129,7 @@ def rfm_summary(data, as_of_day, unit_days: float, *, customer_col, date_col, va
             "recency": (per["last"].to_numpy(dtype=np.int64) - first) / unit_days,
             "T": (end_day - first) / unit_days,
         },
-        index=pd.Index(_customer_index(per["customer"].to_numpy(), data, customer_col), name="customer_id"),
+        index=pd.Index(_customer_index(per["customer"].array, data, customer_col), name="customer_id"),
     )
     if value_col:
         repeat_total = per["total"].to_numpy(dtype=float) - per["first_value"].to_numpy(dtype=float)
@@ -260,7 +260,7 @@ def churn_table(data, churn_days: int, as_of_day, *, customer_col, date_col, sta
             "duration_days": duration.astype(np.int64),
             "active_days": (last - first).astype(np.int64),
         },
-        index=pd.Index(_customer_index(per["customer"].to_numpy(), data, customer_col), name="customer_id"),
+        index=pd.Index(_customer_index(per["customer"].array, data, customer_col), name="customer_id"),
     )
 
 
@@ -280,7 +280,7 @@ def inter_purchase_times(data, as_of_day, *, customer_col, date_col, status_col,
     day = gaps["day"].to_numpy(dtype=np.int64)
     return pd.DataFrame(
         {
-            "customer_id": _customer_index(gaps["customer"].to_numpy(), data, customer_col),
+            "customer_id": _customer_index(gaps["customer"].array, data, customer_col),
             "date": _days_to_timestamps(day),
             "purchase_number": gaps["number"].to_numpy(dtype=np.int64) + 1,
             "gap_days": day - gaps["previous"].to_numpy(dtype=np.int64),
