@@ -151,11 +151,11 @@ def gap_counts(data, end_day, *, customer_col: str, date_col: str, status_col: s
     with as_table(data, _columns(customer_col, date_col, None, status_col, quantity_col)) as t:
         days = purchase_days(t, customer_col=customer_col, date_col=date_col, value_col=None,
                              status_col=status_col, quantity_col=quantity_col, end_day=end_day)
-        if int(days.count().execute()) == 0:
-            raise _no_lines(customer_col, end_day)
         gaps = days.mutate(gap=days.day - days.day.lag().over(ibis.window(group_by="customer", order_by="day")))
         gaps = gaps.filter(gaps.gap.notnull())
         counts = fetch(gaps.group_by("gap").aggregate(n=gaps.count()))
+        if counts.empty and int(days.count().execute()) == 0:  # no repeat purchase: were there any?
+            raise _no_lines(customer_col, end_day)
     counts = counts.sort_values("gap", kind="stable")
     return pd.DataFrame({"gap_days": counts["gap"].to_numpy(dtype=np.int64),
                          "repeat_purchases": counts["n"].to_numpy(dtype=np.int64)})
