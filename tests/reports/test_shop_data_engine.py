@@ -66,6 +66,10 @@ def test_a_shop_data_of_frames_is_unchanged():
     assert shop.rows("transactions") == 1 and shop.columns("transactions") == ["customer_id", "order_date"]
 
 
+#: Key figures of the retention report that come from a fitted BG/NBD / Gamma-Gamma model.
+MODEL_FIGURES = {"clv_mean", "holdout_error_pct", "winback_value_at_stake"}
+
+
 def _key_figures(record) -> dict:
     return {f["name"]: f["value"] for f in record.key_figures}
 
@@ -86,4 +90,7 @@ def test_retention_report_on_the_engine_gives_the_pandas_key_figures(tmp_path, m
     assert figures["pandas"].keys() == figures["duckdb"].keys() and len(figures["pandas"]) >= 6
     for name, value in figures["pandas"].items():
         got = figures["duckdb"][name]
-        assert math.isclose(got, value, rel_tol=1e-9, abs_tol=1e-12), (name, value, got)
+        # counts and sums to 1e-9; the model fits start from inputs equal to 1e-12 and stop at
+        # the optimiser's tolerance, so the figures from fitted models agree to 1e-6
+        tolerance = 1e-6 if name in MODEL_FIGURES else 1e-9
+        assert math.isclose(got, value, rel_tol=tolerance, abs_tol=1e-12), (name, value, got)
