@@ -16,6 +16,11 @@ Pushed down (ibis expressions in this package):
 
 * retention (:mod:`.retention`): ``rfm_summary``, ``purchase_arrays`` / ``purchase_log``,
   ``cohort_table`` (and ``average_retention``), ``churn_table``, ``inter_purchase_times``;
+  and (:mod:`.customers`) the retention notebook's other line-level steps: ``data_overview``,
+  ``margin_rate``, ``repeat_purchase_rate``, ``repurchase_by_group``, ``gap_distribution``
+  (repeat purchases per gap length, read by ``gap_quantile`` / ``suggest_churn_threshold``
+  / the histogram), ``rfm_scores``, ``book_clv_inputs``, ``calibration_holdout_split``,
+  ``first_order_flag``;
 * sales (:mod:`.basics`): ``kpi_tree`` (total, by month and/or channel, with sessions),
   ``market.sales_by_period``, ``market.daily_sales``, ``market.category_shares``,
   ``traffic.funnel`` counts;
