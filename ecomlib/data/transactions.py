@@ -52,6 +52,7 @@ from ecomlib.data.parsing import (
     by_value,
     clean_text,
     coded_values,
+    codes_of,
     decoded,
     implausible_dates,
     is_blank,
@@ -166,7 +167,7 @@ def _duplicated(source: pd.DataFrame, rows: np.ndarray, coded: bool, group: str 
 def _codes(column: pd.Series, coded: bool) -> np.ndarray:
     """One code per row, equal where the values are equal (missing values too), -1 for missing."""
     if _is_coded(column, coded):
-        return column.cat.codes.to_numpy()
+        return codes_of(column)
     return pd.factorize(column)[0]
 
 
@@ -196,7 +197,7 @@ def _numbers(s: pd.Series, decimal: str | None, column: str, notes: list[str] | 
                              column=column, notes=notes)[0]
     codes, values, counts = coded_values(s, drop, counts=True)
     parsed, _ = _parse_numbers(values, decimal, column, notes, counts)
-    return pd.Series(per_row(parsed.to_numpy(dtype="float64"), codes, np.nan), index=s.index)
+    return pd.Series(per_row(parsed.to_numpy(dtype="float64"), codes, np.nan), index=s.index, copy=False)
 
 
 def _text(s: pd.Series, clean: Any, coded: bool) -> pd.Series:
@@ -246,7 +247,7 @@ def _dates_or_raise(raw: pd.Series, keep: np.ndarray, where: str, dayfirst: bool
     if _is_coded(raw, coded):  # each distinct text once
         codes, values, _ = coded_values(raw, ~keep)
         parsed, bad_value = _parse_date_text(values, None, dayfirst, "order_date", notes)
-        dates = pd.Series(per_row(parsed.to_numpy(), codes, np.datetime64("NaT", "us")), index=raw.index)
+        dates = pd.Series(per_row(parsed.to_numpy(), codes, np.datetime64("NaT", "us")), index=raw.index, copy=False)
         unreadable = values[bad_value.to_numpy()]
     else:
         dates, bad = parse_dates(raw.where(keep), dayfirst=dayfirst, column="order_date", notes=notes)
