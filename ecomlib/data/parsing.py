@@ -659,6 +659,8 @@ def by_value(s: pd.Series, f: Any) -> pd.Series:
     values = pd.Series(s.cat.categories, copy=False)
     values = pd.concat([values, pd.Series([np.nan], dtype=values.dtype)], ignore_index=True)
     result = np.asarray(f(values))
+    if result.dtype == bool and not (result.any() and not result.all()):  # one answer for every row
+        return pd.Series(np.full(len(s), bool(result[0])), index=s.index, copy=False)
     return pd.Series(result[codes_of(s)], index=s.index, copy=False)
 
 

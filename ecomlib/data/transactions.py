@@ -130,30 +130,27 @@ def _duplicated(source: pd.DataFrame, rows: np.ndarray, coded: bool, group: str 
     equality ``DataFrame.duplicated`` uses); a hash of the codes finds the rows that may have a
     twin, and only those are compared exactly, on their codes. When the ``group`` column (the
     order id) comes in blocks, as exports write an order's lines together, its codes never
-    decrease and twins are found by sorting the hashes within the blocks, which is nearly free;
-    otherwise by a hash table. The table is never copied.
+    decrease and twins are found by sorting (block, hash) pairs (:func:`_repeated`); otherwise by
+    a hash table. The table is never copied.
     """
-    key = np.zeros(len(source), dtype=np.uint64)
     codes = [_codes(column, coded) for _, column in source.items()]
-    for code in codes:  # key = key * 1000003 + code, in place (code -1 wraps around: still a key)
-        np.multiply(key, np.uint64(1_000_003), out=key)
-        np.add(key, code, out=key, dtype=np.uint64, casting="unsafe")
-    key = key[rows]
     at = [i for i, name in enumerate(source.columns) if name == group]
     blocks = codes[at[0]][rows] if len(at) == 1 else None
-    if blocks is not None and len(rows) > 1 and bool(np.all(blocks[1:] >= blocks[:-1])):
-        key &= np.uint64(0xFFFFFFFF)  # key = (block + 1) << 32 | low 32 bits of the key
+    grouped = blocks is not None and len(rows) > 1 and bool(np.all(blocks[1:] >= blocks[:-1]))
+    # key = key * 1000003 + code over the columns, in place (code -1 wraps around: still a key); in
+    # blocks only its low 32 bits are used, which 32-bit arithmetic gives (at half the memory traffic)
+    key = np.zeros(len(source), dtype=np.uint32 if grouped else np.uint64)
+    for code in codes:
+        np.multiply(key, key.dtype.type(1_000_003), out=key)
+        np.add(key, code, out=key, dtype=key.dtype, casting="unsafe")
+    key = key[rows]
+    if grouped:  # key = (block + 1) << 32 | low 32 bits of the key
         high = blocks.astype(np.uint64)
         high += np.uint64(1)
         high <<= np.uint64(32)
-        key |= high
-        del high
-        order = np.argsort(key, kind="stable")  # (already in order but within blocks: fast)
-        ordered = key[order]
-        same = ordered[1:] == ordered[:-1]
-        candidates = np.zeros(len(rows), dtype=bool)
-        candidates[order[1:][same]] = True
-        candidates[order[:-1][same]] = True
+        high |= key
+        del key
+        candidates = _repeated(high)
     else:
         candidates = pd.Series(key).duplicated(keep=False).to_numpy()
     out = np.zeros(len(rows), dtype=bool)
@@ -161,6 +158,28 @@ def _duplicated(source: pd.DataFrame, rows: np.ndarray, coded: bool, group: str 
         picked = rows[candidates]
         exact = pd.DataFrame({i: code[picked] for i, code in enumerate(codes)})
         out[candidates] = exact.duplicated(keep="first").to_numpy()
+    return out
+
+
+def _repeated(values: np.ndarray) -> np.ndarray:
+    """Whether each of the uint64 ``values`` occurs more than once, as
+    ``pd.Series(values).duplicated(keep=False)``.
+
+    The values are sorted (numpy's vectorised sort) to find the repeated ones, usually few; the
+    rows holding them are then picked out through a table of their low 16 bits, and only the
+    rows that table lets through are looked up among the repeated values.
+    """
+    ordered = np.sort(values)
+    twins = ordered[1:][ordered[1:] == ordered[:-1]]
+    del ordered
+    out = np.zeros(len(values), dtype=bool)
+    if len(twins) == 0:
+        return out
+    twins = np.unique(twins)
+    low = np.zeros(1 << 16, dtype=bool)
+    low[(twins & np.uint64(0xFFFF)).astype(np.intp)] = True
+    maybe = np.flatnonzero(low[(values & np.uint64(0xFFFF)).astype(np.intp)])
+    out[maybe] = np.isin(values[maybe], twins)
     return out
 
 

@@ -217,6 +217,16 @@ def test_duplicates_from_codes_match_pandas(grouped):
     assert expected.sum() > 100
 
 
+
+@pytest.mark.parametrize(("n", "high", "shift"), [(0, 3, 0), (1, 3, 0), (12, 4, 63), (5_000, 300, 20),
+                                                   (200_000, 2**40, 0), (200_000, 2**16, 16)])
+def test_repeated_values_are_those_pandas_marks(n, high, shift):
+    from ecomlib.data.transactions import _repeated
+
+    rng = np.random.default_rng(n + shift)
+    values = rng.integers(0, high, n).astype(np.uint64) << np.uint64(shift)  # (shift 16: equal low bits)
+    np.testing.assert_array_equal(_repeated(values), pd.Series(values).duplicated(keep=False).to_numpy())
+
 def _dmy_grid() -> pd.Series:
     import itertools
 
