@@ -40,7 +40,9 @@ table and the report are the same as when every row is parsed (``tests/data/test
 from __future__ import annotations
 
 from contextvars import ContextVar
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -214,7 +216,8 @@ def _numbers(s: pd.Series, decimal: str | None, column: str, notes: list[str] | 
     return pd.Series(_number_values(s, decimal, column, notes, coded, drop).rows(), index=s.index, copy=False)
 
 
-class _PerValue(NamedTuple):
+@dataclass(frozen=True)
+class _PerValue:
     """A numpy column as one value per distinct text and one code per row (``-1``: missing, read as
     ``fill``); ``codes`` is None when ``values`` holds one value per row."""
 
@@ -226,13 +229,20 @@ class _PerValue(NamedTuple):
         """One value per row (``fill`` where the code is -1)."""
         return self.values if self.codes is None else per_row(self.values, self.codes, self.fill)
 
+    @cached_property
+    def has_missing(self) -> bool:
+        """Whether some row has code -1."""
+        return self.codes is not None and bool((self.codes < 0).any())
+
     def test(self, f: Any) -> np.ndarray:
         """``f(rows())`` for an elementwise test ``f``, computed once per distinct value (and for a
-        missing one); a test that no value passes costs no pass over the rows."""
+        missing one); a test that no row passes costs no pass over the rows."""
         if self.codes is None:
             return np.asarray(f(self.values), dtype=bool)
         hit = np.asarray(f(np.append(self.values, np.array([self.fill], dtype=self.values.dtype))), dtype=bool)
-        return hit[self.codes] if hit.any() else np.zeros(len(self.codes), dtype=bool)
+        if hit[:-1].any() or (hit[-1] and self.has_missing):
+            return hit[self.codes]
+        return np.zeros(len(self.codes), dtype=bool)
 
 
 def _number_values(s: pd.Series, decimal: str | None, column: str, notes: list[str] | None, coded: bool,
