@@ -685,6 +685,7 @@ def decoded(s: pd.Series, keep: np.ndarray | None = None) -> pd.Series:
     """The rows of a categorical text column (those where ``keep``) as a plain column of the
     categories' dtype, with a fresh index."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     codes = codes_of(s)
     if keep is not None:
@@ -697,7 +698,8 @@ def decoded(s: pd.Series, keep: np.ndarray | None = None) -> pd.Series:
         taken = pa.nulls(len(codes), arrow.type)
     else:
         missing = codes < 0
-        taken = arrow.combine_chunks().take(pa.array(codes, mask=missing) if missing.any() else pa.array(codes))
+        indices = pa.array(codes, mask=missing) if missing.any() else pa.array(codes)
+        taken = pc.take(arrow.combine_chunks(), indices, boundscheck=False)  # (codes of the categories: in range)
         if taken.null_count == 0 and taken.buffers()[0] is not None:  # no validity bitmap when nothing is missing
             taken = pa.Array.from_buffers(taken.type, len(taken), [None, *taken.buffers()[1:]], 0, taken.offset)
     return pd.Series(pd.array(taken, dtype=values.dtype), copy=False)

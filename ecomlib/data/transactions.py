@@ -469,6 +469,11 @@ def _status(frame: pd.DataFrame, keep: np.ndarray, coded: bool) -> tuple[np.ndar
     return word_codes, list(words)
 
 
+def _true_where(hit: pd.Series) -> np.ndarray:
+    """A bool Series as an array, missing read as False."""
+    return hit.to_numpy() if hit.dtype == bool else hit.fillna(False).to_numpy()
+
+
 def _code_of(kinds: list[str], word: str) -> int:
     """Position of ``word`` in ``kinds`` (appended when missing)."""
     if word not in kinds:
@@ -540,7 +545,7 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
         dup[keep_idx] = _duplicated(source_rows, keep_idx, coded, group)
     checks.drop("exact duplicates", dup)
     if preset is not None and preset.non_product is not None:
-        checks.drop("non-product lines", preset.non_product(canonical).fillna(False).to_numpy(),
+        checks.drop("non-product lines", _true_where(preset.non_product(canonical)),
                     "dropped (postage, fees, adjustments: not product sales)")
     else:
         checks.flag("non-product lines", np.zeros(n, dtype=bool),
@@ -554,7 +559,8 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
     checks.flag("cancellations", status == _code_of(kinds, "cancelled"), "kept, status = cancelled")
     checks.flag("returns", status == _code_of(kinds, "returned"), "kept, status = returned")
     if "customer_id" in canonical:
-        no_customer = canonical["customer_id"].isna().to_numpy()
+        customer = canonical["customer_id"]
+        no_customer = codes_of(customer) < 0 if _is_coded(customer, True) else customer.isna().to_numpy()
     else:
         no_customer = np.ones(n, dtype=bool)
     checks.flag("missing customer ids", no_customer, "kept, customer_id missing")
