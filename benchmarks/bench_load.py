@@ -10,11 +10,27 @@ The input is a UCI Online Retail style CSV (``InvoiceNo, StockCode, Description,
 InvoiceDate, UnitPrice, CustomerID, Country``; month-first dates such as ``12/1/2010 8:26``,
 prices such as ``2.55``, customer ids such as ``17850.0`` with a quarter missing, about 2 %
 cancelled invoices ``C...`` and some postage lines), written with a seed into
-``benchmarks/output/`` (git-ignored) and reused by later runs. Each measurement runs in a fresh
-Python process; the bare read and the load take turns, and the best of ``--repeats`` times and
-the smallest peak are kept. Peak memory is the process's peak resident size during the load
-(``VmHWM``) minus its resident size just before, so it counts pyarrow's buffers, which
-``tracemalloc`` cannot see.
+``benchmarks/output/`` (git-ignored) and reused by later runs.
+
+How it is timed, so that the ratio is stable and fair to both sides:
+
+* the file is read once into the page cache, and one bare read and one load run unmeasured
+  first (they fault in pyarrow's and pandas' libraries and their compiled modules: the first
+  process after a quiet spell took 0.42 s for a bare read that then took 0.11 s);
+* each measurement runs in a fresh Python process that has imported the same modules
+  (``ecomlib.data.load_transactions`` for the bare read too), on the same file;
+* the bare read and the load take turns, in the order ABBA (bare, load, load, bare, ...), so
+  that neither always follows the other (a fresh process's first touch of memory costs from
+  0.03 to 2 s per GB on the 2-core VM, depending on what ran before);
+* ``--repeats`` turns each (at least :data:`MIN_REPEATS_SMALL` up to 1M lines, where a run
+  is short and the noise relatively large); the verdict uses the best time of each side
+  (noise only ever adds time) and the smallest peak; the median of each side, their ratio and
+  the median of each turn's ratio (load over the bare read next to it) are printed beside it.
+  On a busy machine the best of a short bare read can be a lucky quiet moment (10M lines at
+  load average 5: bare reads of 6.13, 4.74 and 1.88 s), so look at the medians too.
+
+Peak memory is the process's peak resident size during the load (``VmHWM``) minus its
+resident size just before, so it counts pyarrow's buffers, which ``tracemalloc`` cannot see.
 
 Run: ``python benchmarks/bench_load.py [--lines 1000000 5000000 10000000] [--repeats N]``.
 Exit status 1 when a target is missed.
@@ -24,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -32,6 +49,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _bench import load_average, memory, output_dir, report, run_child  # noqa: E402
 
 TIME_TARGET = 3.0
+MIN_REPEATS_SMALL = 5  # turns at least, for files of up to SMALL_LINES lines
+SMALL_LINES = 1_000_000
 MEMORY_TARGET = 2.5
 LINES = (1_000_000, 5_000_000, 10_000_000)
 SEED = 16
@@ -119,25 +138,47 @@ def child(mode: str, path: str) -> None:
 
 
 def best(runs: list[dict]) -> dict:
-    """The fastest run, with the smallest peak of all runs and every time."""
+    """The fastest run, with the smallest peak of all runs, the median time and every time."""
     fastest = min(runs, key=lambda r: r["seconds"])
     return {**fastest, "peak_bytes": min(r["peak_bytes"] for r in runs),
+            "median": statistics.median(r["seconds"] for r in runs),
             "all_seconds": [round(r["seconds"], 2) for r in runs]}
 
 
+def warm(path: Path) -> None:
+    """Read ``path`` once (into the page cache) and run one unmeasured bare read and load."""
+    with open(path, "rb") as fh:
+        while fh.read(1 << 24):
+            pass
+    for mode in ("bare", "load"):
+        run_child(__file__, "--child", mode, str(path))
+
+
+def turns(repeats: int) -> list[str]:
+    """The order of the runs: ABBA ... (``repeats`` of each mode)."""
+    order = []
+    for i in range(repeats):
+        order += ["bare", "load"] if i % 2 == 0 else ["load", "bare"]
+    return order
+
+
 def measure(path: Path, repeats: int) -> tuple[dict, dict]:
-    """The bare read and the load, ``repeats`` times each, taking turns: on a shared machine both
-    then meet the same load and the same state of memory (a fresh process's first touch of
-    memory costs from 0.03 to 2 s per GB on the 2-core VM, depending on what ran before)."""
-    bare, load = [], []
-    for _ in range(repeats):
-        bare.append(run_child(__file__, "--child", "bare", str(path)))
-        load.append(run_child(__file__, "--child", "load", str(path)))
-    return best(bare), best(load)
+    """The bare read and the load, ``repeats`` times each, taking turns (see the module docstring)."""
+    warm(path)
+    runs: dict[str, list[dict]] = {"bare": [], "load": []}
+    for mode in turns(repeats):
+        runs[mode].append(run_child(__file__, "--child", mode, str(path)))
+    bare, load = best(runs["bare"]), best(runs["load"])
+    # each turn's load over the bare read next to it (the two met about the same machine)
+    load["paired"] = statistics.median(lo["seconds"] / ba["seconds"] for ba, lo in zip(runs["bare"], runs["load"],
+                                                                                      strict=True))
+    return bare, load
 
 
 def bench(lines: int, repeats: int) -> bool:
     path = input_file(lines)
+    if lines <= SMALL_LINES:
+        repeats = max(repeats, MIN_REPEATS_SMALL)
     bare, load = measure(path, repeats)
     mb = 2**20
     print(f"{lines:,} lines ({path.stat().st_size / mb:.0f} MB, load average {load_average()}): "
@@ -146,7 +187,9 @@ def bench(lines: int, repeats: int) -> bool:
           f"final frame {load['rows']:,} rows {load['frame_bytes'] / mb:.0f} MB", flush=True)
     ok_time = report("load", f"load_transactions time, {lines:,} lines", load["seconds"] / bare["seconds"],
                      TIME_TARGET, anchor="bare read",
-                     figure=f"{load['seconds']:.2f} s vs {bare['seconds']:.2f} s")
+                     figure=f"best {load['seconds']:.2f} s vs {bare['seconds']:.2f} s; median "
+                     f"{load['median']:.2f} s vs {bare['median']:.2f} s = {load['median'] / bare['median']:.2f}x; "
+                     f"median of the turns' ratios {load['paired']:.2f}x")
     ok_memory = report("load", f"load_transactions peak memory, {lines:,} lines",
                        load["peak_bytes"] / load["frame_bytes"], MEMORY_TARGET, anchor="final frame",
                        figure=f"{load['peak_bytes'] / mb:.0f} MB vs {load['frame_bytes'] / mb:.0f} MB")
@@ -156,7 +199,8 @@ def bench(lines: int, repeats: int) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, nargs="+", default=list(LINES))
-    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=3,
+                        help=f"turns per size (at least {MIN_REPEATS_SMALL} up to {SMALL_LINES:,} lines)")
     parser.add_argument("--child", nargs=2, metavar=("MODE", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import io
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -39,6 +40,7 @@ SAMPLE_BYTES = 1 << 20  # bytes scored when the file is not UTF-8
 MIXED_EVIDENCE = 12  # UTF-8 multi-byte characters before the first non-UTF-8 line that prove a UTF-8 part
 FALLBACK_EVIDENCE = 32  # non-ASCII characters charset-normalizer needs to be trusted on its own
 _CHUNK = 1 << 24
+_PIECE = 1 << 20  # bytes read at a time where the file proves plain ASCII
 NEWLINE = b"\n"
 _NOT_LEAD = bytes(range(0xC0)) + bytes(range(0xF5, 0x100))  # deleting these leaves UTF-8 lead bytes
 _FIX = ("Save the file as UTF-8 (Excel: 'CSV UTF-8'), or name its encoding: encoding='big5' in Python, "
@@ -171,6 +173,36 @@ class _Pass:
 
 def _utf8_pass(open_binary: Callable[[], BinaryIO]) -> _Pass:
     """One pass in C over the stream; the rare facts (line numbers, evidence) are found afterwards."""
+    facts = _ascii_pass(open_binary)
+    return facts if facts is not None else _chunked_utf8_pass(open_binary)
+
+
+def _ascii_pass(open_binary: Callable[[], BinaryIO]) -> _Pass | None:
+    """The facts of :func:`_chunked_utf8_pass` for a file on disk or in memory that is plain ASCII,
+    found in pieces of :data:`_PIECE` bytes (each checked while it is in the CPU's cache: a
+    third of the time of 16 MiB chunks); ``None`` as soon as a byte is not ASCII, or for other
+    streams (a gzip stream is not read twice)."""
+    facts = _Pass()
+    first_nul = None
+    piece = bytearray(_PIECE)
+    with open_binary() as fh:
+        if not isinstance(fh, io.BytesIO) and not isinstance(getattr(fh, "raw", None), io.FileIO):
+            return None
+        while n := fh.readinto(piece):
+            part = piece if n == len(piece) else piece[:n]
+            if not part.isascii():
+                return None
+            if 0 in part:
+                first_nul = facts.size + part.index(0) if first_nul is None else first_nul
+                facts.nul += part.count(0)
+            facts.size += n
+    if first_nul is not None:
+        facts.nul_line = _count_before(open_binary, first_nul, NEWLINE) + 1
+    return facts
+
+
+def _chunked_utf8_pass(open_binary: Callable[[], BinaryIO]) -> _Pass:
+    """:func:`_utf8_pass` in chunks of :data:`_CHUNK` bytes, for any text."""
     facts = _Pass()
     decoder = codecs.getincrementaldecoder("utf-8")()
     first_nul = None

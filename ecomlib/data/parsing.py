@@ -191,7 +191,8 @@ def _plain_numbers(s: pd.Series, decimal: str | None, column: str,
         notes.append(f"{column}: {_NAMES['.']}, decided from {votes:,} values")
     elif notes is not None and decimal == "." and pc.any(dotted).as_py():
         notes.append(f"{column}: {_NAMES['.']}, as set (decimal='.')")
-    return pd.Series(values, index=s.index), pd.Series(np.zeros(len(s), dtype=bool), index=s.index)
+    return (pd.Series(values, index=s.index, copy=False),
+            pd.Series(np.zeros(len(s), dtype=bool), index=s.index, copy=False))
 
 
 def parse_numbers(s: pd.Series, decimal: str | None = None, *, column: str = "value",
@@ -308,22 +309,23 @@ def _dmy_formats(day_first: bool) -> tuple[str, ...]:
     return (f"{order} %H:%M", f"{order} %H:%M:%S", order)
 
 
-# d/m/y h:mm (or m/d/y) written the one way strptime reads it: each field in its range, one space
-_DMY_MINUTES = {
-    "%d/%m/%Y %H:%M": r"^(?P<d>3[01]|[12]\d|0?[1-9])/(?P<m>1[0-2]|0?[1-9])/(?P<y>[1-9]\d{3}) "
-                      r"(?P<h>2[0-3]|[01]?\d):(?P<M>[0-5]\d)$",
-    "%m/%d/%Y %H:%M": r"^(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])/(?P<y>[1-9]\d{3}) "
-                      r"(?P<h>2[0-3]|[01]?\d):(?P<M>[0-5]\d)$",
-}
+# d/m/y h:mm (or m/d/y): the order of the first two fields for each format
+_DMY_MINUTES = {"%d/%m/%Y %H:%M": ("d", "m"), "%m/%d/%Y %H:%M": ("m", "d")}
 
 
 _DMY_HM = r"\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}$"
 
 
 def _dmy_minutes(text: pd.Series, fmt: str) -> np.ndarray:
-    """``pd.to_datetime(text, format=fmt, errors="coerce")`` for the texts that match
-    :data:`_DMY_MINUTES` ``[fmt]`` and name a real day, computed from the fields with pyarrow
-    and numpy; NaT for every other text (which the caller then parses with ``fmt`` as usual).
+    """``pd.to_datetime(text, format=fmt, errors="coerce")`` for the texts written the one way
+    strptime reads them, computed from their fields with numpy; NaT for every other text (which
+    the caller then parses with ``fmt`` as usual).
+
+    Those texts have the shape ``d/m/yyyy h:mm`` (:data:`_DMY_HM`: one or two digits for the day,
+    month and hour, four for the year, two for the minutes, one space) with every field in its
+    range (month 1-12, day 1-31, hour 0-23, minute 0-59, year 1000-9999) and name a real day.
+    One regex pass finds them; the fields are then read at the places the separators leave
+    (the digits of the matched texts, from the Arrow buffers), not extracted as strings.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -333,21 +335,50 @@ def _dmy_minutes(text: pd.Series, fmt: str) -> np.ndarray:
     if arr is None or len(text) == 0:
         return out
     arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
-    fields = pc.extract_regex(arr, _DMY_MINUTES[fmt])  # (null where the text does not match: one regex pass)
-    matched = fields.is_valid().to_numpy(zero_copy_only=False)
-    if not matched.any():
+    shaped = pc.match_substring_regex(arr, "^" + _DMY_HM).fill_null(False).to_numpy(zero_copy_only=False)
+    if not shaped.any():
         return out
-    if not matched.all():
-        fields = fields.filter(pa.array(matched))
-    part = {name: pc.cast(fields.field(name), pa.int64()).to_numpy() for name in ("y", "m", "d", "h", "M")}
-    month = ((part["y"] - 1970) * 12 + part["m"] - 1).astype("datetime64[M]")
+    where = np.flatnonzero(shaped)
+    first, second, year, hour, minute = _dmy_fields(arr.filter(pa.array(shaped)))
+    part = dict(zip(_DMY_MINUTES[fmt], (first, second), strict=True))
+    month = ((year - 1970) * 12 + part["m"] - 1).astype("datetime64[M]")
     days_in_month = ((month + 1).astype("datetime64[D]") - month.astype("datetime64[D]")).astype(np.int64)
-    real = part["d"] <= days_in_month
+    real = ((part["m"] >= 1) & (part["m"] <= 12) & (part["d"] >= 1) & (part["d"] <= days_in_month)
+            & (hour <= 23) & (minute <= 59) & (year >= 1000))
     stamp = (month.astype("datetime64[D]") + (part["d"] - 1)).astype("datetime64[us]") \
-        + (part["h"] * 60 + part["M"]).astype("timedelta64[m]")
-    where = np.flatnonzero(matched)
+        + (hour * 60 + minute).astype("timedelta64[m]")
     out[where[real]] = stamp[real]
     return out
+
+
+def _dmy_fields(shaped: Any) -> tuple[np.ndarray, ...]:
+    """The five numbers of texts of the shape :data:`_DMY_HM` (a pyarrow string or large string
+    array): the first and second field, the year, the hour and the minutes, as int64."""
+    import pyarrow as pa
+
+    wide_offsets = pa.types.is_large_string(shaped.type)
+    offsets = np.frombuffer(shaped.buffers()[1], dtype=np.int64 if wide_offsets else np.int32)
+    offsets = offsets[shaped.offset:shaped.offset + len(shaped) + 1]
+    data = np.frombuffer(shaped.buffers()[2], dtype=np.uint8)
+    start = offsets[:-1].astype(np.int64)
+
+    def digits(at: np.ndarray, wide: np.ndarray | None = None) -> np.ndarray:
+        """The number written at ``at`` (two digits where ``wide``, else one; four with wide=None)."""
+        if wide is None:
+            return sum((data[at + i].astype(np.int64) - 48) * 10 ** (3 - i) for i in range(4))
+        one = data[at].astype(np.int64) - 48
+        two = one * 10 + data[np.minimum(at + 1, len(data) - 1)].astype(np.int64) - 48
+        return np.where(wide, two, one)
+
+    wide1 = data[start + 1] != 47  # (no "/" after the first digit: two digits)
+    at2 = start + 2 + wide1
+    wide2 = data[at2 + 1] != 47
+    at_year = at2 + 2 + wide2
+    at_hour = at_year + 5
+    wide_hour = data[at_hour + 1] != 58  # (no ":" after the first digit)
+    at_minute = at_hour + 2 + wide_hour
+    return (digits(start, wide1), digits(at2, wide2), digits(at_year), digits(at_hour, wide_hour),
+            digits(at_minute, np.ones(len(start), dtype=bool)))
 
 
 #: From this length on, :func:`parse_dates` parses each distinct text once (when there are few).
@@ -405,8 +436,8 @@ def parse_dates(s: pd.Series, formats: tuple[str, ...] | None = None, *, dayfirs
             values, bad = parse_dates(pd.Series(uniques), formats, dayfirst=dayfirst, column=column, notes=notes)
             found = codes >= 0  # (-1: missing)
             values = np.where(found, values.to_numpy()[codes], np.datetime64("NaT", "us"))
-            return (pd.Series(values, index=s.index, dtype="datetime64[us]"),
-                    pd.Series(found & bad.to_numpy()[codes], index=s.index))
+            return (pd.Series(values, index=s.index, dtype="datetime64[us]", copy=False),
+                    pd.Series(found & bad.to_numpy()[codes], index=s.index, copy=False))
     return _parse_date_text(s, formats, dayfirst, column, notes)
 
 
@@ -432,14 +463,14 @@ def _parse_date_text(s: pd.Series, formats: tuple[str, ...] | None, dayfirst: bo
             pending_std = pending
         found = pd.Series(pd.NaT, index=pending.index, dtype="datetime64[us]")
         if formats[0] in _DMY_MINUTES:  # the common case without strptime (exactly its reading)
-            found = pd.Series(_dmy_minutes(pending_std, formats[0]), index=pending.index)
+            found = pd.Series(_dmy_minutes(pending_std, formats[0]), index=pending.index, copy=False)
         for fmt in formats:
             left = found.isna()
             if not left.any():
                 break
             found = found.where(~left, pd.to_datetime(pending_std.where(left), format=fmt, errors="coerce"))
         if len(pending) == len(text) and bool(todo.all()):  # every text distinct and pending, in order
-            values = pd.Series(found.to_numpy(), index=text.index, name=text.name)
+            values = pd.Series(found.to_numpy(), index=text.index, name=text.name, copy=False)
         else:
             lookup = pd.Series(found.to_numpy(), index=pending.to_numpy())
             values = values.where(~todo, text.map(lookup))
@@ -591,7 +622,7 @@ def coded_values(s: pd.Series, drop: np.ndarray | None = None,
     categories are (without ``counts``, a category no row uses is kept); ``drop`` (one bool per
     row) makes those rows missing first, as ``s.where(~drop)`` would.
     """
-    codes = s.cat.codes.to_numpy()
+    codes = codes_of(s)
     values = s.cat.categories
     dropping = drop is not None and bool(drop.any())
     if dropping:
@@ -603,6 +634,12 @@ def coded_values(s: pd.Series, drop: np.ndarray | None = None,
         remap[used] = np.arange(len(used))
         codes, values, rows = remap[codes], values[used], rows[used]
     return codes, pd.Series(values, copy=False), rows
+
+
+def codes_of(s: pd.Series) -> np.ndarray:
+    """The codes of a categorical ``s`` (``-1``: missing), read-only and without a copy
+    (``s.cat.codes`` copies them into a new Series)."""
+    return s.array.codes
 
 
 def value_counts_of(codes: np.ndarray, size: int) -> np.ndarray:
@@ -622,7 +659,9 @@ def by_value(s: pd.Series, f: Any) -> pd.Series:
     values = pd.Series(s.cat.categories, copy=False)
     values = pd.concat([values, pd.Series([np.nan], dtype=values.dtype)], ignore_index=True)
     result = np.asarray(f(values))
-    return pd.Series(result[s.cat.codes.to_numpy()], index=s.index)
+    if result.dtype == bool and not (result.any() and not result.all()):  # one answer for every row
+        return pd.Series(np.full(len(s), bool(result[0])), index=s.index, copy=False)
+    return pd.Series(result[codes_of(s)], index=s.index, copy=False)
 
 
 def map_values(s: pd.Series, f: Any) -> pd.Series:
@@ -637,7 +676,7 @@ def map_values(s: pd.Series, f: Any) -> pd.Series:
     if result.dtype == values.dtype and result.equals(values):
         return s  # nothing to clean
     codes, cleaned = pd.factorize(result)
-    new_codes = per_row(codes, s.cat.codes.to_numpy(), -1)
+    new_codes = per_row(codes, codes_of(s), -1)
     return pd.Series(pd.Categorical.from_codes(new_codes, dtype=pd.CategoricalDtype(pd.Index(cleaned))),
                      index=s.index, copy=False)
 
@@ -646,8 +685,9 @@ def decoded(s: pd.Series, keep: np.ndarray | None = None) -> pd.Series:
     """The rows of a categorical text column (those where ``keep``) as a plain column of the
     categories' dtype, with a fresh index."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
-    codes = s.cat.codes.to_numpy()
+    codes = codes_of(s)
     if keep is not None:
         codes = codes[keep]
     values = s.cat.categories.array
@@ -657,7 +697,9 @@ def decoded(s: pd.Series, keep: np.ndarray | None = None) -> pd.Series:
     if len(values) == 0:  # a column of missing values only
         taken = pa.nulls(len(codes), arrow.type)
     else:
-        taken = arrow.combine_chunks().take(pa.array(codes, mask=codes < 0))
+        missing = codes < 0
+        indices = pa.array(codes, mask=missing) if missing.any() else pa.array(codes)
+        taken = pc.take(arrow.combine_chunks(), indices, boundscheck=False)  # (codes of the categories: in range)
         if taken.null_count == 0 and taken.buffers()[0] is not None:  # no validity bitmap when nothing is missing
             taken = pa.Array.from_buffers(taken.type, len(taken), [None, *taken.buffers()[1:]], 0, taken.offset)
     return pd.Series(pd.array(taken, dtype=values.dtype), copy=False)

@@ -94,7 +94,8 @@ def _online_retail_prepare(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]
     if isinstance(frame[invoice].dtype, pd.CategoricalDtype):  # once per distinct invoice
         cancelled = by_value(frame[invoice], _is_cancellation).to_numpy(dtype=bool)
         kinds = pd.CategoricalDtype(pd.Index(["completed", "cancelled"], dtype="str"))
-        status = pd.Series(pd.Categorical.from_codes(cancelled.astype(np.int8), dtype=kinds), index=frame.index)
+        status = pd.Series(pd.Categorical.from_codes(cancelled.astype(np.int8), dtype=kinds), index=frame.index,
+                           copy=False)
     else:
         cancelled = _is_cancellation(frame[invoice])
         status = pd.Series("completed", index=frame.index, dtype="str").where(~cancelled, "cancelled")

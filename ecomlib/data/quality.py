@@ -164,10 +164,18 @@ class CheckLog:
 
     def drop(self, name: str, hit: Any, action: str = "dropped") -> np.ndarray:
         hit = np.asarray(hit, dtype=bool) & self.keep
-        self.keep &= ~hit
-        self.items.append(QualityCheck(name, int(hit.sum()), action, True, float(self.revenue[hit].sum())))
+        rows, revenue = self._count(hit)
+        if rows:
+            self.keep &= ~hit
+        self.items.append(QualityCheck(name, rows, action, True, revenue))
         return hit
 
     def flag(self, name: str, hit: Any, action: str) -> None:
         hit = np.asarray(hit, dtype=bool) & self.keep
-        self.items.append(QualityCheck(name, int(hit.sum()), action, False, float(self.revenue[hit].sum())))
+        rows, revenue = self._count(hit)
+        self.items.append(QualityCheck(name, rows, action, False, revenue))
+
+    def _count(self, hit: np.ndarray) -> tuple[int, float]:
+        """Rows of ``hit`` and their revenue (a check that finds nothing costs one pass)."""
+        rows = int(np.count_nonzero(hit))
+        return rows, float(self.revenue[hit].sum()) if rows else 0.0

@@ -298,7 +298,8 @@ def _categorical(column: pa.ChunkedArray) -> pd.Series:
     indices = pa.chunked_array([chunk.indices for chunk in column.chunks], pa.int32())
     codes = indices.to_numpy() if indices.null_count == 0 else indices.fill_null(-1).to_numpy()
     values = pd.Index(pd.array(dictionary, dtype=_STRING_TYPES[pa.string()]))
-    return pd.Series(pd.Categorical.from_codes(codes, dtype=_unique_categories(values)), copy=False)
+    # (the indices of an Arrow dictionary are valid codes: pandas need not check their range)
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=_unique_categories(values), validate=False), copy=False)
 
 
 def _unique_categories(values: pd.Index) -> pd.CategoricalDtype:

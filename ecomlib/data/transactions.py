@@ -40,6 +40,8 @@ table and the report are the same as when every row is parsed (``tests/data/test
 from __future__ import annotations
 
 from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -52,6 +54,7 @@ from ecomlib.data.parsing import (
     by_value,
     clean_text,
     coded_values,
+    codes_of,
     decoded,
     implausible_dates,
     is_blank,
@@ -129,30 +132,27 @@ def _duplicated(source: pd.DataFrame, rows: np.ndarray, coded: bool, group: str 
     equality ``DataFrame.duplicated`` uses); a hash of the codes finds the rows that may have a
     twin, and only those are compared exactly, on their codes. When the ``group`` column (the
     order id) comes in blocks, as exports write an order's lines together, its codes never
-    decrease and twins are found by sorting the hashes within the blocks, which is nearly free;
-    otherwise by a hash table. The table is never copied.
+    decrease and twins are found by sorting (block, hash) pairs (:func:`_repeated`); otherwise by
+    a hash table. The table is never copied.
     """
-    key = np.zeros(len(source), dtype=np.uint64)
     codes = [_codes(column, coded) for _, column in source.items()]
-    for code in codes:  # key = key * 1000003 + code, in place (code -1 wraps around: still a key)
-        np.multiply(key, np.uint64(1_000_003), out=key)
-        np.add(key, code, out=key, dtype=np.uint64, casting="unsafe")
-    key = key[rows]
     at = [i for i, name in enumerate(source.columns) if name == group]
     blocks = codes[at[0]][rows] if len(at) == 1 else None
-    if blocks is not None and len(rows) > 1 and bool(np.all(blocks[1:] >= blocks[:-1])):
-        key &= np.uint64(0xFFFFFFFF)  # key = (block + 1) << 32 | low 32 bits of the key
+    grouped = blocks is not None and len(rows) > 1 and bool(np.all(blocks[1:] >= blocks[:-1]))
+    # key = key * 1000003 + code over the columns, in place (code -1 wraps around: still a key); in
+    # blocks only its low 32 bits are used, which 32-bit arithmetic gives (at half the memory traffic)
+    key = np.zeros(len(source), dtype=np.uint32 if grouped else np.uint64)
+    for code in codes:
+        np.multiply(key, key.dtype.type(1_000_003), out=key)
+        np.add(key, code, out=key, dtype=key.dtype, casting="unsafe")
+    key = key[rows]
+    if grouped:  # key = (block + 1) << 32 | low 32 bits of the key
         high = blocks.astype(np.uint64)
         high += np.uint64(1)
         high <<= np.uint64(32)
-        key |= high
-        del high
-        order = np.argsort(key, kind="stable")  # (already in order but within blocks: fast)
-        ordered = key[order]
-        same = ordered[1:] == ordered[:-1]
-        candidates = np.zeros(len(rows), dtype=bool)
-        candidates[order[1:][same]] = True
-        candidates[order[:-1][same]] = True
+        high |= key
+        del key
+        candidates = _repeated(high)
     else:
         candidates = pd.Series(key).duplicated(keep=False).to_numpy()
     out = np.zeros(len(rows), dtype=bool)
@@ -163,10 +163,32 @@ def _duplicated(source: pd.DataFrame, rows: np.ndarray, coded: bool, group: str 
     return out
 
 
+def _repeated(values: np.ndarray) -> np.ndarray:
+    """Whether each of the uint64 ``values`` occurs more than once, as
+    ``pd.Series(values).duplicated(keep=False)``.
+
+    The values are sorted (numpy's vectorised sort) to find the repeated ones, usually few; the
+    rows holding them are then picked out through a table of their low 16 bits, and only the
+    rows that table lets through are looked up among the repeated values.
+    """
+    ordered = np.sort(values)
+    twins = ordered[1:][ordered[1:] == ordered[:-1]]
+    del ordered
+    out = np.zeros(len(values), dtype=bool)
+    if len(twins) == 0:
+        return out
+    twins = np.unique(twins)
+    low = np.zeros(1 << 16, dtype=bool)
+    low[(twins & np.uint64(0xFFFF)).astype(np.intp)] = True
+    maybe = np.flatnonzero(low[(values & np.uint64(0xFFFF)).astype(np.intp)])
+    out[maybe] = np.isin(values[maybe], twins)
+    return out
+
+
 def _codes(column: pd.Series, coded: bool) -> np.ndarray:
     """One code per row, equal where the values are equal (missing values too), -1 for missing."""
     if _is_coded(column, coded):
-        return column.cat.codes.to_numpy()
+        return codes_of(column)
     return pd.factorize(column)[0]
 
 
@@ -191,12 +213,48 @@ def _numbers(s: pd.Series, decimal: str | None, column: str, notes: list[str] | 
              drop: np.ndarray | None = None) -> pd.Series:
     """:func:`parse_numbers` of ``s`` (rows where ``drop`` read as missing), once per distinct value
     of a coded column; the values only."""
+    return pd.Series(_number_values(s, decimal, column, notes, coded, drop).rows(), index=s.index, copy=False)
+
+
+@dataclass(frozen=True)
+class _PerValue:
+    """A numpy column as one value per distinct text and one code per row (``-1``: missing, read as
+    ``fill``); ``codes`` is None when ``values`` holds one value per row."""
+
+    values: np.ndarray
+    codes: np.ndarray | None
+    fill: Any = np.nan
+
+    def rows(self) -> np.ndarray:
+        """One value per row (``fill`` where the code is -1)."""
+        return self.values if self.codes is None else per_row(self.values, self.codes, self.fill)
+
+    @cached_property
+    def has_missing(self) -> bool:
+        """Whether some row has code -1."""
+        return self.codes is not None and bool((self.codes < 0).any())
+
+    def test(self, f: Any) -> np.ndarray:
+        """``f(rows())`` for an elementwise test ``f``, computed once per distinct value (and for a
+        missing one); a test that no row passes costs no pass over the rows."""
+        if self.codes is None:
+            return np.asarray(f(self.values), dtype=bool)
+        hit = np.asarray(f(np.append(self.values, np.array([self.fill], dtype=self.values.dtype))), dtype=bool)
+        if hit[:-1].any() or (hit[-1] and self.has_missing):
+            return hit[self.codes]
+        return np.zeros(len(self.codes), dtype=bool)
+
+
+def _number_values(s: pd.Series, decimal: str | None, column: str, notes: list[str] | None, coded: bool,
+                   drop: np.ndarray | None = None) -> _PerValue:
+    """:func:`_numbers` as a :class:`_PerValue` (per distinct value for a coded column)."""
     if not _is_coded(s, coded):
-        return parse_numbers(s.where(~drop) if drop is not None and drop.any() else s, decimal,
-                             column=column, notes=notes)[0]
+        values = parse_numbers(s.where(~drop) if drop is not None and drop.any() else s, decimal,
+                               column=column, notes=notes)[0]
+        return _PerValue(values.to_numpy(dtype="float64"), None)
     codes, values, counts = coded_values(s, drop, counts=True)
     parsed, _ = _parse_numbers(values, decimal, column, notes, counts)
-    return pd.Series(per_row(parsed.to_numpy(dtype="float64"), codes, np.nan), index=s.index)
+    return _PerValue(parsed.to_numpy(dtype="float64"), codes)
 
 
 def _text(s: pd.Series, clean: Any, coded: bool) -> pd.Series:
@@ -242,16 +300,19 @@ def _derive_required(frame: pd.DataFrame, notes: list[str], decimal: str | None,
 
 
 def _dates_or_raise(raw: pd.Series, keep: np.ndarray, where: str, dayfirst: bool | None,
-                    notes: list[str], coded: bool) -> tuple[pd.Series, np.ndarray]:
+                    notes: list[str], coded: bool) -> tuple[pd.Series, np.ndarray, _PerValue]:
+    """The order dates, the kept rows whose date is missing, and the dates per distinct text."""
     if _is_coded(raw, coded):  # each distinct text once
         codes, values, _ = coded_values(raw, ~keep)
         parsed, bad_value = _parse_date_text(values, None, dayfirst, "order_date", notes)
-        dates = pd.Series(per_row(parsed.to_numpy(), codes, np.datetime64("NaT", "us")), index=raw.index)
+        per_date = _PerValue(parsed.to_numpy(), codes, np.datetime64("NaT", "us"))
         unreadable = values[bad_value.to_numpy()]
     else:
         dates, bad = parse_dates(raw.where(keep), dayfirst=dayfirst, column="order_date", notes=notes)
+        per_date = _PerValue(dates.to_numpy(), None, np.datetime64("NaT", "us"))
         unreadable = raw[bad]
-    missing = dates.isna().to_numpy() & keep
+    dates = pd.Series(per_date.rows(), index=raw.index, copy=False)
+    missing = per_date.test(np.isnat) & keep
     share = missing.sum() / max(int(keep.sum()), 1)
     if share > MAX_BAD_DATE_SHARE:
         examples = unreadable.astype("str").unique()[:5].tolist()
@@ -262,7 +323,7 @@ def _dates_or_raise(raw: pd.Series, keep: np.ndarray, where: str, dayfirst: bool
             "2024-06-18 10:30, 6/18/2024 10:30, 18.06.2024 or 2024年6月18日 (dayfirst= sets the order "
             "of 01/03/2024).",
         )
-    return dates, missing
+    return dates, missing, per_date
 
 
 def load_transactions(source: Any, *, preset: str | None = None, columns: Any = None,
@@ -408,6 +469,11 @@ def _status(frame: pd.DataFrame, keep: np.ndarray, coded: bool) -> tuple[np.ndar
     return word_codes, list(words)
 
 
+def _true_where(hit: pd.Series) -> np.ndarray:
+    """A bool Series as an array, missing read as False."""
+    return hit.to_numpy() if hit.dtype == bool else hit.fillna(False).to_numpy()
+
+
 def _code_of(kinds: list[str], word: str) -> int:
     """Position of ``word`` in ``kinds`` (appended when missing)."""
     if word not in kinds:
@@ -423,35 +489,40 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
     coded = bool(raw.coded)  # text columns read as categoricals: work once per distinct value
     header = _repeated_header(frame, renames, coded)
     number = {c: frame[c] for c in ("quantity", "unit_price", "unit_cost", "discount", "revenue") if c in frame}
-    quantity = _numbers(number["quantity"], decimal, "quantity", notes, coded, header)
-    price = _numbers(number["unit_price"], decimal, "unit_price", notes, coded, header)
-    sane = (quantity.abs() <= MAX_QUANTITY) & (price.abs() <= MAX_UNIT_PRICE)  # no overflow in q x p
-    revenue_in = (quantity * price).where(sane, 0.0).fillna(0.0).to_numpy()
+    per_quantity = _number_values(number["quantity"], decimal, "quantity", notes, coded, header)
+    per_price = _number_values(number["unit_price"], decimal, "unit_price", notes, coded, header)
+    quantity, price = per_quantity.rows(), per_price.rows()
+    with np.errstate(over="ignore", invalid="ignore"):  # (as pandas: huge q x p is set to 0 below)
+        revenue_in = quantity * price  # 0 where a number is missing or out of range
+    insane = (per_quantity.test(lambda q: ~(np.abs(q) <= MAX_QUANTITY))
+              | per_price.test(lambda p: ~(np.abs(p) <= MAX_UNIT_PRICE)))
+    if insane.any():
+        revenue_in[insane] = 0.0
     checks = CHECK_LOG.get()(n, revenue_in)
     checks.drop("repeated header rows", header)
-    dates, missing_dates = _dates_or_raise(frame["order_date"], checks.keep, raw.origin, dayfirst, notes, coded)
+    dates, missing_dates, per_date = _dates_or_raise(frame["order_date"], checks.keep, raw.origin, dayfirst, notes, coded)
     checks.drop("unparseable dates", missing_dates)
     lo, hi = plausible_bounds()
-    checks.drop("dates outside the plausible range", implausible_dates(dates, lo, hi),
+    checks.drop("dates outside the plausible range", per_date.test(lambda d: implausible_dates(pd.Series(d), lo, hi)),
                 f"dropped (before {lo:%Y-%m-%d} or after {hi:%Y-%m-%d})")
     if start is not None or end is not None:
-        checks.drop("dates outside the requested range", outside_range(dates, start, end))
-    checks.drop("missing or unparseable quantities", quantity.isna().to_numpy())
-    checks.drop("non-integer quantities", (quantity != np.round(quantity)).to_numpy())
-    checks.drop("quantities out of range", (quantity.abs() > MAX_QUANTITY).to_numpy(),
+        checks.drop("dates outside the requested range", per_date.test(lambda d: outside_range(pd.Series(d), start, end)))
+    checks.drop("missing or unparseable quantities", per_quantity.test(np.isnan))
+    checks.drop("non-integer quantities", per_quantity.test(lambda q: q != np.round(q)))
+    checks.drop("quantities out of range", per_quantity.test(lambda q: np.abs(q) > MAX_QUANTITY),
                 f"dropped (more than {MAX_QUANTITY:,.0f} units on one line)")
-    checks.drop("missing or unparseable prices", price.isna().to_numpy())
-    checks.drop("prices out of range", (price.abs() > MAX_UNIT_PRICE).to_numpy(),
+    checks.drop("missing or unparseable prices", per_price.test(np.isnan))
+    checks.drop("prices out of range", per_price.test(lambda p: np.abs(p) > MAX_UNIT_PRICE),
                 f"dropped (a unit price above {MAX_UNIT_PRICE:,.0f})")
-    checks.drop("negative prices", (price < 0).to_numpy())
+    checks.drop("negative prices", per_price.test(lambda p: p < 0))
 
     _release_memory()
     out = {"order_id": _text(frame["order_id"], parse_ids, coded), "order_date": dates}
     for col in TEXT_COLUMNS[1:]:
         if col in frame:
             out[col] = _text(frame[col], parse_ids if col.endswith("_id") else clean_text, coded)
-    out["quantity"] = quantity.fillna(0).astype("int64")
-    out["unit_price"] = price
+    out["quantity"] = pd.Series(quantity, copy=False).fillna(0).astype("int64")
+    out["unit_price"] = pd.Series(price, copy=False)
     for col in ("unit_cost", "discount"):
         if col in frame:
             out[col] = _numbers(number[col], decimal, col, notes, coded, header)
@@ -474,7 +545,7 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
         dup[keep_idx] = _duplicated(source_rows, keep_idx, coded, group)
     checks.drop("exact duplicates", dup)
     if preset is not None and preset.non_product is not None:
-        checks.drop("non-product lines", preset.non_product(canonical).fillna(False).to_numpy(),
+        checks.drop("non-product lines", _true_where(preset.non_product(canonical)),
                     "dropped (postage, fees, adjustments: not product sales)")
     else:
         checks.flag("non-product lines", np.zeros(n, dtype=bool),
@@ -488,7 +559,8 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
     checks.flag("cancellations", status == _code_of(kinds, "cancelled"), "kept, status = cancelled")
     checks.flag("returns", status == _code_of(kinds, "returned"), "kept, status = returned")
     if "customer_id" in canonical:
-        no_customer = canonical["customer_id"].isna().to_numpy()
+        customer = canonical["customer_id"]
+        no_customer = codes_of(customer) < 0 if _is_coded(customer, True) else customer.isna().to_numpy()
     else:
         no_customer = np.ones(n, dtype=bool)
     checks.flag("missing customer ids", no_customer, "kept, customer_id missing")
@@ -506,7 +578,7 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
             canonical[col] = pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8),
                                                        dtype=pd.CategoricalDtype(pd.Index([], dtype="str")))
     order = list(OUTPUT_COLUMNS) + [c for c in SCHEMA.optional if c in canonical and c not in OUTPUT_COLUMNS]
-    del status, source_rows, quantity, keep_idx, dup, number  # (the final table is built next)
+    del status, source_rows, quantity, keep_idx, dup, number, per_quantity, per_price, per_date  # (table next)
     absent = {c for c in OUTPUT_COLUMNS if isinstance(canonical[c].dtype, pd.CategoricalDtype)
               and c not in text_coded and c != "status"}
     result = _kept_rows(canonical, order, checks.keep, text_coded | absent | {"status"})

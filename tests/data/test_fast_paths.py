@@ -217,6 +217,16 @@ def test_duplicates_from_codes_match_pandas(grouped):
     assert expected.sum() > 100
 
 
+
+@pytest.mark.parametrize(("n", "high", "shift"), [(0, 3, 0), (1, 3, 0), (12, 4, 63), (5_000, 300, 20),
+                                                   (200_000, 2**40, 0), (200_000, 2**16, 16)])
+def test_repeated_values_are_those_pandas_marks(n, high, shift):
+    from ecomlib.data.transactions import _repeated
+
+    rng = np.random.default_rng(n + shift)
+    values = rng.integers(0, high, n).astype(np.uint64) << np.uint64(shift)  # (shift 16: equal low bits)
+    np.testing.assert_array_equal(_repeated(values), pd.Series(values).duplicated(keep=False).to_numpy())
+
 def _dmy_grid() -> pd.Series:
     import itertools
 
@@ -225,6 +235,27 @@ def _dmy_grid() -> pd.Series:
     values = [f"{m}/{d}/{y} {h}:{mi}" for m, d, y, h, mi in fields]
     return pd.Series(values + ["12/1/2010  8:26", "2/29/2012 8:26", "12/1/2010 8:26:00", "x", None], dtype="str")
 
+
+
+@pytest.mark.parametrize("fmt", ["%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M"])
+def test_dates_read_from_random_fields_are_what_strptime_reads(fmt):
+    """Fields of one or two digits (years of four) in and out of range, in a sliced large-string
+    column: the numbers are read at the right places whatever the widths."""
+    rng = np.random.default_rng(3)
+    n = 20_000
+    width = rng.integers(1, 3, (n, 4))
+    numbers = rng.integers(0, 100, (n, 4)) % (10 ** width)
+    text = [f"{a:0{wa}d}/{b:0{wb}d}/{y} {h:0{wh}d}:{mi:02d}"
+            for (a, b, h, _), (wa, wb, wh, _), y, mi in zip(numbers, width, rng.integers(990, 2100, n),
+                                                              rng.integers(0, 70, n), strict=True)]
+    s = pd.Series(["x"] + text, dtype="str").iloc[1:]
+    assert s.array._pa_array.type == "large_string"  # (64-bit offsets; the reader's categories have 32)
+    fast = parsing._dmy_minutes(s, fmt)
+    expected = pd.to_datetime(s, format=fmt, errors="coerce").astype("datetime64[us]").to_numpy()
+    done = ~np.isnat(fast)
+    assert 2_000 < done.sum() < n - 2_000
+    np.testing.assert_array_equal(fast[done], expected[done])
+    np.testing.assert_array_equal(done, ~np.isnat(expected))  # (all of this shape that strptime reads)
 
 @pytest.mark.parametrize("fmt", ["%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M"])
 def test_dates_computed_from_their_fields_are_what_strptime_reads(fmt):
