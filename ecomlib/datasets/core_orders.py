@@ -22,6 +22,8 @@
   returned units of a line form one separate line with negative quantity and status
   ``returned``, 3-21 days after the sale
   (returns falling after the period's end are not in the data).
+* Lines drawn here never depend on each other; :mod:`~ecomlib.datasets.core_pairs` appends the
+  lines of a few planted product pairs (from a random stream of its own).
 """
 
 from __future__ import annotations

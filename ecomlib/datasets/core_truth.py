@@ -15,7 +15,7 @@ __all__ = ["core_truth"]
 
 
 def core_truth(*, ctx, plan, products, index, days, multiplier, latent, customers, extra,
-               promo_truth, shop_name):
+               promo_truth, pair_truth, shop_name):
     """Return ``(truth, truth_doc)`` of the core simulator."""
     cats = cal.CATEGORIES
     price_index = pd.DataFrame({
@@ -81,6 +81,7 @@ def core_truth(*, ctx, plan, products, index, days, multiplier, latent, customer
         "lines_per_order": {"extra_lines_mean": co.EXTRA_LINES, "max": co.MAX_LINES},
         "units_per_line": {"extra_units_mean": co.EXTRA_UNITS},
         "return_delay_days": list(co.RETURN_DELAY_DAYS),
+        "basket_pairs": pair_truth,
     }
     doc = {
         "shop_name": "name of the sample shop (it appears under this name among competitors)",
@@ -101,7 +102,8 @@ def core_truth(*, ctx, plan, products, index, days, multiplier, latent, customer
         "order_value": "order value (CNY, before returns, completed orders) = sum of units x paid "
                        "price over the order's lines; lines min(1 + Poisson(extra_lines_mean x g), max) "
                        "with the customer's basket multiplier g ~ Gamma(basket_shape, rate basket_shape), "
-                       "units per line 1 + Poisson(extra_units_mean x g), products by the daily choice model. "
+                       "units per line 1 + Poisson(extra_units_mean x g), products by the daily choice model, "
+                       "plus the planted pairs' lines (basket_pairs). "
                        "mean_expected_order_value: mean over customers of customer_latent."
                        "expected_order_value (what a Gamma-Gamma model's population mean estimates); "
                        "order values are not Gamma-Gamma, so there are no true p, q, gamma",
@@ -149,5 +151,14 @@ def core_truth(*, ctx, plan, products, index, days, multiplier, latent, customer
                           "of the product and its price (g: the customer's basket multiplier)",
         "return_delay_days": "a return line is dated this many days after the sale (uniform, "
                              "[low, high)); returns after the period's end are not recorded",
+        "basket_pairs": "product pairs planted in the baskets (ours): a completed order holding the "
+                        "antecedent and not the consequent gets one line of the consequent with "
+                        "probability pi (its cancelled twin copies it; its units are returned at the "
+                        "category's rate). Over completed orders, from the choice model (not from the "
+                        "drawn lines): antecedent_support, consequent_support, support (shares of "
+                        "orders), confidence P(consequent | antecedent), lift support / (antecedent "
+                        "support x consequent support), the same without planting (baseline_confidence, "
+                        "baseline_lift: below 1, larger baskets hold more of everything) and "
+                        "expected_planted_lines (lines in completed orders)",
     }
     return truth, doc

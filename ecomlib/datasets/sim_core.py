@@ -12,6 +12,9 @@ How the pieces fit (each module's docstring has the details):
 4. :mod:`~ecomlib.datasets.core_orders` turns purchases into orders and lines (lines and
    units first, products by choice, prices then give the value), adds guest orders,
    cancellations and returns.
+   :mod:`~ecomlib.datasets.core_pairs` appends the lines of a few planted product pairs
+   (``A`` brings ``B`` with a known probability), drawn from a stream of their own so that
+   every other draw stays as it is.
 5. :mod:`~ecomlib.datasets.core_sessions` adds the web sessions behind the orders.
 
 The ground truth (``SimResult.truth``) holds every parameter used and the true effects
@@ -24,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ecomlib.datasets import core_calendar as cal
-from ecomlib.datasets import core_catalog, core_customers, core_orders, core_sessions
+from ecomlib.datasets import core_catalog, core_customers, core_orders, core_pairs, core_sessions
 from ecomlib.datasets.core_truth import core_truth
 from ecomlib.datasets.simulation import SimContext, SimResult
 
@@ -163,9 +166,19 @@ def simulate(ctx: SimContext) -> SimResult:
     purchases = core_customers.purchase_times(rng, latent, multiplier)
     orders = core_orders.make_orders(rng, purchases, latent, customers)
     lines = core_orders.make_lines(rng, orders, choice, products)
+    pairs = core_pairs.resolve_pairs(products, start, core_pairs.PLANTED_PAIRS)
+    pair_rng = ctx.rng(core_pairs.STREAM)
+    planted = core_pairs.plant_pairs(pair_rng, orders, lines, choice, pairs)
+    pair_truth = core_pairs.pair_truth(orders, choice, pairs)
+    # the cancellation draws do not depend on the lines, so twins copy planted lines too; the
+    # core stream's returns are drawn on the lines it drew, the planted lines' on their own stream
+    n_drawn = len(lines)
+    lines = pd.concat([lines, planted], ignore_index=True).assign(planted=lambda f: f.index >= n_drawn)
     orders, lines = core_orders.add_cancellations(rng, orders, lines)
-    returns = core_orders.make_returns(rng, lines, orders, products, len(days))
-    all_lines = pd.concat([lines.assign(t=np.nan), returns], ignore_index=True)
+    returns = core_orders.make_returns(rng, lines[~lines["planted"]], orders, products, len(days))
+    planted_returns = core_orders.make_returns(pair_rng, lines[lines["planted"]], orders, products, len(days))
+    all_lines = pd.concat([lines.assign(t=np.nan), returns, planted_returns],
+                          ignore_index=True).drop(columns="planted")
     tx, order_id, cust_id = _transactions(orders, all_lines, products, plan, start)
 
     session_orders = pd.DataFrame({
@@ -190,7 +203,8 @@ def simulate(ctx: SimContext) -> SimResult:
     repeat_units = np.bincount(day[repeat], weights=units[repeat], minlength=len(days))
     timed_share = np.divide(repeat_units, known_units, out=np.zeros(len(days)), where=known_units > 0)
     promo_truth = _promotion_truth(plan, products, index, days, choice, day_units, timed_share, multiplier)
-    value = core_orders.expected_order_value(done["g"].to_numpy(), day, choice)
+    value = core_orders.expected_order_value(done["g"].to_numpy(), day, choice) \
+        + core_pairs.planted_order_value(done, choice, pairs)
     mine = done[known].assign(value=value[known]).groupby("cust")["value"].mean()
     latent = latent.assign(expected_order_value=mine.reindex(np.arange(len(latent))).to_numpy())
 
@@ -203,5 +217,5 @@ def simulate(ctx: SimContext) -> SimResult:
     }
     truth, doc = core_truth(ctx=ctx, plan=plan, products=products, index=index, days=days,
                             multiplier=multiplier, latent=latent, customers=customers, extra=extra,
-                            promo_truth=promo_truth, shop_name=SHOP_NAME)
+                            promo_truth=promo_truth, pair_truth=pair_truth, shop_name=SHOP_NAME)
     return SimResult(tables=tables, truth=truth, truth_doc=doc)

@@ -5,7 +5,7 @@
   nonlinear least-squares fit with intervals, forecast from the first weeks or by analogy with
   earlier launches, a test-launch read-out (5.2).
 * :func:`basket_matrix`, :func:`frequent_itemsets`, :func:`association_rules`, :func:`lift_interval`,
-  :func:`support_for_top_pairs`
+  :func:`support_for_top_pairs`, :func:`rules_for_pairs`, :func:`rules_without_pairs`
   — cross-sell rules on order baskets (support, confidence, lift with its interval, leverage,
   conviction); :func:`bundle_what_if` — two products with and without a bundle discount, from
   their price elasticities (:func:`group_elasticities` reads them from the pricing chapter's fit) (3.2, 5.3).
@@ -25,6 +25,8 @@ from ecomlib.product.baskets import (
     association_rules,
     basket_matrix,
     frequent_itemsets,
+    rules_for_pairs,
+    rules_without_pairs,
     support_for_top_pairs,
 )
 from ecomlib.product.brand import (
@@ -90,5 +92,7 @@ __all__ = [
     "price_premium",
     "support_for_top_pairs",
     "repeat_buyer_share",
+    "rules_for_pairs",
+    "rules_without_pairs",
     "weekly_units",
 ]

@@ -33,7 +33,8 @@ from scipy import sparse
 from ecomlib.errors import DataError, ParameterError
 from ecomlib.validation import check_columns, check_frame, check_probability
 
-__all__ = ["BasketMatrix", "association_rules", "basket_matrix", "frequent_itemsets", "support_for_top_pairs"]
+__all__ = ["BasketMatrix", "association_rules", "basket_matrix", "frequent_itemsets", "rules_for_pairs",
+           "rules_without_pairs", "support_for_top_pairs"]
 
 RULE_COLUMNS = [
     "antecedents",
@@ -313,3 +314,90 @@ def support_for_top_pairs(baskets, n_pairs: int = 500) -> float:
     k = min(int(n_pairs), len(counts))
     kth = np.partition(counts, len(counts) - k)[len(counts) - k]
     return float(kth / bm.n_baskets)
+
+
+def rules_for_pairs(rules: pd.DataFrame, pairs: pd.DataFrame, *, antecedent: str = "antecedent",
+                    consequent: str = "consequent") -> pd.DataFrame:
+    """The rule ``A -> C`` of each given pair of products, beside what is known of the pair.
+
+    Use it to read the rules of pairs known in advance: pairs planted in a simulated shop (with
+    their true lift), bundles the shop already sells, or the rules of an earlier period.
+
+    Parameters
+    ----------
+    rules : pandas.DataFrame
+        From :func:`association_rules` (optionally with ``lift_low`` and ``lift_high`` from
+        :func:`ecomlib.product.lift_interval`).
+    pairs : pandas.DataFrame
+        One row per pair, with the ``antecedent`` and ``consequent`` product ids and any other
+        columns (e.g. a known ``lift`` and ``confidence``).
+    antecedent, consequent : str
+        Columns of ``pairs`` naming the two products.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per pair, in the order of ``pairs``: ``antecedent``, ``consequent``, ``found``
+        (the rule is among ``rules``), ``rank`` (its position in ``rules``, 1 = the first, i.e.
+        the largest lift; missing when not found), the rule's ``n_baskets``, ``support``,
+        ``confidence``, ``lift`` (and ``lift_low``, ``lift_high`` when present, missing when not
+        found), then the other columns of ``pairs``, with ``_known`` added to the names that
+        clash with the rule's. When ``pairs`` has a ``lift`` and the rules have an interval,
+        ``in_interval`` says whether the known lift lies in it.
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({"order_id": [1, 1, 2, 2, 3], "product_id": ["tea", "cup", "tea", "cup", "tea"]})
+    >>> pairs = pd.DataFrame({"antecedent": ["tea", "cup"], "consequent": ["cup", "pot"]})
+    >>> rules_for_pairs(association_rules(lines, min_support=0.5), pairs)[["antecedent", "found", "rank", "confidence"]]
+      antecedent  found  rank  confidence
+    0        tea   True     2    0.666667
+    1        cup  False  <NA>         NaN
+    """
+    rules = check_frame(rules, "rules", min_rows=0)
+    check_columns(rules, ["antecedents", "consequents", "n_baskets", "support", "confidence", "lift"], "rules")
+    pairs = check_frame(pairs, "pairs", min_rows=0)
+    check_columns(pairs, [antecedent, consequent], "pairs")
+    shown = [c for c in ["n_baskets", "support", "confidence", "lift", "lift_low", "lift_high"] if c in rules.columns]
+    single = rules["antecedents"].map(len).eq(1) & rules["consequents"].map(len).eq(1)
+    found = pd.DataFrame({
+        "antecedent": rules.loc[single, "antecedents"].str[0].astype("str"),
+        "consequent": rules.loc[single, "consequents"].str[0].astype("str"),
+        "rank": pd.array(np.flatnonzero(single.to_numpy()) + 1, dtype="Int64"),
+        **{c: rules.loc[single, c].to_numpy() for c in shown},
+    })
+    key = pd.DataFrame({"antecedent": pairs[antecedent].astype("str").to_numpy(),
+                        "consequent": pairs[consequent].astype("str").to_numpy()})
+    out = key.merge(found, on=["antecedent", "consequent"], how="left")
+    out.insert(2, "found", out["rank"].notna().to_numpy())
+    rest = pairs.drop(columns=[antecedent, consequent]).reset_index(drop=True)
+    rest = rest.rename(columns={c: f"{c}_known" for c in rest.columns if c in out.columns})
+    out = pd.concat([out, rest], axis=1)
+    if "lift_known" in out.columns and {"lift_low", "lift_high"} <= set(out.columns):
+        out["in_interval"] = (out["lift_low"] <= out["lift_known"]) & (out["lift_known"] <= out["lift_high"])
+    return out
+
+
+def rules_without_pairs(rules: pd.DataFrame, pairs: pd.DataFrame, *, antecedent: str = "antecedent",
+                        consequent: str = "consequent") -> pd.DataFrame:
+    """The rules other than those of the given pairs, in either direction (``A -> C`` and ``C -> A``).
+
+    Rules of more than two products are kept. With the pairs of :func:`rules_for_pairs`, this is
+    the rest of the rules, e.g. to see how often pairs with no known affinity look strong.
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({"order_id": [1, 1, 2, 2, 3], "product_id": ["tea", "cup", "tea", "cup", "tea"]})
+    >>> rules = association_rules(lines, min_support=0.5)
+    >>> len(rules_without_pairs(rules, pd.DataFrame({"antecedent": ["cup"], "consequent": ["tea"]})))
+    0
+    """
+    rules = check_frame(rules, "rules", min_rows=0)
+    check_columns(rules, ["antecedents", "consequents"], "rules")
+    pairs = check_frame(pairs, "pairs", min_rows=0)
+    check_columns(pairs, [antecedent, consequent], "pairs")
+    a, c = pairs[antecedent].astype("str").tolist(), pairs[consequent].astype("str").tolist()
+    known = {(x,): (y,) for x, y in zip(a, c, strict=True)}
+    drop = set(zip(known, known.values(), strict=True)) | {(v, k) for k, v in known.items()}
+    keys = zip(rules["antecedents"].map(tuple), rules["consequents"].map(tuple), strict=True)
+    return rules[[k not in drop for k in keys]]
