@@ -35,7 +35,7 @@ from ecomlib.product.brand import (
     price_premium,
     repeat_buyer_share,
 )
-from ecomlib.product.bundles import bundle_what_if, group_elasticities, lift_interval
+from ecomlib.product.bundles import bundle_what_if, group_elasticities, lift_interval, pair_inputs
 from ecomlib.product.diffusion import (
     BassFit,
     bass_adopters,
@@ -67,6 +67,7 @@ __all__ = [
     "RuleSet",
     "bass_explorer",
     "bundle_what_if",
+    "pair_inputs",
     "fit_launches",
     "group_elasticities",
     "launch_weeks",

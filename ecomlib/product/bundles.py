@@ -2,6 +2,8 @@
 
 * :func:`lift_interval` adds a confidence interval for each rule's lift (delta method on the
   log lift, from the rule's four basket counts).
+* :func:`pair_inputs` reads, from the order lines, what :func:`bundle_what_if` needs of two
+  products (median paid price and cost, units sold, pairs bought together).
 * :func:`bundle_what_if` compares two products sold apart with the same two also offered as a
   bundle at a discount, using price elasticities such as the pricing chapter's
   (:func:`ecomlib.pricing.estimate_elasticity`).
@@ -16,7 +18,9 @@ from scipy import stats
 from ecomlib.errors import ParameterError
 from ecomlib.validation import check_columns, check_frame, check_probability
 
-__all__ = ["bundle_what_if", "group_elasticities", "lift_interval"]
+__all__ = ["bundle_what_if", "group_elasticities", "lift_interval", "pair_inputs"]
+
+ASSUMED_COST_SHARE = 0.6  # unit cost as a share of the price when the lines have no unit_cost (ours)
 
 
 def lift_interval(rules: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame:
@@ -132,6 +136,66 @@ def bundle_what_if(*, price_a: float, price_b: float, cost_a: float, cost_b: flo
     )
     table.loc["change"] = table.loc["with bundle"] - table.loc["without"]
     return table
+
+
+def pair_inputs(lines: pd.DataFrame, product_a: str, product_b: str, together_baskets: float, *,
+                product_col: str = "product_id", price_col: str = "unit_price",
+                quantity_col: str = "quantity", cost_col: str = "unit_cost") -> dict:
+    """What :func:`bundle_what_if` needs of two products, read from their order lines.
+
+    Price and cost are each product's median over its lines (currency of the data); units the
+    sum of its quantities; ``together`` the rule's baskets holding both, at most the smaller
+    product's units. Without a ``cost_col`` column, cost is taken as
+    :data:`ASSUMED_COST_SHARE` of the price and ``costs_assumed`` is True (say so beside the
+    result).
+
+    Parameters
+    ----------
+    lines : pandas.DataFrame
+        Completed sale lines (e.g. :func:`ecomlib.pricing.observations.completed_sales`).
+    product_a, product_b : str
+        The two products (a rule's antecedent and consequent).
+    together_baskets : float
+        Baskets holding both (a rule's ``n_baskets``), >= 0.
+    product_col, price_col, quantity_col, cost_col : str
+        Column names.
+
+    Returns
+    -------
+    dict
+        ``price_a``, ``price_b``, ``cost_a``, ``cost_b``, ``units_a``, ``units_b``, ``together``
+        (the keyword arguments of :func:`bundle_what_if` but the elasticities and the discount),
+        and ``costs_assumed``.
+
+    Raises
+    ------
+    DataError
+        When a product has no lines.
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({"product_id": ["a", "a", "b"], "unit_price": [10.0, 12.0, 5.0],
+    ...                       "quantity": [1, 2, 4], "unit_cost": [6.0, 6.0, 2.0]})
+    >>> inputs = pair_inputs(lines, "a", "b", 1)
+    >>> inputs["price_a"], inputs["units_b"], inputs["together"], inputs["costs_assumed"]
+    (11.0, 4.0, 1.0, False)
+    """
+    from ecomlib.errors import DataError
+
+    check_frame(lines, "lines")
+    check_columns(lines, [product_col, price_col, quantity_col], "lines")
+    pair = lines[lines[product_col].isin([product_a, product_b])]
+    by = pair.groupby(product_col)
+    price, units = by[price_col].median(), by[quantity_col].sum().astype(float)
+    absent = [p for p in (product_a, product_b) if p not in price.index]
+    if absent:
+        raise DataError(f"`lines` has no lines of {absent}.", fix="Pass the lines the rules were found in.")
+    costs_assumed = cost_col not in lines.columns
+    cost = ASSUMED_COST_SHARE * price if costs_assumed else by[cost_col].median()
+    return {"price_a": float(price[product_a]), "price_b": float(price[product_b]),
+            "cost_a": float(cost[product_a]), "cost_b": float(cost[product_b]),
+            "units_a": float(units[product_a]), "units_b": float(units[product_b]),
+            "together": float(min(together_baskets, units.min())), "costs_assumed": costs_assumed}
 
 
 def group_elasticities(result, groups) -> list[float]:

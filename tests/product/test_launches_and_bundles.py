@@ -14,6 +14,7 @@ from ecomlib.product import (
     launch_weeks,
     launches_from_transactions,
     lift_interval,
+    pair_inputs,
     rule_explorer,
 )
 
@@ -155,3 +156,22 @@ def test_group_elasticities_fall_back_to_the_median_of_finite_ones():
     assert group_elasticities(result, ["a", "c", "zz"]) == [-1.0, -2.0, -2.0]
     with pytest.raises(DataError):
         group_elasticities(SimpleNamespace(summary=lambda: table.iloc[2:]), ["a"])
+
+
+def test_pair_inputs_by_hand_and_without_costs():
+    lines = pd.DataFrame({"product_id": ["a", "a", "a", "b", "c"], "unit_price": [10.0, 12.0, 20.0, 5.0, 1.0],
+                          "quantity": [1, 2, 1, 3, 9], "unit_cost": [6.0, 7.0, 8.0, 2.0, 0.5]})
+    got = pair_inputs(lines, "a", "b", 5)
+    assert got == {"price_a": 12.0, "price_b": 5.0, "cost_a": 7.0, "cost_b": 2.0, "units_a": 4.0,
+                   "units_b": 3.0, "together": 3.0, "costs_assumed": False}  # together capped at b's 3 units
+    got = pair_inputs(lines.drop(columns="unit_cost"), "a", "b", 2)
+    assert got["costs_assumed"] and got["cost_a"] == pytest.approx(0.6 * 12.0) and got["together"] == 2.0
+    t = bundle_what_if(**{k: v for k, v in got.items() if k != "costs_assumed"}, elasticity_a=-2,
+                       elasticity_b=-1, discount=0.1)
+    assert t.loc["without", "revenue"] == pytest.approx(12.0 * 4 + 5.0 * 3)
+
+
+def test_pair_inputs_refuses_a_product_without_lines():
+    lines = pd.DataFrame({"product_id": ["a"], "unit_price": [10.0], "quantity": [1]})
+    with pytest.raises(DataError, match="no lines"):
+        pair_inputs(lines, "a", "zz", 1)
