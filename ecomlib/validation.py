@@ -18,6 +18,7 @@ from ecomlib.errors import DataError, ParameterError, SchemaError
 __all__ = [
     "check_argument",
     "check_columns",
+    "check_datetime",
     "check_frame",
     "check_numeric",
     "check_probability",
@@ -93,6 +94,18 @@ def check_numeric(df: pd.DataFrame, columns: Iterable[str], param: str = "data")
             f"`{param}` column(s) {', '.join(bad)} must be numeric.",
             fix="Load the data through ecomlib.data, which converts currency strings such as "
             "'¥1,299.00' to numbers, or convert with pandas.to_numeric.",
+        )
+
+
+def check_datetime(df: pd.DataFrame, columns: Iterable[str], param: str = "data") -> None:
+    """Raise :class:`SchemaError` if any of ``columns`` does not hold timestamps (``datetime64``,
+    with or without a time zone)."""
+    bad = [f"{c!r} ({df[c].dtype})" for c in columns if not pd.api.types.is_datetime64_any_dtype(df[c])]
+    if bad:
+        raise SchemaError(
+            f"`{param}` column(s) {', '.join(bad)} must hold timestamps (datetime64).",
+            fix="Load the data through ecomlib.data (load_transactions, load_table), which reads "
+            "dates such as 2024-06-18 10:30 or 6/18/2024, or convert with pandas.to_datetime.",
         )
 
 

@@ -7,6 +7,7 @@ from ecomlib.errors import DataError, EcomlibError, ParameterError, SchemaError
 from ecomlib.validation import (
     check_argument,
     check_columns,
+    check_datetime,
     check_frame,
     check_numeric,
     check_positive,
@@ -44,6 +45,18 @@ def test_check_numeric_rejects_strings():
     df = pd.DataFrame({"price": ["¥1,299.00"]})
     with pytest.raises(SchemaError, match="must be numeric"):
         check_numeric(df, ["price"])
+
+
+def test_check_datetime_names_each_bad_column_and_its_dtype():
+    df = pd.DataFrame({"naive": pd.to_datetime(["2024-06-18 10:30"]),
+                       "zoned": pd.to_datetime(["2024-06-18 10:30"]).tz_localize("Asia/Shanghai"),
+                       "text": ["2024-06-18"], "number": [20240618]})
+    check_datetime(df, ["naive", "zoned"], "orders")  # both hold timestamps: no error
+    with pytest.raises(SchemaError) as info:
+        check_datetime(df, ["naive", "text", "number"], "orders")
+    first_line = str(info.value).splitlines()[0]
+    assert first_line == "`orders` column(s) 'text' (str), 'number' (int64) must hold timestamps (datetime64)."
+    assert "pandas.to_datetime" in str(info.value)
 
 
 @pytest.mark.parametrize("value", [0, 1, -0.1, 1.5, float("nan"), "x"])

@@ -26,8 +26,14 @@ import pandas as pd
 
 from ecomlib.engine import rules
 from ecomlib.engine.backend import route
-from ecomlib.errors import DataError, ParameterError, SchemaError
-from ecomlib.validation import check_argument, check_columns, check_frame, check_numeric
+from ecomlib.errors import DataError, ParameterError
+from ecomlib.validation import (
+    check_argument,
+    check_columns,
+    check_datetime,
+    check_frame,
+    check_numeric,
+)
 
 __all__ = ["DRIVERS", "KPITree", "kpi_tree"]
 
@@ -231,12 +237,8 @@ def _check_transactions(transactions, keys, *, order_id_col, date_col, quantity_
         tx_cols.append(channel_col)
     check_columns(transactions, tx_cols, "transactions")
     check_numeric(transactions, [quantity_col, revenue_col], "transactions")
-    if "month" in keys and not pd.api.types.is_datetime64_any_dtype(transactions[date_col]):
-        raise SchemaError(
-            f"`transactions` column {date_col!r} must hold dates, but its dtype is "
-            f"{transactions[date_col].dtype}.",
-            fix="Load the file with ecomlib.data.load_transactions, or use pandas.to_datetime.",
-        )
+    if "month" in keys:
+        check_datetime(transactions, [date_col], "transactions")
 
 
 def _orders(transactions, keys, statuses, *, order_id_col, date_col, quantity_col, revenue_col,

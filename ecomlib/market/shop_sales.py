@@ -12,8 +12,8 @@ import pandas as pd
 
 from ecomlib.engine import rules
 from ecomlib.engine.backend import route
-from ecomlib.errors import DataError, ParameterError, SchemaError
-from ecomlib.validation import check_columns, check_frame, check_numeric
+from ecomlib.errors import DataError, ParameterError
+from ecomlib.validation import check_columns, check_datetime, check_frame, check_numeric
 
 __all__ = ["category_shares", "check_daily_dates", "completed_lines", "daily_sales", "sales_by_period"]
 
@@ -59,11 +59,7 @@ def completed_lines(
     needed = [date_col, revenue_col, *columns] + ([status_col] if status is not None else [])
     check_columns(transactions, list(dict.fromkeys(needed)), param="transactions")
     check_numeric(transactions, [revenue_col], param="transactions")
-    if not pd.api.types.is_datetime64_any_dtype(transactions[date_col]):
-        raise SchemaError(
-            f"`transactions` column {date_col!r} must be datetime, but is {transactions[date_col].dtype}.",
-            fix="Load the data through ecomlib.data.load_transactions, or use pandas.to_datetime.",
-        )
+    check_datetime(transactions, [date_col], param="transactions")
     if status is None:
         return transactions
     kept = transactions[rules.completed_sale(transactions[status_col], status)]

@@ -16,7 +16,13 @@ from ecomlib.engine import rules
 from ecomlib.engine.backend import route
 from ecomlib.errors import DataError, SchemaError
 from ecomlib.pricing.observations import FREQUENCIES, completed_sales, group_labels
-from ecomlib.validation import check_argument, check_columns, check_frame, check_numeric
+from ecomlib.validation import (
+    check_argument,
+    check_columns,
+    check_datetime,
+    check_frame,
+    check_numeric,
+)
 
 __all__ = ["DiscountDepth", "discount_depth"]
 
@@ -153,9 +159,7 @@ def _check_depth_lines(transactions, date_col, by, quantity_col, price_col) -> N
     check_frame(transactions, "transactions")
     check_columns(transactions, [date_col, by, quantity_col, price_col], "transactions")
     check_numeric(transactions, [quantity_col, price_col], "transactions")
-    if not pd.api.types.is_datetime64_any_dtype(transactions[date_col]):
-        raise SchemaError(f"`transactions` column {date_col!r} must be datetime, but has dtype "
-                          f"{transactions[date_col].dtype}.")  # fmt: skip
+    check_datetime(transactions, [date_col], "transactions")
 
 
 def _list_prices(sales, products, quantity_col, price_col, discount_col) -> tuple[np.ndarray, str]:

@@ -25,8 +25,14 @@ import pandas as pd
 
 from ecomlib.engine import rules
 from ecomlib.engine.backend import route
-from ecomlib.errors import DataError, SchemaError
-from ecomlib.validation import check_argument, check_columns, check_frame, check_numeric
+from ecomlib.errors import DataError
+from ecomlib.validation import (
+    check_argument,
+    check_columns,
+    check_datetime,
+    check_frame,
+    check_numeric,
+)
 
 __all__ = ["price_quantity_observations", "completed_sales", "group_labels", "CONTROLS", "FREQUENCIES",
            "PRICE_MEASURES"]
@@ -249,13 +255,7 @@ def _check_lines(transactions, by, date_col, quantity_col, price_col) -> None:
     needed = [date_col, quantity_col, price_col] + ([by] if by is not None else [])
     check_columns(transactions, needed, "transactions")
     check_numeric(transactions, [quantity_col, price_col], "transactions")
-    if not pd.api.types.is_datetime64_any_dtype(transactions[date_col]):
-        raise SchemaError(
-            f"`transactions` column {date_col!r} must be datetime, but has dtype "
-            f"{transactions[date_col].dtype}.",
-            fix="Load the file with ecomlib.data.load_transactions, or convert with "
-            "pandas.to_datetime.",
-        )
+    check_datetime(transactions, [date_col], "transactions")
 
 
 def _log_price_index(lines: pd.DataFrame, cells: bool = False) -> pd.DataFrame:

@@ -20,8 +20,8 @@ import pandas as pd
 
 from ecomlib.engine import rules
 from ecomlib.engine.backend import route
-from ecomlib.errors import DataError, SchemaError
-from ecomlib.validation import check_columns, check_frame, check_numeric
+from ecomlib.errors import DataError
+from ecomlib.validation import check_columns, check_datetime, check_frame, check_numeric
 
 __all__ = ["purchase_log", "data_overview", "NO_CUSTOMER_IDS"]
 
@@ -32,13 +32,7 @@ _NS_PER_DAY = 86_400 * 10**6  # microseconds per day (timestamps are datetime64[
 
 
 def _check_dates(df: pd.DataFrame, date_col: str, param: str) -> None:
-    if not pd.api.types.is_datetime64_any_dtype(df[date_col]):
-        raise SchemaError(
-            f"`{param}` column {date_col!r} must hold timestamps (datetime64), "
-            f"but its dtype is {df[date_col].dtype}.",
-            fix="Load the data through ecomlib.data.load_transactions, or convert with "
-            "pandas.to_datetime.",
-        )
+    check_datetime(df, [date_col], param)
 
 
 def check_transactions(

@@ -21,7 +21,13 @@ from scipy import stats
 from ecomlib.errors import DataError, ParameterError
 from ecomlib.risk.control_charts import ChartResult, individuals_chart
 from ecomlib.traffic.funnel import wilson_interval
-from ecomlib.validation import check_columns, check_frame, check_positive, check_probability
+from ecomlib.validation import (
+    check_columns,
+    check_datetime,
+    check_frame,
+    check_positive,
+    check_probability,
+)
 
 __all__ = [
     "ContactRate",
@@ -44,10 +50,7 @@ _TIMES = {"first_response": ("first_response", "response_minutes", 1.0),
 def _tickets(tickets, columns, param="tickets") -> pd.DataFrame:
     df = check_frame(tickets, param)
     check_columns(df, columns, param)
-    for c in columns:
-        if c in ("created", "first_response", "resolved") and not pd.api.types.is_datetime64_any_dtype(df[c]):
-            raise DataError(f"`{param}` column {c!r} must hold timestamps, but its dtype is {df[c].dtype}.",
-                            fix="Load the tickets with ecomlib.data.load_table, or convert with pd.to_datetime.")
+    check_datetime(df, [c for c in columns if c in ("created", "first_response", "resolved")], param)
     return df
 
 

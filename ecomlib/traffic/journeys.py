@@ -23,7 +23,7 @@ import pandas as pd
 from ecomlib.engine import rules
 from ecomlib.engine.backend import route
 from ecomlib.errors import DataError, SchemaError
-from ecomlib.validation import check_columns, check_frame
+from ecomlib.validation import check_columns, check_datetime, check_frame
 
 __all__ = ["Journeys", "build_journeys"]
 
@@ -122,12 +122,7 @@ def _checked_flags(touchpoints, user_col, time_col, channel_col, converted_col) 
     """The boundary checks of a touchpoint frame; returns the ``converted`` flags as bool."""
     touchpoints = check_frame(touchpoints, "touchpoints")
     check_columns(touchpoints, [user_col, time_col, channel_col, converted_col], "touchpoints")
-    times = touchpoints[time_col]
-    if not pd.api.types.is_datetime64_any_dtype(times):
-        raise SchemaError(
-            f"`touchpoints` column {time_col!r} must be datetime, but has dtype {times.dtype}.",
-            fix="Convert it with pandas.to_datetime, or load the table through ecomlib.data.",
-        )
+    check_datetime(touchpoints, [time_col], "touchpoints")
     conv = touchpoints[converted_col]
     if not pd.api.types.is_bool_dtype(conv):
         if pd.api.types.is_numeric_dtype(conv) and conv.dropna().isin([0, 1]).all():

@@ -137,7 +137,7 @@ def test_bad_inputs():
         sla_attainment(hand_tickets(), 0)
     with pytest.raises(ParameterError, match="metric"):
         time_percentiles(hand_tickets(), metric="speed")
-    with pytest.raises(DataError, match="timestamps"):
+    with pytest.raises(SchemaError, match=r"'created' \(str\) must hold timestamps"):
         ticket_durations(hand_tickets().assign(created="2024-01-01"))
     late = hand_tickets().assign(first_response=T0 - pd.Timedelta("1min"))
     with pytest.raises(DataError, match="before they were created"):
