@@ -4,7 +4,7 @@ import pytest
 
 from ecomlib.platforms import read_tax_rules
 from ecomlib.platforms.teaching import attach_platforms, fx_rates
-from ecomlib.teaching import ____, exercises
+from ecomlib.teaching import exercises
 
 
 @pytest.fixture(scope="module")
@@ -18,16 +18,6 @@ def ctx(sample_store):
 @pytest.fixture
 def ex(ctx):
     return exercises.load("platforms", **ctx)
-
-
-def test_at_least_five_questions_and_solutions_pass(ex):
-    assert len(ex) >= 5
-    for q in ex:
-        assert q.check(q.run_solution()).correct, q.name
-
-
-def test_blanks_are_not_attempted(ex):
-    assert all(q.check(____).status == "not attempted" for q in ex)
 
 
 def test_wrong_answers_fail_with_a_targeted_hint(ex, ctx):
@@ -47,3 +37,7 @@ def test_bank_loads_without_platforms_or_deliveries(ctx):
     assert ex.q1.check("Own site").status == "unavailable"
     assert ex.q4.check(0.5).status == "unavailable"
     assert ex.q5.check(ex.q5.expected_value()).correct
+
+
+def test_bank_contract(ex, bank_contract):
+    bank_contract(ex)

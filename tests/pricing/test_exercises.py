@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from ecomlib.pricing import estimate_elasticity
-from ecomlib.teaching import ____, exercises
+from ecomlib.teaching import exercises
 
 
 @pytest.fixture
@@ -19,17 +19,6 @@ def ex(lines_three, survey):
     fit = estimate_elasticity(tx)
     costs = {"tea": 30.0, "cups": 60.0, "rice": 80.0}
     return exercises.load("pricing", tx=tx, fit=fit, costs=costs, survey_answers=survey)
-
-
-def test_at_least_five_questions_and_solutions_pass(ex):
-    assert len(ex) >= 5
-    for q in ex:
-        assert q.check(q.run_solution()).correct, q.name
-
-
-def test_blank_reads_as_not_attempted(ex):
-    for q in ex:
-        assert q.check(____).status == "not attempted"
 
 
 def test_wrong_answers_fail_without_revealing_the_value(ex, lines_three):
@@ -54,16 +43,17 @@ def test_bank_on_transactions_only(lines_three):
     assert ex.q5.check(3).status == "unavailable"
 
 
-def test_printed_values_pass_and_five_percent_off_fails(ex):
+def test_numeric_questions_and_their_printed_decimals(ex):
     # q4 is the unit-economics table's avg_price (printed to 1 decimal, e.g. 42.8), q3 a price
     # to 2 decimals, q1 a share to 4 and q5 a count
     numeric = [q for q in ex if q.decimals is not None]
     assert {q.name: q.decimals for q in numeric} == {"q1": 4, "q3": 2, "q4": 1, "q5": 0}
-    report = ex.precision_check()
-    assert report["printed_ok"].all(), report[~report["printed_ok"]]
-    assert report["off_rejected"].all(), report[~report["off_rejected"]]
 
 
 def test_q5_asks_about_the_whole_survey(ex, survey):
     assert "WHOLE survey" in ex.q5.prompt and ex.q5.unit == "count"
     assert ex.q5.expected_value() == 2  # every row of the table, not one category
+
+
+def test_bank_contract(ex, bank_contract):
+    bank_contract(ex)

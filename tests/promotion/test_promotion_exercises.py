@@ -3,7 +3,7 @@
 import pytest
 
 from ecomlib.promotion import campaign_table, category_week_panel, daily_sales, promotion_effects
-from ecomlib.teaching import ____, exercises
+from ecomlib.teaching import exercises
 
 
 @pytest.fixture(scope="module")
@@ -15,14 +15,6 @@ def ctx(promo_shop):
     return {"campaigns": campaign_table(d, promos, method="pre_period", pre_weeks=8),
             "effects": promotion_effects(d, promos.iloc[0], promos, method="pre_period", pre_weeks=8),
             "panel": category_week_panel(d, cat, pre_weeks=8), "margin": 0.4, "discount": 0.2}
-
-
-def test_solutions_pass_and_blanks_are_not_attempted(ctx):
-    ex = exercises.load("promotion", **ctx)
-    assert len(ex) >= 5
-    for q in ex:
-        assert q.check(q.run_solution()).correct, q.name
-        assert q.check(____).status == "not attempted"
 
 
 def test_wrong_answers_get_targeted_hints(ctx):
@@ -39,14 +31,11 @@ def test_missing_panel_makes_q5_unavailable(ctx):
     assert ex.q5.check(0.1).status == "unavailable"
 
 
-def test_printed_values_pass_and_five_percent_off_fails(ctx):
+def test_numeric_questions_and_their_printed_decimals(ctx):
     # the notebook prints ROI and lift as percentages with 1 decimal (-36.7 % -> -0.367), DiD to 3
     ex = exercises.load("promotion", **ctx)
     numeric = [q for q in ex if q.decimals is not None]
     assert {q.name for q in numeric} == {"q1", "q3", "q4", "q5", "q6"}
-    report = ex.precision_check()
-    assert report["printed_ok"].all(), report[~report["printed_ok"]]
-    assert report["off_rejected"].all(), report[~report["off_rejected"]]
     assert {ex.q3.unit, ex.q4.unit} == {"share"} and ex.q3.decimals == 3
 
 
@@ -93,3 +82,7 @@ def test_headings_are_the_book_titles_and_formulas_render():
         shown = re.sub(r"<[^>]+>", "", latex2mathml.converter.convert(tex))
         assert "\\" not in shown, tex  # no command left as raw text
     assert r"\bar y" not in text
+
+
+def test_bank_contract(ctx, bank_contract):
+    bank_contract(exercises.load("promotion", **ctx))

@@ -8,7 +8,7 @@ from ecomlib.risk import (
     launch_scenario,
     sample_assessment,
 )
-from ecomlib.teaching import ____, exercises
+from ecomlib.teaching import exercises
 
 
 @pytest.fixture(scope="module")
@@ -29,16 +29,6 @@ def ex(ctx):
     return exercises.load("risk", **ctx)
 
 
-def test_at_least_five_questions_and_solutions_pass(ex):
-    assert len(ex) >= 5
-    for q in ex:
-        assert q.check(q.run_solution()).correct, q.name
-
-
-def test_blanks_are_not_attempted(ex):
-    assert all(q.check(____).status == "not attempted" for q in ex)
-
-
 def test_wrong_answers_fail_with_a_targeted_hint(ex, ctx):
     plan = ctx["plan"]
     assert "above the mean" in ex.q3.check(plan.iloc[0]["mean_demand"]).message
@@ -56,15 +46,12 @@ def test_missing_results_make_questions_unavailable(ctx):
     assert ex.q4.check(1000).status == "unavailable"
 
 
-def test_printed_value_passes_and_five_percent_off_fails(ex):
-    """Issue 14 §1: risk q2 accepts the printed P(loss) (0.114 or 0.1138); every numeric answer
-    rounded as the notebook prints it passes, one 5 % off (at least one unit for counts) fails."""
+def test_numeric_questions_and_their_printed_decimals(ex):
+    """Issue 14 §1: risk q2 accepts the printed P(loss) (0.114 or 0.1138) (the bank-wide printed-value
+    check is ``bank_contract``)."""
     assert ex.q2.check(round(ex.q2.expected_value(), 3)).correct
     assert ex.q2.check(round(ex.q2.expected_value(), 4)).correct
     assert all(q.decimals is not None for q in ex if not isinstance(q.expected_value(), str))
-    report = ex.precision_check()
-    assert report["printed_ok"].all(), report[~report["printed_ok"]]
-    assert report["off_rejected"].all(), report[~report["off_rejected"]]
 
 
 def test_one_bank_takes_later_results(ctx):
@@ -73,3 +60,7 @@ def test_one_bank_takes_later_results(ctx):
     assert ex.q2.check(0.1).status == "unavailable"
     ex.update(sim=ctx["sim"])
     assert ex.q2.check(ex.q2.run_solution()).correct
+
+
+def test_bank_contract(ex, bank_contract):
+    bank_contract(ex)

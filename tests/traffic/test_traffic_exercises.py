@@ -2,7 +2,7 @@
 
 import pytest
 
-from ecomlib.teaching import ____, exercises
+from ecomlib.teaching import exercises
 
 
 @pytest.fixture(scope="module")
@@ -16,17 +16,6 @@ def tables(sample_store):
 @pytest.fixture
 def ex(tables):
     return exercises.load("traffic", **tables)
-
-
-def test_at_least_five_questions_and_solutions_pass(ex):
-    assert len(ex) >= 5
-    for q in ex:
-        assert q.check(q.run_solution()).correct, q.name
-
-
-def test_blank_reads_as_not_attempted(ex):
-    for q in ex:
-        assert q.check(____).status == "not attempted"
 
 
 def test_wrong_answers_fail_without_revealing_the_value(ex, tables):
@@ -50,14 +39,11 @@ def test_bank_on_transactions_only(tables):
     assert ex.q3.check(100.0).status == "unavailable"
 
 
-def test_printed_value_passes_and_five_percent_off_fails(ex):
-    """Issue 14 §1: 0.1028 (the 10.28 % the funnel prints) is right for q1; every numeric answer
-    rounded as the notebook prints it passes, 5 % off fails."""
+def test_numeric_questions_and_their_printed_decimals(ex):
+    """Issue 14 §1: 0.1028 (the 10.28 % the funnel prints) is right for q1 (the bank-wide printed-value
+    check is ``bank_contract``)."""
     assert ex.q1.check(round(ex.q1.expected_value(), 4)).correct
     assert all(q.decimals is not None for q in ex if not isinstance(q.expected_value(), str))
-    report = ex.precision_check()
-    assert report["printed_ok"].all(), report[~report["printed_ok"]]
-    assert report["off_rejected"].all(), report[~report["off_rejected"]]
 
 
 def test_cac_question_names_the_display_currency(tables):
@@ -70,3 +56,7 @@ def test_cac_question_names_the_display_currency(tables):
         assert "GBP" in ex.q3.prompt and "CNY" not in ex.q3.prompt
     finally:
         viz.set_currency(before)
+
+
+def test_bank_contract(ex, bank_contract):
+    bank_contract(ex)
