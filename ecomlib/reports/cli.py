@@ -74,6 +74,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--wait", type=float, default=0, metavar="S",
                         help="if another run is writing into --out, wait up to S seconds (default 0: stop at once)")
     parser.add_argument("--list", action="store_true", help="list chapters and their parameters, then stop")
+    parser.add_argument("--teaching", action="store_true",
+                        help="also run the exercise and widget cells (the report leaves them out)")
     parser.set_defaults(func=run)
 
 
@@ -246,7 +248,7 @@ def _run_chapters(args: argparse.Namespace, out_dir: Path, params: dict) -> int:
             runner.prepare_parameters(notebook_parameters(path), params, where=f"chapter '{args.chapter}'")
         with runner.folder_lock(out_dir, args.chapter, wait=wait):  # before saying it runs
             print(f"Running chapter '{args.chapter}' ({path.name}) ...", flush=True)
-            rec = runner.run_report(args.chapter, params, out_dir, time_limit=limit)
+            rec = runner.run_report(args.chapter, params, out_dir, time_limit=limit, teaching=args.teaching)
         if rec.ok:
             print(rec.message())
             return 0
@@ -268,7 +270,8 @@ def _run_chapters(args: argparse.Namespace, out_dir: Path, params: dict) -> int:
     runner.split_parameters(params)  # refuse bad parameters before saying anything runs
     with runner.folder_lock(out_dir, "all", wait=wait):
         print(f"Running every chapter into {out_dir}/ with {jobs} job(s) ...", flush=True)
-        records = runner.run_all(params, out_dir, jobs=jobs, time_limit=limit, progress=progress)
+        records = runner.run_all(params, out_dir, jobs=jobs, time_limit=limit, progress=progress,
+                                 teaching=args.teaching)
     failed = [r for r in records if r.status == "failed"]
     for rec in failed:
         _report_failure(rec)

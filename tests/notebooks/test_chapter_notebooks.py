@@ -1,4 +1,5 @@
-"""Every chapter notebook runs through the report runner on the sample shop."""
+"""Every chapter notebook runs through the report runner on the sample shop, teaching cells included
+(as a student runs it; the reports themselves leave them out)."""
 
 import html
 import json
@@ -62,7 +63,7 @@ def out_dir(tmp_path_factory):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_chapter_runs_on_the_sample_shop(path, out_dir, shared_dir):
     chapter = STEM_TO_CHAPTER.get(path.stem, path.stem)
-    rec = run_report(chapter, None, out_dir, notebook=path, python_warnings="default")
+    rec = run_report(chapter, None, out_dir, notebook=path, python_warnings="default", teaching=True)
     assert rec.ok, rec.message() + (f"\nexecuted notebook: {rec.ipynb}" if rec.ipynb else "")
 
     declared = nbformat.read(path, as_version=4).metadata.get("ecomlib", {}).get("key_figures", [])

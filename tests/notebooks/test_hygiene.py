@@ -73,3 +73,35 @@ def test_exercises_and_widgets_are_teaching_cells(path):
     assert widgets, f"{path.name} has no trainer widget"
     untagged = [nb.cells.index(c) for c in checks + widgets if not is_teaching(c)]
     assert not untagged, f"{path.name}: exercise/widget cells {untagged} are not tagged 'teaching'"
+
+
+def _names(source: str) -> tuple[set[str], set[str]]:
+    """Names a cell binds (assignments, imports, loop targets) and names it reads."""
+    tree = ast.parse("\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))))
+    bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    bound |= {(a.asname or a.name).split(".")[0] for n in ast.walk(tree)
+              if isinstance(n, ast.Import | ast.ImportFrom) for a in n.names}
+    read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return bound, read
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_the_report_runs_without_the_teaching_cells(path):
+    """Reports leave the `teaching` cells out before running (ecomlib.reports.runner): no analysis
+    cell may read a name that only a teaching cell binds, and no teaching cell records a key figure."""
+    nb = nbformat.read(path, as_version=4)
+    analysis, teaching_only, found = set(), set(), []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        bound, read = _names(cell.source)
+        if "teaching" in cell.get("metadata", {}).get("tags", []):
+            teaching_only |= bound - analysis
+            if re.search(r"reports\.record\(", cell.source):
+                found.append(f"cell {i} records a key figure")
+        else:
+            used = (read & teaching_only) - analysis - bound
+            if used:
+                found.append(f"cell {i} reads {sorted(used)}, bound only in teaching cells")
+            analysis |= bound
+    assert not found, f"{path.name}: {found}"

@@ -66,6 +66,23 @@ def test_html_is_offline_without_code_or_teaching_cells(all_run):
     assert "Section '3.3 Pricing strategy' needs the table 'sessions'" in html.unescape(page)
 
 
+def _outputs(ipynb):
+    return json.dumps([cell.get("outputs", []) for cell in json.loads(Path(ipynb).read_text(encoding="utf-8"))["cells"]])
+
+
+def test_teaching_cells_run_only_when_asked(all_run, tmp_path, fixture_notebook_path):
+    """A report leaves the teaching cells out before the kernel starts; teaching=True runs them."""
+    out, records, _ = all_run
+    report = _by_chapter(records)["basics"]
+    cells = json.loads(Path(report.ipynb).read_text(encoding="utf-8"))["cells"]
+    assert not [c for c in cells if "teaching" in c.get("metadata", {}).get("tags", [])]
+    assert "EXERCISE-ONLY-TEXT" not in _outputs(report.ipynb)
+    full = run_report("basics", {"n": 4}, tmp_path, notebook=fixture_notebook_path, teaching=True)
+    assert full.ok and "EXERCISE-ONLY-TEXT" in _outputs(full.ipynb)
+    assert "EXERCISE-ONLY-TEXT" not in Path(full.html).read_text(encoding="utf-8")
+    assert [(f["name"], f["value"]) for f in full.key_figures] == [(f["name"], f["value"]) for f in report.key_figures]
+
+
 def test_data_text_is_escaped_everywhere(all_run):
     out, _, _ = all_run
     page = (out / "basics.html").read_text(encoding="utf-8")
