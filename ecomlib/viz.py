@@ -31,6 +31,7 @@ subset draws as an empty box with matplotlib's "Glyph ... missing" warning, neve
 from __future__ import annotations
 
 import contextlib
+import itertools
 import math
 import re
 import zlib
@@ -291,6 +292,7 @@ def thousands_formatter(decimals: int = 0):
 
 # ---------------------------------------------------------------- tables
 #: A column or row named like a p-value ("p_value", "p-value", "pvalue", "P value"; not "top_value").
+_TABLE_IDS = itertools.count(1)  # ids of the tables of this process, in the order they are made
 _P_NAME = re.compile(r"(?<![a-z0-9])p[\s_-]?values?(?![a-z])", re.IGNORECASE)
 #: Words of a column name that mark a share (used with ``table(auto_pct=True)``).
 _PCT_WORDS = frozenset({"share", "rate", "pct", "percent", "percentage"})
@@ -543,7 +545,11 @@ def table(
     view = df.copy(deep=False)  # names are escaped on a copy: the Styler prints them as they are
     view.index = view.index.set_names([_escape_name(n) for n in view.index.names])
     view.columns = view.columns.set_names([_escape_name(n) for n in view.columns.names])
-    styler = view.style.format(fmts, escape="html", na_rep="–")
+    # a counted id instead of pandas' random one: the same notebook gives the same HTML
+    from pandas.io.formats.style import Styler
+
+    styler = Styler(view, uuid=f"ecomlib{next(_TABLE_IDS)}")
+    styler = styler.format(fmts, escape="html", na_rep="–")
     p_rows = _p_value_rows(df)
     numeric = [c for c in df.columns if pd.api.types.is_float_dtype(df[c]) and c not in (formats or {})]
     if p_rows.any() and numeric:

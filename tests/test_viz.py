@@ -338,3 +338,15 @@ def test_table_escapes_column_labels_index_labels_and_their_names():
     assert "<b>" not in html and "<img" not in html and "100.0%" in html
     objects = pd.DataFrame({"x": [[bad], 1.5]}, dtype=object)  # a list in a cell is not a str
     assert "<img" not in viz.table(objects).to_html()
+
+
+def test_table_html_is_the_same_in_every_run():
+    """Reproducible reports: a table's HTML ids are counted, not pandas' random uuid."""
+    import subprocess
+    import sys
+
+    code = ("import pandas as pd; from ecomlib import viz; "
+            "print(viz.table(pd.DataFrame({'units': [3, 4], 'share': [0.25, 0.75]})).to_html())")
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+            for _ in range(2)]
+    assert runs[0] == runs[1] and 'id="T_ecomlib1"' in runs[0]
