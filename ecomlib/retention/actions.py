@@ -215,7 +215,8 @@ def repurchase_by_group(
         Index ``group``; ``customers``, ``repeat_customers``, ``repeat_rate``, ``lower``,
         ``upper`` (95% Wilson interval), ``median_days_to_second``, ``difference`` (rate
         minus the reference's, percentage points as a fraction) and ``p_value``
-        (two-proportion z test against the reference; NaN for the reference).
+        (two-proportion z test against the reference; NaN for the reference; 1 when both
+        groups' rates are 0 or both 1, where the test statistic is undefined).
 
     Examples
     --------
@@ -266,7 +267,9 @@ def repurchase_by_group(
             p_values.append(np.nan)
             continue
         pair = [pos, ref_pos]
-        p_values.append(float(proportions_ztest(repeaters[pair], customers[pair])[1]))
+        pooled = repeaters[pair].sum() / customers[pair].sum()
+        # both groups all repeat (or none does): the rates are equal and the z statistic 0 / 0
+        p_values.append(float(proportions_ztest(repeaters[pair], customers[pair])[1]) if 0 < pooled < 1 else 1.0)
     out["p_value"] = p_values
     for col in ("customers", "repeat_customers"):
         out[col] = out[col].astype(int)

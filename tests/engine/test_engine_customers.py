@@ -198,6 +198,7 @@ def test_hand_case_groups(run, tiny):
     out = run(repurchase_by_group, more, groups, 10)
     # within 10 days of the first purchase, observed 10 days by 02-11: a, c (10 days to the second), b, d
     assert out[["customers", "repeat_customers"]].values.tolist() == [[2, 2], [2, 2]]
+    assert np.isnan(out.loc["x", "p_value"]) and out.loc["y", "p_value"] == 1.0  # both rates 1: no 0 / 0
 
 
 def test_gap_quantile_counts_equal_numpy_quantile():
