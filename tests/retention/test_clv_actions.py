@@ -79,6 +79,22 @@ def test_clv_against_lifetimes(cdnow_models, cdnow_summary, lifetimes_refs):
                                rtol=2e-3)
 
 
+def test_clv_in_blocks_equals_one_block(cdnow_models, cdnow_summary, monkeypatch):
+    # CDNOW's 2,357 customers are one block by default; blocks of 100 customers (24 blocks, the
+    # last one of 57) must give the same numbers bit for bit, for monthly and yearly steps
+    import ecomlib.retention.clv as clv_module
+
+    bg, gg = cdnow_models
+    whole = [customer_lifetime_value(bg, gg, cdnow_summary, 12, 0.1, 0.3, "W"),
+             customer_lifetime_value(bg, gg, cdnow_summary, 120, 0.1, 0.3, "W", step_months=12)]
+    assert len(cdnow_summary) < clv_module.CLV_BLOCK_CUSTOMERS
+    monkeypatch.setattr(clv_module, "CLV_BLOCK_CUSTOMERS", 100)
+    blocks = [customer_lifetime_value(bg, gg, cdnow_summary, 12, 0.1, 0.3, "W"),
+              customer_lifetime_value(bg, gg, cdnow_summary, 120, 0.1, 0.3, "W", step_months=12)]
+    for one, many in zip(whole, blocks, strict=True):
+        pd.testing.assert_frame_equal(one, many, check_exact=True)
+
+
 def test_clv_bad_parameters(cdnow_models, cdnow_summary):
     bg, gg = cdnow_models
     with pytest.raises(ParameterError, match="horizon_months"):
