@@ -23,6 +23,7 @@ from ecomlib.engine.backend import route
 from ecomlib.errors import DataError, ParameterError
 from ecomlib.retention.churn import repeat_purchase_rate
 from ecomlib.retention.purchases import check_transactions, known_customer_lines
+from ecomlib.retention.segments import _labels
 from ecomlib.validation import check_columns, check_frame, check_numeric, check_probability
 
 __all__ = ["customer_actions", "action_summary", "repurchase_by_group", "first_order_flag"]
@@ -54,8 +55,9 @@ def customer_actions(
     Returns
     -------
     DataFrame
-        ``clv`` plus ``high_value`` (bool), ``action`` and ``value_at_stake`` (CNY), sorted
-        by value at stake, largest first.
+        ``clv`` plus ``high_value`` (bool), ``action`` (categorical, its categories the
+        actions present, sorted as text) and ``value_at_stake`` (CNY), sorted by value at
+        stake, largest first.
 
     Examples
     --------
@@ -74,15 +76,12 @@ def customer_actions(
     alive = clv["prob_alive"].to_numpy(dtype=float)
     high = value >= np.quantile(value, q)
     probably_alive = alive >= p
-    action = np.select(
-        [high & probably_alive, high & ~probably_alive, ~high & probably_alive],
-        ["Protect", "Win back", "Nurture"],
-        default="Let go",
-    )
-    at_stake = np.where(action == "Win back", value * (1 - alive), clv["clv"].to_numpy(dtype=float))
+    code = np.select([high & probably_alive, high & ~probably_alive, ~high & probably_alive], [0, 1, 2],
+                     default=3)  # positions in ACTIONS
+    at_stake = np.where(code == ACTIONS.index("Win back"), value * (1 - alive), clv["clv"].to_numpy(dtype=float))
     out = clv.copy()
     out["high_value"] = high
-    out["action"] = pd.Series(action, index=clv.index, dtype="str")
+    out["action"] = _labels(code, list(ACTIONS))
     out["value_at_stake"] = at_stake
     return out.sort_values("value_at_stake", ascending=False, kind="stable")
 
@@ -102,6 +101,7 @@ def action_summary(actions: pd.DataFrame) -> pd.DataFrame:
     grouped = actions.groupby("action")["value_at_stake"]
     out = pd.DataFrame({"customers": grouped.size(), "value_at_stake": grouped.sum(),
                         "mean_value_at_stake": grouped.mean()})
+    out.index = out.index.astype("str")  # text, also when the actions are categorical
     return out.reindex([a for a in ACTIONS if a in out.index])
 
 

@@ -210,7 +210,8 @@ def plot_actions(actions: pd.DataFrame, *, ax=None, value_col: str = "clv_if_ali
     check_frame(actions, "actions")
     check_columns(actions, ["prob_alive", value_col, "action"], "actions")
     ax = viz.get_ax(ax, figsize=(7, 5))
-    for name, group in actions.groupby("action", sort=False):  # four actions
+    points = actions[["prob_alive", value_col]]  # only the plotted columns are split by action
+    for name, group in points.groupby(actions["action"], sort=False):  # four actions
         ax.scatter(group["prob_alive"], group[value_col], s=6, alpha=0.5,
                    color=ACTION_COLORS.get(str(name), viz.NEUTRAL), label=f"{name} ({len(group):,})")
     ax.set_yscale("symlog", linthresh=10)

@@ -131,6 +131,9 @@ def test_customer_actions_hand():
     out = customer_actions(clv, value_quantile=0.5)
     # high value: clv_if_alive >= median 27.5 -> a, b; b is probably gone -> Win back 50 * 0.9
     assert out.loc[["a", "b", "c", "d"], "action"].tolist() == ["Protect", "Win back", "Nurture", "Let go"]
+    assert list(out["action"].cat.categories) == ["Let go", "Nurture", "Protect", "Win back"]  # one byte each
+    assert action_summary(out).index.tolist() == ["Protect", "Win back", "Nurture", "Let go"]
+    assert action_summary(out).index.dtype == "str"
     assert out.loc["b", "value_at_stake"] == pytest.approx(45.0)
     assert out.loc["a", "value_at_stake"] == pytest.approx(90.0)
     summary = action_summary(out)
