@@ -41,11 +41,14 @@ def _ecomlib_cell_rss():
     def duckdb_mb():
         tx = ip.user_ns.get("tx")
         try:
-            con = tx._find_backend().con
-            used = con.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchone()[0]
-            return (used or 0) / 1024**2
+            cursor = tx._find_backend().con.cursor()  # its own connection: the notebook's is left alone
         except Exception:  # not an ibis table on DuckDB
             return float("nan")
+        try:
+            used = cursor.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchall()[0][0]
+            return (used or 0) / 1024**2
+        finally:
+            cursor.close()
 
     def before(info):
         lines = [s for s in (info.raw_cell or "").splitlines() if s.strip() and not s.lstrip().startswith("#")]
