@@ -79,7 +79,7 @@ def customer_actions(
     code = np.select([high & probably_alive, high & ~probably_alive, ~high & probably_alive], [0, 1, 2],
                      default=3)  # positions in ACTIONS
     at_stake = np.where(code == ACTIONS.index("Win back"), value * (1 - alive), clv["clv"].to_numpy(dtype=float))
-    out = clv.copy()
+    out = clv.copy(deep=False)  # copy-on-write (pandas 3); the sort below builds the new columns
     out["high_value"] = high
     out["action"] = _labels(code, list(ACTIONS))
     out["value_at_stake"] = at_stake

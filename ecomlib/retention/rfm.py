@@ -222,8 +222,7 @@ def calibration_holdout_split(
             f"`observation_end` ({obs_end}) must be after `calibration_end` ({cal_end}).",
             fix="Choose a calibration end that leaves a holdout period after it.",
         )
-    cal = rfm_summary(transactions, cal_end, time_unit, **kwargs).add_suffix("_cal")
-    out = cal.copy()
+    out = rfm_summary(transactions, cal_end, time_unit, **kwargs).add_suffix("_cal")
     out["frequency_holdout"] = 0.0
     if value_col:
         out["monetary_value_holdout"] = 0.0

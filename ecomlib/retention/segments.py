@@ -249,7 +249,7 @@ def rfm_segments(
     """
     check_frame(scores, "scores")
     check_columns(scores, ["R", "F", "M"], "scores")
-    out = scores.copy()
+    out = scores.copy(deep=False)  # copy-on-write (pandas 3): the scores' columns are shared, not copied
     _name_segments(out, segment_map, default)
     return out
 
@@ -326,7 +326,7 @@ def rescore_by_thresholds(scores: pd.DataFrame, recent_days: int = 90, loyal_pur
             f"`recent_days` must be >= 2 and `loyal_purchases` >= 3, but {recent_days!r} and "
             f"{loyal_purchases!r} were passed."
         )
-    out = scores.drop(columns=["segment", "action"], errors="ignore")  # the one copy
+    out = scores.drop(columns=["segment", "action"], errors="ignore")  # copy-on-write: R, F, RFM are replaced
     out["R"] = _scores(out["recency_days"].to_numpy(dtype=float), 5,
                        [recent_days / 2, recent_days, 2 * recent_days, 4 * recent_days], False)
     out["F"] = _scores(out["frequency"].to_numpy(dtype=float), 5,
