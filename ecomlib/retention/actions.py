@@ -156,20 +156,28 @@ def _group_names(labels: pd.Series | pd.Index) -> list:
     return names
 
 
+def _group_of(ids: pd.Index, groups: pd.Series) -> pd.Series:
+    """``ids.map(groups)`` (missing where an id has no group), by position: no hash table is left
+    on ``groups``' index (:func:`ecomlib.engine.retention.customer_positions`)."""
+    from ecomlib.engine.retention import customer_positions
+
+    return pd.Series(groups.array.take(customer_positions(ids, groups.index), allow_fill=True))
+
+
 def _group_rates_on_engine(transactions, groups, within_days, as_of, customer_col, date_col) -> dict:
     """:func:`repeat_purchase_rate` per group from one customer-level table of the engine."""
     from ecomlib.engine import customers as engine
     from ecomlib.engine import rules
     from ecomlib.retention.churn import _repeat_rate, _starts_on_engine
 
-    names = _group_names(engine.customer_ids(transactions, customer_col=customer_col).map(groups))
+    names = _group_names(_group_of(engine.customer_ids(transactions, customer_col=customer_col), groups))
     if as_of is None:  # one common end of observation for every group: the last line of any status
         last = transactions[date_col].max()
         as_of = last.execute() if rules.is_ibis(transactions) else last
     first, to_second, counts, end, customers = _starts_on_engine(
         transactions, as_of, customer_col=customer_col, date_col=date_col, status_col="status",
         quantity_col="quantity")
-    labels = customers.map(groups).to_numpy()
+    labels = _group_of(customers, groups).to_numpy()
     rows = {}
     for name in names:  # a handful of groups
         mine = labels == name

@@ -228,12 +228,16 @@ def calibration_holdout_split(
         out["monetary_value_holdout"] = 0.0
     if on_engine:
         from ecomlib.engine import customers as engine
+        from ecomlib.engine.retention import customer_positions
 
         per = engine.holdout_counts(transactions, cal_end, obs_end, **kwargs)
-        per = per[per.index.isin(out.index)]
-        out.loc[per.index, "frequency_holdout"] = per["n"].to_numpy(dtype=float)
-        if value_col:
-            out.loc[per.index, "monetary_value_holdout"] = per["mean"].to_numpy()
+        where = customer_positions(per.index, out.index)  # -1: first purchase in the holdout
+        kept = where >= 0
+        columns = [("frequency_holdout", "n")] + ([("monetary_value_holdout", "mean")] if value_col else [])
+        for col, source in columns:
+            values = out[col].to_numpy(dtype=float, copy=True)
+            values[where[kept]] = per[source].to_numpy(dtype=float)[kept]
+            out[col] = values
         out["duration_holdout"] = float((obs_end - cal_end).astype(np.int64)) / TIME_UNITS[time_unit]
         return out
     holdout_lines = _window(transactions, date_col, start=cal_end, end=obs_end)
