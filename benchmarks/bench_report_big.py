@@ -41,14 +41,14 @@ Measured 2026-12-07 on the shared 2-core machine (``tree_rss.py``, whole process
 
   - 50M generated lines (5.0M customers): completed in 391.2 s, peak **3.12 GB: target
     met** (kernel 2.86 GB; load average 1.6-1.9). An earlier run of the same day with
-    part of these changes: 634.3 s, 3.31 GB (load average 1.1-3.0; the load took 324 s).
+    part of these changes: 634.3 s, 3.31 GB (load average 1.4-3.0; the load took 324 s).
     In both runs the BG/NBD fit was not identified ("flat at its maximum"), so the
     holdout check, CLV per customer and win-back sections were skipped (the lines have no
     ``promo_id`` and there is no customers table: the coupon and membership comparisons
     skip too); the peak is the load (kernel 3.07 GB, of which DuckDB reports 716 MB);
   - 10M lines of sample-shop copies: 99.1 s, 2.71 GB (load average 0.9-1.2);
   - 50M lines of sample-shop copies (8.1M customers, every section runs; not the issue's
-    target): 509.5 s, 7.82 GB (load average 1.1-1.9), against 587.2 s, 8.53 GB before the
+    target): 509.5 s, 7.82 GB (load average 1.0-1.7), against 587.2 s, 8.53 GB before the
     Arrow alignment and the thinned scatter. Per cell (kernel): the load 2.49 GB, holdout
     split 4.41 GB (was 5.14), CLV 4.91 GB, win-back 5.34 GB in 5.5 s (was 6.88 GB in
     80.3 s), and the coupon comparison (``first_order_flag``, its labels and
