@@ -11,22 +11,48 @@ The lines are ``bench_engine_big.py``'s generator (DuckDB ``COPY``, no random st
 10 lines per customer over two years, bought at random times, so the BG/NBD model is not
 identified on them and the CLV sections are skipped. ``--shop sample`` instead repeats the
 bundled sample shop's lines (a real BG/NBD process; 6.1 lines per customer) with a copy number
-appended to every customer and order id, so that every section runs on 8M customers at 50M
+appended to every customer and order id, so that every section runs on 8.1M customers at 50M
 lines. The default is 2,000,000 lines so that ``make bench`` stays short; ``--rows 50000000``
-is the issue's size. Files go to ``benchmarks/output/report_big/`` and are reused.
+is the issue's size. Files go to ``benchmarks/output/report_big/`` and are reused. Which cell
+makes a peak: ``benchmarks/cell_rss.py`` (the kernel's peak and end RSS per cell).
 
 Measured 2026-12-07 on the shared 2-core machine (``tree_rss.py``, whole process tree):
 
-* 10M generated lines (1.0M customers; BG/NBD not identified, so the CLV, holdout and
-  win-back sections skip): 92.6 s, peak 2.08 GB (load average about 0; before this branch the
-  report built the whole frame: 284.6 s, 7.49 GB);
-* 10M lines of sample-shop copies (1.63M customers, every section runs): 146.0 s, 3.22 GB;
-* 50M generated lines (5.0M customers; at this size BG/NBD is fitted, so every section runs):
-  completed in 641.0 s with ``--time-limit 3000`` (load average 4-6; the load took 154 s),
-  peak **7.76 GB: target missed**. The first run stopped at the report's 900 s default limit
-  (peak 3.79 GB until then). What grows now is the customer-level tables the notebook keeps
-  (churn table, RFM scores and segments, BTYD summary, holdout split, two CLV tables, actions:
-  about 0.6 KB per customer) plus the model fits' temporaries and DuckDB's 1 GB buffer.
+* 10M generated lines (1.0M customers; the CLV, holdout and win-back sections skip):
+  92.6 s, peak 2.08 GB (load average about 0; before the lines stayed in the engine:
+  284.6 s, 7.49 GB);
+* earlier the same day, before the customer-level tables were made smaller: 50M generated
+  lines 641.0 s and **7.76 GB** (load average 4-6; the text written then says BG/NBD was
+  fitted at this size and every section ran); 10M lines of sample-shop copies (1.63M
+  customers, every section runs) 146.0 s, 3.22 GB, and again 146.3 s, 3.10 GB (load
+  average 1.5-2.6).
+  Per cell (``cell_rss.py``, kernel only) on those 10M copies: the load 1.86 GB; the CLV
+  cell 2.87 GB, 0.64 GB above the cell before it (``customer_lifetime_value`` built
+  customers x 13 months arrays, several at once); the win-back cell (``customer_actions``
+  and a scatter of every customer, split as whole-table copies) 2.62 GB; the coupon cell
+  2.90 GB; from the churn table to the end the kernel grew 1.45 GB (RFM scores and
+  segments with the action text, 78 B per customer; BTYD summary; holdout split; two CLV
+  tables; actions; and pandas' hash table of the customer ids left on the split's index,
+  about 120 B per Arrow-string id when measured alone at 2M ids);
+* now (CLV in blocks of 100,000 customers; segment, action and RFM code categorical;
+  segments and actions start from shallow copies; customer ids aligned through Arrow's
+  ``index_in`` instead of ``.loc`` / ``Index.map``; the win-back scatter draws at most
+  50,000 customers per action):
+
+  - 50M generated lines (5.0M customers): completed in 391.2 s, peak **3.12 GB: target
+    met** (kernel 2.86 GB; load average 1.6-1.9). An earlier run of the same day with
+    part of these changes: 634.3 s, 3.31 GB (load average 1.4-3.0; the load took 324 s).
+    In both runs the BG/NBD fit was not identified ("flat at its maximum"), so the
+    holdout check, CLV per customer and win-back sections were skipped (the lines have no
+    ``promo_id`` and there is no customers table: the coupon and membership comparisons
+    skip too); the peak is the load (kernel 3.07 GB, of which DuckDB reports 716 MB);
+  - 10M lines of sample-shop copies: 99.1 s, 2.71 GB (load average 0.9-1.2);
+  - 50M lines of sample-shop copies (8.1M customers, every section runs; not the issue's
+    target): 509.5 s, 7.82 GB (load average 1.0-1.7), against 587.2 s, 8.53 GB before the
+    Arrow alignment and the thinned scatter. Per cell (kernel): the load 2.49 GB, holdout
+    split 4.41 GB (was 5.14), CLV 4.91 GB, win-back 5.34 GB in 5.5 s (was 6.88 GB in
+    80.3 s), and the coupon comparison (``first_order_flag``, its labels and
+    ``repurchase_by_group``) 7.75 GB, 2.2 GB above the cell before it: the next step.
 
 Run: ``python benchmarks/bench_report_big.py [--rows 50000000]``. Exit status 1 when the
 report fails or the target is missed.

@@ -23,6 +23,7 @@ from ecomlib.engine.backend import route
 from ecomlib.errors import DataError, ParameterError
 from ecomlib.retention.churn import repeat_purchase_rate
 from ecomlib.retention.purchases import check_transactions, known_customer_lines
+from ecomlib.retention.segments import _labels
 from ecomlib.validation import check_columns, check_frame, check_numeric, check_probability
 
 __all__ = ["customer_actions", "action_summary", "repurchase_by_group", "first_order_flag"]
@@ -54,8 +55,9 @@ def customer_actions(
     Returns
     -------
     DataFrame
-        ``clv`` plus ``high_value`` (bool), ``action`` and ``value_at_stake`` (CNY), sorted
-        by value at stake, largest first.
+        ``clv`` plus ``high_value`` (bool), ``action`` (categorical, its categories the
+        actions present, sorted as text) and ``value_at_stake`` (CNY), sorted by value at
+        stake, largest first.
 
     Examples
     --------
@@ -74,15 +76,12 @@ def customer_actions(
     alive = clv["prob_alive"].to_numpy(dtype=float)
     high = value >= np.quantile(value, q)
     probably_alive = alive >= p
-    action = np.select(
-        [high & probably_alive, high & ~probably_alive, ~high & probably_alive],
-        ["Protect", "Win back", "Nurture"],
-        default="Let go",
-    )
-    at_stake = np.where(action == "Win back", value * (1 - alive), clv["clv"].to_numpy(dtype=float))
-    out = clv.copy()
+    code = np.select([high & probably_alive, high & ~probably_alive, ~high & probably_alive], [0, 1, 2],
+                     default=3)  # positions in ACTIONS
+    at_stake = np.where(code == ACTIONS.index("Win back"), value * (1 - alive), clv["clv"].to_numpy(dtype=float))
+    out = clv.copy(deep=False)  # copy-on-write (pandas 3); the sort below builds the new columns
     out["high_value"] = high
-    out["action"] = pd.Series(action, index=clv.index, dtype="str")
+    out["action"] = _labels(code, list(ACTIONS))
     out["value_at_stake"] = at_stake
     return out.sort_values("value_at_stake", ascending=False, kind="stable")
 
@@ -102,6 +101,7 @@ def action_summary(actions: pd.DataFrame) -> pd.DataFrame:
     grouped = actions.groupby("action")["value_at_stake"]
     out = pd.DataFrame({"customers": grouped.size(), "value_at_stake": grouped.sum(),
                         "mean_value_at_stake": grouped.mean()})
+    out.index = out.index.astype("str")  # text, also when the actions are categorical
     return out.reindex([a for a in ACTIONS if a in out.index])
 
 
@@ -156,20 +156,28 @@ def _group_names(labels: pd.Series | pd.Index) -> list:
     return names
 
 
+def _group_of(ids: pd.Index, groups: pd.Series) -> pd.Series:
+    """``ids.map(groups)`` (missing where an id has no group), by position: no hash table is left
+    on ``groups``' index (:func:`ecomlib.engine.retention.customer_positions`)."""
+    from ecomlib.engine.retention import customer_positions
+
+    return pd.Series(groups.array.take(customer_positions(ids, groups.index), allow_fill=True))
+
+
 def _group_rates_on_engine(transactions, groups, within_days, as_of, customer_col, date_col) -> dict:
     """:func:`repeat_purchase_rate` per group from one customer-level table of the engine."""
     from ecomlib.engine import customers as engine
     from ecomlib.engine import rules
     from ecomlib.retention.churn import _repeat_rate, _starts_on_engine
 
-    names = _group_names(engine.customer_ids(transactions, customer_col=customer_col).map(groups))
+    names = _group_names(_group_of(engine.customer_ids(transactions, customer_col=customer_col), groups))
     if as_of is None:  # one common end of observation for every group: the last line of any status
         last = transactions[date_col].max()
         as_of = last.execute() if rules.is_ibis(transactions) else last
     first, to_second, counts, end, customers = _starts_on_engine(
         transactions, as_of, customer_col=customer_col, date_col=date_col, status_col="status",
         quantity_col="quantity")
-    labels = customers.map(groups).to_numpy()
+    labels = _group_of(customers, groups).to_numpy()
     rows = {}
     for name in names:  # a handful of groups
         mine = labels == name

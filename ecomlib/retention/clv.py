@@ -46,6 +46,10 @@ __all__ = ["customer_lifetime_value", "retention_clv", "simple_clv", "book_clv_i
 #: Average days per month (365.25 / 12).
 DAYS_PER_MONTH = 365.25 / 12
 
+#: Customers valued at a time by :func:`customer_lifetime_value`: its customers x months
+#: arrays are built block by block (at 100,000 customers and 13 months, 10 MB each).
+CLV_BLOCK_CUSTOMERS = 100_000
+
 
 def _check_rate(name, value, allow_zero=True):
     v = check_positive(name, value, allow_zero=allow_zero)
@@ -116,22 +120,29 @@ def customer_lifetime_value(
     d = _check_rate("discount_rate", discount_rate)
     m = check_probability("margin", margin, open_interval=False)
     check_summary_columns(summary, ["frequency", "recency", "T", "monetary_value"])
-    x = summary["frequency"].to_numpy(dtype=float)[:, None]
-    t_x = summary["recency"].to_numpy(dtype=float)[:, None]
-    T = summary["T"].to_numpy(dtype=float)[:, None]
+    x = summary["frequency"].to_numpy(dtype=float)
+    t_x = summary["recency"].to_numpy(dtype=float)
+    T = summary["T"].to_numpy(dtype=float)
     months = np.arange(0, horizon_months + 1, step_months)
     t = months * DAYS_PER_MONTH / TIME_UNITS[time_unit]
-    cumulative = bgnbd.conditional_expected_purchases(t[None, :], x, t_x, T)
-    per_month = np.diff(cumulative, axis=1)
     monthly_discount = (1 + d) ** (1 / 12) - 1
     factors = (1 + monthly_discount) ** -months[1:]
-    value = gamma_gamma.conditional_expected_average_value(x[:, 0], summary["monetary_value"].to_numpy(dtype=float))
-    clv = m * value * (per_month * factors[None, :]).sum(axis=1)  # no BLAS call
-    alive = bgnbd.prob_alive(x[:, 0], t_x[:, 0], T[:, 0])
+    value = gamma_gamma.conditional_expected_average_value(x, summary["monetary_value"].to_numpy(dtype=float))
+    expected, discounted = np.empty(len(x)), np.empty(len(x))
+    # customers x horizon steps in blocks: each customer's row is computed alike whatever the
+    # block, while the 2-D temporaries stay small (13 months of 5M customers are 520 MB each)
+    for lo in range(0, len(x), CLV_BLOCK_CUSTOMERS):
+        rows = slice(lo, lo + CLV_BLOCK_CUSTOMERS)
+        cumulative = bgnbd.conditional_expected_purchases(t[None, :], x[rows, None], t_x[rows, None],
+                                                          T[rows, None])
+        expected[rows] = cumulative[:, -1]
+        discounted[rows] = (np.diff(cumulative, axis=1) * factors[None, :]).sum(axis=1)  # no BLAS call
+    clv = m * value * discounted
+    alive = bgnbd.prob_alive(x, t_x, T)
     return pd.DataFrame(
         {
             "prob_alive": alive,
-            "expected_purchases": cumulative[:, -1],
+            "expected_purchases": expected,
             "expected_value": value,
             "clv": clv,
             "clv_if_alive": np.where(alive > 0, clv / np.maximum(alive, 1e-300), 0.0),

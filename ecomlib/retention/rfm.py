@@ -222,19 +222,22 @@ def calibration_holdout_split(
             f"`observation_end` ({obs_end}) must be after `calibration_end` ({cal_end}).",
             fix="Choose a calibration end that leaves a holdout period after it.",
         )
-    cal = rfm_summary(transactions, cal_end, time_unit, **kwargs).add_suffix("_cal")
-    out = cal.copy()
+    out = rfm_summary(transactions, cal_end, time_unit, **kwargs).add_suffix("_cal")
     out["frequency_holdout"] = 0.0
     if value_col:
         out["monetary_value_holdout"] = 0.0
     if on_engine:
         from ecomlib.engine import customers as engine
+        from ecomlib.engine.retention import customer_positions
 
         per = engine.holdout_counts(transactions, cal_end, obs_end, **kwargs)
-        per = per[per.index.isin(out.index)]
-        out.loc[per.index, "frequency_holdout"] = per["n"].to_numpy(dtype=float)
-        if value_col:
-            out.loc[per.index, "monetary_value_holdout"] = per["mean"].to_numpy()
+        where = customer_positions(per.index, out.index)  # -1: first purchase in the holdout
+        kept = where >= 0
+        columns = [("frequency_holdout", "n")] + ([("monetary_value_holdout", "mean")] if value_col else [])
+        for col, source in columns:
+            values = out[col].to_numpy(dtype=float, copy=True)
+            values[where[kept]] = per[source].to_numpy(dtype=float)[kept]
+            out[col] = values
         out["duration_holdout"] = float((obs_end - cal_end).astype(np.int64)) / TIME_UNITS[time_unit]
         return out
     holdout_lines = _window(transactions, date_col, start=cal_end, end=obs_end)

@@ -234,3 +234,25 @@ def test_an_ibis_table_is_checked_like_a_frame(tiny):
             func(_ibis_table(only_cancelled))
     with pytest.raises(DataError, match="two years"):
         book_clv_inputs(_ibis_table(tiny))
+
+
+def test_customer_positions_equal_get_indexer_and_leave_the_index_alone():
+    from ecomlib.engine.retention import customer_positions
+
+    rng = np.random.default_rng(3)
+    ids = pd.Index([f"C{i:06d}" for i in rng.permutation(5000)], dtype="str")
+    labels = pd.Index([f"C{i:06d}" for i in rng.integers(0, 6000, 2000)], dtype="str")  # some absent
+    got = customer_positions(labels, ids)
+    np.testing.assert_array_equal(got, ids.get_indexer(labels))
+    assert (got == -1).any() and (got >= 0).any()
+    fresh = pd.Index(ids.array, copy=False)
+    customer_positions(labels, fresh)
+    # pandas keeps get_indexer's hash table on the Index (about 120 B per Arrow-string id);
+    # customer_positions must not leave one behind on the customer-level table's index
+    assert "_engine" not in fresh._cache
+    # integer ids, mixed object ids (pandas fallback) and a non-unique index (pandas' error)
+    np.testing.assert_array_equal(customer_positions(pd.Index([3, 9]), pd.Index([1, 3])), [1, -1])
+    mixed = pd.Index(["x", 1], dtype=object)
+    np.testing.assert_array_equal(customer_positions(mixed, pd.Index([1, "x"], dtype=object)), [1, 0])
+    with pytest.raises(pd.errors.InvalidIndexError):
+        customer_positions(pd.Index(["a"]), pd.Index(["a", "a"]))

@@ -79,6 +79,22 @@ def test_clv_against_lifetimes(cdnow_models, cdnow_summary, lifetimes_refs):
                                rtol=2e-3)
 
 
+def test_clv_in_blocks_equals_one_block(cdnow_models, cdnow_summary, monkeypatch):
+    # CDNOW's 2,357 customers are one block by default; blocks of 100 customers (24 blocks, the
+    # last one of 57) must give the same numbers bit for bit, for monthly and yearly steps
+    import ecomlib.retention.clv as clv_module
+
+    bg, gg = cdnow_models
+    whole = [customer_lifetime_value(bg, gg, cdnow_summary, 12, 0.1, 0.3, "W"),
+             customer_lifetime_value(bg, gg, cdnow_summary, 120, 0.1, 0.3, "W", step_months=12)]
+    assert len(cdnow_summary) < clv_module.CLV_BLOCK_CUSTOMERS
+    monkeypatch.setattr(clv_module, "CLV_BLOCK_CUSTOMERS", 100)
+    blocks = [customer_lifetime_value(bg, gg, cdnow_summary, 12, 0.1, 0.3, "W"),
+              customer_lifetime_value(bg, gg, cdnow_summary, 120, 0.1, 0.3, "W", step_months=12)]
+    for one, many in zip(whole, blocks, strict=True):
+        pd.testing.assert_frame_equal(one, many, check_exact=True)
+
+
 def test_clv_bad_parameters(cdnow_models, cdnow_summary):
     bg, gg = cdnow_models
     with pytest.raises(ParameterError, match="horizon_months"):
@@ -115,6 +131,9 @@ def test_customer_actions_hand():
     out = customer_actions(clv, value_quantile=0.5)
     # high value: clv_if_alive >= median 27.5 -> a, b; b is probably gone -> Win back 50 * 0.9
     assert out.loc[["a", "b", "c", "d"], "action"].tolist() == ["Protect", "Win back", "Nurture", "Let go"]
+    assert list(out["action"].cat.categories) == ["Let go", "Nurture", "Protect", "Win back"]  # one byte each
+    assert action_summary(out).index.tolist() == ["Protect", "Win back", "Nurture", "Let go"]
+    assert action_summary(out).index.dtype == "str"
     assert out.loc["b", "value_at_stake"] == pytest.approx(45.0)
     assert out.loc["a", "value_at_stake"] == pytest.approx(90.0)
     summary = action_summary(out)

@@ -4,6 +4,7 @@ import itertools
 import warnings
 
 import matplotlib
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -105,3 +106,19 @@ def test_clv_comparison_labels_stay_inside_the_figure():
     for left, right in itertools.pairwise(labels):
         assert left.get_window_extent(renderer).x1 <= right.get_window_extent(renderer).x0, (left.get_text(), right.get_text())
     matplotlib.pyplot.close(fig)
+
+
+def test_plot_actions_draws_at_most_max_points_per_action():
+    # 1,000 customers in two actions: 700 Protect (thinned to 100 evenly spaced), 300 Let go (thinned to 100)
+    actions = pd.DataFrame({"prob_alive": np.linspace(0, 1, 1000), "clv_if_alive": np.arange(1000.0),
+                            "action": ["Protect"] * 700 + ["Let go"] * 300})
+    ax = rp.plot_actions(actions, max_points=100)
+    drawn = {c.get_label(): c.get_offsets() for c in ax.collections}
+    assert set(drawn) == {"Protect (700)", "Let go (300)"}  # the legend counts every customer
+    assert all(len(xy) == 100 for xy in drawn.values())
+    # the first and the last customer of each action are among those drawn
+    np.testing.assert_array_equal(drawn["Protect (700)"][[0, -1], 1], [0.0, 699.0])
+    np.testing.assert_array_equal(drawn["Let go (300)"][[0, -1], 1], [700.0, 999.0])
+    every = rp.plot_actions(actions)  # below the default cap every customer is drawn
+    assert sorted(len(c.get_offsets()) for c in every.collections) == [300, 700]
+    plt.close("all")

@@ -62,6 +62,26 @@ def test_custom_map_and_default_label():
     assert out["action"].tolist() == ["", ""]
 
 
+def test_labels_are_categorical_with_the_labels_present(hand_tx):
+    # one byte per customer for segment, action and RFM; categories sorted as text, only those used
+    out = rfm_segments(rfm_scores(hand_tx, n_scores=3))
+    for col in ("segment", "action", "RFM"):
+        assert isinstance(out[col].dtype, pd.CategoricalDtype), col
+        assert out[col].cat.codes.dtype == np.int8, col
+        assert list(out[col].cat.categories) == sorted(set(out[col].astype(str))), col
+    assert out["RFM"].astype(str).tolist() == ["233", "112", "311"]
+    assert out["action"].astype(str).tolist() == [SEGMENT_ACTIONS[s] for s in out["segment"].astype(str)]
+    # the shares table keeps a text index
+    assert segment_shares(out).index.dtype == "str"
+    # scores 10 and more: the codes are the scores written one after the other, as before
+    wide = rfm_segments(pd.DataFrame({"R": [10, 1], "F": [2, 11], "M": [3, 1]}))
+    assert wide["segment"].astype(str).tolist() == ["Other", "Other"]
+    ones = list(range(1, 12))
+    edges = {"recency_days": ones, "frequency": ones, "monetary": [10 * k for k in ones]}
+    # recency 21, 30, 0 -> R 1, 1, 12; purchase days 3, 2, 2 -> F 4, 3, 3; revenue 310, 130, 90 -> M 12, 12, 10
+    assert rfm_scores(hand_tx, n_scores=12, edges=edges)["RFM"].astype(str).tolist() == ["1412", "1312", "12310"]
+
+
 def test_bad_segment_map_and_edges(hand_tx):
     frame = pd.DataFrame({"R": [5], "F": [1], "M": [1]})
     with pytest.raises(ParameterError, match="segment_map"):
