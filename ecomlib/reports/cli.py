@@ -209,10 +209,11 @@ def _progress_lines(show: bool):
     def copy() -> None:
         with open(name, encoding="utf-8") as fh:
             while True:
+                finished = done.is_set()  # read before the line: what was written before `done` is read
                 line = fh.readline()
                 if line:
                     print(line.rstrip("\n"), file=sys.stderr, flush=True)
-                elif done.is_set():
+                elif finished:
                     return
                 else:
                     time.sleep(0.3)
