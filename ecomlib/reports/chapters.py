@@ -8,6 +8,7 @@ import nbformat
 
 from ecomlib import resources
 from ecomlib.errors import ParameterError
+from ecomlib.reports.coverage import cell_tags
 from ecomlib.reports.parameters import ParameterSpec, parse_parameters
 from ecomlib.validation import closest_names
 
@@ -61,7 +62,7 @@ def parameters_cell(nb: nbformat.NotebookNode, *, where: str = "the notebook") -
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
-        if "parameters" not in cell.get("metadata", {}).get("tags", []):
+        if "parameters" not in cell_tags(cell):
             raise ParameterError(
                 f"The first code cell of {where} is not tagged 'parameters'.",
                 fix="Tag the cell that declares the parameters with `parameters` "

@@ -120,7 +120,8 @@ def _headings(source: str) -> list[tuple[int, str]]:
     return [(len(hashes), title.strip()) for hashes, title in _HEADING.findall(source)]
 
 
-def _tags(cell: Any) -> list[str]:
+def cell_tags(cell: Any) -> list[str]:
+    """A notebook cell's tags (an empty list when it has none)."""
     return list(cell.get("metadata", {}).get("tags", []) or [])
 
 
@@ -136,7 +137,7 @@ def section_coverage(nb: Any) -> list[dict[str, Any]]:
     number = ""  # the book number of the enclosing level-2 heading, e.g. "2.3"
     failed = False
     for cell in nb.cells:
-        if "teaching" in _tags(cell):
+        if "teaching" in cell_tags(cell):
             continue
         if cell.cell_type == "markdown":
             for level, title in _headings(cell.source):
@@ -150,7 +151,7 @@ def section_coverage(nb: Any) -> list[dict[str, Any]]:
             continue
         if cell.cell_type != "code" or current is None:
             continue
-        if "open_data(" in cell.source or "parameters" in _tags(cell) or "injected-parameters" in _tags(cell):
+        if "open_data(" in cell.source or "parameters" in cell_tags(cell) or "injected-parameters" in cell_tags(cell):
             current["data_section"] = True
         current["code"] = True
         if failed:

@@ -23,6 +23,7 @@ import latex2mathml.converter
 import nbformat
 from jinja2 import DictLoader
 
+from ecomlib.reports.coverage import cell_tags
 from ecomlib.reports.key_figures import MIME_DATA_SUMMARY, format_value
 from ecomlib.reports.offline import MATHML_ATTRS, MATHML_TAGS, sanitize_html
 
@@ -167,7 +168,7 @@ def analyst_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     out.metadata.pop("widgets", None)
     cells = []
     for cell in out.cells:
-        if HIDDEN_TAGS & set(cell.get("metadata", {}).get("tags", [])):
+        if HIDDEN_TAGS & set(cell_tags(cell)):
             continue
         if cell.cell_type == "code":
             cell.outputs = [o for o in (_clean_output(o) for o in cell.get("outputs", [])) if o]

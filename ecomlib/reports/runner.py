@@ -56,6 +56,7 @@ import pandas as pd
 from ecomlib.errors import EcomlibError, ParameterError
 from ecomlib.reports import execution_record as er
 from ecomlib.reports.chapters import CHAPTERS, chapter_notebook, check_chapter, notebook_parameters
+from ecomlib.reports.coverage import cell_tags
 from ecomlib.reports.html_export import export_html, render_header
 from ecomlib.reports.offline import active_content, remote_references
 from ecomlib.reports.parameters import ParameterSpec, validate_parameters
@@ -608,7 +609,7 @@ def _export(executed, chapter, specs, effective, found, base, duration) -> tuple
 def without_teaching(nb_path: Path, target: Path) -> Path:
     """Write ``nb_path`` without its cells tagged ``teaching`` to ``target``; return ``target``."""
     nb = nbformat.read(nb_path, as_version=4)
-    nb.cells = [cell for cell in nb.cells if "teaching" not in cell.get("metadata", {}).get("tags", [])]
+    nb.cells = [cell for cell in nb.cells if "teaching" not in cell_tags(cell)]
     nbformat.write(nb, target)
     return target.resolve()
 

@@ -62,6 +62,10 @@ SEGMENT_ACTIONS: dict[str, str] = {
 }
 
 
+#: The segment of a customer no rule of the segment map matches.
+OTHER_SEGMENT = "Other"
+
+
 def _scores(values: np.ndarray, n_scores: int, edges, higher_is_better: bool) -> np.ndarray:
     if edges is not None:
         edges = np.sort(np.asarray(edges, dtype=float))
@@ -218,7 +222,7 @@ def rfm_segments(
     scores: pd.DataFrame,
     segment_map: list | None = None,
     *,
-    default: str = "Other",
+    default: str = OTHER_SEGMENT,
 ) -> pd.DataFrame:
     """Name each customer's segment from their R, F, M scores and attach the suggested action.
 
@@ -332,7 +336,7 @@ def rescore_by_thresholds(scores: pd.DataFrame, recent_days: int = 90, loyal_pur
     out["F"] = _scores(out["frequency"].to_numpy(dtype=float), 5,
                        [2, loyal_purchases, 2 * loyal_purchases, 4 * loyal_purchases], True)
     out["RFM"] = _rfm_codes(out)
-    _name_segments(out, segment_map, "Other")
+    _name_segments(out, segment_map, OTHER_SEGMENT)
     return out
 
 
