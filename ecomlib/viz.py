@@ -276,11 +276,41 @@ def cny_formatter(decimals: int = 0, *, compact: bool = True):
     return FuncFormatter(lambda x, _pos: fmt_cny(x, decimals, compact=compact))
 
 
-def percent_formatter(decimals: int = 0):
-    """A matplotlib tick formatter for fractions shown as percentages (0.25 -> ``25%``)."""
-    from matplotlib.ticker import FuncFormatter
+def _tick_decimals(values, largest: int = 3) -> int:
+    """The fewest decimals (0 to ``largest``) that write every one of ``values`` exactly, in
+    percent: ticks 0.025 apart need one (``2.5%``), ticks 0.1 apart none (``10%``)."""
+    import numpy as np
 
-    return FuncFormatter(lambda x, _pos: fmt_pct(x, decimals))
+    pct = 100 * np.asarray(values, dtype=float)
+    pct = pct[np.isfinite(pct)]
+    for d in range(largest + 1):
+        if np.all(np.abs(pct - np.round(pct, d)) < 1e-6):
+            return d
+    return largest
+
+
+def percent_formatter(decimals: int | None = None):
+    """A matplotlib tick formatter for fractions shown as percentages (0.25 -> ``25%``).
+
+    ``decimals=None`` (the default): the fewest decimals that write every tick of the axis
+    exactly (the fewest that are exact, at most 3), so that ticks at 2.5 % steps read ``2.5%, 5.0%, 7.5%``,
+    not ``2%, 5%, 8%``; ticks at whole percents read as before (``10%, 20%``).
+    """
+    from matplotlib.ticker import Formatter
+
+    class PercentTicks(Formatter):
+        def __init__(self) -> None:
+            self.decimals = 0 if decimals is None else decimals
+
+        def format_ticks(self, values):
+            if decimals is None:  # one number of decimals for the whole axis
+                self.decimals = _tick_decimals(values)
+            return [self(v, i) for i, v in enumerate(values)]
+
+        def __call__(self, x, pos=None) -> str:
+            return fmt_pct(x, self.decimals)
+
+    return PercentTicks()
 
 
 def thousands_formatter(decimals: int = 0):

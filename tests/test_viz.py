@@ -350,3 +350,24 @@ def test_table_html_is_the_same_in_every_run():
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
             for _ in range(2)]
     assert runs[0] == runs[1] and 'id="T_ecomlib1"' in runs[0]
+
+
+def test_percent_ticks_show_the_decimals_their_spacing_needs():
+    """Ticks 2.5 % apart read 2.5%, 5.0%, ... (0 decimals wrote 2%, 5%, 8%); whole percents stay whole."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels = {}
+    for top in (0.19, 0.9):
+        fig, ax = plt.subplots()
+        ax.plot([0, top], [0, top])
+        ax.set_ylim(0, top)
+        ax.yaxis.set_major_formatter(viz.percent_formatter())
+        fig.canvas.draw()
+        labels[top] = [t.get_text() for t in ax.get_yticklabels()]
+        plt.close(fig)
+    assert labels[0.19][:4] == ["0.0%", "2.5%", "5.0%", "7.5%"]
+    assert labels[0.9][:3] == ["0%", "10%", "20%"]
+    assert viz.percent_formatter(1)(0.25) == "25.0%"  # stated decimals are kept
