@@ -124,6 +124,10 @@ def normalise_status(values: pd.Series) -> pd.Series:
     return mapped.astype("str")
 
 
+#: Rows per piece when exact duplicates are looked for order by order (see :func:`_duplicated`).
+DUPLICATE_PIECE_ROWS = 1_000_000
+
+
 def _duplicated(source: pd.DataFrame, rows: np.ndarray, coded: bool, group: str | None = None) -> np.ndarray:
     """Exact duplicates among the ``rows`` (positions, in order) of ``source``: all but the first
     of each group of rows equal in every column, as ``source.iloc[rows].duplicated()``.
@@ -132,21 +136,47 @@ def _duplicated(source: pd.DataFrame, rows: np.ndarray, coded: bool, group: str 
     equality ``DataFrame.duplicated`` uses); a hash of the codes finds the rows that may have a
     twin, and only those are compared exactly, on their codes. When the ``group`` column (the
     order id) comes in blocks, as exports write an order's lines together, its codes never
-    decrease and twins are found by sorting (block, hash) pairs (:func:`_repeated`); otherwise by
-    a hash table. The table is never copied.
+    decrease, twins lie in the same block, and the rows are searched in pieces of about
+    :data:`DUPLICATE_PIECE_ROWS` rows cut between blocks, by sorting (block, hash) pairs
+    (:func:`_repeated`): the temporaries stay a piece long and reuse the same memory (on the
+    CI machine, fresh memory for 10M-row temporaries cost more than the search itself).
+    Otherwise all rows at once, by a hash table. The table is never copied.
     """
     codes = [_codes(column, coded) for _, column in source.items()]
     at = [i for i, name in enumerate(source.columns) if name == group]
     blocks = codes[at[0]][rows] if len(at) == 1 else None
-    grouped = blocks is not None and len(rows) > 1 and bool(np.all(blocks[1:] >= blocks[:-1]))
+    if blocks is None or len(rows) < 2 or not bool(np.all(blocks[1:] >= blocks[:-1])):
+        return _duplicated_among(codes, rows, None)
+    out = np.empty(len(rows), dtype=bool)
+    for lo, hi in _pieces(blocks, DUPLICATE_PIECE_ROWS):
+        out[lo:hi] = _duplicated_among(codes, rows[lo:hi], blocks[lo:hi])
+    return out
+
+
+def _pieces(blocks: np.ndarray, size: int) -> list[tuple[int, int]]:
+    """(start, stop) of consecutive pieces of ``blocks`` of about ``size`` rows (more where one
+    block is longer), each cut where the block changes."""
+    n = len(blocks)
+    if n <= size:
+        return [(0, n)]
+    starts = np.flatnonzero(blocks[1:] != blocks[:-1]) + 1  # where a new block begins
+    if len(starts) == 0:
+        return [(0, n)]
+    cuts = np.unique(starts[np.minimum(np.searchsorted(starts, np.arange(size, n, size)), len(starts) - 1)])
+    bounds = [0, *cuts.tolist(), n]
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
+def _duplicated_among(codes: list[np.ndarray], rows: np.ndarray, blocks: np.ndarray | None) -> np.ndarray:
+    """:func:`_duplicated` for the ``rows``; ``blocks``: their order-block codes (non-decreasing),
+    or None to use a hash table."""
     # key = key * 1000003 + code over the columns, in place (code -1 wraps around: still a key); in
     # blocks only its low 32 bits are used, which 32-bit arithmetic gives (at half the memory traffic)
-    key = np.zeros(len(source), dtype=np.uint32 if grouped else np.uint64)
+    key = np.zeros(len(rows), dtype=np.uint32 if blocks is not None else np.uint64)
     for code in codes:
         np.multiply(key, key.dtype.type(1_000_003), out=key)
-        np.add(key, code, out=key, dtype=key.dtype, casting="unsafe")
-    key = key[rows]
-    if grouped:  # key = (block + 1) << 32 | low 32 bits of the key
+        np.add(key, code[rows], out=key, dtype=key.dtype, casting="unsafe")
+    if blocks is not None:  # key = (block + 1) << 32 | low 32 bits of the key
         high = blocks.astype(np.uint64)
         high += np.uint64(1)
         high <<= np.uint64(32)

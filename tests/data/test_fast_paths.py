@@ -198,9 +198,13 @@ def test_reader_categories_skip_only_the_distinctness_check(tmp_path, monkeypatc
         assert dtype.categories.is_unique and str(dtype.categories.dtype) == "str"
 
 
+@pytest.mark.parametrize("piece", [1_000_000, 997, 1])
 @pytest.mark.parametrize("grouped", [True, False])
-def test_duplicates_from_codes_match_pandas(grouped):
+def test_duplicates_from_codes_match_pandas(grouped, piece, monkeypatch):
+    from ecomlib.data import transactions
     from ecomlib.data.transactions import _duplicated
+
+    monkeypatch.setattr(transactions, "DUPLICATE_PIECE_ROWS", piece)  # one piece, ~20, every block its own
 
     rng = np.random.default_rng(11)
     n = 20_000
@@ -216,6 +220,16 @@ def test_duplicates_from_codes_match_pandas(grouped):
         np.testing.assert_array_equal(got, expected)
     assert expected.sum() > 100
 
+
+
+def test_pieces_are_cut_only_between_blocks():
+    from ecomlib.data.transactions import _pieces
+
+    blocks = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2, 2, 3])
+    assert _pieces(blocks, 20) == [(0, 11)]
+    assert _pieces(blocks, 4) == [(0, 5), (5, 10), (10, 11)]  # cuts at the next block start after 4, 8
+    assert _pieces(blocks, 1) == [(0, 3), (3, 5), (5, 10), (10, 11)]  # each block whole
+    assert _pieces(np.zeros(7, dtype=int), 2) == [(0, 7)]  # one block: one piece
 
 
 @pytest.mark.parametrize(("n", "high", "shift"), [(0, 3, 0), (1, 3, 0), (12, 4, 63), (5_000, 300, 20),
