@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ecomlib.data.memory import arrow_pool
 from ecomlib.errors import DataError, ParameterError
 
 __all__ = ["DATE_FORMATS", "EARLIEST_DATE", "LATEST_AHEAD", "outside_range", "implausible_dates", "plausible_bounds",
@@ -683,14 +684,8 @@ def map_values(s: pd.Series, f: Any) -> pd.Series:
 
 def decoded(s: pd.Series, keep: np.ndarray | None = None) -> pd.Series:
     """The rows of a categorical text column (those where ``keep``) as a plain column of the
-    categories' dtype, with a fresh index.
-
-    The text is written into memory from the system's allocator (``pa.system_memory_pool()``)
-    rather than pyarrow's default pool (mimalloc), which asks the kernel for huge pages. On a
-    virtual machine that hands free memory back to its host (virtio free page reporting, as on
-    the 2-core CI machine), each fresh huge page is a page the host must supply again: decoding
-    the text columns of 10M lines took 2.6-2.9 s there with the default pool and 1.25-1.4 s
-    with the system's (three runs each, same process state); at 1M lines the two are equal.
+    categories' dtype, with a fresh index; a large column's text is written into memory from the
+    system's allocator (:func:`ecomlib.data.memory.arrow_pool`).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -707,8 +702,8 @@ def decoded(s: pd.Series, keep: np.ndarray | None = None) -> pd.Series:
     else:
         missing = codes < 0
         indices = pa.array(codes, mask=missing) if missing.any() else pa.array(codes)
-        # (the codes index the categories: always in range); the column from the system's allocator, see above
-        taken = pc.take(arrow.combine_chunks(), indices, boundscheck=False, memory_pool=pa.system_memory_pool())
+        pool = arrow_pool(4 * len(codes))  # (4 bytes of offsets per row, and the text)
+        taken = pc.take(arrow.combine_chunks(), indices, boundscheck=False, memory_pool=pool)  # (codes in range)
         if taken.null_count == 0 and taken.buffers()[0] is not None:  # no validity bitmap when nothing is missing
             taken = pa.Array.from_buffers(taken.type, len(taken), [None, *taken.buffers()[1:]], 0, taken.offset)
     return pd.Series(pd.array(taken, dtype=values.dtype), copy=False)

@@ -35,6 +35,7 @@ from typing import Any, BinaryIO
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ecomlib.data.encodings import (
@@ -43,6 +44,7 @@ from ecomlib.data.encodings import (
     detect_encoding,
     mojibake_signs,
 )
+from ecomlib.data.memory import arrow_pool, release_memory
 from ecomlib.errors import DataError, DataWarning, ParameterError, shorten
 from ecomlib.validation import closest_names
 
@@ -274,8 +276,9 @@ def _read_arrow(target: Any, sep: str, encoding: str, text: list[str], categorie
     )
     names, coded = table.column_names, {}
     if categories and text:
-        table = table.unify_dictionaries()
-        coded = {name: _categorical(table.column(name)) for name in text}
+        pool = arrow_pool(4 * table.num_rows)  # (one 32-bit code per row)
+        table = table.unify_dictionaries(memory_pool=pool)
+        coded = {name: _categorical(table.column(name), pool) for name in text}
         table = table.drop_columns(text)
     frame = table.to_pandas(types_mapper=_STRING_TYPES.get, self_destruct=True, split_blocks=True,
                             date_as_object=False)
@@ -284,19 +287,23 @@ def _read_arrow(target: Any, sep: str, encoding: str, text: list[str], categorie
         rest = dict(frame.items())
         frame = pd.DataFrame({name: coded[name] if name in coded else rest[name] for name in names},
                              index=pd.RangeIndex(len(next(iter(coded.values())))), copy=False)
-    pa.default_memory_pool().release_unused()  # hand parse buffers back before cleaning allocates
+    release_memory()  # hand parse buffers back before cleaning allocates
     return frame
 
 
-def _categorical(column: pa.ChunkedArray) -> pd.Series:
+def _categorical(column: pa.ChunkedArray, pool: Any = None) -> pd.Series:
     """A dictionary-encoded text column as a pandas categorical of pyarrow strings.
 
     The categories are the distinct texts in the order they first appear in the file (the
-    dictionaries of the parsed blocks, unified in file order); a missing text has code -1.
+    dictionaries of the parsed blocks, unified in file order); a missing text has code -1. The
+    codes are one array from ``pool`` (see :func:`ecomlib.data.memory.arrow_pool`).
     """
     dictionary = column.chunk(0).dictionary if column.num_chunks else pa.array([], pa.string())
-    indices = pa.chunked_array([chunk.indices for chunk in column.chunks], pa.int32())
-    codes = indices.to_numpy() if indices.null_count == 0 else indices.fill_null(-1).to_numpy()
+    indices = [chunk.indices for chunk in column.chunks]
+    indices = pa.concat_arrays(indices, memory_pool=pool) if indices else pa.array([], pa.int32())
+    if indices.null_count:
+        indices = pc.coalesce(indices, pa.scalar(-1, pa.int32()), memory_pool=pool)
+    codes = indices.to_numpy(zero_copy_only=False)
     values = pd.Index(pd.array(dictionary, dtype=_STRING_TYPES[pa.string()]))
     # (the indices of an Arrow dictionary are valid codes: pandas need not check their range)
     return pd.Series(pd.Categorical.from_codes(codes, dtype=_unique_categories(values), validate=False), copy=False)

@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from ecomlib.data.columns import load_mapping, missing_columns_error, plan_renames
+from ecomlib.data.memory import release_memory
 from ecomlib.data.parsing import (
     _parse_date_text,
     _parse_numbers,
@@ -164,7 +165,7 @@ def _pieces(blocks: np.ndarray, size: int) -> list[tuple[int, int]]:
         return [(0, n)]
     cuts = np.unique(starts[np.minimum(np.searchsorted(starts, np.arange(size, n, size)), len(starts) - 1)])
     bounds = [0, *cuts.tolist(), n]
-    return list(zip(bounds[:-1], bounds[1:]))
+    return list(zip(bounds[:-1], bounds[1:], strict=True))
 
 
 def _duplicated_among(codes: list[np.ndarray], rows: np.ndarray, blocks: np.ndarray | None) -> np.ndarray:
@@ -427,7 +428,7 @@ def load_transactions(source: Any, *, preset: str | None = None, columns: Any = 
         if preset_obj.prepare is not None:
             frame, more = preset_obj.prepare(frame)
             notes += more
-            _release_memory()
+            release_memory()
     found = [str(c) for c in raw.frame.columns]
     renames = plan_renames(list(frame.columns), SCHEMA, mapping, preset_obj.columns if preset_obj else None)
     source_rows = frame.reset_index(drop=True)
@@ -450,13 +451,6 @@ def load_transactions(source: Any, *, preset: str | None = None, columns: Any = 
                   decimal=decimal, dayfirst=dayfirst, source_rows=source_rows)
 
 
-def _release_memory() -> None:
-    """Hand the buffers of pyarrow's temporaries back to the system (keeps a large load's peak low)."""
-    import pyarrow as pa
-
-    pa.default_memory_pool().release_unused()
-
-
 def _kept_rows(canonical: pd.DataFrame, order: list[str], keep: np.ndarray, coded: set[str]) -> pd.DataFrame:
     """``canonical.loc[keep, order]`` with a fresh index; the ``coded`` columns (categoricals)
     are decoded to text for the kept rows only.
@@ -473,7 +467,7 @@ def _kept_rows(canonical: pd.DataFrame, order: list[str], keep: np.ndarray, code
         else:
             columns[col] = column if rows is None else pd.Series(column.array.take(rows), copy=False)
         del column
-    _release_memory()  # the old columns' buffers, at once
+    release_memory()  # the old columns' buffers, at once
     return pd.DataFrame(columns, copy=False)
 
 
@@ -546,7 +540,7 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
                 f"dropped (a unit price above {MAX_UNIT_PRICE:,.0f})")
     checks.drop("negative prices", per_price.test(lambda p: p < 0))
 
-    _release_memory()
+    release_memory()
     out = {"order_id": _text(frame["order_id"], parse_ids, coded), "order_date": dates}
     for col in TEXT_COLUMNS[1:]:
         if col in frame:
@@ -565,7 +559,7 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
     if negative_completed.any():
         status = np.where(negative_completed, _code_of(kinds, "returned"), status)
 
-    _release_memory()
+    release_memory()
     keep_idx = np.flatnonzero(checks.keep)
     dup = np.zeros(n, dtype=bool)
     group = next((k for k, v in renames.items() if v == "order_id"), None)  # the order id as read

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from ecomlib.data import parsing
@@ -144,9 +145,13 @@ def _plain_reading(monkeypatch):
     monkeypatch.setattr(transactions, "read_source", lambda *a, **k: original(*a, **{**k, "categories": False}))
 
 
+@pytest.mark.parametrize("large", [False, True], ids=["default pool", "system pool"])
 @pytest.mark.parametrize("preset", ["online_retail", None])
-def test_categorical_reading_gives_the_same_table_and_report(preset, tmp_path, monkeypatch):
-    from ecomlib.data import load_transactions
+def test_categorical_reading_gives_the_same_table_and_report(preset, large, tmp_path, monkeypatch):
+    from ecomlib.data import load_transactions, memory
+
+    if large:  # every buffer counts as large: the codes and the decoded text from the system's allocator
+        monkeypatch.setattr(memory, "LARGE_BUFFER_BYTES", 0)
 
     path = tmp_path / "orders.csv"
     _uci_export(path, 120_000)
@@ -154,7 +159,11 @@ def test_categorical_reading_gives_the_same_table_and_report(preset, tmp_path, m
     columns = None if preset else {"InvoiceNo": "order_id", "StockCode": "product_id", "Description": "product_name",
                                    "Quantity": "quantity", "InvoiceDate": "order_date", "UnitPrice": "unit_price",
                                    "CustomerID": "customer_id", "Country": "country"}
+    system = pa.system_memory_pool().bytes_allocated()
     fast, fast_report = load_transactions(path, preset=preset, columns=columns)
+    held = pa.system_memory_pool().bytes_allocated() - system  # (the frame's text, when large)
+    assert held > 100_000 if large else held <= 0
+    monkeypatch.setattr(memory, "LARGE_BUFFER_BYTES", 16 * 2**20)
     _plain_reading(monkeypatch)
     slow, slow_report = load_transactions(path, preset=preset, columns=columns)
     pd.testing.assert_frame_equal(fast, slow, check_exact=True)
