@@ -28,6 +28,7 @@ import warnings
 import zipfile
 import zlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -277,8 +278,9 @@ def _read_arrow(target: Any, sep: str, encoding: str, text: list[str], categorie
     names, coded = table.column_names, {}
     if categories and text:
         pool = arrow_pool(4 * table.num_rows)  # (one 32-bit code per row)
-        table = table.unify_dictionaries(memory_pool=pool)
-        coded = {name: _categorical(table.column(name), pool) for name in text}
+        with ThreadPoolExecutor(max_workers=CATEGORICAL_THREADS) as workers:  # (pyarrow releases the GIL)
+            done = workers.map(_categorical, [table.column(name) for name in text], [pool] * len(text))
+            coded = dict(zip(text, done, strict=True))
         table = table.drop_columns(text)
     frame = table.to_pandas(types_mapper=_STRING_TYPES.get, self_destruct=True, split_blocks=True,
                             date_as_object=False)
@@ -291,6 +293,11 @@ def _read_arrow(target: Any, sep: str, encoding: str, text: list[str], categorie
     return frame
 
 
+#: Threads that turn the parsed text columns into categoricals, one column each (at 10M lines on
+#: the 2-core CI machine, two threads took this step from 0.71-0.80 s to 0.36-0.43 s).
+CATEGORICAL_THREADS = 2
+
+
 def _categorical(column: pa.ChunkedArray, pool: Any = None) -> pd.Series:
     """A dictionary-encoded text column as a pandas categorical of pyarrow strings.
 
@@ -298,6 +305,7 @@ def _categorical(column: pa.ChunkedArray, pool: Any = None) -> pd.Series:
     dictionaries of the parsed blocks, unified in file order); a missing text has code -1. The
     codes are one array from ``pool`` (see :func:`ecomlib.data.memory.arrow_pool`).
     """
+    column = column.unify_dictionaries(memory_pool=pool)
     dictionary = column.chunk(0).dictionary if column.num_chunks else pa.array([], pa.string())
     indices = [chunk.indices for chunk in column.chunks]
     indices = pa.concat_arrays(indices, memory_pool=pool) if indices else pa.array([], pa.int32())
