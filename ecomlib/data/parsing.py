@@ -631,7 +631,7 @@ def coded_values(s: pd.Series, drop: np.ndarray | None = None,
     rows = value_counts_of(codes, len(values)) if counts or dropping else None
     if dropping or (rows is not None and not rows.all()):
         used = pd.unique(codes[codes >= 0])  # in order of first appearance among the rows left
-        remap = np.full(len(values) + 1, -1, dtype=np.int64)
+        remap = np.full(len(values) + 1, -1, dtype=codes.dtype)  # (fewer values: the codes' type fits)
         remap[used] = np.arange(len(used))
         codes, values, rows = remap[codes], values[used], rows[used]
     return codes, pd.Series(values, copy=False), rows

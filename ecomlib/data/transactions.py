@@ -130,9 +130,10 @@ def normalise_status(values: pd.Series) -> pd.Series:
 DUPLICATE_PIECE_ROWS = 1_000_000
 
 
-def _duplicated(source: pd.DataFrame, rows: np.ndarray, coded: bool, group: str | None = None) -> np.ndarray:
-    """Exact duplicates among the ``rows`` (positions, in order) of ``source``: all but the first
-    of each group of rows equal in every column, as ``source.iloc[rows].duplicated()``.
+def _duplicated(source: pd.DataFrame, keep: np.ndarray, coded: bool, group: str | None = None) -> np.ndarray:
+    """Exact duplicates among the rows of ``source`` where ``keep`` (one bool per row): all but
+    the first of each group of such rows equal in every column, as ``source[keep].duplicated()``
+    put back in place (False in the other rows).
 
     Each column becomes one code per row (its categorical codes, or ``pd.factorize``, the
     equality ``DataFrame.duplicated`` uses); a hash of the codes finds the rows that may have a
@@ -146,12 +147,15 @@ def _duplicated(source: pd.DataFrame, rows: np.ndarray, coded: bool, group: str 
     """
     codes = [_codes(column, coded) for _, column in source.items()]
     at = [i for i, name in enumerate(source.columns) if name == group]
-    blocks = codes[at[0]][rows] if len(at) == 1 else None
-    if blocks is None or len(rows) < 2 or not bool(np.all(blocks[1:] >= blocks[:-1])):
-        return _duplicated_among(codes, rows, None)
-    out = np.empty(len(rows), dtype=bool)
+    blocks = codes[at[0]] if len(at) == 1 else None
+    out = np.zeros(len(source), dtype=bool)
+    if blocks is None or len(source) < 2 or not bool(np.all(blocks[1:] >= blocks[:-1])):
+        rows = np.flatnonzero(keep)
+        out[rows] = _duplicated_among(codes, rows, None)
+        return out
     for lo, hi in _pieces(blocks, DUPLICATE_PIECE_ROWS):
-        out[lo:hi] = _duplicated_among(codes, rows[lo:hi], blocks[lo:hi])
+        rows = lo + np.flatnonzero(keep[lo:hi])
+        out[rows] = _duplicated_among(codes, rows, blocks[rows])
     return out
 
 
@@ -260,6 +264,11 @@ class _PerValue:
     def rows(self) -> np.ndarray:
         """One value per row (``fill`` where the code is -1)."""
         return self.values if self.codes is None else per_row(self.values, self.codes, self.fill)
+
+    def mapped(self, f: Any, fill: Any) -> np.ndarray:
+        """One value of ``f(values)`` per row (``f`` elementwise on the values' array; ``fill``
+        where the code is -1): ``f`` runs once per distinct value and the rows are built once."""
+        return f(self.values) if self.codes is None else per_row(f(self.values), self.codes, fill)
 
     @cached_property
     def has_missing(self) -> bool:
@@ -487,7 +496,7 @@ def _status(frame: pd.DataFrame, keep: np.ndarray, coded: bool) -> tuple[np.ndar
     column's words are normalised once per distinct value.
     """
     if "status" not in frame:
-        return np.zeros(len(frame), dtype=np.int64), ["completed"]
+        return np.zeros(len(frame), dtype=np.int8), ["completed"]
     raw = frame["status"]
     if _is_coded(raw, coded):
         codes, values, _ = coded_values(raw, ~keep)
@@ -496,10 +505,21 @@ def _status(frame: pd.DataFrame, keep: np.ndarray, coded: bool) -> tuple[np.ndar
         if "completed" not in kinds:
             kinds.append("completed")
         # missing statuses and dropped rows: completed, as normalise_status reads a blank
-        return per_row(word_codes, codes, kinds.index("completed")), kinds
+        return per_row(_small(word_codes), codes, kinds.index("completed")), kinds
     raw_status = raw if keep.all() else raw.where(keep, "completed")
     word_codes, words = pd.factorize(normalise_status(raw_status))
-    return word_codes, list(words)
+    return _small(word_codes), list(words)
+
+
+def _small(codes: np.ndarray) -> np.ndarray:
+    """Status codes in one byte each (there are a handful of status words; room is left for the
+    two that :func:`_code_of` may add)."""
+    return codes.astype(np.int8) if len(codes) == 0 or codes.max() < 120 else codes
+
+
+def _whole_units(quantity: np.ndarray) -> np.ndarray:
+    """Quantities as int64, a missing one as 0 (the rows with one are dropped)."""
+    return pd.Series(quantity, copy=False).fillna(0).astype("int64").to_numpy()
 
 
 def _true_where(hit: pd.Series) -> np.ndarray:
@@ -554,28 +574,28 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
     for col in TEXT_COLUMNS[1:]:
         if col in frame:
             out[col] = _text(frame[col], parse_ids if col.endswith("_id") else clean_text, coded)
-    out["quantity"] = pd.Series(quantity, copy=False).fillna(0).astype("int64")
+    out["quantity"] = per_quantity.mapped(_whole_units, 0)
     out["unit_price"] = pd.Series(price, copy=False)
     for col in ("unit_cost", "discount"):
         if col in frame:
             out[col] = _numbers(number[col], decimal, col, notes, coded, header)
+    out["revenue"] = revenue_in  # (in the constructor: a column set later would be copied)
     canonical = pd.DataFrame(out, copy=False)
     text_coded = {c for c in out if _is_coded(out[c], coded)}
     del out, dates, price  # canonical holds them now (and _kept_rows frees them column by column)
-    canonical["revenue"] = revenue_in
     status, kinds = _status(frame, checks.keep, coded)
     negative_completed = (canonical["quantity"].to_numpy() < 0) & (status == _code_of(kinds, "completed"))
     if negative_completed.any():
         status = np.where(negative_completed, _code_of(kinds, "returned"), status)
 
     release_memory()
-    keep_idx = np.flatnonzero(checks.keep)
-    dup = np.zeros(n, dtype=bool)
     group = next((k for k, v in renames.items() if v == "order_id"), None)  # the order id as read
     if source_rows is None or len(source_rows) != n:
         source_rows, group = canonical.assign(status=status), "order_id"
-    if not getattr(checks, "deferred", False):  # (a batch of a larger file: ecomlib.engine.sources finds them)
-        dup[keep_idx] = _duplicated(source_rows, keep_idx, coded, group)
+    if getattr(checks, "deferred", False):  # (a batch of a larger file: ecomlib.engine.sources finds them)
+        dup = np.zeros(n, dtype=bool)
+    else:
+        dup = _duplicated(source_rows, checks.keep, coded, group)
     checks.drop("exact duplicates", dup)
     if preset is not None and preset.non_product is not None:
         checks.drop("non-product lines", _true_where(preset.non_product(canonical)),
@@ -611,7 +631,7 @@ def _clean(frame: pd.DataFrame, renames: dict[str, str], preset: Preset | None, 
             canonical[col] = pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8),
                                                        dtype=pd.CategoricalDtype(pd.Index([], dtype="str")))
     order = list(OUTPUT_COLUMNS) + [c for c in SCHEMA.optional if c in canonical and c not in OUTPUT_COLUMNS]
-    del status, source_rows, quantity, keep_idx, dup, number, per_quantity, per_price, per_date  # (table next)
+    del status, source_rows, quantity, dup, number, per_quantity, per_price, per_date  # (table next)
     absent = {c for c in OUTPUT_COLUMNS if isinstance(canonical[c].dtype, pd.CategoricalDtype)
               and c not in text_coded and c != "status"}
     result = _kept_rows(canonical, order, checks.keep, text_coded | absent | {"status"})
