@@ -72,3 +72,29 @@ def memory(field: str) -> int:
         if line.startswith(field + ":"):
             return int(line.split()[1]) * 1024
     raise RuntimeError(f"{field} not in /proc/self/status; memory is measured on Linux only")
+
+
+def duckdb_copy_once(path: Path, copy: str, tables: dict | None = None) -> float:
+    """Write ``path`` with DuckDB's ``copy`` statement unless the file is there already; return
+    the seconds it took (0 when reused).
+
+    ``copy`` is a ``COPY (...) TO '{path}' ...`` statement; it writes to ``path`` + ``.partial``,
+    renamed at the end, so an interrupted run leaves no half-written input for the next one.
+    ``tables`` (name -> DataFrame) are registered for the statement to read by name.
+    """
+    import duckdb
+
+    if path.exists():
+        return 0.0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    partial = path.with_suffix(".partial")
+    con = duckdb.connect()
+    con.execute("SET memory_limit = '2GB'")
+    con.execute("SET enable_progress_bar = false")
+    for name, frame in (tables or {}).items():
+        con.register(name, frame)
+    con.execute(copy.format(path=partial))
+    con.close()
+    partial.rename(path)
+    return time.perf_counter() - start

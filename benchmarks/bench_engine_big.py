@@ -40,7 +40,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _bench import load_average, report  # noqa: E402
+from _bench import duckdb_copy_once, load_average, report  # noqa: E402
 
 SECONDS_TARGET = 90.0
 RSS_TARGET_GB = 4.0
@@ -68,21 +68,9 @@ COPY (SELECT *, quantity * unit_price AS revenue FROM (
 
 def write_parquet(rows: int, folder: Path) -> tuple[Path, float]:
     """The benchmark's Parquet file of ``rows`` lines (written by DuckDB once, then reused)."""
-    import duckdb
-
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"lines_{rows}_v{GENERATOR_VERSION}.parquet"
-    if path.exists():
-        return path, 0.0
-    start = time.perf_counter()
-    partial = path.with_suffix(".partial")
-    con = duckdb.connect()
-    con.execute("SET memory_limit = '2GB'")
-    con.execute("SET enable_progress_bar = false")
-    con.execute(_GENERATE.format(rows=rows, customers=max(rows // 10, 1), path=partial))
-    con.close()
-    partial.rename(path)
-    return path, time.perf_counter() - start
+    copy = _GENERATE.format(rows=rows, customers=max(rows // 10, 1), path="{path}")
+    return path, duckdb_copy_once(path, copy)
 
 
 def child(path: str) -> None:

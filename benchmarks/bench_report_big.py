@@ -69,7 +69,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from _bench import load_average, output_dir, report  # noqa: E402
+from _bench import duckdb_copy_once, load_average, output_dir, report  # noqa: E402
 from bench_engine_big import write_parquet  # noqa: E402
 
 RSS_TARGET_GB = 6.0
@@ -78,30 +78,18 @@ _TREE = re.compile(r"TREE exit=(-?\d+) seconds=([\d.]+) peak_tree_GB=([\d.]+) pe
 
 def write_sample_copies(rows: int, folder: Path) -> tuple[Path, float]:
     """The sample shop's lines repeated until ``rows`` (each copy's customer and order ids made new)."""
-    import time
-
-    import duckdb
-
     from ecomlib.datasets import load_sample_store
 
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"sample_copies_{rows}.parquet"
     if path.exists():
         return path, 0.0
-    start = time.perf_counter()
     lines = load_sample_store().transactions
     full, rest = divmod(rows, len(lines))
-    head = lines.iloc[:rest]  # noqa: F841 (the last, partial copy; read by DuckDB by name)
-    partial = path.with_suffix(".partial")
-    con = duckdb.connect()
-    con.execute("SET memory_limit = '2GB'")
-    con.execute("SET enable_progress_bar = false")
     copy = "SELECT * REPLACE (customer_id || '-' || k AS customer_id, order_id || '-' || k AS order_id)"
-    con.execute(f"COPY ({copy} FROM lines, range({full}) r(k) UNION ALL {copy} FROM head, (SELECT {full} AS k)) "
-                f"TO '{partial}' (FORMAT parquet, ROW_GROUP_SIZE 500000)")
-    con.close()
-    partial.rename(path)
-    return path, time.perf_counter() - start
+    statement = (f"COPY ({copy} FROM lines, range({full}) r(k) UNION ALL {copy} FROM head, (SELECT {full} AS k)) "
+                 "TO '{path}' (FORMAT parquet, ROW_GROUP_SIZE 500000)")
+    # (head: the last, partial copy)
+    return path, duckdb_copy_once(path, statement, {"lines": lines, "head": lines.iloc[:rest]})
 
 
 def run_report(path: Path, out: Path, time_limit: float) -> tuple[int, float, float, float, str]:
