@@ -23,7 +23,7 @@ from ecomlib.engine.backend import route
 from ecomlib.errors import DataError, ParameterError
 from ecomlib.retention.churn import repeat_purchase_rate
 from ecomlib.retention.purchases import check_transactions, known_customer_lines
-from ecomlib.retention.segments import _labels
+from ecomlib.retention.segments import labels_as_categorical
 from ecomlib.validation import check_columns, check_frame, check_numeric, check_probability
 
 __all__ = ["customer_actions", "action_summary", "repurchase_by_group", "first_order_flag"]
@@ -81,7 +81,7 @@ def customer_actions(
     at_stake = np.where(code == ACTIONS.index("Win back"), value * (1 - alive), clv["clv"].to_numpy(dtype=float))
     out = clv.copy(deep=False)  # copy-on-write (pandas 3); the sort below builds the new columns
     out["high_value"] = high
-    out["action"] = _labels(code, list(ACTIONS))
+    out["action"] = labels_as_categorical(code, list(ACTIONS))
     out["value_at_stake"] = at_stake
     return out.sort_values("value_at_stake", ascending=False, kind="stable")
 

@@ -81,7 +81,7 @@ def _scores(values: np.ndarray, n_scores: int, edges, higher_is_better: bool) ->
     return (1 + np.floor(n_scores * (rank_min - 1) / len(values))).astype(int)
 
 
-def _labels(codes: np.ndarray, names: list[str]) -> pd.Categorical:
+def labels_as_categorical(codes: np.ndarray, names: list[str]) -> pd.Categorical:
     """``names[codes]`` as a categorical whose categories are the names used, sorted as text.
 
     A customer-level label column (segment, action, RFM code) takes one byte per customer
@@ -215,7 +215,7 @@ def _rfm_codes(scores: pd.DataFrame) -> pd.Categorical:
     r, f, m = (scores[c].to_numpy(dtype=np.int64) for c in ("R", "F", "M"))
     base = int(max(r.max(initial=0), f.max(initial=0), m.max(initial=0))) + 1  # scores are >= 1
     keys, codes = np.unique((r * base + f) * base + m, return_inverse=True)
-    return _labels(codes.reshape(-1), [f"{k // base // base}{k // base % base}{k % base}" for k in keys])
+    return labels_as_categorical(codes.reshape(-1), [f"{k // base // base}{k // base % base}{k % base}" for k in keys])
 
 
 def rfm_segments(
@@ -284,8 +284,8 @@ def _name_segments(out: pd.DataFrame, segment_map: list | None, default: str) ->
     codes = np.select(conditions, np.arange(len(names)), default=len(names)) if names else \
         np.zeros(len(out), dtype=np.int64)
     names.append(str(default))
-    out["segment"] = _labels(codes, names)
-    out["action"] = _labels(codes, [SEGMENT_ACTIONS.get(name, "") for name in names])
+    out["segment"] = labels_as_categorical(codes, names)
+    out["action"] = labels_as_categorical(codes, [SEGMENT_ACTIONS.get(name, "") for name in names])
 
 
 def rescore_by_thresholds(scores: pd.DataFrame, recent_days: int = 90, loyal_purchases: int = 3,
