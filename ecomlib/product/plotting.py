@@ -3,6 +3,7 @@ none fits a model."""
 
 from __future__ import annotations
 
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter, NullFormatter
@@ -43,12 +44,47 @@ def _plain_number(value, _pos=None) -> str:
     return f"{value:g}"
 
 
+#: The minor ticks a log axis may label, as the first digit of the tick (2 for 0.02, 0.2, 2 ...),
+#: from all of them to none: the first set whose labels stay apart is used.
+_MINOR_SETS = ((2, 3, 4, 5, 6, 7, 8, 9), (2, 3, 5), (2, 5), ())
+
+#: Size of the minor labels (points); a character is taken as 0.6 of it wide, and two labels
+#: need 0.12 inch of space between them.
+_MINOR_SIZE = 8
+_CHAR_WIDTH = 0.6
+_LABEL_SPACE_INCHES = 0.12
+
+
 def _minor_labels(ax, values, fmt) -> None:
-    """Label the minor ticks of a log x axis when the data span less than two decades (else none)."""
+    """Label some minor ticks of a log x axis, when the data span less than two decades (else none).
+
+    The ticks labelled are the largest set of :data:`_MINOR_SETS` whose neighbouring labels do
+    not touch at the axis' drawn width (each label as wide as the longest of them): on a narrow
+    span every minor tick, on a wider one 2, 3 and 5 of each decade, or only 2 and 5. The minor
+    labels are smaller than the major ones and set as low, so that all of them read as one row.
+    """
     lo, hi = float(np.min(values)), float(np.max(values))
-    narrow = lo > 0 and hi / lo < 100
-    ax.xaxis.set_minor_formatter(FuncFormatter(fmt) if narrow else NullFormatter())
-    ax.tick_params(axis="x", which="minor", labelsize=8)
+    keep: tuple[int, ...] = ()
+    if lo > 0 and hi / lo < 100:
+        left, right = ax.get_xlim()
+        inches_per_decade = ax.get_window_extent().width / ax.figure.dpi / np.log10(right / left)
+        decades = 10.0 ** np.arange(np.floor(np.log10(left)), np.ceil(np.log10(right)))
+        ticks = [m * d for d in decades for m in range(2, 10) if left <= m * d <= right]
+        longest = max((len(fmt(t)) for t in ticks), default=0)
+        needed = longest * _CHAR_WIDTH * _MINOR_SIZE / 72 + _LABEL_SPACE_INCHES
+        for keep in _MINOR_SETS:
+            marks = np.log10([1, *keep, 10])
+            if keep and np.diff(marks).min() * inches_per_decade >= needed:
+                break
+
+    def label(value, pos=None) -> str:
+        first = round(value / 10 ** np.floor(np.log10(value) + 1e-9)) if value > 0 else 0
+        return fmt(value, pos) if first in keep else ""
+
+    ax.xaxis.set_minor_formatter(FuncFormatter(label) if keep else NullFormatter())
+    rc = matplotlib.rcParams
+    pad = rc["xtick.major.pad"] + rc["xtick.major.size"] - rc["xtick.minor.size"]
+    ax.tick_params(axis="x", which="minor", labelsize=_MINOR_SIZE, pad=pad)
 
 
 def _small_percent(value, _pos=None) -> str:
