@@ -151,11 +151,11 @@ def _duplicated(source: pd.DataFrame, keep: np.ndarray, coded: bool, group: str 
     out = np.zeros(len(source), dtype=bool)
     if blocks is None or len(source) < 2 or not bool(np.all(blocks[1:] >= blocks[:-1])):
         rows = np.flatnonzero(keep)
-        out[rows] = _duplicated_among(codes, rows, None)
+        out[rows] = _duplicated_among(codes, 0, rows, None)
         return out
     for lo, hi in _pieces(blocks, DUPLICATE_PIECE_ROWS):
         rows = lo + np.flatnonzero(keep[lo:hi])
-        out[rows] = _duplicated_among(codes, rows, blocks[rows])
+        out[rows] = _duplicated_among([code[lo:hi] for code in codes], lo, rows, blocks[rows])
     return out
 
 
@@ -173,15 +173,17 @@ def _pieces(blocks: np.ndarray, size: int) -> list[tuple[int, int]]:
     return list(zip(bounds[:-1], bounds[1:], strict=True))
 
 
-def _duplicated_among(codes: list[np.ndarray], rows: np.ndarray, blocks: np.ndarray | None) -> np.ndarray:
-    """:func:`_duplicated` for the ``rows``; ``blocks``: their order-block codes (non-decreasing),
-    or None to use a hash table."""
+def _duplicated_among(codes: list[np.ndarray], start: int, rows: np.ndarray, blocks: np.ndarray | None) -> np.ndarray:
+    """:func:`_duplicated` for the ``rows``, given the ``codes`` of the rows from ``start`` on;
+    ``blocks``: the rows' order-block codes (non-decreasing), or None to use a hash table."""
     # key = key * 1000003 + code over the columns, in place (code -1 wraps around: still a key); in
     # blocks only its low 32 bits are used, which 32-bit arithmetic gives (at half the memory traffic)
-    key = np.zeros(len(rows), dtype=np.uint32 if blocks is not None else np.uint64)
+    key = np.zeros(len(codes[0]), dtype=np.uint32 if blocks is not None else np.uint64)
     for code in codes:
         np.multiply(key, key.dtype.type(1_000_003), out=key)
-        np.add(key, code[rows], out=key, dtype=key.dtype, casting="unsafe")
+        np.add(key, code, out=key, dtype=key.dtype, casting="unsafe")
+    rows = rows - start if start else rows  # (positions within the codes given)
+    key = key[rows]
     if blocks is not None:  # key = (block + 1) << 32 | low 32 bits of the key
         high = blocks.astype(np.uint64)
         high += np.uint64(1)
