@@ -92,7 +92,9 @@ def customer_positions(labels: pd.Index, index: pd.Index) -> np.ndarray:
     table it builds on the Index for as long as the Index lives, and for Arrow-string customer
     ids that table holds every id as a Python string (about 120 B per id, 1 GB at 8M customers,
     carried by a customer-level table to the end of a notebook). Arrow's ``index_in`` hashes
-    the Arrow strings themselves and frees its table when done. Ids Arrow cannot compare
+    the Arrow strings themselves and frees its table when done. The ids of ``index`` are unique
+    when each one's first position is its own (``index_in`` of the index in itself: at 1.6M ids
+    0.4 s and 39 MB, where ``count_distinct`` took 1.0 s and 280 MB). Ids Arrow cannot compare
     (mixed types, a non-unique ``index``) go to pandas, on a throwaway copy of the Index.
     """
     import pyarrow as pa
@@ -100,7 +102,8 @@ def customer_positions(labels: pd.Index, index: pd.Index) -> np.ndarray:
 
     try:
         within = pa.array(index.array)
-        if pc.count_distinct(within, mode="all").as_py() == len(within):
+        first = pc.index_in(within, value_set=within).fill_null(-1).to_numpy(zero_copy_only=False)
+        if np.array_equal(first, np.arange(len(within))):
             found = pc.index_in(pa.array(labels.array), value_set=within)
             return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
