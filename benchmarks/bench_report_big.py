@@ -53,6 +53,10 @@ Measured 2026-12-07 on the shared 2-core machine (``tree_rss.py``, whole process
     split 4.41 GB (was 5.14), CLV 4.91 GB, win-back 5.34 GB in 5.5 s (was 6.88 GB in
     80.3 s), and the coupon comparison (``first_order_flag``, its labels and
     ``repurchase_by_group``) 7.75 GB, 2.2 GB above the cell before it: the next step.
+  - After ``customer_positions`` checked uniqueness with ``index_in`` instead of
+    ``count_distinct`` (7 Dec, night): 50M sample copies 585.0 s, **7.37 GB** (load
+    average 1.1-1.4); 10M sample copies 98.5 s, 2.31 GB (the coupon cell's kernel peak
+    2217 MB, was 2360 MB, in the same sitting as a 2.52 GB run of the code before).
 
 Run: ``python benchmarks/bench_report_big.py [--rows 50000000]``. Exit status 1 when the
 report fails or the target is missed.
