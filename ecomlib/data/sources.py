@@ -28,7 +28,6 @@ import warnings
 import zipfile
 import zlib
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -45,7 +44,7 @@ from ecomlib.data.encodings import (
     detect_encoding,
     mojibake_signs,
 )
-from ecomlib.data.memory import arrow_pool, release_memory
+from ecomlib.data.memory import arrow_pool, per_column, release_memory
 from ecomlib.errors import DataError, DataWarning, ParameterError, shorten
 from ecomlib.validation import closest_names
 
@@ -278,9 +277,8 @@ def _read_arrow(target: Any, sep: str, encoding: str, text: list[str], categorie
     names, coded = table.column_names, {}
     if categories and text:
         pool = arrow_pool(4 * table.num_rows)  # (one 32-bit code per row)
-        with ThreadPoolExecutor(max_workers=CATEGORICAL_THREADS) as workers:  # (pyarrow releases the GIL)
-            done = workers.map(_categorical, [table.column(name) for name in text], [pool] * len(text))
-            coded = dict(zip(text, done, strict=True))
+        done = per_column(_categorical, [table.column(name) for name in text], [pool] * len(text))
+        coded = dict(zip(text, done, strict=True))
         table = table.drop_columns(text)
     frame = table.to_pandas(types_mapper=_STRING_TYPES.get, self_destruct=True, split_blocks=True,
                             date_as_object=False)
@@ -291,11 +289,6 @@ def _read_arrow(target: Any, sep: str, encoding: str, text: list[str], categorie
                              index=pd.RangeIndex(len(next(iter(coded.values())))), copy=False)
     release_memory()  # hand parse buffers back before cleaning allocates
     return frame
-
-
-#: Threads that turn the parsed text columns into categoricals, one column each (at 10M lines on
-#: the 2-core CI machine, two threads took this step from 0.71-0.80 s to 0.36-0.43 s).
-CATEGORICAL_THREADS = 2
 
 
 def _categorical(column: pa.ChunkedArray, pool: Any = None) -> pd.Series:

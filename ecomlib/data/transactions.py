@@ -39,7 +39,6 @@ table and the report are the same as when every row is parsed (``tests/data/test
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cached_property
@@ -49,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from ecomlib.data.columns import load_mapping, missing_columns_error, plan_renames
-from ecomlib.data.memory import release_memory
+from ecomlib.data.memory import per_column, release_memory
 from ecomlib.data.parsing import (
     _parse_date_text,
     _parse_numbers,
@@ -265,7 +264,7 @@ class _PerValue:
 
     def rows(self) -> np.ndarray:
         """One value per row (``fill`` where the code is -1)."""
-        return self.values if self.codes is None else per_row(self.values, self.codes, self.fill)
+        return self.mapped(lambda values: values, self.fill)
 
     def mapped(self, f: Any, fill: Any) -> np.ndarray:
         """One value of ``f(values)`` per row (``f`` elementwise on the values' array; ``fill``
@@ -463,18 +462,13 @@ def load_transactions(source: Any, *, preset: str | None = None, columns: Any = 
                   decimal=decimal, dayfirst=dayfirst, source_rows=source_rows)
 
 
-#: Threads that build the output columns (pyarrow's and numpy's takes release the GIL).
-KEPT_ROWS_THREADS = 2
-
-
 def _kept_rows(canonical: pd.DataFrame, order: list[str], keep: np.ndarray, coded: set[str]) -> pd.DataFrame:
     """``canonical.loc[keep, order]`` with a fresh index; the ``coded`` columns (categoricals)
     are decoded to text for the kept rows only.
 
-    The columns are built in :data:`KEPT_ROWS_THREADS` threads, each column on its own, and a
-    column's source is let go as soon as its output is built, so the table is never held twice
-    in memory (a large file's peak stays near its final size). Two threads took the step from
-    1.3-2.1 s to 0.75-0.94 s at 10M lines on the 2-core CI machine (three runs each).
+    The columns are built side by side (:func:`ecomlib.data.memory.per_column`), each on its
+    own, and a column's source is let go as soon as its output is built, so the table is never
+    held twice in memory (a large file's peak stays near its final size).
     """
     rows = None if keep.all() else np.flatnonzero(keep)
     sources = [canonical.pop(col) for col in order]
@@ -485,8 +479,7 @@ def _kept_rows(canonical: pd.DataFrame, order: list[str], keep: np.ndarray, code
             return decoded(column, rows)
         return column if rows is None else pd.Series(column.array.take(rows), copy=False)
 
-    with ThreadPoolExecutor(max_workers=KEPT_ROWS_THREADS) as pool:
-        columns = dict(zip(order, pool.map(build, range(len(order))), strict=True))
+    columns = dict(zip(order, per_column(build, range(len(order))), strict=True))
     release_memory()  # the old columns' buffers, at once
     return pd.DataFrame(columns, copy=False)
 
